@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { openDatabase } from './engine/db/database.js';
+import { createEngine } from './engine/index.js';
+import { formatToolList } from './cli/list-tools.js';
+import { type CliOptions, parseCliOptions, USAGE, UsageError } from './cli/options.js';
+import { buildServer } from './server.js';
+import { buildToolCatalog } from './tools/catalog.js';
+import { ALL_TOOLS } from './tools/index.js';
+import { selectTools, ToolFilterError } from './tools/select.js';
+import { serveStdio } from './transports/stdio.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+import { seedDemoCatalog } from './demo.js';
+import { serveHttp } from './transports/http.js';
+
+const log = (line: string): void => {
+  process.stderr.write(`billing-mcp: ${line}\n`);
+};
+
+async function main(): Promise<number> {
+  let options: CliOptions;
+  let tools;
+  try {
+    options = parseCliOptions(process.argv.slice(2), process.env);
+    tools = selectTools(ALL_TOOLS, options.filter);
+    if (tools.length === 0) throw new UsageError('the given filters select no tools; run with --list to see what they select');
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ToolFilterError) {
+      process.stderr.write(`billing-mcp: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`${PACKAGE_NAME} ${PACKAGE_VERSION}\n`);
+    return 0;
+  }
+  if (options.list) {
+    process.stdout.write(`${formatToolList(tools)}\n`);
+    return 0;
+  }
+
+  const opened = openDatabase({ path: options.db, readonly: options.readOnly });
+  const engine = await createEngine({ db: opened.db, readonly: options.readOnly });
+  log(`database ${options.db}${options.readOnly ? ' (read-only)' : ''}`);
+  if (options.demo) {
+    if (options.readOnly) log('--demo ignored: the database is open read-only');
+    else log((await seedDemoCatalog(engine)) ? 'demo catalog added' : 'demo skipped: the database already has products');
+  }
+
+  const catalog = buildToolCatalog(tools, options.tools === 'dynamic');
+  const shutdown = async (): Promise<void> => {
+    await engine.close();
+  };
+
+  if (options.transport === 'http') {
+    const http = await serveHttp({
+      engine,
+      catalog,
+      host: options.host,
+      port: options.port,
+      authToken: options.authToken,
+      allowedHosts: options.allowedHosts,
+      allowedOrigins: options.allowedOrigins,
+      log,
+    });
+    log(`listening on ${http.url} (Streamable HTTP at /mcp, SSE at /sse, health at /health)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await http.close();
+  } else {
+    const { closed } = await serveStdio(buildServer(engine, { catalog }));
+    await Promise.race([
+      closed,
+      new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      }),
+    ]);
+  }
+  await shutdown();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);

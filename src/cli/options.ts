@@ -1,0 +1,171 @@
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import envPaths from 'env-paths';
+import type { Operation } from '../tools/define-tool.js';
+import type { ToolFilter } from '../tools/select.js';
+
+export interface CliOptions {
+  help: boolean;
+  version: boolean;
+  list: boolean;
+  /** The SQLite file; `:memory:` for a throwaway database. */
+  db: string;
+  demo: boolean;
+  readOnly: boolean;
+  transport: 'stdio' | 'http';
+  host: string;
+  port: number;
+  authToken: string | undefined;
+  /** Extra Host header names accepted besides the bound host and loopback names (a proxy's name). */
+  allowedHosts: string[];
+  /** Browser origins allowed to call the HTTP server besides its own. */
+  allowedOrigins: string[];
+  tools: 'static' | 'dynamic';
+  filter: ToolFilter;
+}
+
+/** A bad flag or value: the CLI prints it with the usage and exits with status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Every flag, with its env twin BILLING_MCP_<FLAG> (dashes become underscores). */
+const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  list: { type: 'boolean' },
+  db: { type: 'string' },
+  demo: { type: 'boolean' },
+  'read-only': { type: 'boolean' },
+  transport: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'auth-token': { type: 'string' },
+  'allowed-hosts': { type: 'string', multiple: true },
+  'allowed-origins': { type: 'string', multiple: true },
+  tools: { type: 'string' },
+  operation: { type: 'string', multiple: true },
+  resource: { type: 'string', multiple: true },
+  'no-resource': { type: 'string', multiple: true },
+  tool: { type: 'string', multiple: true },
+  'no-tool': { type: 'string', multiple: true },
+} as const;
+
+type FlagName = keyof typeof FLAGS;
+
+export const USAGE = `Usage: billing-mcp [options]
+
+An MCP server with an embedded billing engine on SQLite (Dodo Payments API semantics, test mode).
+
+Database
+  --db PATH              SQLite file (default: $XDG_DATA_HOME/billing-mcp/billing.db)
+  --demo                 fill an empty database with a sample catalog
+  --read-only            expose read tools only and open the database read-only
+
+Transport
+  --transport stdio|http stdio (default) or Streamable HTTP at /mcp plus SSE at /sse
+  --host HOST            HTTP bind address (default 127.0.0.1)
+  --port PORT            HTTP port (default 3000)
+  --auth-token TOKEN     bearer token for HTTP; required when the host is not loopback
+  --allowed-hosts NAME   extra Host header names to accept (repeatable, comma-separated)
+  --allowed-origins URL  browser origins allowed to call the server (repeatable, comma-separated)
+
+Tools (values of one kind are ORed, kinds ANDed, exclusions last)
+  --operation read|write only read or only write tools
+  --resource NAME        only these resources; * is a wildcard (license*)
+  --no-resource NAME     drop these resources
+  --tool NAME            only these tools
+  --no-tool NAME         drop these tools
+  --tools static|dynamic every tool (default), or three meta-tools: list_tools, describe_tool, invoke_tool
+  --list                 print the selected tools by resource and exit
+
+  -h, --help             this text
+  -v, --version          the version
+
+Every flag can also be set as an environment variable BILLING_MCP_<FLAG>, e.g. BILLING_MCP_READ_ONLY=1,
+BILLING_MCP_RESOURCE=products,collections. Flags given on the command line win.`;
+
+export function defaultDatabasePath(env: NodeJS.ProcessEnv): string {
+  // env-paths honours XDG_DATA_HOME on Linux and uses the platform's data folder on macOS and Windows.
+  const dataHome = env.XDG_DATA_HOME;
+  const base = dataHome ? join(dataHome, 'billing-mcp') : envPaths('billing-mcp', { suffix: '' }).data;
+  return join(base, 'billing.db');
+}
+
+/** Flags and environment → options. Pure, so every combination is testable without starting anything. */
+export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+  let values: Partial<Record<FlagName, string | boolean | string[]>>;
+  try {
+    values = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+
+  const str = (name: FlagName): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : envValue(env, name);
+  };
+  const bool = (name: FlagName): boolean => {
+    const value = values[name];
+    if (typeof value === 'boolean') return value;
+    const fromEnv = envValue(env, name);
+    if (fromEnv === undefined) return false;
+    if (/^(1|true|yes|on)$/i.test(fromEnv)) return true;
+    if (/^(0|false|no|off|)$/i.test(fromEnv)) return false;
+    throw new UsageError(`${envName(name)}=${fromEnv} is not a boolean; use 1 or 0`);
+  };
+  const list = (name: FlagName): string[] => {
+    const value = values[name];
+    const raw = Array.isArray(value) ? value : (envValue(env, name)?.split(',') ?? []);
+    return raw.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  };
+
+  const transport = str('transport') ?? 'stdio';
+  if (transport !== 'stdio' && transport !== 'http') throw new UsageError(`--transport must be stdio or http, got ${transport}`);
+  const tools = str('tools') ?? 'static';
+  if (tools !== 'static' && tools !== 'dynamic') throw new UsageError(`--tools must be static or dynamic, got ${tools}`);
+  const portText = str('port') ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${portText}`);
+
+  const readOnly = bool('read-only');
+  const operations = list('operation').map((op): Operation => {
+    if (op !== 'read' && op !== 'write') throw new UsageError(`--operation must be read or write, got ${op}`);
+    return op;
+  });
+  if (readOnly && operations.includes('write')) {
+    throw new UsageError('--read-only exposes read tools only; it cannot be combined with --operation=write');
+  }
+
+  return {
+    help: bool('help'),
+    version: bool('version'),
+    list: bool('list'),
+    db: str('db') ?? defaultDatabasePath(env),
+    demo: bool('demo'),
+    readOnly,
+    transport,
+    host: str('host') ?? '127.0.0.1',
+    port,
+    authToken: str('auth-token') || undefined,
+    allowedHosts: list('allowed-hosts'),
+    allowedOrigins: list('allowed-origins'),
+    tools,
+    filter: {
+      operations: readOnly ? ['read'] : operations,
+      resources: list('resource'),
+      excludeResources: list('no-resource'),
+      tools: list('tool'),
+      excludeTools: list('no-tool'),
+    },
+  };
+}
+
+function envName(flag: FlagName): string {
+  return `BILLING_MCP_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function envValue(env: NodeJS.ProcessEnv, flag: FlagName): string | undefined {
+  // BILLING_MCP_DB doubles as the documented way to choose the database.
+  return env[envName(flag)];
+}

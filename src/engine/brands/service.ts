@@ -1,0 +1,86 @@
+import type { EngineContext } from '../context.js';
+import { inTransaction } from '../db/transaction.js';
+import { BillingError, notFound } from '../errors.js';
+import { toFlag } from '../shared/flags.js';
+import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
+import { checkText } from '../shared/text.js';
+import { findBrand, findPrimaryBrandId, insertBrand, listBrands, updateBrandRow } from './repo.js';
+import type { Brand, BrandInput } from './types.js';
+
+export class BrandService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  async get(brandId: string): Promise<Brand> {
+    const brand = await findBrand(this.ctx.db, this.ctx.businessId, brandId);
+    if (!brand) throw notFound('brand', brandId, 'list_brands');
+    return brand;
+  }
+
+  async primaryBrandId(): Promise<string> {
+    const id = await findPrimaryBrandId(this.ctx.db, this.ctx.businessId);
+    if (!id) throw new Error('the business has no primary brand; the engine was not set up');
+    return id;
+  }
+
+  async list(page?: PageRequest): Promise<Page<Brand>> {
+    const window = pageWindow(page);
+    return toPage(window, await listBrands(this.ctx.db, this.ctx.businessId, window));
+  }
+
+  async create(input: BrandInput & { name: string }): Promise<Brand> {
+    checkBrandInput(input);
+    return inTransaction(this.ctx.db, async (trx) => {
+      const now = this.ctx.clock.now();
+      const brand_id = this.ctx.ids.next('brand');
+      await insertBrand(trx, {
+        brand_id,
+        business_id: this.ctx.businessId,
+        name: input.name,
+        description: input.description ?? null,
+        url: input.url ?? null,
+        image: input.image ?? null,
+        statement_descriptor: input.statement_descriptor ?? null,
+        support_email: input.support_email ?? null,
+        enabled: toFlag(input.enabled ?? true),
+        verification_status: 'Success',
+        is_primary: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      return new BrandService({ ...this.ctx, db: trx }).get(brand_id);
+    });
+  }
+
+  /** The primary brand is the business's own identity and is not edited through the brands API. */
+  async update(brandId: string, input: BrandInput): Promise<Brand> {
+    checkBrandInput(input);
+    return inTransaction(this.ctx.db, async (trx) => {
+      const brand = await new BrandService({ ...this.ctx, db: trx }).get(brandId);
+      if (brand.is_primary) {
+        throw new BillingError(
+          'UNABLE_TO_EDIT_PRIMARY_BRAND',
+          `brand ${brandId} is the primary brand and cannot be edited`,
+          'create_brand makes a brand you can edit',
+        );
+      }
+      await updateBrandRow(trx, brandId, {
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.url !== undefined && { url: input.url }),
+        ...(input.image !== undefined && { image: input.image }),
+        ...(input.statement_descriptor !== undefined && { statement_descriptor: input.statement_descriptor }),
+        ...(input.support_email !== undefined && { support_email: input.support_email }),
+        ...(input.enabled !== undefined && { enabled: toFlag(input.enabled) }),
+        updated_at: this.ctx.clock.now(),
+      });
+      return new BrandService({ ...this.ctx, db: trx }).get(brandId);
+    });
+  }
+}
+
+function checkBrandInput(input: BrandInput): void {
+  if (input.name !== undefined) checkText('name', input.name, { min: 1, max: 100 });
+  if (input.description) checkText('description', input.description, { max: 1000 });
+  // Card statements hold 5–22 characters (the card networks' limit).
+  if (input.statement_descriptor) checkText('statement_descriptor', input.statement_descriptor, { min: 5, max: 22 });
+}

@@ -1,0 +1,44 @@
+/**
+ * Every instant the engine reads comes from a Clock, so billing can be tested and replayed.
+ * Instants are integer epoch milliseconds (UTC); ISO-8601 strings exist only at the edges.
+ */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+};
+
+/** A clock that stands still until told to move: the engine's test clock and the tests' clock. */
+export class FrozenClock implements Clock {
+  private current: number;
+
+  constructor(start: number | string | Date) {
+    this.current = toEpochMs(start);
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  set(instant: number | string | Date): void {
+    const next = toEpochMs(instant);
+    if (next < this.current) throw new Error(`a clock never runs backwards (${iso(next)} < ${iso(this.current)})`);
+    this.current = next;
+  }
+
+  advance(ms: number): void {
+    this.set(this.current + ms);
+  }
+}
+
+export function toEpochMs(instant: number | string | Date): number {
+  const ms = typeof instant === 'number' ? instant : new Date(instant).getTime();
+  if (!Number.isFinite(ms)) throw new Error(`not an instant: ${String(instant)}`);
+  return ms;
+}
+
+export function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

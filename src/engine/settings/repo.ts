@@ -1,0 +1,60 @@
+import { iso } from '../clock.js';
+import type { Db } from '../db/database.js';
+import { fromFlag, toFlag } from '../shared/flags.js';
+import type { BusinessSettings, BusinessSettingsUpdate } from './types.js';
+
+/** The one business of this database, or undefined before it has been set up. */
+export async function findBusinessId(db: Db): Promise<string | undefined> {
+  const row = await db.selectFrom('business_settings').select('business_id').executeTakeFirst();
+  return row?.business_id;
+}
+
+export async function insertBusiness(db: Db, businessId: string, now: number): Promise<void> {
+  await db
+    .insertInto('business_settings')
+    .values({
+      business_id: businessId,
+      allow_multiple_subscriptions: 1,
+      allow_subscription_updates: 0,
+      default_tax_rate_bps: 0,
+      updated_at: now,
+    })
+    .execute();
+}
+
+export async function getSettings(db: Db, businessId: string): Promise<BusinessSettings> {
+  const row = await db
+    .selectFrom('business_settings')
+    .selectAll()
+    .where('business_id', '=', businessId)
+    .executeTakeFirstOrThrow();
+  return {
+    business_id: row.business_id,
+    allow_multiple_subscriptions: fromFlag(row.allow_multiple_subscriptions),
+    allow_subscription_updates: fromFlag(row.allow_subscription_updates),
+    default_tax_rate_bps: row.default_tax_rate_bps,
+    updated_at: iso(row.updated_at),
+  };
+}
+
+export async function updateSettings(
+  db: Db,
+  businessId: string,
+  update: BusinessSettingsUpdate,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('business_settings')
+    .set({
+      ...(update.allow_multiple_subscriptions !== undefined && {
+        allow_multiple_subscriptions: toFlag(update.allow_multiple_subscriptions),
+      }),
+      ...(update.allow_subscription_updates !== undefined && {
+        allow_subscription_updates: toFlag(update.allow_subscription_updates),
+      }),
+      ...(update.default_tax_rate_bps !== undefined && { default_tax_rate_bps: update.default_tax_rate_bps }),
+      updated_at: now,
+    })
+    .where('business_id', '=', businessId)
+    .execute();
+}

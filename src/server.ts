@@ -1,0 +1,45 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { Engine } from './engine/index.js';
+import { buildToolCatalog, type ToolCatalog } from './tools/catalog.js';
+import { ALL_TOOLS } from './tools/index.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+export interface ServerOptions {
+  /** The tools to expose, computed once per process (see buildToolCatalog). Default: every tool. */
+  catalog?: ToolCatalog;
+}
+
+export const SERVER_INSTRUCTIONS = [
+  'billing-mcp runs a complete billing engine (modelled on the Dodo Payments API) on a local SQLite database, in test mode: no real money moves.',
+  'Amounts are integer minor units: 3000 means $30.00 in USD. Percent discounts on products are whole percents; discount codes use basis points (540 = 5.4%).',
+  'Ids carry a prefix that names their kind: pdt_ product, adn_ addon, brnd_ brand, pcl_ product collection, grp_ collection group, pci_ collection item, cus_ customer, sub_ subscription, pay_ payment.',
+  'To present plans, call list_collection_products: it returns a collection’s products in checkout order with the pre-selected one marked.',
+  'Before changing a subscription’s plan, preview the change and tell the user what will be charged or credited.',
+  'Every failed call returns "CODE: message. Next: step"; follow the next step rather than guessing ids.',
+].join('\n');
+
+/**
+ * One MCP server over one engine. The transports (stdio, Streamable HTTP, SSE) are thin adapters that
+ * connect to what this returns; HTTP builds one per session, all sharing the engine and the catalog.
+ *
+ * The tool handlers are installed on the protocol layer directly rather than through registerTool, so
+ * `tools/list` answers from the catalog computed once and argument errors come back as `isError` results
+ * in the house format instead of protocol errors.
+ */
+export function buildServer(engine: Engine, options: ServerOptions = {}): McpServer {
+  const catalog = options.catalog ?? buildToolCatalog(ALL_TOOLS);
+  const mcp = new McpServer(
+    { name: PACKAGE_NAME, title: 'Billing (embedded, Dodo Payments API)', version: PACKAGE_VERSION },
+    { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS },
+  );
+  const listResult = { tools: catalog.listing };
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => listResult);
+  mcp.server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const tool = catalog.byName.get(request.params.name);
+    // An unknown tool is a protocol fault (the client listed the tools), not a business error.
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}; tools/list shows the tools this server serves`);
+    return tool.call(engine, request.params.arguments ?? {});
+  });
+  return mcp;
+}

@@ -1,0 +1,41 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolDefinition } from './define-tool.js';
+import { describeTool } from './dynamic/describe-tool.js';
+import { invokeTool } from './dynamic/invoke-tool.js';
+import { listTools } from './dynamic/list-tools.js';
+import { toJsonSchema } from './json-schema.js';
+
+/**
+ * The tools one server exposes, with their `tools/list` entries computed once and shared by every
+ * session (HTTP serves many), never per request.
+ */
+export interface ToolCatalog {
+  readonly byName: ReadonlyMap<string, ToolDefinition>;
+  readonly listing: readonly Tool[];
+  /** The tools behind the catalog: in dynamic mode, what invoke_tool may call. */
+  readonly selected: readonly ToolDefinition[];
+}
+
+export function toListEntry(tool: ToolDefinition): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: toJsonSchema(tool.input, 'input'),
+    outputSchema: toJsonSchema(tool.output, 'output'),
+    annotations: tool.annotations,
+  };
+}
+
+/**
+ * `dynamic`: expose three meta-tools (list_tools, describe_tool, invoke_tool) over the selected set
+ * instead of every tool, for clients that struggle with long tool lists.
+ */
+export function buildToolCatalog(selected: readonly ToolDefinition[], dynamic = false): ToolCatalog {
+  const exposed = dynamic ? [listTools(selected), describeTool(selected), invokeTool(selected)] : selected;
+  return {
+    byName: new Map(exposed.map((tool) => [tool.name, tool])),
+    listing: exposed.map(toListEntry),
+    selected,
+  };
+}

@@ -1,0 +1,104 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Engine } from '../engine/index.js';
+import { BillingError } from '../engine/errors.js';
+
+export type Operation = 'read' | 'write';
+
+/** Hints for clients. `readOnlyHint` is never written by hand: it is derived from `operation`. */
+export interface ToolHints {
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+export interface ToolAnnotations extends ToolHints {
+  title: string;
+  readOnlyHint: boolean;
+}
+
+type ObjectSchema = z.ZodObject;
+
+export interface ToolSpec<I extends ObjectSchema, O extends ObjectSchema> {
+  /** snake_case verb_noun, under 50 characters: `get_product`. */
+  name: string;
+  /** The resource folder it belongs to, for `--resource` filters: `products`. */
+  resource: string;
+  operation: Operation;
+  title: string;
+  /** 2–5 sentences: what it does, when to use it instead of a sibling, what it returns, units. */
+  description: string;
+  input: I;
+  output: O;
+  hints?: ToolHints;
+  handler: (engine: Engine, args: z.output<I>) => Promise<z.input<O>>;
+}
+
+/** A tool with its types erased: static metadata plus one `call` that never throws. */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly resource: string;
+  readonly operation: Operation;
+  readonly title: string;
+  readonly description: string;
+  readonly input: ObjectSchema;
+  readonly output: ObjectSchema;
+  readonly annotations: ToolAnnotations;
+  call(engine: Engine, args: unknown): Promise<CallToolResult>;
+}
+
+export function defineTool<I extends ObjectSchema, O extends ObjectSchema>(spec: ToolSpec<I, O>): ToolDefinition {
+  return {
+    name: spec.name,
+    resource: spec.resource,
+    operation: spec.operation,
+    title: spec.title,
+    description: spec.description,
+    input: spec.input,
+    output: spec.output,
+    annotations: { title: spec.title, readOnlyHint: spec.operation === 'read', ...spec.hints },
+    async call(engine, args) {
+      const parsed = spec.input.safeParse(args ?? {});
+      if (!parsed.success) return invalidArguments(spec.name, parsed.error);
+      try {
+        return successResult(await spec.handler(engine, parsed.data));
+      } catch (error) {
+        return errorResult(spec.name, error);
+      }
+    },
+  };
+}
+
+export function successResult(value: unknown): CallToolResult {
+  const structured = value as Record<string, unknown>;
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+/** `CODE: message. Next: step` — the shape every failed call has, so an assistant can read and act. */
+export function failureResult(code: string, message: string, nextStep?: string): CallToolResult {
+  const text = `${code}: ${message}${nextStep ? `. Next: ${nextStep}` : ''}`;
+  return { isError: true, content: [{ type: 'text', text }] };
+}
+
+export function errorResult(toolName: string, error: unknown): CallToolResult {
+  if (error instanceof BillingError) return failureResult(error.code, error.message, error.nextStep);
+  // A bug, not a business error: say so without leaking internals, and keep the detail on stderr.
+  process.stderr.write(`billing-mcp: ${toolName} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return failureResult(
+    'INTERNAL_SERVER_ERROR',
+    `${toolName} failed unexpectedly and changed nothing`,
+    'retry once; if it fails again, report it with the server log',
+  );
+}
+
+function invalidArguments(toolName: string, error: z.ZodError): CallToolResult {
+  const problems = error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(arguments)';
+    return `${path}: ${issue.message}`;
+  });
+  return failureResult(
+    'INVALID_REQUEST_BODY',
+    `invalid arguments for ${toolName}: ${problems.join('; ')}`,
+    `fix those fields and call ${toolName} again; its input schema lists every field`,
+  );
+}

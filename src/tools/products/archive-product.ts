@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { idOf } from '../schemas/common.js';
+import { productSchema } from '../schemas/product.js';
+
+export const archiveProduct = defineTool({
+  name: 'archive_product',
+  resource: 'products',
+  operation: 'write',
+  title: 'Archive product',
+  description:
+    'Archives a product: it disappears from list_products, collections and new checkouts (buying it gives ' +
+    'PRODUCT_IS_DELETED), while existing subscribers keep it. Nothing is deleted; unarchive_product restores it.',
+  input: z.object({ product_id: idOf('product', 'pdt') }),
+  output: productSchema,
+  hints: { destructiveHint: true, idempotentHint: true },
+  handler: (engine, args) => engine.products.archive(args.product_id),
+});

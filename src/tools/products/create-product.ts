@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { productFields, productSchema } from '../schemas/product.js';
+
+export const createProduct = defineTool({
+  name: 'create_product',
+  resource: 'products',
+  operation: 'write',
+  title: 'Create product',
+  description:
+    'Creates a product with one of three pricing models: one_time_price (optionally pay-what-you-want), ' +
+    'recurring_price (a subscription plan with interval, trial and term) or usage_based_price (a base fee plus ' +
+    'metered usage). Amounts are integer minor units (3000 = $30.00). The pricing model cannot change later. ' +
+    'Returns the product with its pdt_ id.',
+  input: z.object({
+    ...productFields,
+    description: productFields.description.optional(),
+    image: productFields.image.optional(),
+    brand_id: productFields.brand_id.optional(),
+    addons: productFields.addons.optional(),
+    license_key_enabled: productFields.license_key_enabled.optional(),
+    license_key_activations_limit: productFields.license_key_activations_limit.optional(),
+    license_key_duration: productFields.license_key_duration.optional(),
+    license_key_activation_message: productFields.license_key_activation_message.optional(),
+    digital_product_delivery: productFields.digital_product_delivery.optional(),
+    metadata: productFields.metadata.optional(),
+  }),
+  output: productSchema,
+  handler: (engine, args) => engine.products.create(args),
+});

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../engine/shared/paging.js';
+import { SUPPORTED_CURRENCIES } from '../../engine/money.js';
+
+/** Paging fields every list tool takes. */
+export const pageInput = {
+  page_size: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .optional()
+    .describe(`Items per page, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`),
+  page_number: z.number().int().min(0).optional().describe('Page to return, from 0 (default 0).'),
+};
+
+/** The page envelope every list tool returns around its items. */
+export function pageOutput<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page_number: z.number().int(),
+    page_size: z.number().int(),
+    has_more: z.boolean().describe('True when page_number + 1 holds more items.'),
+  });
+}
+
+export const metadataSchema = z
+  .record(z.string(), z.string())
+  .describe('String key-value pairs echoed in results and webhooks: ≤ 50 keys, keys ≤ 40 chars [A-Za-z0-9_-], values ≤ 500 chars.');
+
+export const currencySchema = z.enum(SUPPORTED_CURRENCIES).describe('ISO currency: USD or INR.');
+
+/** Minor units: 3000 = $30.00. */
+export const minorUnits = (what: string) =>
+  z.number().int().min(0).describe(`${what} in minor units (cents): 3000 = $30.00.`);
+
+export const idOf = (what: string, prefix: string) => z.string().min(1).describe(`The ${what} id (${prefix}_…).`);
+
+export const isoInstant = z.string().describe('ISO-8601 UTC instant.');

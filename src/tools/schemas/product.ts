@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { INTERVALS } from '../../engine/products/types.js';
+import { TAX_CATEGORIES } from '../../engine/products/tax-categories.js';
+import { currencySchema, isoInstant, metadataSchema, minorUnits } from './common.js';
+
+export const intervalSchema = z.enum(INTERVALS);
+export const taxCategorySchema = z.enum(TAX_CATEGORIES).describe('Tax category: digital_products, saas, e_book or edtech.');
+
+const discountPercent = z.number().int().min(0).max(100).describe('Whole percent taken off the price, 0–100.');
+const taxInclusive = z.boolean().nullable().describe('True when the price already includes tax.');
+
+const recurringTermsInput = {
+  currency: currencySchema,
+  discount: discountPercent.optional(),
+  payment_frequency_count: z.number().int().min(1).describe('Renew every N intervals: 1 with Month = monthly.'),
+  payment_frequency_interval: intervalSchema.describe('Day, Week, Month or Year.'),
+  subscription_period_count: z.number().int().min(1).nullable().optional().describe('Total term length (10 with Year = ten years); omit for no end.'),
+  subscription_period_interval: intervalSchema.nullable().optional().describe('Unit of the term; given together with subscription_period_count.'),
+  trial_period_days: z.number().int().min(0).max(10000).optional().describe('Free trial days before the first charge, 0–10000 (default 0).'),
+  tax_inclusive: taxInclusive.optional(),
+};
+
+export const priceInputSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('one_time_price'),
+      currency: currencySchema,
+      price: minorUnits('Price (the minimum when pay_what_you_want)'),
+      discount: discountPercent.optional(),
+      pay_what_you_want: z.boolean().optional().describe('Let the buyer choose the amount, at least `price` (default false).'),
+      suggested_price: minorUnits('Suggested amount shown for pay-what-you-want').nullable().optional(),
+      tax_inclusive: taxInclusive.optional(),
+    }),
+    z.object({ type: z.literal('recurring_price'), price: minorUnits('Price per billing cycle'), ...recurringTermsInput }),
+    z.object({ type: z.literal('usage_based_price'), fixed_price: minorUnits('Base fee per cycle (may be 0)'), ...recurringTermsInput }),
+  ])
+  .describe('The price. `type` picks the pricing model, which cannot change after creation.');
+
+const recurringTerms = {
+  currency: currencySchema,
+  discount: z.number().int(),
+  payment_frequency_count: z.number().int(),
+  payment_frequency_interval: intervalSchema,
+  subscription_period_count: z.number().int().nullable(),
+  subscription_period_interval: intervalSchema.nullable(),
+  trial_period_days: z.number().int(),
+  tax_inclusive: z.boolean().nullable(),
+};
+
+export const priceSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('one_time_price'),
+    currency: currencySchema,
+    price: z.number().int(),
+    discount: z.number().int(),
+    pay_what_you_want: z.boolean(),
+    suggested_price: z.number().int().nullable(),
+    tax_inclusive: z.boolean().nullable(),
+    purchasing_power_parity: z.literal(false),
+  }),
+  z.object({ type: z.literal('recurring_price'), price: z.number().int(), ...recurringTerms }),
+  z.object({ type: z.literal('usage_based_price'), fixed_price: z.number().int(), ...recurringTerms }),
+]);
+
+export const licenseKeyDurationSchema = z.object({
+  count: z.number().int().min(1),
+  interval: intervalSchema,
+});
+
+export const digitalDeliverySchema = z.object({
+  external_url: z.string().nullable().optional(),
+  instructions: z.string().nullable().optional(),
+});
+
+export const productSchema = z.object({
+  product_id: z.string(),
+  business_id: z.string(),
+  brand_id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  image: z.string().nullable(),
+  tax_category: taxCategorySchema,
+  price: priceSchema,
+  is_recurring: z.boolean(),
+  addons: z.array(z.string()),
+  license_key_enabled: z.boolean(),
+  license_key_activations_limit: z.number().int().nullable(),
+  license_key_duration: licenseKeyDurationSchema.nullable(),
+  license_key_activation_message: z.string().nullable(),
+  digital_product_delivery: digitalDeliverySchema.nullable(),
+  metadata: z.record(z.string(), z.string()),
+  archived: z.boolean(),
+  created_at: isoInstant,
+  updated_at: isoInstant,
+});
+
+/** The fields create_product and update_product share (update makes them all optional). */
+export const productFields = {
+  name: z.string().min(1).max(100).describe('Product name, ≤ 100 characters.'),
+  description: z.string().max(1000).nullable().describe('Description shown at checkout (Markdown), ≤ 1000 characters.'),
+  image: z.string().nullable().describe('Image URL.'),
+  brand_id: z.string().describe('Brand to sell under (brnd_…); default: the primary brand.'),
+  tax_category: taxCategorySchema,
+  price: priceInputSchema,
+  addons: z.array(z.string()).describe('Addon ids (adn_…) buyers may add; subscription (recurring_price) products only.'),
+  license_key_enabled: z.boolean().describe('Issue a license key for every purchase (default false).'),
+  license_key_activations_limit: z.number().int().min(0).nullable().describe('Activations per key; null = unlimited.'),
+  license_key_duration: licenseKeyDurationSchema.nullable().describe('How long keys stay valid, e.g. {count: 1, interval: "Year"}; null = forever.'),
+  license_key_activation_message: z.string().nullable().describe('Instructions sent with the key.'),
+  digital_product_delivery: digitalDeliverySchema.nullable().describe('What the buyer receives: a download URL and/or instructions.'),
+  metadata: metadataSchema,
+};
