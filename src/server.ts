@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Engine } from './engine/index.js';
 import { buildToolCatalog, type ToolCatalog } from './tools/catalog.js';
@@ -23,23 +23,24 @@ export const SERVER_INSTRUCTIONS = [
  * One MCP server over one engine. The transports (stdio, Streamable HTTP, SSE) are thin adapters that
  * connect to what this returns; HTTP builds one per session, all sharing the engine and the catalog.
  *
- * The tool handlers are installed on the protocol layer directly rather than through registerTool, so
- * `tools/list` answers from the catalog computed once and argument errors come back as `isError` results
- * in the house format instead of protocol errors.
+ * It is the SDK's protocol-level `Server` rather than `McpServer`: McpServer converts every zod schema to
+ * JSON Schema again on each `tools/list` and turns argument errors into protocol errors, while here
+ * `tools/list` answers from the catalog computed once and argument errors are `isError` results in the
+ * house format ("INVALID_REQUEST_BODY: … Next: …") that an assistant can act on.
  */
-export function buildServer(engine: Engine, options: ServerOptions = {}): McpServer {
+export function buildServer(engine: Engine, options: ServerOptions = {}): Server {
   const catalog = options.catalog ?? buildToolCatalog(ALL_TOOLS);
-  const mcp = new McpServer(
+  const server = new Server(
     { name: PACKAGE_NAME, title: 'Billing (embedded, Dodo Payments API)', version: PACKAGE_VERSION },
     { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS },
   );
   const listResult = { tools: catalog.listing };
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => listResult);
-  mcp.server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(ListToolsRequestSchema, () => listResult);
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = catalog.byName.get(request.params.name);
     // An unknown tool is a protocol fault (the client listed the tools), not a business error.
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}; tools/list shows the tools this server serves`);
     return tool.call(engine, request.params.arguments ?? {});
   });
-  return mcp;
+  return server;
 }
