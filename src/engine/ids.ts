@@ -10,6 +10,15 @@ export const ID_PREFIXES = {
   collectionItem: 'pci',
   event: 'evt',
   business: 'bus',
+  customer: 'cus',
+  paymentMethod: 'pm',
+  walletLedgerEntry: 'wle',
+  discount: 'dsc',
+  checkoutSession: 'cks',
+  payment: 'pay',
+  paymentLineItem: 'pli',
+  invoice: 'inv',
+  refund: 'ref',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -14,6 +14,16 @@ export interface Database {
   collection_groups: CollectionGroupsTable;
   collection_items: CollectionItemsTable;
   outbox_events: OutboxEventsTable;
+  customers: CustomersTable;
+  payment_methods: PaymentMethodsTable;
+  wallets: WalletsTable;
+  wallet_ledger_entries: WalletLedgerEntriesTable;
+  discounts: DiscountsTable;
+  checkout_sessions: CheckoutSessionsTable;
+  payments: PaymentsTable;
+  payment_line_items: PaymentLineItemsTable;
+  invoices: InvoicesTable;
+  refunds: RefundsTable;
 }
 
 export type Flag = 0 | 1;
@@ -142,4 +152,158 @@ export interface OutboxEventsTable {
   object_id: string | null;
   payload: string;
   occurred_at: number;
+}
+
+export interface CustomersTable {
+  customer_id: string;
+  business_id: string;
+  email: string;
+  name: string;
+  phone_number: string | null;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentMethodsTable {
+  payment_method_id: string;
+  customer_id: string;
+  type: string;
+  card_brand: string | null;
+  card_last4: string | null;
+  card_exp_month: number | null;
+  card_exp_year: number | null;
+  card_country: string | null;
+  /** The test processor's verdict for this method: null succeeds, else the failure code. */
+  test_failure_code: string | null;
+  created_at: number;
+}
+
+export interface WalletsTable {
+  customer_id: string;
+  currency: string;
+  balance: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WalletLedgerEntriesTable {
+  entry_id: string;
+  customer_id: string;
+  currency: string;
+  amount: number;
+  is_credit: Flag;
+  before_balance: number;
+  after_balance: number;
+  event_type: string;
+  reason: string | null;
+  reference_object_id: string | null;
+  idempotency_key: string | null;
+  created_at: number;
+}
+
+export interface DiscountsTable {
+  discount_id: string;
+  business_id: string;
+  name: string | null;
+  code: string;
+  type: string;
+  amount: number;
+  usage_limit: number | null;
+  times_used: number;
+  expires_at: number | null;
+  /** JSON array of product ids; empty = any product. */
+  restricted_to: string;
+  subscription_cycles: number | null;
+  preserve_on_plan_change: Flag;
+  metadata: string;
+  deleted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CheckoutSessionsTable {
+  session_id: string;
+  business_id: string;
+  status: string;
+  request: string;
+  product_collection_id: string | null;
+  selected_product_id: string | null;
+  customer_id: string | null;
+  discount_id: string | null;
+  payment_id: string | null;
+  subscription_id: string | null;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentsTable {
+  payment_id: string;
+  business_id: string;
+  brand_id: string;
+  customer_id: string;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total_amount: number;
+  status: string;
+  error_code: string | null;
+  error_message: string | null;
+  payment_method_id: string | null;
+  payment_method_type: string | null;
+  card_last_four: string | null;
+  card_network: string | null;
+  subscription_id: string | null;
+  checkout_session_id: string | null;
+  discount_id: string | null;
+  invoice_id: string | null;
+  refund_status: string | null;
+  billing: string | null;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentLineItemsTable {
+  line_id: string;
+  payment_id: string;
+  position: number;
+  item_id: string;
+  kind: string;
+  name: string;
+  quantity: number;
+  unit_price: number;
+  gross_amount: number;
+  discount_amount: number;
+  amount: number;
+  tax: number;
+  is_prorated: Flag;
+  proration_factor: string | null;
+  refunded_amount: number;
+}
+
+export interface InvoicesTable {
+  invoice_id: string;
+  business_id: string;
+  payment_id: string;
+  number: number;
+  document: string;
+  issued_at: number;
+}
+
+export interface RefundsTable {
+  refund_id: string;
+  business_id: string;
+  brand_id: string;
+  payment_id: string;
+  customer_id: string;
+  amount: number;
+  currency: string;
+  is_partial: Flag;
+  reason: string | null;
+  status: string;
+  items: string;
+  metadata: string;
+  created_at: number;
 }
