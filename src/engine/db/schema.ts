@@ -161,6 +161,8 @@ export interface CustomersTable {
   name: string;
   phone_number: string | null;
   metadata: string;
+  /** Creation order within the business, from 1 (migration 0003). */
+  sequence: number;
   created_at: number;
   updated_at: number;
 }
@@ -199,6 +201,8 @@ export interface WalletLedgerEntriesTable {
   reason: string | null;
   reference_object_id: string | null;
   idempotency_key: string | null;
+  /** Order of the customer's entries, from 1 (migration 0003). */
+  sequence: number;
   created_at: number;
 }
 
