@@ -26,12 +26,25 @@ export async function seedDemoCatalog(engine: Engine): Promise<boolean> {
       price: { type: 'recurring_price', currency: 'USD', price, trial_period_days: trial, ...terms },
       addons: [seats.addon_id],
     });
-  await plan('Starter Monthly', 'For individuals getting started.', 1500, monthly, 14);
-  await plan('Pro Monthly', 'For growing teams.', 4900, monthly, 14);
-  await plan('Enterprise Monthly', 'For organisations that need control.', 19900, monthly);
-  await plan('Starter Annual', 'Starter, billed yearly: two months free.', 15000, yearly, 14);
-  await plan('Pro Annual', 'Pro, billed yearly: two months free.', 49000, yearly, 14);
-  await plan('Enterprise Annual', 'Enterprise, billed yearly.', 199000, yearly);
+  const monthlyPlans = [
+    await plan('Starter Monthly', 'For individuals getting started.', 1500, monthly, 14),
+    await plan('Pro Monthly', 'For growing teams.', 4900, monthly, 14),
+    await plan('Enterprise Monthly', 'For organisations that need control.', 19900, monthly),
+  ];
+  const annualPlans = [
+    await plan('Starter Annual', 'Starter, billed yearly: two months free.', 15000, yearly, 14),
+    await plan('Pro Annual', 'Pro, billed yearly: two months free.', 49000, yearly, 14),
+    await plan('Enterprise Annual', 'Enterprise, billed yearly.', 199000, yearly),
+  ];
+  // One checkout for every plan; Starter Monthly comes first, so it is pre-selected.
+  await engine.collections.create({
+    name: 'SaaS Plans',
+    description: 'Starter, Pro and Enterprise, billed monthly or yearly.',
+    groups: [
+      { group_name: 'Monthly', products: monthlyPlans.map((p) => ({ product_id: p.product_id })) },
+      { group_name: 'Annual', products: annualPlans.map((p) => ({ product_id: p.product_id })) },
+    ],
+  });
   await engine.products.create({
     name: 'Desktop App License',
     description: 'A perpetual license for the desktop app, on up to 3 machines.',

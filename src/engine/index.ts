@@ -2,6 +2,7 @@ import { AddonService } from './addons/service.js';
 import { insertBrand } from './brands/repo.js';
 import { BrandService } from './brands/service.js';
 import { type Clock, systemClock } from './clock.js';
+import { CollectionService } from './collections/service.js';
 import type { EngineContext } from './context.js';
 import { type Db, migrateToLatest, pendingMigrations } from './db/database.js';
 import { inTransaction } from './db/transaction.js';
@@ -25,6 +26,7 @@ export interface Engine {
   readonly brands: BrandService;
   readonly products: ProductService;
   readonly addons: AddonService;
+  readonly collections: CollectionService;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     brands: new BrandService(ctx),
     products: new ProductService(ctx),
     addons: new AddonService(ctx),
+    collections: new CollectionService(ctx),
     close: () => options.db.destroy(),
   };
 }

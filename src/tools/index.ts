@@ -1,3 +1,16 @@
+import { addCollectionItems } from './collections/add-collection-items.js';
+import { archiveProductCollection } from './collections/archive-product-collection.js';
+import { createCollectionGroup } from './collections/create-collection-group.js';
+import { createProductCollection } from './collections/create-product-collection.js';
+import { deleteCollectionGroup } from './collections/delete-collection-group.js';
+import { getProductCollection } from './collections/get-product-collection.js';
+import { listCollectionProducts } from './collections/list-collection-products.js';
+import { listProductCollections } from './collections/list-product-collections.js';
+import { removeCollectionItem } from './collections/remove-collection-item.js';
+import { unarchiveProductCollection } from './collections/unarchive-product-collection.js';
+import { updateCollectionGroup } from './collections/update-collection-group.js';
+import { updateCollectionItem } from './collections/update-collection-item.js';
+import { updateProductCollection } from './collections/update-product-collection.js';
 import type { ToolDefinition } from './define-tool.js';
 import { archiveProduct } from './products/archive-product.js';
 import { createProduct } from './products/create-product.js';
@@ -15,4 +28,18 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   updateProduct,
   archiveProduct,
   unarchiveProduct,
+  // collections
+  createProductCollection,
+  getProductCollection,
+  listProductCollections,
+  updateProductCollection,
+  archiveProductCollection,
+  unarchiveProductCollection,
+  createCollectionGroup,
+  updateCollectionGroup,
+  deleteCollectionGroup,
+  addCollectionItems,
+  updateCollectionItem,
+  removeCollectionItem,
+  listCollectionProducts,
 ];

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { idOf } from '../schemas/common.js';
+import { collectionSchema } from '../schemas/collection.js';
+
+export const deleteCollectionGroup = defineTool({
+  name: 'delete_collection_group',
+  resource: 'collections',
+  operation: 'write',
+  title: 'Delete collection group',
+  description:
+    'Deletes a group and all its items from a product collection; the products themselves are untouched and ' +
+    'may be added to another group. To hide a group but keep it, use update_collection_group with status: ' +
+    'false instead. Returns the updated collection.',
+  input: z.object({
+    collection_id: idOf('product collection', 'pcl'),
+    group_id: idOf('group', 'grp'),
+  }),
+  output: collectionSchema,
+  hints: { destructiveHint: true, idempotentHint: true },
+  handler: (engine, args) => engine.collections.deleteGroup(args.collection_id, args.group_id),
+});
