@@ -1,0 +1,287 @@
+import { iso } from '../clock.js';
+import type { EngineContext } from '../context.js';
+import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { randomToken } from '../ids.js';
+import { BillingError, notFound } from '../errors.js';
+import { findProducts } from '../products/repo.js';
+import { toFlag } from '../shared/flags.js';
+import { checkMetadata } from '../shared/metadata.js';
+import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
+import { checkText } from '../shared/text.js';
+import {
+  findDiscount,
+  findLiveDiscountByCode,
+  incrementTimesUsed,
+  insertDiscount,
+  listLiveDiscounts,
+  updateDiscountRow,
+} from './repo.js';
+import {
+  assertDiscountType,
+  checkAmount,
+  checkPositiveOrNull,
+  discountAmountFor,
+  eligibleProductIds,
+  GENERATED_CODE_ALPHABET,
+  GENERATED_CODE_LENGTH,
+  lookupCode,
+  normalizeCode,
+  parseExpiry,
+} from './rules.js';
+import type { DeletedDiscount, Discount, DiscountCart, DiscountFilter, DiscountInput, NewDiscount } from './types.js';
+
+/**
+ * Discount codes (SPEC §1.5, §2.8, D9). Checkout and subscriptions use it in three steps, all inside their
+ * own transaction through `within(trx)`:
+ *   1. `validate(code, {product_ids, on_demand})` — the code, or the error the buyer would see;
+ *   2. per cart line in `eligibleProductIds(discount, product_ids)`:
+ *      `discountAmountFor(discount, lineNet)` minor units off that line;
+ *   3. `recordUse(discount_id)` once per successful purchase — never per renewal (SPEC §2.8).
+ */
+export class DiscountService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  /**
+   * This service bound to a caller's transaction. On SQLite the transaction holds the one connection, so a
+   * service of another domain that called `engine.discounts.recordUse` from inside its transaction would
+   * wait for itself; `engine.discounts.within(trx).recordUse(id)` joins that transaction instead.
+   */
+  within(trx: Db): DiscountService {
+    return new DiscountService({ ...this.ctx, db: trx });
+  }
+
+  /**
+   * A live discount by id. Deleted ones are NOT_FOUND, unless `include_deleted` — for a subscription
+   * renewal that still carries the discount_id of a code deleted after it was bought.
+   */
+  async get(discountId: string, options: { include_deleted?: boolean } = {}): Promise<Discount> {
+    const stored = await findDiscount(this.ctx.db, this.ctx.businessId, discountId);
+    if (!stored || (stored.deleted_at_ms !== null && !options.include_deleted)) {
+      throw notFound('discount', discountId, 'list_discounts');
+    }
+    return stored.discount;
+  }
+
+  /** A live discount by code, any case: getByCode('summer25') finds SUMMER25. */
+  async getByCode(code: string): Promise<Discount> {
+    const stored = await findLiveDiscountByCode(this.ctx.db, this.ctx.businessId, lookupCode(code));
+    if (!stored) throw notFound('discount code', code, 'list_discounts');
+    return stored.discount;
+  }
+
+  /** Live discounts, oldest first; `code` narrows to that one code, any case. */
+  async list(filter: DiscountFilter = {}, page?: PageRequest): Promise<Page<Discount>> {
+    const window = pageWindow(page);
+    const code = filter.code === undefined ? undefined : lookupCode(filter.code);
+    return toPage(window, await listLiveDiscounts(this.ctx.db, this.ctx.businessId, { code }, window));
+  }
+
+  async create(input: NewDiscount): Promise<Discount> {
+    const type = assertDiscountType(input.type);
+    checkAmount(type, input.amount);
+    const code = input.code === undefined ? randomToken(GENERATED_CODE_LENGTH, GENERATED_CODE_ALPHABET) : normalizeCode(input.code);
+    checkDescriptive(input);
+    const metadata = checkMetadata(input.metadata);
+    const restricted_to = distinct(input.restricted_to ?? []);
+    return inTransaction(this.ctx.db, async (trx) => {
+      const now = this.ctx.clock.now();
+      const expires_at = input.expires_at == null ? null : parseExpiry(input.expires_at, now);
+      await this.assertCodeFree(trx, code);
+      await this.assertProductsExist(trx, restricted_to);
+      const discount_id = this.ctx.ids.next('discount');
+      await insertDiscount(trx, {
+        discount_id,
+        business_id: this.ctx.businessId,
+        name: input.name ?? null,
+        code,
+        type,
+        amount: input.amount,
+        usage_limit: input.usage_limit ?? null,
+        times_used: 0,
+        expires_at,
+        restricted_to: JSON.stringify(restricted_to),
+        subscription_cycles: input.subscription_cycles ?? null,
+        preserve_on_plan_change: toFlag(input.preserve_on_plan_change ?? false),
+        metadata: JSON.stringify(metadata),
+        deleted_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      return this.within(trx).get(discount_id);
+    });
+  }
+
+  /**
+   * PATCH semantics: omitted fields stay, null clears, `restricted_to` replaces the list. The new type and
+   * amount are checked together (switching a flat 50000 to percentage is INVALID_PERCENTAGE). A usage limit
+   * below times_used is refused: with 3 uses, usage_limit 2 → DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED, 3 is fine.
+   */
+  async update(discountId: string, input: DiscountInput): Promise<Discount> {
+    const code = input.code === undefined ? undefined : normalizeCode(input.code);
+    checkDescriptive(input);
+    const metadata = input.metadata === undefined ? undefined : checkMetadata(input.metadata);
+    const restricted_to = input.restricted_to === undefined ? undefined : distinct(input.restricted_to);
+    return inTransaction(this.ctx.db, async (trx) => {
+      const now = this.ctx.clock.now();
+      const current = await this.within(trx).get(discountId);
+      const type = input.type === undefined ? current.type : assertDiscountType(input.type);
+      if (input.type !== undefined || input.amount !== undefined) checkAmount(type, input.amount ?? current.amount);
+      if (input.usage_limit != null && input.usage_limit < current.times_used) {
+        throw new BillingError(
+          'DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED',
+          `usage limit cannot be less than times_used: ${current.code} has been used ${current.times_used} times, usage_limit ${input.usage_limit} is lower`,
+          `send usage_limit ≥ ${current.times_used}, or null for unlimited`,
+        );
+      }
+      const expires_at = input.expires_at == null ? input.expires_at : parseExpiry(input.expires_at, now);
+      if (code !== undefined && code !== current.code) await this.assertCodeFree(trx, code);
+      if (restricted_to !== undefined) await this.assertProductsExist(trx, restricted_to);
+      await updateDiscountRow(trx, discountId, {
+        ...(code !== undefined && { code }),
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.type !== undefined && { type }),
+        ...(input.amount !== undefined && { amount: input.amount }),
+        ...(input.usage_limit !== undefined && { usage_limit: input.usage_limit }),
+        ...(expires_at !== undefined && { expires_at }),
+        ...(restricted_to !== undefined && { restricted_to: JSON.stringify(restricted_to) }),
+        ...(input.subscription_cycles !== undefined && { subscription_cycles: input.subscription_cycles }),
+        ...(input.preserve_on_plan_change !== undefined && {
+          preserve_on_plan_change: toFlag(input.preserve_on_plan_change),
+        }),
+        ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
+        updated_at: now,
+      });
+      return this.within(trx).get(discountId);
+    });
+  }
+
+  /**
+   * Soft delete (SPEC §1.5): the row stays for the payments and subscriptions that used it, the code
+   * becomes INVALID_DISCOUNT_CODE at once and a new discount may take it.
+   */
+  async delete(discountId: string): Promise<DeletedDiscount> {
+    return inTransaction(this.ctx.db, async (trx) => {
+      const current = await this.within(trx).get(discountId);
+      const now = this.ctx.clock.now();
+      await updateDiscountRow(trx, discountId, { deleted_at: now, updated_at: now });
+      return { discount_id: discountId, code: current.code, deleted_at: iso(now) };
+    });
+  }
+
+  /**
+   * SPEC §2.8, in this order, first failure wins: the code exists and is not deleted (INVALID_DISCOUNT_CODE)
+   * → expires_at is null or after now (DISCOUNT_CODE_EXPIRED; at expires_at exactly it has expired)
+   * → times_used < usage_limit when set (DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED) → with restricted_to set, some
+   * cart product is in it (one product: DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT; several: INVALID_DISCOUNT_CODE)
+   * → not an on-demand subscription (DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND). An empty cart skips the
+   * product check. Reads only; checkout calls it again inside the transaction that charges.
+   */
+  async validate(code: string, cart: DiscountCart): Promise<Discount> {
+    const stored = await findLiveDiscountByCode(this.ctx.db, this.ctx.businessId, lookupCode(code));
+    if (!stored) {
+      throw new BillingError(
+        'INVALID_DISCOUNT_CODE',
+        `no live discount has the code ${code}`,
+        'list_discounts shows the live codes',
+      );
+    }
+    const { discount, expires_at_ms } = stored;
+    const now = this.ctx.clock.now();
+    if (expires_at_ms !== null && expires_at_ms <= now) {
+      throw new BillingError(
+        'DISCOUNT_CODE_EXPIRED',
+        `discount code ${discount.code} expired at ${iso(expires_at_ms)}`,
+        'move expires_at later (or to null) with update_discount, or use another code',
+      );
+    }
+    if (discount.usage_limit !== null && discount.times_used >= discount.usage_limit) {
+      throw new BillingError(
+        'DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED',
+        `discount code ${discount.code} hit its usage limit (used ${discount.times_used} of ${discount.usage_limit} times)`,
+        'raise usage_limit with update_discount, or use another code',
+      );
+    }
+    const products = distinct(cart.product_ids);
+    if (products.length > 0 && eligibleProductIds(discount, products).length === 0) {
+      const appliesTo = discount.restricted_to.join(', ');
+      if (products.length === 1) {
+        throw new BillingError(
+          'DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT',
+          `discount code ${discount.code} is not available for product ${products[0]}; it applies to ${appliesTo}`,
+          'add the product to restricted_to with update_discount, or buy a product the code applies to',
+        );
+      }
+      throw new BillingError(
+        'INVALID_DISCOUNT_CODE',
+        `discount code ${discount.code} cannot be applied to any product in the cart (${products.join(', ')}); it applies to ${appliesTo}`,
+        'add one of those products to the cart, or add a cart product to restricted_to with update_discount',
+      );
+    }
+    if (cart.on_demand) {
+      throw new BillingError(
+        'DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND',
+        `discount code ${discount.code} is not available for on-demand subscriptions`,
+        'create the on-demand subscription without discount_code',
+      );
+    }
+    return discount;
+  }
+
+  /** The cart products the discount reduces (all when unrestricted); see rules.ts. Pure. */
+  eligibleProductIds(discount: Pick<Discount, 'restricted_to'>, productIds: readonly string[]): string[] {
+    return eligibleProductIds(discount, productIds);
+  }
+
+  /** Minor units off one eligible line: 540 bps of 2999 = 162; flat 500 on a 300 line = 300. Pure. */
+  discountAmountFor(discount: Pick<Discount, 'type' | 'amount'>, lineNetAmount: number): number {
+    return discountAmountFor(discount, lineNetAmount);
+  }
+
+  /**
+   * times_used + 1. Call it once per successful purchase, inside the payment's transaction
+   * (`engine.discounts.within(trx).recordUse(id)`), so the count never moves without the payment; never
+   * for renewals (SPEC §2.8). It does not refuse past usage_limit — the charge has already succeeded —
+   * so re-run `validate` inside that same transaction before charging. Counts deleted discounts too: the
+   * buyer applied the code while it was live.
+   */
+  async recordUse(discountId: string): Promise<Discount> {
+    return inTransaction(this.ctx.db, async (trx) => {
+      const service = this.within(trx);
+      await service.get(discountId, { include_deleted: true });
+      await incrementTimesUsed(trx, discountId, this.ctx.clock.now());
+      return service.get(discountId, { include_deleted: true });
+    });
+  }
+
+  /** One live discount per code (SPEC §1.5); deleted discounts free theirs. */
+  private async assertCodeFree(trx: Db, code: string): Promise<void> {
+    const holder = await findLiveDiscountByCode(trx, this.ctx.businessId, code);
+    if (holder) {
+      throw new BillingError(
+        'DISCOUNT_CODE_ALREADY_EXISTS',
+        `discount code ${code} already exists (${holder.discount.discount_id})`,
+        'choose another code, or delete_discount the old one first',
+      );
+    }
+  }
+
+  private async assertProductsExist(trx: Db, productIds: readonly string[]): Promise<void> {
+    if (productIds.length === 0) return;
+    const found = await findProducts(trx, this.ctx.businessId, productIds);
+    const missing = productIds.filter((id) => !found.some((p) => p.product_id === id));
+    if (missing.length > 0) {
+      throw new BillingError('NOT_FOUND', `no product ${missing.join(', ')} for restricted_to`, 'list_products shows the existing ids');
+    }
+  }
+}
+
+function checkDescriptive(input: DiscountInput): void {
+  if (input.name != null) checkText('name', input.name, { min: 1, max: 100 });
+  if (input.usage_limit !== undefined) checkPositiveOrNull('usage_limit', input.usage_limit);
+  if (input.subscription_cycles !== undefined) checkPositiveOrNull('subscription_cycles', input.subscription_cycles);
+}
+
+function distinct(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { idOf } from '../schemas/common.js';
+import { discountSchema } from '../schemas/discount.js';
+
+export const getDiscount = defineTool({
+  name: 'get_discount',
+  resource: 'discounts',
+  operation: 'read',
+  title: 'Get discount',
+  description:
+    'Returns one live discount by its dsc_ id: code, type and amount (basis points for percentage, minor units ' +
+    'for flat), usage limit and times used, expiry and product restriction. Deleted discounts are NOT_FOUND. ' +
+    'When you have the code a buyer typed rather than the id, use get_discount_by_code.',
+  input: z.object({ discount_id: idOf('discount', 'dsc') }),
+  output: discountSchema,
+  hints: { idempotentHint: true },
+  handler: (engine, args) => engine.discounts.get(args.discount_id),
+});
