@@ -48,20 +48,24 @@ export interface ToolDefinition {
 }
 
 export function defineTool<I extends ObjectSchema, O extends ObjectSchema>(spec: ToolSpec<I, O>): ToolDefinition {
+  // Unknown arguments are rejected, not dropped: a misspelt field on an update tool would otherwise
+  // succeed as a no-op. The published schema says so too (additionalProperties: false).
+  const input = spec.input.strict();
   return {
     name: spec.name,
     resource: spec.resource,
     operation: spec.operation,
     title: spec.title,
     description: spec.description,
-    input: spec.input,
+    input,
     output: spec.output,
     annotations: { title: spec.title, readOnlyHint: spec.operation === 'read', ...spec.hints },
     async call(engine, args) {
-      const parsed = spec.input.safeParse(args ?? {});
+      const parsed = input.safeParse(args ?? {});
       if (!parsed.success) return invalidArguments(spec.name, parsed.error);
       try {
-        return successResult(await spec.handler(engine, parsed.data));
+        // The strict twin has the same shape, so its output is the declared input's output.
+        return successResult(await spec.handler(engine, parsed.data as z.output<I>));
       } catch (error) {
         return errorResult(spec.name, error);
       }

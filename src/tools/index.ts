@@ -1,3 +1,11 @@
+import { createAddon } from './addons/create-addon.js';
+import { getAddon } from './addons/get-addon.js';
+import { listAddons } from './addons/list-addons.js';
+import { updateAddon } from './addons/update-addon.js';
+import { createBrand } from './brands/create-brand.js';
+import { getBrand } from './brands/get-brand.js';
+import { listBrands } from './brands/list-brands.js';
+import { updateBrand } from './brands/update-brand.js';
 import { addCollectionItems } from './collections/add-collection-items.js';
 import { archiveProductCollection } from './collections/archive-product-collection.js';
 import { createCollectionGroup } from './collections/create-collection-group.js';
@@ -18,6 +26,8 @@ import { getProduct } from './products/get-product.js';
 import { listProducts } from './products/list-products.js';
 import { unarchiveProduct } from './products/unarchive-product.js';
 import { updateProduct } from './products/update-product.js';
+import { getBusinessSettings } from './settings/get-business-settings.js';
+import { updateBusinessSettings } from './settings/update-business-settings.js';
 
 /** Every tool, in the order clients list them. The one registry: filters, docs and tests all read it. */
 export const ALL_TOOLS: readonly ToolDefinition[] = [
@@ -42,4 +52,17 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   updateCollectionItem,
   removeCollectionItem,
   listCollectionProducts,
+  // addons
+  createAddon,
+  getAddon,
+  listAddons,
+  updateAddon,
+  // brands
+  createBrand,
+  getBrand,
+  listBrands,
+  updateBrand,
+  // settings
+  getBusinessSettings,
+  updateBusinessSettings,
 ];

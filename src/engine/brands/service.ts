@@ -78,9 +78,21 @@ export class BrandService {
   }
 }
 
+// A plain shape check (something@host.tld): receipts show this address to buyers.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 function checkBrandInput(input: BrandInput): void {
   if (input.name !== undefined) checkText('name', input.name, { min: 1, max: 100 });
   if (input.description) checkText('description', input.description, { max: 1000 });
-  // Card statements hold 5–22 characters (the card networks' limit).
-  if (input.statement_descriptor) checkText('statement_descriptor', input.statement_descriptor, { min: 5, max: 22 });
+  // Card statements hold 5–22 characters (the card networks' limit); "" is too short, null clears.
+  if (input.statement_descriptor != null) {
+    checkText('statement_descriptor', input.statement_descriptor, { min: 5, max: 22 });
+  }
+  if (input.support_email != null && !EMAIL_PATTERN.test(input.support_email)) {
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `support_email must be an email address, got "${input.support_email}"`,
+      'send an address like support@example.com, or null to clear it',
+    );
+  }
 }

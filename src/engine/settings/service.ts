@@ -4,7 +4,8 @@ import { BillingError } from '../errors.js';
 import { getSettings, updateSettings } from './repo.js';
 import type { BusinessSettings, BusinessSettingsUpdate } from './types.js';
 
-const MAX_TAX_RATE_BPS = 10_000;
+/** 10000 basis points = 100 %. */
+export const MAX_TAX_RATE_BPS = 10_000;
 
 export class SettingsService {
   constructor(private readonly ctx: EngineContext) {}

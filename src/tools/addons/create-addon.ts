@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { addonFields, addonSchema } from '../schemas/addon.js';
+
+export const createAddon = defineTool({
+  name: 'create_addon',
+  resource: 'addons',
+  operation: 'write',
+  title: 'Create addon',
+  description:
+    'Creates an addon: an extra billed with a subscription every cycle at price × quantity, such as seats or ' +
+    'storage. The price is integer minor units per unit per cycle (500 = $5.00 a seat). Attach it to ' +
+    'subscription products with the addons field of create_product or update_product; the currencies must ' +
+    'match. Returns the addon with its adn_ id.',
+  input: z.object({
+    ...addonFields,
+    description: addonFields.description.optional(),
+    image: addonFields.image.optional(),
+  }),
+  output: addonSchema,
+  handler: (engine, args) => engine.addons.create(args),
+});

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { pageInput, pageOutput } from '../schemas/common.js';
+import { addonSchema } from '../schemas/addon.js';
+
+export const listAddons = defineTool({
+  name: 'list_addons',
+  resource: 'addons',
+  operation: 'read',
+  title: 'List addons',
+  description:
+    'Lists every addon of the business, oldest first, one page at a time, with prices per unit per billing ' +
+    'cycle in minor units. To see the addons one product offers, use get_product instead. Returns the page ' +
+    'with has_more.',
+  input: z.object({ ...pageInput }),
+  output: pageOutput(addonSchema),
+  hints: { idempotentHint: true },
+  handler: (engine, args) => engine.addons.list(args),
+});

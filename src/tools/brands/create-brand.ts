@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { brandFields, brandSchema } from '../schemas/brand.js';
+
+export const createBrand = defineTool({
+  name: 'create_brand',
+  resource: 'brands',
+  operation: 'write',
+  title: 'Create brand',
+  description:
+    'Creates a secondary brand: a storefront identity (name, website, logo, card statement descriptor, support ' +
+    'email) that products and their sales are filed under, while payouts stay with the one business. Test mode ' +
+    'verifies it at once (verification_status Success). Returns the brand with its brnd_ id; pass it as brand_id ' +
+    'to create_product.',
+  input: z.object({
+    ...brandFields,
+    description: brandFields.description.optional(),
+    url: brandFields.url.optional(),
+    image: brandFields.image.optional(),
+    statement_descriptor: brandFields.statement_descriptor.optional(),
+    support_email: brandFields.support_email.optional(),
+  }),
+  output: brandSchema,
+  handler: (engine, args) => engine.brands.create(args),
+});
