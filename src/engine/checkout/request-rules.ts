@@ -1,0 +1,99 @@
+import { normalizeEmail, normalizeName, normalizePhone } from '../customers/rules.js';
+import { BillingError } from '../errors.js';
+import type { CheckoutCustomerInput, Customization, FeatureFlags, NewCheckoutSession, PendingCustomer } from './types.js';
+
+/** A session lives 24 hours, or 15 minutes when created with confirm=true (checkout-session docs). */
+export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+export const CONFIRMED_SESSION_TTL_MS = 15 * 60 * 1000;
+
+/** SPEC §2.1 rule 9: a trial override is 0–10000 days. */
+export const MAX_TRIAL_DAYS = 10_000;
+
+/** Defaults of the docs (AMBIG-12 sides with them over the SDK for currency selection and tax id). */
+const DEFAULT_FLAGS: FeatureFlags = {
+  allow_currency_selection: false,
+  allow_discount_code: true,
+  allow_phone_number_collection: true,
+  allow_tax_id: false,
+  always_create_new_customer: false,
+  redirect_immediately: false,
+};
+
+const DEFAULT_CUSTOMIZATION: Customization = { theme: 'system', show_order_details: true, show_on_demand_tag: true };
+
+export function featureFlagsOf(input: NewCheckoutSession['feature_flags']): FeatureFlags {
+  return { ...DEFAULT_FLAGS, ...definedOnly(input ?? {}) };
+}
+
+export function customizationOf(input: NewCheckoutSession['customization']): Customization {
+  return { ...DEFAULT_CUSTOMIZATION, ...definedOnly(input ?? {}) };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function expiresAt(createdAt: number, confirm: boolean): number {
+  return createdAt + (confirm ? CONFIRMED_SESSION_TTL_MS : SESSION_TTL_MS);
+}
+
+/** SPEC §2.1 rule 9: null when not given; 0–10000 whole days otherwise (INVALID_REQUEST_PARAMETERS). */
+export function checkTrialOverride(days: number | undefined): number | null {
+  if (days === undefined) return null;
+  if (!Number.isInteger(days) || days < 0 || days > MAX_TRIAL_DAYS) {
+    throw new BillingError(
+      'INVALID_REQUEST_PARAMETERS',
+      `subscription_data.trial_period_days must be a whole number from 0 to ${MAX_TRIAL_DAYS}, got ${days}`,
+      'send e.g. 14, or 0 for no trial',
+    );
+  }
+  return days;
+}
+
+/** An absolute http(s) URL, or INVALID_REQUEST_BODY. */
+export function checkReturnUrl(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw new BillingError('INVALID_REQUEST_BODY', `return_url must be an absolute http(s) URL, got "${url}"`, 'send e.g. https://example.com/thanks');
+  }
+  return url;
+}
+
+/**
+ * The customer is either `{customer_id}` or details (`email`, `name`, `phone_number`), never both; the
+ * details are normalised now so a bad email fails at creation rather than at payment.
+ */
+export function pendingCustomerOf(input: CheckoutCustomerInput | undefined): PendingCustomer | null {
+  if (!input || input.customer_id !== undefined) {
+    if (input && (input.email !== undefined || input.name !== undefined || input.phone_number !== undefined)) {
+      throw new BillingError(
+        'INVALID_REQUEST_BODY',
+        'customer takes either customer_id (an existing customer) or email/name/phone_number (a new one), not both',
+        'send only customer_id, or only the details',
+      );
+    }
+    return null;
+  }
+  return {
+    email: input.email === undefined ? null : normalizeEmail(input.email),
+    name: input.name === undefined ? null : normalizeName(input.name),
+    phone_number: normalizePhone(input.phone_number ?? null),
+  };
+}
+
+/** `${base}/checkout/cks_…`: the hosted page on this server's HTTP address. */
+export function checkoutUrlOf(publicBaseUrl: string, sessionId: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/checkout/${sessionId}`;
+}
+
+/**
+ * SPEC §2.1 rule 14: the return_url with ?payment_id=…&status=… for one-time carts, or
+ * ?subscription_id=…&status=… for subscriptions. A redirect is not proof of payment.
+ */
+export function redirectUrlOf(returnUrl: string | null, params: Record<string, string>): string | null {
+  if (returnUrl === null) return null;
+  const url = new URL(returnUrl);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.toString();
+}

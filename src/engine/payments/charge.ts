@@ -1,0 +1,145 @@
+import type { EngineContext } from '../context.js';
+import type { PaymentMethod } from '../customers/types.js';
+import type { Db } from '../db/database.js';
+import { recordEvent } from '../events/outbox.js';
+import type { Currency } from '../money.js';
+import type { PricedLine } from '../pricing/types.js';
+import type { Metadata } from '../shared/metadata.js';
+import type { InvoicePeriod } from './invoice-types.js';
+import { issueInvoice } from './invoice.js';
+import type { PaymentProcessor } from './processor.js';
+import { findPaymentWithLines, insertLineItems, insertPayment, updatePaymentRow } from './repo.js';
+import type { BillingAddress, Payment, PaymentCustomer } from './types.js';
+
+/** A priced line as charged; plan-change lines billed for part of a period say so. */
+export interface ChargeLine extends PricedLine {
+  is_prorated?: boolean | undefined;
+  /** Decimal string, e.g. "0.666667". */
+  proration_factor?: string | null | undefined;
+}
+
+/** Everything one charge needs; the lines are already priced (pricing/price-lines.ts). */
+export interface ChargeOrder {
+  customer: PaymentCustomer;
+  payment_method: PaymentMethod;
+  brand_id: string;
+  currency: Currency;
+  lines: readonly ChargeLine[];
+  /** The rate the lines were taxed at, shown on the invoice. */
+  tax_rate_bps: number;
+  billing: BillingAddress | null;
+  metadata: Metadata;
+  discount_id: string | null;
+  checkout_session_id?: string | null | undefined;
+  subscription_id?: string | null | undefined;
+  /** Subscription invoices show the period they pay for. */
+  period?: InvoicePeriod | null | undefined;
+}
+
+/**
+ * One charge, inside the caller's transaction: the payment is written `processing` with its lines and a
+ * `payment.processing` event, the processor is asked, and the payment ends `succeeded` (invoice issued,
+ * `payment.succeeded`) or `failed` (error_code and message kept, `payment.failed`). Totals are the sums
+ * of the lines: subtotal = Σ amount, tax = Σ tax, total_amount = subtotal + tax. A failed charge is an
+ * outcome, not an error: it commits, so the attempt and its event are on record.
+ */
+export async function chargeOrder(trx: Db, ctx: EngineContext, processor: PaymentProcessor, order: ChargeOrder): Promise<Payment> {
+  if (!trx.isTransaction) throw new Error('chargeOrder must run inside the transaction that records the charge');
+  const now = ctx.clock.now();
+  const payment_id = ctx.ids.next('payment');
+  const subtotal = order.lines.reduce((sum, l) => sum + l.amount, 0);
+  const tax = order.lines.reduce((sum, l) => sum + l.tax, 0);
+  const method = order.payment_method;
+  await insertPayment(trx, {
+    payment_id,
+    business_id: ctx.businessId,
+    brand_id: order.brand_id,
+    customer_id: order.customer.customer_id,
+    currency: order.currency,
+    subtotal,
+    tax,
+    total_amount: subtotal + tax,
+    status: 'processing',
+    error_code: null,
+    error_message: null,
+    payment_method_id: method.payment_method_id,
+    payment_method_type: method.type,
+    card_last_four: method.card.last4,
+    card_network: method.card.brand,
+    subscription_id: order.subscription_id ?? null,
+    checkout_session_id: order.checkout_session_id ?? null,
+    discount_id: order.discount_id,
+    invoice_id: null,
+    refund_status: null,
+    billing: order.billing === null ? null : JSON.stringify(order.billing),
+    metadata: JSON.stringify(order.metadata),
+    created_at: now,
+    updated_at: now,
+  });
+  await insertLineItems(
+    trx,
+    order.lines.map((line, position) => ({
+      line_id: ctx.ids.next('paymentLineItem'),
+      payment_id,
+      position,
+      item_id: line.item_id,
+      kind: line.kind,
+      name: line.name,
+      quantity: line.quantity,
+      unit_price: line.unit_price,
+      gross_amount: line.gross_amount,
+      discount_amount: line.discount_amount,
+      amount: line.amount,
+      tax: line.tax,
+      is_prorated: line.is_prorated ? 1 : 0,
+      proration_factor: line.proration_factor ?? null,
+      refunded_amount: 0,
+    })),
+  );
+  await emit(trx, ctx, 'payment.processing', payment_id);
+
+  const result = await processor.charge({
+    amount: subtotal + tax,
+    currency: order.currency,
+    payment_method: {
+      payment_method_id: method.payment_method_id,
+      type: method.type,
+      card_brand: method.card.brand,
+      card_last4: method.card.last4,
+      card_exp_month: method.card.exp_month,
+      card_exp_year: method.card.exp_year,
+      test_failure_code: method.test_failure_code,
+    },
+  });
+  if (result.status === 'failed') {
+    await updatePaymentRow(trx, payment_id, {
+      status: 'failed',
+      error_code: result.error_code,
+      error_message: result.error_message,
+      updated_at: ctx.clock.now(),
+    });
+    return emit(trx, ctx, 'payment.failed', payment_id);
+  }
+  await updatePaymentRow(trx, payment_id, { status: 'succeeded', updated_at: ctx.clock.now() });
+  const stored = await load(trx, ctx, payment_id);
+  await issueInvoice(trx, ctx, stored.payment, stored.lines, order.tax_rate_bps, order.period ?? null);
+  return emit(trx, ctx, 'payment.succeeded', payment_id);
+}
+
+async function load(trx: Db, ctx: EngineContext, paymentId: string) {
+  const found = await findPaymentWithLines(trx, ctx.businessId, paymentId);
+  if (!found) throw new Error(`payment ${paymentId} vanished inside its own transaction`);
+  return found;
+}
+
+/** Records the event with the payment as it stands now (SPEC §4 payload shape) and returns that payment. */
+async function emit(
+  trx: Db,
+  ctx: EngineContext,
+  type: 'payment.processing' | 'payment.succeeded' | 'payment.failed',
+  paymentId: string,
+): Promise<Payment> {
+  const { payment } = await load(trx, ctx, paymentId);
+  await recordEvent(trx, ctx, { type, objectId: paymentId, payload: { payload_type: 'Payment', ...payment } });
+  return payment;
+}

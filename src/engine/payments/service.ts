@@ -1,0 +1,144 @@
+import { loadCartFacts } from '../checkout/cart-facts.js';
+import { pricingLinesOf } from '../checkout/cart-pricing.js';
+import { checkCart } from '../checkout/cart-rules.js';
+import type { EngineContext } from '../context.js';
+import { CustomerService } from '../customers/service.js';
+import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { DiscountService } from '../discounts/service.js';
+import { BillingError, notFound } from '../errors.js';
+import { priceCart } from '../pricing/price-lines.js';
+import { getSettings } from '../settings/repo.js';
+import { checkMetadata } from '../shared/metadata.js';
+import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
+import { checkBillingAddress } from './billing.js';
+import { type ChargeOrder, chargeOrder } from './charge.js';
+import type { Invoice } from './invoice-types.js';
+import type { PaymentProcessor } from './processor.js';
+import { findInvoiceByPayment, findPayment, findPaymentWithLines, listPayments, type PaymentQuery } from './repo.js';
+import { assertChargeableTotal } from './rules.js';
+import type { NewPayment, Payment, PaymentFilter, PaymentLineItems } from './types.js';
+
+/** Payments (SPEC §1.9): reading them, their lines and invoices, and one-time charges to saved methods. */
+export class PaymentService {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly processor: PaymentProcessor,
+  ) {}
+
+  /** The same service inside `trx`, so a caller's charge commits with the rest of its change. */
+  within(trx: Db): PaymentService {
+    return new PaymentService({ ...this.ctx, db: trx }, this.processor);
+  }
+
+  async get(paymentId: string): Promise<Payment> {
+    const payment = await findPayment(this.ctx.db, this.ctx.businessId, paymentId);
+    if (!payment) throw notFound('payment', paymentId, 'list_payments');
+    return payment;
+  }
+
+  /** Newest first. created_at_gte / created_at_lte are inclusive ISO-8601 instants. */
+  async list(filter: PaymentFilter = {}, page?: PageRequest): Promise<Page<Payment>> {
+    const query: PaymentQuery = {
+      customer_id: filter.customer_id,
+      status: filter.status,
+      subscription_id: filter.subscription_id,
+      brand_id: filter.brand_id,
+      created_from: filter.created_at_gte === undefined ? undefined : instant('created_at_gte', filter.created_at_gte),
+      created_to: filter.created_at_lte === undefined ? undefined : instant('created_at_lte', filter.created_at_lte),
+    };
+    const window = pageWindow(page);
+    return toPage(window, await listPayments(this.ctx.db, this.ctx.businessId, query, window));
+  }
+
+  /** The billed lines in order, with what has been refunded of each (tax included). */
+  async lineItems(paymentId: string): Promise<PaymentLineItems> {
+    const found = await findPaymentWithLines(this.ctx.db, this.ctx.businessId, paymentId);
+    if (!found) throw notFound('payment', paymentId, 'list_payments');
+    return {
+      payment_id: paymentId,
+      currency: found.payment.currency,
+      items: found.lines.map(({ line_id: _id, position: _position, ...item }) => item),
+    };
+  }
+
+  /** The invoice of a succeeded payment; a payment that did not succeed has none (SPEC §1.12). */
+  async invoice(paymentId: string): Promise<Invoice> {
+    const payment = await this.get(paymentId);
+    const invoice = await findInvoiceByPayment(this.ctx.db, this.ctx.businessId, paymentId);
+    if (!invoice) {
+      throw new BillingError(
+        'NOT_FOUND',
+        `payment ${paymentId} has no invoice: invoices are issued for succeeded payments only, and this one is ${payment.status}`,
+        payment.status === 'failed'
+          ? `pay again (complete_checkout_session with another card, or create_payment); get_payment ${paymentId} shows error_code ${payment.error_code ?? ''}`.trim()
+          : 'wait until the payment succeeds',
+      );
+    }
+    return invoice;
+  }
+
+  /**
+   * A one-time purchase charged at once to a customer's saved method (seed 003 cross-sell). One-time
+   * products only; the cart follows SPEC §2.1 rules 1–5 (a pay-what-you-want amount is required, as the
+   * charge happens now), an optional discount code (§2.8), prices per §2.2, and the 50-minor-unit
+   * minimum (D13). The payment, its lines, invoice and events commit together; a decline is returned as
+   * a failed payment, not an error.
+   */
+  async create(input: NewPayment): Promise<Payment> {
+    const metadata = checkMetadata(input.metadata);
+    const billing = input.billing === undefined ? null : checkBillingAddress(input.billing, 'country');
+    if (input.product_cart.length === 0) {
+      throw new BillingError('PRODUCT_CART_EMPTY', 'product_cart is empty', 'add at least one one-time product');
+    }
+    return inTransaction(this.ctx.db, async (trx) => {
+      const customers = new CustomerService({ ...this.ctx, db: trx });
+      const customer = await customers.get(input.customer_id);
+      const method = await customers.getPaymentMethod(customer.customer_id, input.payment_method_id);
+      const facts = await loadCartFacts(trx, this.ctx.businessId, input.product_cart);
+      const cart = checkCart(input.product_cart, facts, { amount_required: true, on_demand: false });
+      if (cart.subscription) {
+        throw new BillingError(
+          'INVALID_REQUEST_PARAMETERS',
+          `create_payment buys one-time products; ${cart.lines[0]?.product.product_id ?? ''} is a subscription`,
+          'start subscriptions with create_checkout_session (payment_method_id + confirm: true)',
+        );
+      }
+      const discounts = new DiscountService({ ...this.ctx, db: trx });
+      const productIds = cart.lines.map((l) => l.product.product_id);
+      const discount = input.discount_code === undefined ? null : await discounts.validate(input.discount_code, { product_ids: productIds });
+      const { default_tax_rate_bps } = await getSettings(trx, this.ctx.businessId);
+      const priced = priceCart({ lines: pricingLinesOf(cart.lines), tax_rate_bps: default_tax_rate_bps, code: discount });
+      assertChargeableTotal(priced.total_amount, cart.currency);
+      const payment = await this.within(trx).charge({
+        customer,
+        payment_method: method,
+        brand_id: cart.brand_id,
+        currency: cart.currency,
+        lines: priced.lines,
+        tax_rate_bps: default_tax_rate_bps,
+        billing,
+        metadata,
+        discount_id: discount?.discount_id ?? null,
+      });
+      if (payment.status === 'succeeded' && discount) await discounts.recordUse(discount.discount_id);
+      return payment;
+    });
+  }
+
+  /**
+   * Charges priced lines to a saved method and records the outcome (see charge.ts). For other services
+   * (checkout, subscriptions): call it on `within(trx)` so the charge joins the caller's transaction.
+   */
+  async charge(order: ChargeOrder): Promise<Payment> {
+    return inTransaction(this.ctx.db, (trx) => chargeOrder(trx, { ...this.ctx, db: trx }, this.processor, order));
+  }
+}
+
+function instant(field: string, value: string): number {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new BillingError('INVALID_REQUEST_BODY', `${field} must be an ISO-8601 instant, got "${value}"`, 'send e.g. 2025-04-01T00:00:00Z');
+  }
+  return ms;
+}
