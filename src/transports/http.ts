@@ -1,12 +1,21 @@
-// Placeholder during the session: replaced by the HTTP transport work before any commit that ships it.
+import { createServer, type Server as NodeHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import type { Engine } from '../engine/index.js';
+import { buildServer } from '../server.js';
 import type { ToolCatalog } from '../tools/catalog.js';
+import { PACKAGE_VERSION } from '../version.js';
+import { HTTP_ERROR_CODE, jsonRpcErrorHandler, sendJsonRpcError } from './http-errors.js';
+import { allowedHostnames, assertSafeBinding, bearerAuth, hostCheck, originCheck, urlHost } from './http-security.js';
+import { mcpSessions } from './http-sessions.js';
 
 export interface HttpServerOptions {
   engine: Engine;
   catalog: ToolCatalog;
   host: string;
+  /** 0 picks a free port; RunningHttpServer.port says which. */
   port: number;
+  /** Required when host is not loopback. Every route but /health then needs `Authorization: Bearer`. */
   authToken: string | undefined;
   allowedHosts: string[];
   allowedOrigins: string[];
@@ -14,10 +23,67 @@ export interface HttpServerOptions {
 }
 
 export interface RunningHttpServer {
+  /** Base URL, e.g. http://127.0.0.1:3000; MCP is at `${url}/mcp`. */
   url: string;
+  port: number;
+  /** Closes every session, then the listener and its open connections. */
   close(): Promise<void>;
 }
 
-export async function serveHttp(_options: HttpServerOptions): Promise<RunningHttpServer> {
-  throw new Error('HTTP transport not built yet');
+/** Largest JSON-RPC body accepted on POST /mcp and /messages; a bigger one is answered 413. */
+export const MAX_BODY = '1mb';
+
+/**
+ * Streamable HTTP at /mcp, legacy SSE at /sse + /messages, and /health, over one shared engine.
+ * Checks run in this order: Host, Origin, then (except /health) the bearer token, then the body is
+ * read — so a refused request is answered before its body is parsed.
+ */
+export async function serveHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { engine, catalog, host, log } = options;
+  const authToken = options.authToken || undefined;
+  assertSafeBinding(host, authToken);
+
+  const hostnames = allowedHostnames(host, options.allowedHosts);
+  // Body-parser reads every content type on these routes so no body is ever read without the limit;
+  // the SDK transports still reject a wrong Content-Type themselves.
+  const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
+  const sessions = mcpSessions({ newServer: () => buildServer(engine, { catalog }), jsonBody, log });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(hostCheck(hostnames));
+  app.use(originCheck(hostnames, options.allowedOrigins));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.count() });
+  });
+  if (authToken !== undefined) app.use(bearerAuth(authToken));
+  app.use(sessions.router);
+  app.use((req, res) => {
+    sendJsonRpcError(res, 404, HTTP_ERROR_CODE.transport, `Not found: ${req.method} ${req.path}; MCP is at /mcp (or /sse)`);
+  });
+  app.use(jsonRpcErrorHandler(log, MAX_BODY));
+
+  const server = createServer(app);
+  const port = await listen(server, host, options.port);
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    port,
+    async close() {
+      await sessions.closeAll();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // SSE streams are long-lived responses; without this close() would wait for clients to leave.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function listen(server: NodeHttpServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; pick another with --port` : `cannot listen on ${host}:${port}: ${error.message}`));
+    });
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
 }

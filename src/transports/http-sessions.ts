@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { HTTP_ERROR_CODE, sendJsonRpcError } from './http-errors.js';
+
+export interface McpSessionsOptions {
+  /** A fresh MCP server for one session; every session's server shares the engine and catalog. */
+  newServer: () => Server;
+  /** Parses (and bounds) the JSON body of the POST routes. */
+  jsonBody: RequestHandler;
+  log: (line: string) => void;
+}
+
+export interface McpSessions {
+  /** /mcp (Streamable HTTP: POST, GET, DELETE) and /sse + /messages (legacy SSE). */
+  readonly router: Router;
+  count(): number;
+  closeAll(): Promise<void>;
+}
+
+interface Session<T extends Transport> {
+  server: Server;
+  transport: T;
+}
+
+/**
+ * The MCP sessions of one HTTP server. One server per session, made on `initialize` (Streamable HTTP)
+ * or on GET /sse, kept in a map by session id and dropped when its transport closes. Everything
+ * MCP-specific (protocol versions, Accept headers, stream handling) is left to the SDK transports.
+ */
+export function mcpSessions({ newServer, jsonBody, log }: McpSessionsOptions): McpSessions {
+  const streamable = new Map<string, Session<StreamableHTTPServerTransport>>();
+  const sse = new Map<string, Session<SSEServerTransport>>();
+  const router = Router();
+
+  const streamableSession = (req: Request, res: Response): Session<StreamableHTTPServerTransport> | undefined => {
+    const id = req.get('mcp-session-id');
+    if (id === undefined) {
+      sendJsonRpcError(res, 400, HTTP_ERROR_CODE.transport, 'Bad Request: no mcp-session-id header; send initialize first');
+      return undefined;
+    }
+    const session = streamable.get(id);
+    if (session === undefined) sendJsonRpcError(res, 404, HTTP_ERROR_CODE.sessionNotFound, 'Session not found; initialize a new session');
+    return session;
+  };
+
+  router.post('/mcp', jsonBody, async (req, res) => {
+    if (req.get('mcp-session-id') !== undefined) {
+      const session = streamableSession(req, res);
+      if (session) await session.transport.handleRequest(req, res, req.body);
+      return;
+    }
+    if (!isInitializeRequest(req.body)) {
+      sendJsonRpcError(res, 400, HTTP_ERROR_CODE.transport, 'Bad Request: no mcp-session-id header; send initialize first');
+      return;
+    }
+    const server = newServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => {
+        streamable.set(id, { server, transport });
+        log(`session ${id} opened (Streamable HTTP)`);
+      },
+    });
+    // Set before connect: the server chains its own close handler after this one.
+    transport.onclose = () => {
+      const id = transport.sessionId;
+      if (id !== undefined && streamable.delete(id)) log(`session ${id} closed`);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+    // The transport refused the initialize (bad headers, bad version): no session was made.
+    if (transport.sessionId === undefined) await server.close();
+  });
+
+  router.get('/mcp', async (req, res) => {
+    const session = streamableSession(req, res);
+    if (session) await session.transport.handleRequest(req, res);
+  });
+
+  router.delete('/mcp', async (req, res) => {
+    const session = streamableSession(req, res);
+    if (session) await session.transport.handleRequest(req, res);
+  });
+
+  router.all('/mcp', (_req, res) => {
+    res.set('Allow', 'GET, POST, DELETE');
+    sendJsonRpcError(res, 405, HTTP_ERROR_CODE.transport, 'Method not allowed; /mcp takes GET, POST and DELETE');
+  });
+
+  router.get('/sse', async (_req, res) => {
+    const server = newServer();
+    const transport = new SSEServerTransport('/messages', res);
+    const id = transport.sessionId;
+    sse.set(id, { server, transport });
+    transport.onclose = () => {
+      if (sse.delete(id)) log(`session ${id} closed`);
+    };
+    log(`session ${id} opened (SSE)`);
+    await server.connect(transport);
+  });
+
+  router.post('/messages', jsonBody, async (req, res) => {
+    const id = req.query.sessionId;
+    if (typeof id !== 'string') {
+      sendJsonRpcError(res, 400, HTTP_ERROR_CODE.transport, 'Bad Request: /messages needs ?sessionId= from the /sse endpoint event');
+      return;
+    }
+    const session = sse.get(id);
+    if (session === undefined) {
+      sendJsonRpcError(res, 404, HTTP_ERROR_CODE.sessionNotFound, 'Session not found; open a new stream at /sse');
+      return;
+    }
+    await session.transport.handlePostMessage(req, res, req.body);
+  });
+
+  return {
+    router,
+    count: () => streamable.size + sse.size,
+    async closeAll() {
+      const sessions = [...streamable.values(), ...sse.values()];
+      await Promise.all(sessions.map((session) => session.server.close()));
+    },
+  };
+}

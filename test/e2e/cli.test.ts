@@ -1,0 +1,88 @@
+// Rule under test: the built CLI's startup contract — --list, unknown names exit 2 with the valid ones,
+// --read-only serves read tools only, the default database path, and no unauthenticated public HTTP.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cliEnv, runCli, tempDir } from '../support/cli-process.js';
+import { callOk, callTool, PLAN, stdioClient } from '../support/e2e-clients.js';
+import { textOf } from '../support/mcp-client.js';
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await dir?.remove();
+});
+
+describe('startup options', () => {
+  test('--list prints the selected tools by resource and exits 0', async () => {
+    const run = await runCli(['--list', '--resource', 'products']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^products\n/);
+    expect(run.stdout).toMatch(/^ {2}list_products +read +List products$/m);
+    expect(run.stdout).toMatch(/^ {2}create_product +write +Create product$/m);
+    expect(run.stdout).toMatch(/\n\d+ tools\n$/);
+  });
+
+  test('--tool nope exits 2 and lists the valid tools', async () => {
+    const run = await runCli(['--tool', 'nope']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown tool "nope"; valid tools: .*list_products/);
+  });
+
+  test('--host 0.0.0.0 without a token refuses to start, saying how to fix it', async () => {
+    const run = await runCli(['--transport', 'http', '--host', '0.0.0.0', '--port', '0', '--db', join(dir.path, 'public.db')]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/refusing to serve HTTP on 0\.0\.0\.0 without a bearer token.*--auth-token/);
+  });
+
+  test('the default database is $XDG_DATA_HOME/billing-mcp/billing.db, printed to stderr', async () => {
+    const dataHome = join(dir.path, 'xdg');
+    const run = await runCli([], cliEnv({ XDG_DATA_HOME: dataHome }));
+    const expected = join(dataHome, 'billing-mcp', 'billing.db');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`database ${expected}`);
+    expect(existsSync(expected)).toBe(true);
+  });
+});
+
+describe('--read-only against a database created earlier', () => {
+  const db = () => join(dir.path, 'read-only.db');
+  let productId: string;
+
+  beforeAll(async () => {
+    const writer = await stdioClient(['--db', db()]);
+    try {
+      productId = (await callOk<{ product_id: string }>(writer, 'create_product', PLAN)).product_id;
+    } finally {
+      await writer.close();
+    }
+  });
+
+  test('serves only read tools, and they read the existing data', async () => {
+    const client = await stdioClient(['--db', db(), '--read-only']);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThan(0);
+      for (const tool of tools) expect(tool.annotations?.readOnlyHint, tool.name).toBe(true);
+      expect(await callOk(client, 'get_product', { product_id: productId })).toMatchObject({ product_id: productId });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a write through the dynamic invoke_tool fails', async () => {
+    const client = await stdioClient(['--db', db(), '--read-only', '--tools', 'dynamic']);
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['describe_tool', 'invoke_tool', 'list_tools']);
+      const write = await callTool(client, 'invoke_tool', { name: 'create_product', arguments: PLAN });
+      expect(write.isError).toBe(true);
+      expect(textOf(write)).toContain('create_product');
+      const read = await callTool(client, 'invoke_tool', { name: 'get_product', arguments: { product_id: productId } });
+      expect(read.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+  });
+});
