@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { pageOf } from '../../engine/shared/paging.js';
+import { defineTool } from '../define-tool.js';
+import { pageInput, pageOutput } from '../schemas/common.js';
+import { customerIdInput, paymentMethodSchema } from '../schemas/customer.js';
+
+export const listCustomerPaymentMethods = defineTool({
+  name: 'list_customer_payment_methods',
+  resource: 'customers',
+  operation: 'read',
+  title: 'List customer payment methods',
+  description:
+    'Lists the cards a customer saved at checkout, newest first: brand, last four digits, expiry, country and, in ' +
+    'test mode, test_failure_code (null when charges succeed). Use the payment_method_id with ' +
+    'set_payment_method_test_behavior to make renewals on a card fail or succeed.',
+  input: z.object({ customer_id: customerIdInput, ...pageInput }),
+  output: pageOutput(paymentMethodSchema),
+  hints: { idempotentHint: true },
+  handler: async (engine, { customer_id, ...page }) => pageOf(await engine.customers.listPaymentMethods(customer_id), page),
+});

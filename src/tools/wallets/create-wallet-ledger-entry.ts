@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { currencySchema } from '../schemas/common.js';
+import { customerIdInput } from '../schemas/customer.js';
+import { entryTypeSchema, ledgerEntrySchema, walletSchema } from '../schemas/wallet.js';
+
+export const createWalletLedgerEntry = defineTool({
+  name: 'create_wallet_ledger_entry',
+  resource: 'wallets',
+  operation: 'write',
+  title: 'Create wallet ledger entry',
+  description:
+    'Credits or debits a customer’s wallet by amount minor units (10000 = $100.00) as a merchant adjustment, ' +
+    'recording the balance before and after. A debit above the balance fails with INSUFFICIENT_WALLET_FUNDS and ' +
+    'changes nothing. Idempotent only with idempotency_key: repeating a key returns the original entry with ' +
+    'duplicate: true and adds nothing, so send one whenever a retry is possible. Returns the wallet, the entry ' +
+    'and duplicate.',
+  input: z.object({
+    customer_id: customerIdInput,
+    amount: z.number().int().min(1).describe('Minor units to move, > 0: 10000 = $100.00 or ₹100.00.'),
+    currency: currencySchema,
+    entry_type: entryTypeSchema,
+    reason: z.string().max(500).optional().describe('Why, kept on the entry: "Welcome bonus", "Service credit for outage".'),
+    idempotency_key: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('Unique per customer, e.g. welcome_cus_123; a repeat adds nothing and returns the original entry.'),
+  }),
+  output: z.object({
+    wallet: walletSchema.describe('The wallet the entry moved, as it is now.'),
+    entry: ledgerEntrySchema.describe('The entry written, or the original one on a repeated idempotency_key.'),
+    duplicate: z.boolean().describe('True when idempotency_key matched an earlier entry and nothing was added.'),
+  }),
+  // Without idempotency_key a repeat credits twice, so the tool as a whole is not idempotent.
+  hints: { idempotentHint: false },
+  handler: (engine, { customer_id, ...entry }) => engine.wallets.createLedgerEntry(customer_id, entry),
+});
