@@ -19,7 +19,20 @@ import { unarchiveProductCollection } from './collections/unarchive-product-coll
 import { updateCollectionGroup } from './collections/update-collection-group.js';
 import { updateCollectionItem } from './collections/update-collection-item.js';
 import { updateProductCollection } from './collections/update-product-collection.js';
+import { createCustomer } from './customers/create-customer.js';
+import { getCustomer } from './customers/get-customer.js';
+import { listCustomerPaymentMethods } from './customers/list-customer-payment-methods.js';
+import { listCustomers } from './customers/list-customers.js';
+import { setPaymentMethodTestBehavior } from './customers/set-payment-method-test-behavior.js';
+import { updateCustomer } from './customers/update-customer.js';
 import type { ToolDefinition } from './define-tool.js';
+import { createDiscount } from './discounts/create-discount.js';
+import { deleteDiscount } from './discounts/delete-discount.js';
+import { getDiscount } from './discounts/get-discount.js';
+import { getDiscountByCode } from './discounts/get-discount-by-code.js';
+import { listDiscounts } from './discounts/list-discounts.js';
+import { updateDiscount } from './discounts/update-discount.js';
+import { validateDiscount } from './discounts/validate-discount.js';
 import { archiveProduct } from './products/archive-product.js';
 import { createProduct } from './products/create-product.js';
 import { getProduct } from './products/get-product.js';
@@ -28,6 +41,9 @@ import { unarchiveProduct } from './products/unarchive-product.js';
 import { updateProduct } from './products/update-product.js';
 import { getBusinessSettings } from './settings/get-business-settings.js';
 import { updateBusinessSettings } from './settings/update-business-settings.js';
+import { createWalletLedgerEntry } from './wallets/create-wallet-ledger-entry.js';
+import { getCustomerWallets } from './wallets/get-customer-wallets.js';
+import { listWalletLedgerEntries } from './wallets/list-wallet-ledger-entries.js';
 
 /** Every tool, in the order clients list them. The one registry: filters, docs and tests all read it. */
 export const ALL_TOOLS: readonly ToolDefinition[] = [
@@ -65,4 +81,23 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   // settings
   getBusinessSettings,
   updateBusinessSettings,
+  // discounts
+  createDiscount,
+  getDiscount,
+  getDiscountByCode,
+  listDiscounts,
+  updateDiscount,
+  deleteDiscount,
+  validateDiscount,
+  // customers
+  createCustomer,
+  getCustomer,
+  listCustomers,
+  updateCustomer,
+  listCustomerPaymentMethods,
+  setPaymentMethodTestBehavior,
+  // wallets
+  getCustomerWallets,
+  createWalletLedgerEntry,
+  listWalletLedgerEntries,
 ];
