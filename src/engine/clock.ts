@@ -42,3 +42,37 @@ export function toEpochMs(instant: number | string | Date): number {
 export function iso(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
+
+/** A clock the test clock can move forward: the engine's own in test mode, and FrozenClock in tests. */
+export interface AdvanceableClock extends Clock {
+  advance(ms: number): void;
+}
+
+export function isAdvanceable(clock: Clock): clock is AdvanceableClock {
+  return typeof (clock as Partial<AdvanceableClock>).advance === 'function';
+}
+
+/**
+ * Real time plus an offset that only grows: the engine's clock in test mode (SPEC D14). Time flows
+ * normally, and `advance_test_clock` jumps it forward so trials end and renewals charge on demand.
+ * The offset is persisted by the engine, so a restart keeps the simulated date.
+ */
+export class OffsetClock implements AdvanceableClock {
+  constructor(
+    private readonly base: Clock,
+    private offsetMs = 0,
+  ) {}
+
+  now(): number {
+    return this.base.now() + this.offsetMs;
+  }
+
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`the test clock only moves forward (${ms} ms)`);
+    this.offsetMs += ms;
+  }
+}

@@ -19,6 +19,8 @@ export const ID_PREFIXES = {
   paymentLineItem: 'pli',
   invoice: 'inv',
   refund: 'ref',
+  subscription: 'sub',
+  scheduledChange: 'spc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -24,6 +24,10 @@ export interface Database {
   payment_line_items: PaymentLineItemsTable;
   invoices: InvoicesTable;
   refunds: RefundsTable;
+  subscriptions: SubscriptionsTable;
+  scheduled_plan_changes: ScheduledPlanChangesTable;
+  subscription_period_runs: SubscriptionPeriodRunsTable;
+  test_clock: TestClockTable;
 }
 
 export type Flag = 0 | 1;
@@ -310,4 +314,70 @@ export interface RefundsTable {
   items: string;
   metadata: string;
   created_at: number;
+}
+
+export interface SubscriptionsTable {
+  subscription_id: string;
+  business_id: string;
+  brand_id: string;
+  customer_id: string;
+  product_id: string;
+  quantity: number;
+  /** JSON [{addon_id, quantity, unit_price}]. */
+  addons: string;
+  currency: string;
+  unit_price: number;
+  tax_inclusive: Flag;
+  payment_frequency_count: number;
+  payment_frequency_interval: string;
+  subscription_period_count: number | null;
+  subscription_period_interval: string | null;
+  trial_period_days: number;
+  billing_anchor: number;
+  period_index: number;
+  previous_billing_date: number;
+  next_billing_date: number;
+  status: string;
+  cancel_at_next_billing_date: Flag;
+  cancelled_at: number | null;
+  expires_at: number | null;
+  on_demand: Flag;
+  discount_id: string | null;
+  discount_cycles_remaining: number | null;
+  payment_method_id: string | null;
+  billing: string | null;
+  credit_balance: number;
+  outstanding_amount: number;
+  collection_id: string | null;
+  checkout_session_id: string | null;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScheduledPlanChangesTable {
+  change_id: string;
+  subscription_id: string;
+  product_id: string;
+  quantity: number;
+  addons: string;
+  discount_id: string | null;
+  effective_at: number;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SubscriptionPeriodRunsTable {
+  subscription_id: string;
+  period_index: number;
+  kind: string;
+  payment_id: string | null;
+  ran_at: number;
+}
+
+export interface TestClockTable {
+  business_id: string;
+  offset_ms: number;
+  updated_at: number;
 }

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as moneyMovement from './0002-money-movement.js';
 import * as customerAndLedgerOrder from './0003-customer-and-ledger-order.js';
+import * as subscriptions from './0004-subscriptions.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-money-movement': moneyMovement,
   '0003-customer-and-ledger-order': customerAndLedgerOrder,
+  '0004-subscriptions': subscriptions,
 };
 
 export const migrationProvider: MigrationProvider = {
