@@ -334,6 +334,8 @@ export interface SubscriptionsTable {
   subscription_period_interval: string | null;
   trial_period_days: number;
   billing_anchor: number;
+  /** The period starting at billing_anchor (migration 0005). */
+  anchor_period_index: number;
   period_index: number;
   previous_billing_date: number;
   next_billing_date: number;

@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.js';
 import * as moneyMovement from './0002-money-movement.js';
 import * as customerAndLedgerOrder from './0003-customer-and-ledger-order.js';
 import * as subscriptions from './0004-subscriptions.js';
+import * as subscriptionAnchorPeriod from './0005-subscription-anchor-period.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-money-movement': moneyMovement,
   '0003-customer-and-ledger-order': customerAndLedgerOrder,
   '0004-subscriptions': subscriptions,
+  '0005-subscription-anchor-period': subscriptionAnchorPeriod,
 };
 
 export const migrationProvider: MigrationProvider = {
