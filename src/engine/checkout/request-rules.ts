@@ -1,6 +1,7 @@
 import { normalizeEmail, normalizeName, normalizePhone } from '../customers/rules.js';
 import { BillingError } from '../errors.js';
-import type { CheckoutCustomerInput, Customization, FeatureFlags, NewCheckoutSession, PendingCustomer } from './types.js';
+import type { CardInput } from '../customers/types.js';
+import type { CheckoutCustomerInput, PayWith, Customization, FeatureFlags, NewCheckoutSession, PendingCustomer } from './types.js';
 
 /** A session lives 24 hours, or 15 minutes when created with confirm=true (checkout-session docs). */
 export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -96,4 +97,15 @@ export function redirectUrlOf(returnUrl: string | null, params: Record<string, s
   const url = new URL(returnUrl);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url.toString();
+}
+
+/** Exactly one way to pay: a card, or a saved payment method (INVALID_REQUEST_BODY otherwise). */
+export function payWithOf(input: { card?: CardInput | undefined; payment_method_id?: string | undefined }): PayWith {
+  if (input.card !== undefined && input.payment_method_id === undefined) return { card: input.card };
+  if (input.payment_method_id !== undefined && input.card === undefined) return { payment_method_id: input.payment_method_id };
+  throw new BillingError(
+    'INVALID_REQUEST_BODY',
+    input.card === undefined ? 'give card or payment_method_id to pay with' : 'give card or payment_method_id, not both',
+    'send card {number, exp_month, exp_year, cvc} (test card 4242424242424242), or a saved payment_method_id',
+  );
 }

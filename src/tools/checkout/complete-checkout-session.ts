@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { payWithOf } from '../../engine/checkout/request-rules.js';
+import { defineTool } from '../define-tool.js';
+import { cardInput } from '../schemas/checkout.js';
+import { paymentSchema } from '../schemas/payment.js';
+
+export const completeCheckoutSession = defineTool({
+  name: 'complete_checkout_session',
+  resource: 'checkout',
+  operation: 'write',
+  title: 'Complete checkout session (test mode)',
+  description:
+    'Pays an open checkout session as the buyer would on the page, in test mode: give exactly one of card (saved as ' +
+    'the customer’s payment method; 4242424242424242 succeeds, 4000000000000002 declines) or payment_method_id. ' +
+    'One-time carts produce one payment with a line per product, and an invoice on success; a declined card returns ' +
+    'the failed payment (error_code CARD_DECLINED) and leaves the session open for another try. Subscription carts ' +
+    'need the subscription engine, not yet part of this server: they fail with UNSUPPORTED_ACTION.',
+  input: z.object({
+    session_id: z.string().min(1).describe('The session to pay (cks_…).'),
+    card: cardInput.optional(),
+    payment_method_id: z.string().optional().describe('A saved method of the session’s customer (pm_…), instead of card.'),
+    product_id: z.string().optional().describe('Collection checkouts: buy this product of the collection instead of the selected one.'),
+    customer: z
+      .strictObject({
+        email: z.string().optional().describe('Buyer email.'),
+        name: z.string().optional().describe('Buyer full name.'),
+        phone_number: z.string().nullable().optional().describe('Buyer phone, international form.'),
+      })
+      .optional()
+      .describe('Used only when the session has no customer yet: email and name are then required.'),
+    amounts: z
+      .array(
+        z.strictObject({
+          product_id: z.string().describe('A pay-what-you-want product in the cart.'),
+          amount: z.number().int().min(0).describe('Chosen price per unit, minor units, at least the product price.'),
+        }),
+      )
+      .optional()
+      .describe('Pay-what-you-want amounts for cart lines that have none yet.'),
+  }),
+  output: z.object({
+    session_id: z.string().describe('The session (cks_…).'),
+    status: z.enum(['open', 'completed', 'expired']).describe('completed when paid; open after a failed payment.'),
+    payment: paymentSchema.describe('The payment made, succeeded or failed.'),
+    subscription_id: z.string().nullable().describe('The subscription started, or null.'),
+    redirect_url: z.string().nullable().describe('return_url with payment_id and status, or null without a return_url.'),
+  }),
+  handler: (engine, { session_id, card, payment_method_id, ...options }) =>
+    engine.checkout.complete(session_id, payWithOf({ card, payment_method_id }), options),
+});

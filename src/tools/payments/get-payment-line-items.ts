@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { paymentLineItemsSchema } from '../schemas/payment.js';
+
+export const getPaymentLineItems = defineTool({
+  name: 'get_payment_line_items',
+  resource: 'payments',
+  operation: 'read',
+  title: 'Get payment line items',
+  description:
+    'Returns the lines a payment billed, in order: item_id (product or addon), quantity, unit price, gross, discount, ' +
+    'net amount and tax, all in minor units, plus is_prorated and refunded_amount. Refunds name lines by item_id.',
+  input: z.object({ payment_id: z.string().min(1).describe('The payment id (pay_…).') }),
+  output: paymentLineItemsSchema,
+  hints: { idempotentHint: true },
+  handler: (engine, args) => engine.payments.lineItems(args.payment_id),
+});
