@@ -34,6 +34,13 @@ export interface ChargeOrder {
   subscription_id?: string | null | undefined;
   /** Subscription invoices show the period they pay for. */
   period?: InvoicePeriod | null | undefined;
+  /** An id allocated beforehand, when something written before the charge must name it (a wallet ledger entry). */
+  payment_id?: string | undefined;
+  /**
+   * Runs once the payment holds its outcome and before its payment.succeeded|failed event, so a caller's
+   * own change and events come first where SPEC §4 orders them so (subscription.active, payment.succeeded).
+   */
+  beforeOutcomeEvent?: ((payment: Payment) => Promise<void>) | undefined;
 }
 
 /**
@@ -46,7 +53,7 @@ export interface ChargeOrder {
 export async function chargeOrder(trx: Db, ctx: EngineContext, processor: PaymentProcessor, order: ChargeOrder): Promise<Payment> {
   if (!trx.isTransaction) throw new Error('chargeOrder must run inside the transaction that records the charge');
   const now = ctx.clock.now();
-  const payment_id = ctx.ids.next('payment');
+  const payment_id = order.payment_id ?? ctx.ids.next('payment');
   const subtotal = order.lines.reduce((sum, l) => sum + l.amount, 0);
   const tax = order.lines.reduce((sum, l) => sum + l.tax, 0);
   const method = order.payment_method;
@@ -118,11 +125,13 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
       error_message: result.error_message,
       updated_at: ctx.clock.now(),
     });
+    if (order.beforeOutcomeEvent) await order.beforeOutcomeEvent((await load(trx, ctx, payment_id)).payment);
     return emit(trx, ctx, 'payment.failed', payment_id);
   }
   await updatePaymentRow(trx, payment_id, { status: 'succeeded', updated_at: ctx.clock.now() });
   const stored = await load(trx, ctx, payment_id);
   await issueInvoice(trx, ctx, stored.payment, stored.lines, order.tax_rate_bps, order.period ?? null);
+  if (order.beforeOutcomeEvent) await order.beforeOutcomeEvent((await load(trx, ctx, payment_id)).payment);
   return emit(trx, ctx, 'payment.succeeded', payment_id);
 }
 
