@@ -18,6 +18,11 @@ export interface ProrationInput {
    * and the whole new price is due (SPEC §3 I).
    */
   paidForCurrentPeriod?: number;
+  /**
+   * The new plan renews on another interval (monthly → yearly). Every charging mode then starts a new cycle
+   * now, so the new plan is billed whole and only the old side is prorated (SPEC §3 K).
+   */
+  intervalChanges?: boolean;
 }
 
 export interface ProrationResult {
@@ -45,6 +50,8 @@ export interface ProrationResult {
  * - do_not_bill: nothing either way; the plan switches and the period stays (F).
  * During a trial nothing was paid, so every charging mode charges the full new price and restarts the
  * cycle (I); do_not_bill keeps the trial.
+ * An interval change (monthly 3000 → yearly 30000 on day 10, K) restarts the cycle in every charging mode
+ * and bills the new plan whole: prorated 30000 − round(3000 f) = 28000; difference 27000; full 30000.
  */
 export function prorate(input: ProrationInput): ProrationResult {
   const periodSeconds = Math.max(1, Math.round((input.periodEnd - input.periodStart) / 1000));
@@ -57,12 +64,13 @@ export function prorate(input: ProrationInput): ProrationResult {
   if (input.mode === 'full_immediately' || inTrial) {
     return { ...none, charge: input.newTotal, resetsCycle: true, newPortion: input.newTotal };
   }
+  const resetsCycle = input.intervalChanges === true;
   if (input.mode === 'difference_immediately') {
     const delta = input.newTotal - input.oldTotal;
-    return { ...none, charge: Math.max(delta, 0), credit: Math.max(-delta, 0) };
+    return { ...none, charge: Math.max(delta, 0), credit: Math.max(-delta, 0), resetsCycle };
   }
-  const newPortion = mulDivHalfUp(input.newTotal, remainingSeconds, periodSeconds);
+  const newPortion = resetsCycle ? input.newTotal : mulDivHalfUp(input.newTotal, remainingSeconds, periodSeconds);
   const oldPortion = mulDivHalfUp(input.oldTotal, remainingSeconds, periodSeconds);
   const delta = newPortion - oldPortion;
-  return { ...none, charge: Math.max(delta, 0), credit: Math.max(-delta, 0), newPortion, oldPortion };
+  return { ...none, charge: Math.max(delta, 0), credit: Math.max(-delta, 0), resetsCycle, newPortion, oldPortion };
 }
