@@ -97,7 +97,11 @@ export interface StoredSubscription {
   customer_id: string;
   product_id: string;
   quantity: number;
-  /** The product's unit price when bought (or at the last plan change); price edits don't touch it. */
+  /**
+   * Minor units per unit per cycle, frozen when bought (or at the last plan change) so price edits don't
+   * touch it: the product's price with its own percent discount taken off (3000 at 10 % → 2700); see
+   * billing.ts unitPriceOf.
+   */
   unit_price: number;
   addons: SubscriptionAddon[];
   currency: Currency;

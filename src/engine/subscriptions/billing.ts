@@ -1,0 +1,209 @@
+import type { EngineContext } from '../context.js';
+import { CustomerService } from '../customers/service.js';
+import type { Db } from '../db/database.js';
+import { DiscountService } from '../discounts/service.js';
+import type { Discount } from '../discounts/types.js';
+import { findAddons } from '../addons/repo.js';
+import { percentOf } from '../money.js';
+import { type ChargeLine, chargeOrder } from '../payments/charge.js';
+import type { InvoicePeriod } from '../payments/invoice-types.js';
+import type { PaymentProcessor } from '../payments/processor.js';
+import type { Payment } from '../payments/types.js';
+import { priceCart } from '../pricing/price-lines.js';
+import { splitTax } from '../pricing/tax.js';
+import type { PricingLine } from '../pricing/types.js';
+import { findProduct } from '../products/repo.js';
+import type { Product } from '../products/types.js';
+import { getSettings } from '../settings/repo.js';
+import type { Metadata } from '../shared/metadata.js';
+import { WalletService } from '../wallets/service.js';
+import { findStoredSubscription, updateSubscription } from './repo.js';
+import type { StoredSubscription, SubscriptionAddon } from './types.js';
+
+export interface SubscriptionChargeDeps {
+  processor: PaymentProcessor;
+}
+
+/**
+ * Why a subscription is charged. The code discount applies to `first`, `renewal` and `plan_change`
+ * charges while discount_cycles_remaining is null or > 0; only `first` and `renewal` pay a period, so
+ * only they use up a cycle (SPEC §2.8). `recovery` charges what is outstanding as it was priced, and
+ * `on_demand` charges take no code (DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND).
+ */
+export type SubscriptionChargeReason = 'first' | 'renewal' | 'plan_change' | 'on_demand' | 'recovery';
+
+/** A line before codes, credits and tax; plan-change lines billed for part of a period say so. */
+export interface SubscriptionChargeLine extends PricingLine {
+  is_prorated?: boolean | undefined;
+  /** Decimal string, e.g. "0.666667". */
+  proration_factor?: string | null | undefined;
+}
+
+export interface SubscriptionCharge {
+  /** The subscription to charge; its latest stored state is read inside `trx`. */
+  subscription: { subscription_id: string };
+  lines: readonly SubscriptionChargeLine[];
+  reason: SubscriptionChargeReason;
+  /** Use the subscription credit, then the same-currency wallet (SPEC D4, §2.5). */
+  applyCredits: boolean;
+  /** The period the charge pays for, shown on the invoice; null for plan-change and on-demand charges. */
+  period: InvoicePeriod | null;
+  /** Another of the customer's methods than the subscription's (a payment-method update). */
+  payment_method_id?: string | undefined;
+  /** The payment's metadata; default the subscription's. */
+  metadata?: Metadata | undefined;
+  /** See ChargeOrder.beforeOutcomeEvent: the caller's change and events before payment.succeeded|failed. */
+  beforeOutcomeEvent?: ((payment: Payment) => Promise<void>) | undefined;
+}
+
+const CODE_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 'renewal', 'plan_change']);
+const PERIOD_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 'renewal']);
+
+/**
+ * Charges a subscription inside the caller's transaction, reducing the lines in the order of SPEC D4:
+ *   1. the code discount (percentage or flat, eligible lines only) while discount_cycles_remaining is null or > 0;
+ *   2. the subscription's credit_balance;
+ *   3. the customer's same-currency wallet (one `payment` ledger entry naming the payment, SPEC §2.5);
+ *   4. tax at the business rate on what remains, per line (inclusive prices have it taken out).
+ * Example: 3000 with a 20 % code, credit 500, wallet 1000, tax 1000 bps → 2400 → 1900 → 900 → 990 charged.
+ * Credit 6000 in the wallet vs a 2000 charge → 2000 used, 4000 left, a succeeded $0 payment.
+ * Credits are spread over the lines in order and shown in each line's discount_amount, so lines still sum
+ * to the total. On success the credit is used and a period charge with the code spends one cycle; on
+ * failure the wallet credit is given back (payment_reversal) and nothing else moves. The subscription's
+ * status is the caller's: this only charges. A $0 total still makes a succeeded $0 payment.
+ */
+export async function chargeSubscription(
+  trx: Db,
+  ctx: EngineContext,
+  deps: SubscriptionChargeDeps,
+  charge: SubscriptionCharge,
+): Promise<Payment> {
+  if (!trx.isTransaction) throw new Error('chargeSubscription must run inside the transaction that records the charge');
+  const tctx: EngineContext = { ...ctx, db: trx };
+  const sub = await findStoredSubscription(trx, ctx.businessId, charge.subscription.subscription_id);
+  if (!sub) throw new Error(`subscription ${charge.subscription.subscription_id} vanished inside its own transaction`);
+  const customers = new CustomerService(tctx);
+  const customer = await customers.get(sub.customer_id);
+  const methodId = charge.payment_method_id ?? sub.payment_method_id;
+  if (methodId === null) throw new Error(`subscription ${sub.subscription_id} has no payment method to charge`);
+  const method = await customers.getPaymentMethod(customer.customer_id, methodId);
+  const { default_tax_rate_bps } = await getSettings(trx, ctx.businessId);
+
+  const code = await activeCode(tctx, sub, charge.reason);
+  const reduced = priceCart({ lines: charge.lines, tax_rate_bps: 0, code }).lines;
+  const due = reduced.reduce((sum, l) => sum + l.total, 0);
+  const payment_id = ctx.ids.next('payment');
+  const subscriptionCredit = charge.applyCredits ? Math.min(sub.credit_balance, due) : 0;
+  const walletCredit = charge.applyCredits
+    ? await new WalletService(tctx).applyCredit(trx, sub.customer_id, sub.currency, due - subscriptionCredit, payment_id)
+    : 0;
+
+  let credit = subscriptionCredit + walletCredit;
+  const lines: ChargeLine[] = reduced.map((line, index) => {
+    const source = charge.lines[index] as SubscriptionChargeLine;
+    const used = Math.min(credit, line.total);
+    credit -= used;
+    const { net, tax } = splitTax(line.total - used, default_tax_rate_bps, line.tax_inclusive);
+    return {
+      ...line,
+      discount_amount: line.discount_amount + used,
+      amount: net,
+      tax,
+      total: net + tax,
+      is_prorated: source.is_prorated ?? false,
+      proration_factor: source.proration_factor ?? null,
+    };
+  });
+
+  const payment = await chargeOrder(trx, tctx, deps.processor, {
+    payment_id,
+    customer,
+    payment_method: method,
+    brand_id: sub.brand_id,
+    currency: sub.currency,
+    lines,
+    tax_rate_bps: default_tax_rate_bps,
+    billing: sub.billing,
+    metadata: charge.metadata ?? sub.metadata,
+    discount_id: code ? sub.discount_id : null,
+    subscription_id: sub.subscription_id,
+    period: charge.period,
+    beforeOutcomeEvent: charge.beforeOutcomeEvent,
+  });
+
+  if (payment.status !== 'succeeded') {
+    await new WalletService(tctx).reverseCredit(trx, sub.customer_id, sub.currency, walletCredit, payment_id);
+    return payment;
+  }
+  // Re-read: a beforeOutcomeEvent hook may have changed the subscription meanwhile.
+  const latest = (await findStoredSubscription(trx, ctx.businessId, sub.subscription_id)) ?? sub;
+  const cycles = latest.discount_cycles_remaining;
+  const spendsCycle = code !== null && PERIOD_REASONS.has(charge.reason) && cycles !== null;
+  if (subscriptionCredit > 0 || spendsCycle) {
+    await updateSubscription(trx, sub.subscription_id, {
+      credit_balance: latest.credit_balance - subscriptionCredit,
+      ...(spendsCycle && cycles !== null ? { discount_cycles_remaining: Math.max(0, cycles - 1) } : {}),
+      updated_at: ctx.clock.now(),
+    });
+  }
+  return payment;
+}
+
+/** The subscription's code when this charge may use it: a code reason, and cycles left (null = forever). */
+async function activeCode(ctx: EngineContext, sub: StoredSubscription, reason: SubscriptionChargeReason): Promise<Discount | null> {
+  if (sub.discount_id === null || !CODE_REASONS.has(reason)) return null;
+  if (sub.discount_cycles_remaining !== null && sub.discount_cycles_remaining <= 0) return null;
+  // A code deleted after purchase keeps reducing the subscriptions that already hold it.
+  return new DiscountService(ctx).get(sub.discount_id, { include_deleted: true });
+}
+
+/**
+ * The unit price a subscription freezes for a product: its recurring price (usage-based: the fixed fee)
+ * with the product's own percent discount taken off per unit, half up: 3000 at 10 % → 2700.
+ */
+export function unitPriceOf(product: Product): number {
+  const price = product.price;
+  if (price.type === 'one_time_price') throw new Error(`product ${product.product_id} is not a subscription product`);
+  const base = price.type === 'usage_based_price' ? price.fixed_price : price.price;
+  return base - percentOf(base, price.discount);
+}
+
+/**
+ * The lines of one full period of `plan` (a subscription, or the plan it is moving to): the product ×
+ * quantity at the frozen unit price, then each addon × quantity, named from the catalogue.
+ * Example: Basic 3000 × 1 + Seat 500 × 2 → lines of 3000 and 1000.
+ */
+export async function periodLinesOf(
+  db: Db,
+  businessId: string,
+  plan: { product_id: string; quantity: number; unit_price: number; addons: readonly SubscriptionAddon[]; tax_inclusive: boolean },
+): Promise<SubscriptionChargeLine[]> {
+  const product = await findProduct(db, businessId, plan.product_id);
+  if (!product) throw new Error(`product ${plan.product_id} of a subscription is missing`);
+  const addons = new Map((await findAddons(db, businessId, plan.addons.map((a) => a.addon_id))).map((a) => [a.addon_id, a]));
+  const productLine: SubscriptionChargeLine = {
+    item_id: product.product_id,
+    kind: 'product',
+    name: product.name,
+    product_id: product.product_id,
+    quantity: plan.quantity,
+    unit_price: plan.unit_price,
+    discount_percent: 0,
+    tax_inclusive: plan.tax_inclusive,
+  };
+  return [
+    productLine,
+    ...plan.addons.map(
+      (a): SubscriptionChargeLine => ({
+        item_id: a.addon_id,
+        kind: 'addon',
+        name: addons.get(a.addon_id)?.name ?? a.addon_id,
+        product_id: product.product_id,
+        quantity: a.quantity,
+        unit_price: a.unit_price,
+        discount_percent: 0,
+        tax_inclusive: plan.tax_inclusive,
+      }),
+    ),
+  ];
+}
