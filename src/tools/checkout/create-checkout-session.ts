@@ -10,11 +10,12 @@ export const createCheckoutSession = defineTool({
   operation: 'write',
   title: 'Create checkout session',
   description:
-    'Creates a hosted checkout for a product_cart (several one-time products, or exactly one subscription) or for a ' +
-    'product_collection_id (the first enabled product is pre-selected; the buyer picks one). Returns session_id and a ' +
-    'checkout_url on this server, valid 24 h (15 min with confirm). With payment_method_id + confirm + ' +
-    'customer.customer_id it charges that saved method at once (one-click upsell) and checkout_url is null; to charge a ' +
-    'saved method without a session use create_payment. Amounts are minor units (1900 = $19.00).',
+    'Creates a hosted checkout for a product_cart (one-time products, or exactly one subscription plan) or for a ' +
+    'product_collection_id (its first enabled product is pre-selected; the buyer buys one). Returns session_id and a ' +
+    'checkout_url on this server, valid 24 h (15 min with confirm); amounts are minor units (1900 = $19.00). With ' +
+    'payment_method_id + confirm + customer.customer_id it charges that saved method at once (one-click upsell) and ' +
+    'checkout_url is null; create_payment does the same without a session. Subscription carts cannot be paid yet: ' +
+    'that needs the subscription engine (UNSUPPORTED_ACTION).',
   input: z.object({
     product_cart: z.array(cartLineInput).optional().describe('Lines to buy; may be omitted with product_collection_id.'),
     product_collection_id: z.string().optional().describe('Sell from a product collection (pcl_…): the buyer buys exactly one of its products.'),
