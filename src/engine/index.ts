@@ -14,6 +14,7 @@ import { type IdSource, randomIds } from './ids.js';
 import { type PaymentProcessor, TestProcessor } from './payments/processor.js';
 import { PaymentService } from './payments/service.js';
 import { ProductService } from './products/service.js';
+import { RefundService } from './refunds/service.js';
 import { findBusinessId, insertBusiness } from './settings/repo.js';
 import { SettingsService } from './settings/service.js';
 import { WalletService } from './wallets/service.js';
@@ -47,6 +48,7 @@ export interface Engine {
   readonly discounts: DiscountService;
   readonly checkout: CheckoutService;
   readonly payments: PaymentService;
+  readonly refunds: RefundService;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       publicBaseUrl: options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL,
     }),
     payments: new PaymentService(ctx, processor),
+    refunds: new RefundService(ctx),
     close: () => options.db.destroy(),
   };
 }

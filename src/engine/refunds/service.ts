@@ -1,0 +1,113 @@
+import { findBrand } from '../brands/repo.js';
+import type { EngineContext } from '../context.js';
+import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { BillingError, notFound } from '../errors.js';
+import { recordEvent } from '../events/outbox.js';
+import { findPaymentWithLines, setLineRefundedAmount, setPaymentRefundStatus } from '../payments/repo.js';
+import { toFlag } from '../shared/flags.js';
+import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
+import { buildReceipt } from './receipt.js';
+import { findRefund, insertRefund, listRefunds, type RefundQuery, refundsOfPayment } from './repo.js';
+import { checkRefundRequest, filterInstant, planRefund } from './rules.js';
+import type { NewRefund, Refund, RefundFilter, RefundReceipt } from './types.js';
+
+/**
+ * Refunds (SPEC §1.10, §2.9). Test mode returns the money at once: a refund that passes every check is
+ * written `succeeded`, together with the lines' refunded_amount, the payment's refund_status and the
+ * `refund.succeeded` event, in one transaction. A refund never cancels a subscription.
+ */
+export class RefundService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** The same service inside `trx`, so a caller's refund commits with the rest of its change. */
+  within(trx: Db): RefundService {
+    return new RefundService({ ...this.ctx, db: trx });
+  }
+
+  /**
+   * Refunds a payment in full (no items) or line by line (SPEC §2.9, checks in rules.ts `planRefund`).
+   * Amounts are minor units, tax included unless an item says `tax_inclusive: false`.
+   */
+  async create(input: NewRefund): Promise<Refund> {
+    const request = checkRefundRequest(input);
+    return inTransaction(this.ctx.db, async (trx) => {
+      const found = await findPaymentWithLines(trx, this.ctx.businessId, request.payment_id);
+      if (!found) throw notFound('payment', request.payment_id, 'list_payments');
+      const { payment, lines } = found;
+      const now = this.ctx.clock.now();
+      const plan = planRefund(
+        {
+          payment: {
+            payment_id: payment.payment_id,
+            status: payment.status,
+            total_amount: payment.total_amount,
+            created_at_ms: Date.parse(payment.created_at),
+            refund_status: payment.refund_status,
+          },
+          lines,
+          refunds: await refundsOfPayment(trx, this.ctx.businessId, payment.payment_id),
+          now,
+        },
+        request,
+      );
+      const refund_id = this.ctx.ids.next('refund');
+      await insertRefund(trx, {
+        refund_id,
+        business_id: this.ctx.businessId,
+        brand_id: payment.brand_id,
+        payment_id: payment.payment_id,
+        customer_id: payment.customer.customer_id,
+        amount: plan.amount,
+        currency: payment.currency,
+        is_partial: toFlag(plan.is_partial),
+        reason: request.reason,
+        status: 'succeeded',
+        items: JSON.stringify(plan.items.map(({ item_id, amount }) => ({ item_id, amount }))),
+        metadata: JSON.stringify(request.metadata),
+        created_at: now,
+      });
+      for (const item of plan.items) await setLineRefundedAmount(trx, item.line_id, item.refunded_after);
+      await setPaymentRefundStatus(trx, payment.payment_id, plan.refund_status, now);
+      const refund = await this.within(trx).get(refund_id);
+      await recordEvent(trx, { ...this.ctx, db: trx }, { type: 'refund.succeeded', objectId: refund_id, payload: { payload_type: 'Refund', ...refund } });
+      return refund;
+    });
+  }
+
+  async get(refundId: string): Promise<Refund> {
+    const refund = await findRefund(this.ctx.db, this.ctx.businessId, refundId);
+    if (!refund) throw notFound('refund', refundId, 'list_refunds');
+    return refund;
+  }
+
+  /** Newest first. created_at_gte / created_at_lte are inclusive ISO-8601 instants. */
+  async list(filter: RefundFilter = {}, page?: PageRequest): Promise<Page<Refund>> {
+    const query: RefundQuery = {
+      payment_id: filter.payment_id,
+      customer_id: filter.customer_id,
+      status: filter.status,
+      created_from: filter.created_at_gte === undefined ? undefined : filterInstant('created_at_gte', filter.created_at_gte),
+      created_to: filter.created_at_lte === undefined ? undefined : filterInstant('created_at_lte', filter.created_at_lte),
+    };
+    const window = pageWindow(page);
+    return toPage(window, await listRefunds(this.ctx.db, this.ctx.businessId, query, window));
+  }
+
+  /** The receipt of a succeeded refund (SPEC §1.10): what went back, line by line, and to which payment. */
+  async receipt(refundId: string): Promise<RefundReceipt> {
+    const refund = await this.get(refundId);
+    if (refund.status !== 'succeeded') {
+      throw new BillingError(
+        'NOT_FOUND',
+        `refund ${refundId} has no receipt: receipts are issued for succeeded refunds only, and this one is ${refund.status}`,
+        `get_refund ${refundId} shows its status`,
+      );
+    }
+    const found = await findPaymentWithLines(this.ctx.db, this.ctx.businessId, refund.payment_id);
+    if (!found) throw new Error(`refund ${refundId} names payment ${refund.payment_id}, which does not exist`);
+    const brand = await findBrand(this.ctx.db, this.ctx.businessId, refund.brand_id);
+    if (!brand) throw new Error(`refund ${refundId} names brand ${refund.brand_id}, which does not exist`);
+    return buildReceipt({ ...refund, status: 'succeeded' }, found.payment, found.lines, brand);
+  }
+}
