@@ -6,6 +6,9 @@ import { createBrand } from './brands/create-brand.js';
 import { getBrand } from './brands/get-brand.js';
 import { listBrands } from './brands/list-brands.js';
 import { updateBrand } from './brands/update-brand.js';
+import { completeCheckoutSession } from './checkout/complete-checkout-session.js';
+import { createCheckoutSession } from './checkout/create-checkout-session.js';
+import { getCheckoutSession } from './checkout/get-checkout-session.js';
 import { addCollectionItems } from './collections/add-collection-items.js';
 import { archiveProductCollection } from './collections/archive-product-collection.js';
 import { createCollectionGroup } from './collections/create-collection-group.js';
@@ -33,12 +36,21 @@ import { getDiscountByCode } from './discounts/get-discount-by-code.js';
 import { listDiscounts } from './discounts/list-discounts.js';
 import { updateDiscount } from './discounts/update-discount.js';
 import { validateDiscount } from './discounts/validate-discount.js';
+import { createPayment } from './payments/create-payment.js';
+import { getPayment } from './payments/get-payment.js';
+import { getPaymentInvoice } from './payments/get-payment-invoice.js';
+import { getPaymentLineItems } from './payments/get-payment-line-items.js';
+import { listPayments } from './payments/list-payments.js';
 import { archiveProduct } from './products/archive-product.js';
 import { createProduct } from './products/create-product.js';
 import { getProduct } from './products/get-product.js';
 import { listProducts } from './products/list-products.js';
 import { unarchiveProduct } from './products/unarchive-product.js';
 import { updateProduct } from './products/update-product.js';
+import { createRefund } from './refunds/create-refund.js';
+import { getRefund } from './refunds/get-refund.js';
+import { getRefundReceipt } from './refunds/get-refund-receipt.js';
+import { listRefunds } from './refunds/list-refunds.js';
 import { getBusinessSettings } from './settings/get-business-settings.js';
 import { updateBusinessSettings } from './settings/update-business-settings.js';
 import { createWalletLedgerEntry } from './wallets/create-wallet-ledger-entry.js';
@@ -100,4 +112,19 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   getCustomerWallets,
   createWalletLedgerEntry,
   listWalletLedgerEntries,
+  // checkout
+  createCheckoutSession,
+  getCheckoutSession,
+  completeCheckoutSession,
+  // payments
+  createPayment,
+  getPayment,
+  listPayments,
+  getPaymentLineItems,
+  getPaymentInvoice,
+  // refunds
+  createRefund,
+  getRefund,
+  listRefunds,
+  getRefundReceipt,
 ];
