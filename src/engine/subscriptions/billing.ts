@@ -138,7 +138,9 @@ export async function chargeSubscription(
   // Re-read: a beforeOutcomeEvent hook may have changed the subscription meanwhile.
   const latest = (await findStoredSubscription(trx, ctx.businessId, sub.subscription_id)) ?? sub;
   const cycles = latest.discount_cycles_remaining;
-  const spendsCycle = code !== null && PERIOD_REASONS.has(charge.reason) && cycles !== null;
+  // A $0 trial payment pays no period (gross 0), so it spends no cycle; a 100 % code on a real period does.
+  const paysPeriod = PERIOD_REASONS.has(charge.reason) && reduced.some((l) => l.gross_amount > 0);
+  const spendsCycle = code !== null && paysPeriod && cycles !== null;
   if (subscriptionCredit > 0 || spendsCycle) {
     await updateSubscription(trx, sub.subscription_id, {
       credit_balance: latest.credit_balance - subscriptionCredit,

@@ -308,7 +308,11 @@ export async function findSubscriptionsDue(db: Db, businessId: string, until: nu
     .where('business_id', '=', businessId)
     .where((eb) =>
       eb.or([
-        eb.and([eb('status', '=', 'active'), eb('next_billing_date', '<=', until)]),
+        eb.and([
+          eb('status', '=', 'active'),
+          eb('next_billing_date', '<=', until),
+          eb.or([eb('on_demand', '=', 0), eb('cancel_at_next_billing_date', '=', 1)]),
+        ]),
         eb.and([eb('status', 'in', ['active', 'on_hold']), eb('expires_at', 'is not', null), eb('expires_at', '<=', until)]),
       ]),
     )
@@ -316,13 +320,17 @@ export async function findSubscriptionsDue(db: Db, businessId: string, until: nu
   return rows.map(toStoredSubscription);
 }
 
-/** The earliest instant any active or on-hold subscription has work due (billing date or term end), or null. */
+/**
+ * The earliest instant any subscription has work due (an active one's billing date, unless it is on-demand
+ * without a scheduled cancellation; an active or on-hold one's term end), or null.
+ */
 export async function earliestDueInstant(db: Db, businessId: string): Promise<number | null> {
   const billing = await db
     .selectFrom('subscriptions')
     .select((eb) => eb.fn.min('next_billing_date').as('at'))
     .where('business_id', '=', businessId)
     .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('on_demand', '=', 0), eb('cancel_at_next_billing_date', '=', 1)]))
     .executeTakeFirst();
   const term = await db
     .selectFrom('subscriptions')
@@ -395,4 +403,26 @@ export async function countSubscriptionRows(db: Db): Promise<{ subscriptions: nu
   const subs = await db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const runs = await db.selectFrom('subscription_period_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   return { subscriptions: Number(subs?.n ?? 0), period_runs: Number(runs?.n ?? 0) };
+}
+
+/** Marks the subscription's pending scheduled plan change cancelled: it ended before the change could apply. */
+export async function cancelPendingScheduledChanges(db: Db, subscriptionId: string, now: number): Promise<void> {
+  await db
+    .updateTable('scheduled_plan_changes')
+    .set({ status: 'cancelled', updated_at: now })
+    .where('subscription_id', '=', subscriptionId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** The sequence of the latest outbox event (0 when none), so a caller can list what it emitted since. */
+export async function lastEventSequence(db: Db): Promise<number> {
+  const row = await db.selectFrom('outbox_events').select((eb) => eb.fn.max('sequence').as('last')).executeTakeFirst();
+  return Number(row?.last ?? 0);
+}
+
+/** Types of the events after `sequence`, in order. */
+export async function eventTypesAfter(db: Db, sequence: number): Promise<string[]> {
+  const rows = await db.selectFrom('outbox_events').select('type').where('sequence', '>', sequence).orderBy('sequence').execute();
+  return rows.map((r) => r.type);
 }

@@ -200,4 +200,6 @@ export interface DueWorkResult {
   status_after: SubscriptionStatus;
   /** Event types emitted, in order. */
   events: string[];
+  /** Set when the item failed and was rolled back (it stays due and is retried on the next run). */
+  error?: string | undefined;
 }

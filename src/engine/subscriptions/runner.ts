@@ -1,0 +1,189 @@
+import { iso } from '../clock.js';
+import type { EngineContext } from '../context.js';
+import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import type { PaymentProcessor } from '../payments/processor.js';
+import type { Payment } from '../payments/types.js';
+import { chargeSubscription, periodLinesOf } from './billing.js';
+import { emitSubscriptionEvent } from './events.js';
+import {
+  cancelPendingScheduledChanges,
+  claimPeriodRun,
+  earliestDueInstant,
+  eventTypesAfter,
+  findStoredSubscription,
+  findSubscriptionsDue,
+  lastEventSequence,
+  setPeriodRunPayment,
+  updateSubscription,
+} from './repo.js';
+import { compareDue, type DueItem, dueItemOf, periodStart } from './rules.js';
+import type { DueWorkResult, StoredSubscription, SubscriptionStatus } from './types.js';
+
+/**
+ * Applies a subscription's scheduled plan change that is due at `at`, inside the renewal's transaction,
+ * before the renewal bills (SPEC §3 G: Pro → Basic scheduled for 05-01 bills 3000 on 05-01). Provided
+ * by the plan-change capability (src/engine/plan-changes/scheduled.ts, applyDueScheduledChange).
+ */
+export type ApplyDueScheduledChange = (trx: Db, ctx: EngineContext, subscriptionId: string, at: number) => Promise<unknown>;
+
+export interface DueWorkDeps {
+  processor: PaymentProcessor;
+  applyDueScheduledChange?: ApplyDueScheduledChange | undefined;
+}
+
+export interface RunOptions {
+  /** Called before each item with its instant; the test clock moves there so the work happens "then". */
+  moveClockTo?: ((at: number) => Promise<void>) | undefined;
+}
+
+/**
+ * The due-work runner (SPEC §2.3, DESIGN "A test clock"): processes, in time order, every item due at or
+ * before `until` — trial ends (the first real charge), renewals, scheduled cancellations, scheduled plan
+ * changes (applied just before the renewal bills) and term ends. Each item is one transaction that also
+ * claims (subscription, period, kind) in subscription_period_runs, so running twice bills nothing twice;
+ * a failing item rolls back alone, is reported with `error`, and is retried on the next run.
+ */
+export class DueWorkRunner {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: DueWorkDeps,
+  ) {}
+
+  /** The earliest instant any subscription has work due, or null. */
+  async nextDueAt(): Promise<number | null> {
+    return earliestDueInstant(this.ctx.db, this.ctx.businessId);
+  }
+
+  async run(until: number, options: RunOptions = {}): Promise<DueWorkResult[]> {
+    const results: DueWorkResult[] = [];
+    const skipped = new Set<string>();
+    const done = new Set<string>();
+    for (;;) {
+      const next = await this.nextItem(until, skipped);
+      if (!next) return results;
+      const key = `${next.sub.subscription_id}/${next.item.period_index}/${next.item.kind}`;
+      if (done.has(key)) {
+        // Still due after it ran: leave this subscription for the next run rather than loop.
+        skipped.add(next.sub.subscription_id);
+        continue;
+      }
+      done.add(key);
+      await options.moveClockTo?.(next.item.at);
+      try {
+        const result = await this.process(next.sub.subscription_id, next.item, until);
+        if (result) results.push(result);
+      } catch (error) {
+        skipped.add(next.sub.subscription_id);
+        results.push({
+          at: iso(next.item.at),
+          subscription_id: next.sub.subscription_id,
+          kind: next.item.kind,
+          status_before: next.sub.status,
+          status_after: next.sub.status,
+          events: [],
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+
+  private async nextItem(until: number, skipped: ReadonlySet<string>): Promise<{ sub: StoredSubscription; item: DueItem } | null> {
+    const due = await findSubscriptionsDue(this.ctx.db, this.ctx.businessId, until);
+    const items = due
+      .filter((sub) => !skipped.has(sub.subscription_id))
+      .flatMap((sub) => {
+        const item = dueItemOf(sub, until);
+        return item ? [{ sub, item }] : [];
+      })
+      .sort(compareDue);
+    return items[0] ?? null;
+  }
+
+  /** One item in one transaction; null when it no longer applies (already done, or the state moved on). */
+  private async process(subscriptionId: string, item: DueItem, until: number): Promise<DueWorkResult | null> {
+    return inTransaction(this.ctx.db, async (trx) => {
+      const ctx: EngineContext = { ...this.ctx, db: trx };
+      const sub = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+      const current = sub && dueItemOf(sub, until);
+      if (!sub || !current || current.kind !== item.kind || current.at !== item.at) return null;
+      const claimed = await claimPeriodRun(trx, {
+        subscription_id: subscriptionId,
+        period_index: item.period_index,
+        kind: item.kind,
+        ran_at: ctx.clock.now(),
+      });
+      if (!claimed) return null;
+      const mark = await lastEventSequence(trx);
+      const payment = await this.perform(trx, ctx, sub, item);
+      const after = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+      return {
+        at: iso(item.at),
+        subscription_id: subscriptionId,
+        kind: item.kind,
+        ...(payment && { payment_id: payment.payment_id, amount: payment.total_amount }),
+        status_before: sub.status,
+        status_after: (after?.status ?? sub.status) as SubscriptionStatus,
+        events: await eventTypesAfter(trx, mark),
+      };
+    });
+  }
+
+  private async perform(trx: Db, ctx: EngineContext, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
+    const now = ctx.clock.now();
+    switch (item.kind) {
+      case 'expiry':
+        // SPEC §2.3: the term ended → expired; later charges are SUBSCRIPTION_EXPIRED.
+        await updateSubscription(trx, sub.subscription_id, { status: 'expired', updated_at: now });
+        await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
+        await emitSubscriptionEvent(trx, ctx, 'subscription.expired', sub.subscription_id);
+        return null;
+      case 'scheduled_cancellation':
+        // SPEC §2.3 / D11: at next_billing_date, no charge; cancelled at the boundary.
+        await updateSubscription(trx, sub.subscription_id, { status: 'cancelled', cancelled_at: item.at, updated_at: now });
+        await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
+        await emitSubscriptionEvent(trx, ctx, 'subscription.cancelled', sub.subscription_id);
+        return null;
+      case 'trial_end':
+      case 'renewal':
+        return this.renew(trx, ctx, sub, item);
+    }
+  }
+
+  /**
+   * Charges period k+1 = [next_billing_date, boundary(k+2)). A due scheduled plan change applies first,
+   * so the new plan is what bills. Success: previous := old next, next := boundary(k+2) (from the anchor:
+   * Jan 31 → Feb 28 → Mar 31), subscription.renewed. Failure: on_hold with the total outstanding,
+   * subscription.on_hold; the dates stay until the outstanding amount is paid (recovery.ts).
+   */
+  private async renew(trx: Db, ctx: EngineContext, claimed: StoredSubscription, item: DueItem): Promise<Payment> {
+    if (this.deps.applyDueScheduledChange) await this.deps.applyDueScheduledChange(trx, ctx, claimed.subscription_id, item.at);
+    const sub = (await findStoredSubscription(trx, ctx.businessId, claimed.subscription_id)) ?? claimed;
+    const k = item.period_index;
+    const start = sub.next_billing_date;
+    const end = periodStart(sub, k + 1);
+    const payment = await chargeSubscription(trx, this.ctx, { processor: this.deps.processor }, {
+      subscription: sub,
+      lines: await periodLinesOf(trx, ctx.businessId, sub),
+      reason: item.kind === 'trial_end' ? 'first' : 'renewal',
+      applyCredits: true,
+      period: { start: iso(start), end: iso(end) },
+    });
+    await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: k, kind: item.kind }, payment.payment_id);
+    const now = ctx.clock.now();
+    if (payment.status === 'succeeded') {
+      await updateSubscription(trx, sub.subscription_id, {
+        period_index: k,
+        previous_billing_date: start,
+        next_billing_date: end,
+        outstanding_amount: 0,
+        updated_at: now,
+      });
+      await emitSubscriptionEvent(trx, ctx, 'subscription.renewed', sub.subscription_id);
+    } else {
+      await updateSubscription(trx, sub.subscription_id, { status: 'on_hold', outstanding_amount: payment.total_amount, updated_at: now });
+      await emitSubscriptionEvent(trx, ctx, 'subscription.on_hold', sub.subscription_id);
+    }
+    return payment;
+  }
+}
