@@ -1,0 +1,76 @@
+import { priceCart } from '../pricing/price-lines.js';
+import { splitTax } from '../pricing/tax.js';
+import type { CodeDiscount } from '../pricing/types.js';
+import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
+
+export interface ChargeReductionInput {
+  lines: readonly SubscriptionChargeLine[];
+  /** The subscription's code when this charge may use it, else null. */
+  code: CodeDiscount | null;
+  /** Subscription credit available, minor units. */
+  credit_balance: number;
+  /** Same-currency wallet balance available, minor units. */
+  wallet_balance: number;
+  tax_rate_bps: number;
+}
+
+export interface ReducedLine {
+  /** Before codes, credits and tax: unit_price × quantity. */
+  gross_amount: number;
+  code_discount: number;
+  /** Subscription and wallet credit taken off this line. */
+  credit: number;
+  /** code_discount + credit (+ the product's own discount, 0 for subscription lines). */
+  discount_amount: number;
+  amount: number;
+  tax: number;
+  total: number;
+}
+
+export interface ReducedCharge {
+  lines: ReducedLine[];
+  code_discount: number;
+  subscription_credit_used: number;
+  wallet_credit_used: number;
+  subtotal: number;
+  tax: number;
+  total_amount: number;
+}
+
+/**
+ * What a subscription charge will come to, by the reductions of SPEC D4 in chargeSubscription's order:
+ * the code on eligible lines, then subscription credit, then wallet credit (both spread over the lines in
+ * order), then tax per line on what remains. Pure, so a preview can state the charge exactly:
+ * 3333 with credit 500 and wallet 1000, tax 0 → 1833 charged, 1500 of credits used.
+ */
+export function reduceCharge(input: ChargeReductionInput): ReducedCharge {
+  const reduced = priceCart({ lines: input.lines, tax_rate_bps: 0, code: input.code }).lines;
+  const due = reduced.reduce((sum, l) => sum + l.total, 0);
+  const subscription_credit_used = Math.min(input.credit_balance, due);
+  const wallet_credit_used = Math.min(input.wallet_balance, due - subscription_credit_used);
+  let credit = subscription_credit_used + wallet_credit_used;
+  const lines = reduced.map((line): ReducedLine => {
+    const used = Math.min(credit, line.total);
+    credit -= used;
+    const { net, tax } = splitTax(line.total - used, input.tax_rate_bps, line.tax_inclusive);
+    return {
+      gross_amount: line.gross_amount,
+      code_discount: line.code_discount,
+      credit: used,
+      discount_amount: line.discount_amount + used,
+      amount: net,
+      tax,
+      total: net + tax,
+    };
+  });
+  const sum = (pick: (l: ReducedLine) => number) => lines.reduce((total, l) => total + pick(l), 0);
+  return {
+    lines,
+    code_discount: sum((l) => l.code_discount),
+    subscription_credit_used,
+    wallet_credit_used,
+    subtotal: sum((l) => l.amount),
+    tax: sum((l) => l.tax),
+    total_amount: sum((l) => l.total),
+  };
+}

@@ -1,0 +1,419 @@
+import { findAddons } from '../addons/repo.js';
+import { iso } from '../clock.js';
+import { findCollection } from '../collections/repo.js';
+import type { Collection, EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
+import { PRORATION_BILLING_MODES } from '../collections/types.js';
+import type { EngineContext } from '../context.js';
+import { CustomerService } from '../customers/service.js';
+import type { Db } from '../db/database.js';
+import { eligibleProductIds } from '../discounts/rules.js';
+import { DiscountService } from '../discounts/service.js';
+import type { Discount } from '../discounts/types.js';
+import { BillingError, notFound } from '../errors.js';
+import type { Currency } from '../money.js';
+import { findProduct } from '../products/repo.js';
+import type { Interval, Product } from '../products/types.js';
+import { getSettings } from '../settings/repo.js';
+import { checkMetadata, type Metadata } from '../shared/metadata.js';
+import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
+import { unitPriceOf } from '../subscriptions/billing.js';
+import { findStoredSubscription, toSubscription } from '../subscriptions/repo.js';
+import { inTrial } from '../subscriptions/rules.js';
+import type { ScheduledChange, StoredSubscription, Subscription, SubscriptionAddon } from '../subscriptions/types.js';
+import { findWallet } from '../wallets/repo.js';
+import { type ReducedCharge, reduceCharge } from './charge-preview.js';
+import { directionDefaults, onPaymentFailureOf } from './policy.js';
+import { type Plan, type PlanItem, type Quote, quoteChange, scheduleAfterChange } from './quote.js';
+import { findPendingChange, liveCollectionIdsHolding, type StoredScheduledChange } from './repo.js';
+import type { PlanChangeAddon, PlanChangeRequest } from './types.js';
+
+/** The plan a subscription moves to, checked against the catalogue (SPEC §2.4 preconditions, §1.4). */
+export interface TargetPlan {
+  product: Product;
+  quantity: number;
+  unit_price: number;
+  addons: SubscriptionAddon[];
+  tax_inclusive: boolean;
+  payment_frequency_count: number;
+  payment_frequency_interval: Interval;
+}
+
+/** The discount a subscription carries after a change (SPEC §2.4 "Discount"). */
+export interface DiscountAfter {
+  discount: Discount | null;
+  cycles_remaining: number | null;
+  /** A code given with this change: its use is recorded once the change applies. */
+  is_new: boolean;
+}
+
+/**
+ * Everything a plan change will do, computed inside the caller's transaction without writing anything:
+ * the preview returns it, the change carries it out. Both use this one value, so a preview always states
+ * exactly what the change then charges.
+ */
+export interface PreparedChange {
+  now: number;
+  before: StoredSubscription;
+  /** The stored subscription once the change applies (immediately: charge assumed to succeed). */
+  after: StoredSubscription;
+  target: TargetPlan;
+  mode: ProrationBillingMode;
+  effective_at: EffectiveAt;
+  on_payment_failure: OnPaymentFailure;
+  collection: Collection | null;
+  quote: Quote;
+  discount: DiscountAfter;
+  /** The pending scheduled change this one replaces (cancel_scheduled_plan_change), if any. */
+  replaces: StoredScheduledChange | null;
+  /** The change to store when effective_at = next_billing_date; null for an immediate change. */
+  scheduled: Omit<StoredScheduledChange, 'change_id'> | null;
+  /** Lines to charge now (only lines with an amount); empty when nothing is charged. */
+  charge_lines: SubscriptionChargeLine[];
+  /** The charge after code, credits and tax, as chargeSubscription will compute it; null without a charge. */
+  reduced: ReducedCharge | null;
+  /**
+   * What the customer owes if the charge fails: the charge after the code, with tax, before credits. A
+   * failed charge uses no credit (the wallet part is given back), so this is the on_hold outstanding_amount.
+   */
+  owed_if_failed: number;
+  metadata: Metadata | undefined;
+  /** The API view of `after` (with the scheduled change of a scheduled request). */
+  new_plan: Subscription;
+}
+
+/** Options for callers that compute changes on behalf of the subscriber (list_plan_change_options). */
+export interface PrepareOptions {
+  /** Compute as if a pending scheduled change were cancelled, instead of refusing with CONFLICT. */
+  ignorePendingChange?: boolean;
+}
+
+/** The id a preview shows for a scheduled change it has not stored. */
+export const PREVIEW_SCHEDULED_CHANGE_ID = 'spc_preview';
+
+export async function prepareChange(
+  trx: Db,
+  ctx: EngineContext,
+  subscriptionId: string,
+  body: PlanChangeRequest,
+  options: PrepareOptions = {},
+): Promise<PreparedChange> {
+  const before = await changeableSubscription(trx, ctx, subscriptionId);
+  checkBody(body);
+  const metadata = body.metadata === undefined ? undefined : checkMetadata(body.metadata);
+  const target = await targetPlanOf(trx, ctx, before, body);
+  const pending = (await findPendingChange(trx, before.subscription_id)) ?? null;
+  if (pending && !body.cancel_scheduled_plan_change && !options.ignorePendingChange) {
+    throw new BillingError(
+      'CONFLICT',
+      `subscription ${before.subscription_id} already has a plan change to ${pending.product_id} scheduled for ${iso(pending.effective_at)}`,
+      'send cancel_scheduled_plan_change: true to replace it, or cancel_scheduled_plan_change first',
+    );
+  }
+  const collection = await collectionOf(trx, ctx, before);
+  const discount = await discountAfter(trx, ctx, before, target.product, body.discount_code);
+
+  const now = ctx.clock.now();
+  const quote = quoteChange(currentPlanOf(before), planOf(target, await addonNames(trx, ctx, target.addons)), {
+    previous_billing_date: before.previous_billing_date,
+    next_billing_date: before.next_billing_date,
+    in_trial: inTrial(before),
+  }, body.proration_billing_mode, now);
+  const defaults = directionDefaults(collection, quote.direction);
+  const effective_at = body.effective_at ?? defaults.effective_at;
+  const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure);
+  const customer = await new CustomerService({ ...ctx, db: trx }).get(before.customer_id);
+  const view = { customer_id: customer.customer_id, email: customer.email, name: customer.name };
+  const common = { now, before, target, mode: body.proration_billing_mode, effective_at, on_payment_failure, collection, discount, replaces: pending, metadata };
+
+  if (effective_at === 'next_billing_date') {
+    const scheduled: Omit<StoredScheduledChange, 'change_id'> = {
+      subscription_id: before.subscription_id,
+      product_id: target.product.product_id,
+      quantity: target.quantity,
+      addons: target.addons.map(({ addon_id, quantity }) => ({ addon_id, quantity })),
+      discount_id: discount.discount?.discount_id ?? null,
+      effective_at: before.next_billing_date,
+      status: 'pending',
+      created_at: now,
+      updated_at: now,
+    };
+    const scheduledView: ScheduledChange = {
+      id: PREVIEW_SCHEDULED_CHANGE_ID,
+      product_id: scheduled.product_id,
+      quantity: scheduled.quantity,
+      addons: scheduled.addons,
+      effective_at: iso(scheduled.effective_at),
+      created_at: iso(now),
+    };
+    // SPEC §2.4: the proration mode is ignored; nothing is charged or credited until the switch.
+    const quiet: Quote = { ...quote, charge: 0, credit: 0, resets_cycle: false, lines: quote.lines.map((l) => ({ ...l, amount: 0 })) };
+    return {
+      ...common,
+      after: before,
+      quote: quiet,
+      scheduled,
+      charge_lines: [],
+      reduced: null,
+      owed_if_failed: 0,
+      new_plan: toSubscription(before, view, scheduledView),
+    };
+  }
+
+  const schedule = scheduleAfterChange(before, target, { resets_cycle: quote.resets_cycle, interval_changes: quote.interval_changes }, now);
+  const after: StoredSubscription = {
+    ...before,
+    ...schedule,
+    product_id: target.product.product_id,
+    quantity: target.quantity,
+    unit_price: target.unit_price,
+    addons: target.addons,
+    tax_inclusive: target.tax_inclusive,
+    payment_frequency_count: target.payment_frequency_count,
+    payment_frequency_interval: target.payment_frequency_interval,
+    discount_id: discount.discount?.discount_id ?? null,
+    discount_cycles_remaining: discount.cycles_remaining,
+    credit_balance: before.credit_balance + quote.credit,
+    updated_at: now,
+  };
+  const charge_lines = chargeLinesOf(quote, target.tax_inclusive);
+  const reduced = charge_lines.length === 0 ? null : await reduceFor(trx, ctx, after, discount, charge_lines, true);
+  const owed_if_failed = charge_lines.length === 0 ? 0 : (await reduceFor(trx, ctx, after, discount, charge_lines, false)).total_amount;
+  return { ...common, after, quote, scheduled: null, charge_lines, reduced, owed_if_failed, new_plan: toSubscription(after, view, null) };
+}
+
+/** SPEC §2.4 preconditions on the subscription, in order: exists, active, not on-demand, no scheduled cancel. */
+export async function changeableSubscription(trx: Db, ctx: EngineContext, subscriptionId: string): Promise<StoredSubscription> {
+  const sub = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+  if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
+  if (sub.status !== 'active') {
+    throw new BillingError(
+      'INACTIVE_SUBSCRIPTION_PLAN_CHANGE_NOT_SUPPORTED',
+      `subscription ${subscriptionId} is ${sub.status}; only active subscriptions can change plan`,
+      sub.status === 'on_hold'
+        ? `settle it first: update_subscription_payment_method charges the outstanding ${sub.outstanding_amount} and reactivates it`
+        : 'start a new subscription with create_checkout_session',
+    );
+  }
+  if (sub.on_demand) {
+    throw new BillingError(
+      'ON_DEMAND_PLAN_CHANGE_NOT_SUPPORTED',
+      `subscription ${subscriptionId} is on-demand; on-demand subscriptions cannot change plan`,
+      'charge it with charge_subscription, or start a new subscription on the other product',
+    );
+  }
+  if (sub.cancel_at_next_billing_date) {
+    throw new BillingError(
+      'PLAN_CHANGE_NOT_ALLOWED_FOR_SCHEDULED_CANCELLATION',
+      `subscription ${subscriptionId} is set to cancel at ${iso(sub.next_billing_date)}`,
+      'undo that with update_subscription cancel_at_next_billing_date: false, then change the plan',
+    );
+  }
+  return sub;
+}
+
+function checkBody(body: PlanChangeRequest): void {
+  if (!Number.isSafeInteger(body.quantity) || body.quantity < 1) {
+    throw new BillingError('INVALID_REQUEST_BODY', `quantity must be a whole number ≥ 1, got ${body.quantity}`, 'send e.g. 1');
+  }
+  if (!(PRORATION_BILLING_MODES as readonly string[]).includes(body.proration_billing_mode)) {
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `proration_billing_mode must be one of ${PRORATION_BILLING_MODES.join(', ')}, got "${String(body.proration_billing_mode)}"`,
+      'preview_subscription_plan_change shows what each mode charges',
+    );
+  }
+  const seen = new Set<string>();
+  for (const addon of body.addons ?? []) {
+    if (!Number.isSafeInteger(addon.quantity) || addon.quantity < 1) {
+      throw new BillingError('INVALID_REQUEST_BODY', `addon ${addon.addon_id} needs a whole quantity ≥ 1, got ${addon.quantity}`, 'send e.g. 1');
+    }
+    if (seen.has(addon.addon_id)) {
+      throw new BillingError('INVALID_REQUEST_BODY', `addon ${addon.addon_id} is listed twice`, 'list each addon once with its total quantity');
+    }
+    seen.add(addon.addon_id);
+  }
+}
+
+/**
+ * The target plan (SPEC §2.4, §1.4): the product exists (NOT_FOUND), is live (PRODUCT_IS_DELETED), is a
+ * subscription product (INVALID_REQUEST_PARAMETERS) in the subscription's currency (UNSUPPORTED_CURRENCY);
+ * usage-based products take quantity 1 (INVALID_QUANTITY) and no addons
+ * (ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED); every addon exists and is attached to the product
+ * (MISSING_ADDON_IDS). Addons omitted keep the current ones (D5). The new plan takes the catalogue's
+ * prices now, addons included: "existing subscriptions keep their amount until a plan change" (SPEC §1.1).
+ */
+async function targetPlanOf(trx: Db, ctx: EngineContext, sub: StoredSubscription, body: PlanChangeRequest): Promise<TargetPlan> {
+  const product = await findProduct(trx, ctx.businessId, body.product_id);
+  if (!product) throw notFound('product', body.product_id, 'list_products');
+  if (product.archived) {
+    throw new BillingError('PRODUCT_IS_DELETED', `product ${product.product_id} is archived`, 'unarchive_product restores it, or pick a live product');
+  }
+  const price = product.price;
+  if (price.type === 'one_time_price') {
+    throw new BillingError(
+      'INVALID_REQUEST_PARAMETERS',
+      `product ${product.product_id} is a one-time product; a subscription can only move to a recurring or usage-based product`,
+      'list_products with recurring: true shows the subscription products',
+    );
+  }
+  if (price.currency !== sub.currency) {
+    throw new BillingError(
+      'UNSUPPORTED_CURRENCY',
+      `product ${product.product_id} is priced in ${price.currency}; subscription ${sub.subscription_id} bills in ${sub.currency}`,
+      `pick a product priced in ${sub.currency}`,
+    );
+  }
+  const usageBased = price.type === 'usage_based_price';
+  if (usageBased && body.quantity !== 1) {
+    throw new BillingError('INVALID_QUANTITY', `usage-based product ${product.product_id} takes quantity 1, got ${body.quantity}`, 'send quantity: 1');
+  }
+  const requested: PlanChangeAddon[] = body.addons ?? sub.addons.map(({ addon_id, quantity }) => ({ addon_id, quantity }));
+  if (usageBased && requested.length > 0) {
+    throw new BillingError(
+      'ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED',
+      `usage-based product ${product.product_id} takes no addons, and ${body.addons === undefined ? 'the subscription keeps its current ones when addons is omitted' : 'addons were given'}`,
+      'send addons: [] to drop them',
+    );
+  }
+  const found = new Map((await findAddons(trx, ctx.businessId, requested.map((a) => a.addon_id))).map((a) => [a.addon_id, a]));
+  const missing = requested.filter((a) => !found.has(a.addon_id) || !product.addons.includes(a.addon_id)).map((a) => a.addon_id);
+  if (missing.length > 0) {
+    throw new BillingError(
+      'MISSING_ADDON_IDS',
+      `addons ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not available on product ${product.product_id}` +
+        (body.addons === undefined ? ' (omitting addons keeps the current ones)' : ''),
+      product.addons.length > 0 ? `product ${product.product_id} offers ${product.addons.join(', ')}; send addons explicitly, or [] for none` : 'send addons: [] to drop them',
+    );
+  }
+  const addons: SubscriptionAddon[] = [];
+  for (const { addon_id, quantity } of requested) {
+    const addon = found.get(addon_id);
+    if (!addon) continue;
+    if (addon.currency !== sub.currency) {
+      throw new BillingError('UNSUPPORTED_CURRENCY', `addon ${addon_id} is priced in ${addon.currency}, the subscription in ${sub.currency}`, 'pick addons in the same currency');
+    }
+    addons.push({ addon_id, quantity, unit_price: addon.price });
+  }
+  return {
+    product,
+    quantity: body.quantity,
+    unit_price: unitPriceOf(product),
+    addons,
+    tax_inclusive: price.tax_inclusive ?? false,
+    payment_frequency_count: price.payment_frequency_count,
+    payment_frequency_interval: price.payment_frequency_interval,
+  };
+}
+
+/**
+ * SPEC D7: the collection the subscription was bought through, else the one live collection holding its
+ * product; none when zero or several hold it.
+ */
+export async function collectionOf(trx: Db, ctx: EngineContext, sub: Pick<StoredSubscription, 'collection_id' | 'product_id'>): Promise<Collection | null> {
+  if (sub.collection_id !== null) return (await findCollection(trx, ctx.businessId, sub.collection_id)) ?? null;
+  const holders = await liveCollectionIdsHolding(trx, ctx.businessId, sub.product_id);
+  if (holders.length !== 1 || holders[0] === undefined) return null;
+  return (await findCollection(trx, ctx.businessId, holders[0])) ?? null;
+}
+
+/**
+ * SPEC §2.4: a new discount_code replaces the current code (validated against the new product, §2.8);
+ * otherwise the current code is kept only when preserve_on_plan_change is true and it applies to the new
+ * product, with the cycles it has left; else it is dropped.
+ */
+async function discountAfter(trx: Db, ctx: EngineContext, sub: StoredSubscription, product: Product, code: string | undefined): Promise<DiscountAfter> {
+  const discounts = new DiscountService({ ...ctx, db: trx });
+  if (code !== undefined) {
+    const discount = await discounts.validate(code, { product_ids: [product.product_id] });
+    return { discount, cycles_remaining: discount.subscription_cycles, is_new: true };
+  }
+  if (sub.discount_id === null) return { discount: null, cycles_remaining: null, is_new: false };
+  const current = await discounts.get(sub.discount_id, { include_deleted: true });
+  const keeps = current.preserve_on_plan_change && eligibleProductIds(current, [product.product_id]).length > 0;
+  return keeps
+    ? { discount: current, cycles_remaining: sub.discount_cycles_remaining, is_new: false }
+    : { discount: null, cycles_remaining: null, is_new: false };
+}
+
+/** The current plan as billed: frozen prices, current quantity and addons. */
+export function currentPlanOf(sub: StoredSubscription): Plan {
+  return {
+    items: [
+      { type: 'subscription', id: sub.product_id, product_id: sub.product_id, name: sub.product_id, quantity: sub.quantity, unit_price: sub.unit_price },
+      ...sub.addons.map(
+        (a): PlanItem => ({ type: 'addon', id: a.addon_id, product_id: sub.product_id, name: a.addon_id, quantity: a.quantity, unit_price: a.unit_price }),
+      ),
+    ],
+    payment_frequency_count: sub.payment_frequency_count,
+    payment_frequency_interval: sub.payment_frequency_interval,
+  };
+}
+
+function planOf(target: TargetPlan, names: ReadonlyMap<string, string>): Plan {
+  const productId = target.product.product_id;
+  return {
+    items: [
+      { type: 'subscription', id: productId, product_id: productId, name: target.product.name, quantity: target.quantity, unit_price: target.unit_price },
+      ...target.addons.map(
+        (a): PlanItem => ({
+          type: 'addon',
+          id: a.addon_id,
+          product_id: productId,
+          name: names.get(a.addon_id) ?? a.addon_id,
+          quantity: a.quantity,
+          unit_price: a.unit_price,
+        }),
+      ),
+    ],
+    payment_frequency_count: target.payment_frequency_count,
+    payment_frequency_interval: target.payment_frequency_interval,
+  };
+}
+
+async function addonNames(trx: Db, ctx: EngineContext, addons: readonly SubscriptionAddon[]): Promise<Map<string, string>> {
+  return new Map((await findAddons(trx, ctx.businessId, addons.map((a) => a.addon_id))).map((a) => [a.addon_id, a.name]));
+}
+
+/**
+ * The lines chargeSubscription bills: each new-plan item with a share of the charge. A whole-price line
+ * (full_immediately, a trial upgrade) keeps its quantity and unit price; an adjustment (a prorated or
+ * difference amount) is one unit of its amount, marked is_prorated, so its unit price is what it bills.
+ */
+function chargeLinesOf(quote: Quote, taxInclusive: boolean): SubscriptionChargeLine[] {
+  return quote.lines
+    .filter((line) => line.amount > 0)
+    .map((line) => ({
+      item_id: line.id,
+      kind: line.type === 'subscription' ? 'product' : 'addon',
+      name: line.name,
+      product_id: line.product_id,
+      quantity: line.is_prorated ? 1 : line.quantity,
+      unit_price: line.is_prorated ? line.amount : line.unit_price,
+      discount_percent: 0,
+      tax_inclusive: taxInclusive,
+      is_prorated: line.is_prorated,
+      proration_factor: line.proration_factor,
+    }));
+}
+
+/** The charge as chargeSubscription will reduce it for `after` (its code, credit and the wallet, SPEC D4). */
+async function reduceFor(
+  trx: Db,
+  ctx: EngineContext,
+  after: StoredSubscription,
+  discount: DiscountAfter,
+  lines: readonly SubscriptionChargeLine[],
+  withCredits: boolean,
+): Promise<ReducedCharge> {
+  const cycles = discount.cycles_remaining;
+  const code = discount.discount !== null && (cycles === null || cycles > 0) ? discount.discount : null;
+  const wallet = await findWallet(trx, after.customer_id, after.currency as Currency);
+  const { default_tax_rate_bps } = await getSettings(trx, ctx.businessId);
+  return reduceCharge({
+    lines,
+    code,
+    credit_balance: withCredits ? after.credit_balance : 0,
+    wallet_balance: withCredits ? (wallet?.balance ?? 0) : 0,
+    tax_rate_bps: default_tax_rate_bps,
+  });
+}

@@ -1,0 +1,167 @@
+import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
+import type { Currency } from '../money.js';
+import type { Interval, PriceType } from '../products/types.js';
+import type { Metadata } from '../shared/metadata.js';
+import type { Subscription } from '../subscriptions/types.js';
+import type { PlanDirection } from './direction.js';
+
+export interface PlanChangeAddon {
+  addon_id: string;
+  quantity: number;
+}
+
+/**
+ * The body of change-plan and its preview, the same for both (SPEC §2.4). `addons` omitted keeps the current
+ * addons, `[]` removes them all (D5). `effective_at` and `on_payment_failure` omitted take the collection's
+ * setting for the direction, else `immediately` and `apply_change`.
+ */
+export interface PlanChangeRequest {
+  product_id: string;
+  quantity: number;
+  addons?: PlanChangeAddon[] | undefined;
+  proration_billing_mode: ProrationBillingMode;
+  effective_at?: EffectiveAt | undefined;
+  on_payment_failure?: OnPaymentFailure | undefined;
+  /** Replaces the subscription's code; validated against the new product (SPEC §2.8). */
+  discount_code?: string | undefined;
+  /** The plan-change payment's metadata; default the subscription's. */
+  metadata?: Metadata | undefined;
+  /** True: a pending scheduled change is cancelled and this one takes its place; false/omitted: CONFLICT. */
+  cancel_scheduled_plan_change?: boolean | undefined;
+}
+
+/** One line of an immediate plan-change charge. Minor units. */
+export interface PlanChangeLineItem {
+  type: 'subscription' | 'addon';
+  /** The product id of a subscription line, the addon id of an addon line. */
+  id: string;
+  /** The product the line belongs to (an addon's parent product). */
+  product_id: string;
+  name: string;
+  /** Units of the new plan: seats, licences. */
+  quantity: number;
+  /** The new plan's price per unit per period. */
+  unit_price: number;
+  /** Fraction of the period the line pays for ("0.666667"); null for a whole-price line. */
+  proration_factor: string | null;
+  is_prorated: boolean;
+  /** This line's share of the plan-change amount, before discount code, credits and tax. */
+  amount: number;
+  /** Taken off by the discount code and by credits (subscription, then wallet). */
+  discount_amount: number;
+  tax: number;
+  /** What the customer pays for the line: amount − discount_amount + tax (exclusive prices). */
+  total: number;
+}
+
+export interface PlanChangeSummary {
+  /** What the payment method is charged now, tax included (0 when credits cover it or nothing is due). */
+  total_amount: number;
+  tax: number;
+  currency: Currency;
+  /** The plan-change amount before codes, credits and tax: Σ line amount. */
+  subtotal: number;
+  /** Taken off by the subscription's discount code. */
+  code_discount: number;
+  /** Subscription credit plus wallet credit the charge would use (SPEC D4). */
+  customer_credits: number;
+  subscription_credit_used: number;
+  wallet_credit_used: number;
+  /** Test mode settles in the charge currency: equal to total_amount. */
+  settlement_amount: number;
+  settlement_currency: Currency;
+}
+
+export interface ImmediateCharge {
+  /** ISO-8601: when the change takes effect (now, or the next billing date of a scheduled change). */
+  effective_at: string;
+  line_items: PlanChangeLineItem[];
+  summary: PlanChangeSummary;
+}
+
+/** What a plan change would do, computed without writing anything. */
+export interface PlanChangePreview {
+  subscription_id: string;
+  /** The mode and timing the change uses (the request's, or the defaults). */
+  proration_billing_mode: ProrationBillingMode;
+  effective_at: EffectiveAt;
+  on_payment_failure: OnPaymentFailure;
+  direction: PlanDirection;
+  /** Recurring amount per period before codes: current plan and new plan (unit × qty + Σ addon × qty). */
+  old_recurring_amount: number;
+  new_recurring_amount: number;
+  immediate_charge: ImmediateCharge;
+  /** Subscription credit the change would add (a downgrade), applied to later renewals before the wallet. */
+  credit_amount: number;
+  /** The subscription as it would stand right after the change, if its charge succeeds. */
+  new_plan: Subscription;
+}
+
+/**
+ * applied: the new plan is in force (charged, credited or free);
+ * scheduled: it takes effect at next_billing_date, nothing charged now;
+ * on_hold: applied, but the charge failed (apply_change); outstanding_amount is owed;
+ * not_applied: the charge failed and prevent_change kept the old plan.
+ */
+export const PLAN_CHANGE_STATUSES = ['applied', 'scheduled', 'on_hold', 'not_applied'] as const;
+export type PlanChangeStatus = (typeof PLAN_CHANGE_STATUSES)[number];
+
+export interface PlanChangeResult {
+  status: PlanChangeStatus;
+  subscription_id: string;
+  /** Present when a charge was attempted. */
+  payment_id: string | null;
+  /** Present when the charge succeeded. */
+  invoice_id: string | null;
+  proration_billing_mode: ProrationBillingMode;
+  effective_at: EffectiveAt;
+  direction: PlanDirection;
+  /** What the payment method was charged, tax included (0 without a charge or when it failed). */
+  amount_charged: number;
+  /** Subscription credit added by the change. */
+  credit_added: number;
+  subscription: Subscription;
+}
+
+/** One product a subscription could move to, as list_plan_change_options shows it (SPEC D7, seed 001). */
+export interface PlanChangeOption {
+  product_id: string;
+  name: string;
+  description: string | null;
+  price_type: PriceType;
+  currency: Currency;
+  /** The product's price per unit per period now (usage-based: the fixed fee), after its own discount. */
+  unit_price: number;
+  payment_frequency_count: number;
+  payment_frequency_interval: Interval;
+  /** The subscription's current quantity, kept. */
+  quantity: number;
+  /** The current addons the product accepts, kept (others would be dropped: pass them explicitly to change). */
+  addons: PlanChangeAddon[];
+  /** unit_price × quantity + Σ addon × quantity, per period; null when the move is impossible. */
+  recurring_amount: number | null;
+  /** Null when the move is impossible (another currency …). */
+  direction: PlanDirection | null;
+  /** Whether the collection lets the subscriber make this move; the merchant may still make it. */
+  allowed: boolean;
+  reason: string | null;
+  /** The collection's default for this direction, else prorated_immediately / immediately; null when impossible. */
+  proration_billing_mode: ProrationBillingMode | null;
+  effective_at: EffectiveAt | null;
+  /** With those defaults: charged now (tax and credits included) and credit added; null when not possible. */
+  charge_now: number | null;
+  credit_amount: number | null;
+}
+
+export interface PlanChangeOptions {
+  subscription_id: string;
+  /** The collection whose products are offered (SPEC D7), or null when the subscription has none. */
+  collection_id: string | null;
+  current_product_id: string;
+  /** Current recurring amount per period, before codes. */
+  current_recurring_amount: number;
+  items: PlanChangeOption[];
+  page_number: number;
+  page_size: number;
+  has_more: boolean;
+}
