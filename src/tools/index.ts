@@ -53,6 +53,15 @@ import { getRefundReceipt } from './refunds/get-refund-receipt.js';
 import { listRefunds } from './refunds/list-refunds.js';
 import { getBusinessSettings } from './settings/get-business-settings.js';
 import { updateBusinessSettings } from './settings/update-business-settings.js';
+import { cancelSubscription } from './subscriptions/cancel-subscription.js';
+import { chargeSubscription } from './subscriptions/charge-subscription.js';
+import { createSubscription } from './subscriptions/create-subscription.js';
+import { getSubscription } from './subscriptions/get-subscription.js';
+import { listSubscriptions } from './subscriptions/list-subscriptions.js';
+import { updateSubscription } from './subscriptions/update-subscription.js';
+import { updateSubscriptionPaymentMethod } from './subscriptions/update-subscription-payment-method.js';
+import { advanceTestClock } from './test-clock/advance-test-clock.js';
+import { getTestClock } from './test-clock/get-test-clock.js';
 import { createWalletLedgerEntry } from './wallets/create-wallet-ledger-entry.js';
 import { getCustomerWallets } from './wallets/get-customer-wallets.js';
 import { listWalletLedgerEntries } from './wallets/list-wallet-ledger-entries.js';
@@ -127,4 +136,15 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   getRefund,
   listRefunds,
   getRefundReceipt,
+  // subscriptions
+  createSubscription,
+  getSubscription,
+  listSubscriptions,
+  updateSubscription,
+  cancelSubscription,
+  updateSubscriptionPaymentMethod,
+  chargeSubscription,
+  // test clock
+  getTestClock,
+  advanceTestClock,
 ];

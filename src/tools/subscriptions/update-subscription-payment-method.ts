@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { idOf } from '../schemas/common.js';
+import { subscriptionWithPaymentSchema } from '../schemas/subscription.js';
+
+export const updateSubscriptionPaymentMethod = defineTool({
+  name: 'update_subscription_payment_method',
+  resource: 'subscriptions',
+  operation: 'write',
+  title: 'Update a subscription’s payment method',
+  description:
+    'Switches the saved method a subscription charges. On an active subscription it only changes future renewals. On ' +
+    'an on_hold one it charges the outstanding_amount (minor units) to the new method and, when that succeeds, makes it ' +
+    'active again; a decline leaves it on_hold. Returns the subscription and the payment made (null when none).',
+  input: z.object({
+    subscription_id: idOf('subscription', 'sub'),
+    payment_method_id: z.string().min(1).describe('A saved method of the subscription’s customer (pm_…).'),
+  }),
+  output: subscriptionWithPaymentSchema,
+  handler: (engine, { subscription_id, payment_method_id }) =>
+    engine.subscriptions.updatePaymentMethod(subscription_id, { payment_method_id }),
+});

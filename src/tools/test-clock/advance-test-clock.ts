@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { isoInstant } from '../schemas/common.js';
+import { dueWorkResultSchema } from '../schemas/subscription.js';
+
+const whole = (unit: string) => z.number().int().min(0).optional().describe(`Whole ${unit} to move forward.`);
+
+export const advanceTestClock = defineTool({
+  name: 'advance_test_clock',
+  resource: 'test_clock',
+  operation: 'write',
+  title: 'Advance the test clock',
+  description:
+    'Moves the engine’s time forward, never back, to `to` (ISO-8601) or `by` a duration (give exactly one; months count ' +
+    'on the calendar, so Jan 31 + 1 month = Feb 28). On the way it stops at each due instant in order and runs what is ' +
+    'due there: trial ends, renewals (charging the saved method), scheduled plan changes and cancellations, term ends. ' +
+    'Returns from, to, every item processed with its payment and amount (minor units), and the event types in order.',
+  input: z.object({
+    to: z.string().optional().describe('Target ISO-8601 instant, not before now, e.g. 2025-05-01T00:00:00Z.'),
+    by: z
+      .object({
+        months: whole('calendar months'),
+        days: whole('days (24 h)'),
+        hours: whole('hours'),
+        minutes: whole('minutes'),
+        seconds: whole('seconds'),
+      })
+      .optional()
+      .describe('Duration to move forward; months apply first, then the rest.'),
+  }),
+  output: z.object({
+    from: isoInstant.describe('The time before the advance, ISO-8601.'),
+    to: isoInstant.describe('The time after it, ISO-8601.'),
+    processed: z.array(dueWorkResultSchema).describe('Due items processed, in time order.'),
+    events: z.array(z.string()).describe('Event types the items emitted, in order.'),
+  }),
+  handler: (engine, input) => engine.testClock.advance(input),
+});
