@@ -46,10 +46,12 @@ describe('checkout tools', () => {
     expect(await c.fail('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK })).toMatch(/^CHECKOUT_SESSION_CONSUMED: .*Next: create a new checkout session/);
   });
 
-  test('a subscription checkout says honestly that it needs the subscription engine', async () => {
+  test('a subscription checkout starts the subscription and charges its first period (SPEC §2.1 completion)', async () => {
     const plan = await monthlyPlan(c.engine);
     await c.ok('create_checkout_session', { product_cart: [{ product_id: plan.product_id, quantity: 1 }], customer: ann });
-    expect(await c.fail('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK })).toMatch(/^UNSUPPORTED_ACTION: subscription checkouts need the subscription engine/);
+    const done = await c.ok('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK });
+    expect(done).toMatchObject({ status: 'completed', subscription_id: 'sub_0001', payment: { status: 'succeeded', total_amount: 3000, subscription_id: 'sub_0001' } });
+    expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({ status: 'active', next_billing_date: '2025-05-01T00:00:00.000Z' });
   });
 
   test.each([

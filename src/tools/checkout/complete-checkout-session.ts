@@ -13,8 +13,8 @@ export const completeCheckoutSession = defineTool({
     'Pays an open checkout session as the buyer would on the page, in test mode: give exactly one of card (saved as ' +
     'the customer’s payment method; 4242424242424242 succeeds, 4000000000000002 declines) or payment_method_id. ' +
     'One-time carts produce one payment with a line per product, and an invoice on success; a declined card returns ' +
-    'the failed payment (error_code CARD_DECLINED) and leaves the session open for another try. Subscription carts ' +
-    'need the subscription engine, not yet part of this server: they fail with UNSUPPORTED_ACTION.',
+    'the failed payment (error_code CARD_DECLINED) and leaves the session open for another try. A subscription cart ' +
+    'starts the subscription (subscription_id): the first period is charged now, or a trial starts with a $0 payment.',
   input: z.object({
     session_id: z.string().min(1).describe('The session to pay (cks_…).'),
     card: cardInput.optional(),

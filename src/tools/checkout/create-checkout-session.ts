@@ -14,8 +14,8 @@ export const createCheckoutSession = defineTool({
     'product_collection_id (its first enabled product is pre-selected; the buyer buys one). Returns session_id and a ' +
     'checkout_url on this server, valid 24 h (15 min with confirm); amounts are minor units (1900 = $19.00). With ' +
     'payment_method_id + confirm + customer.customer_id it charges that saved method at once (one-click upsell) and ' +
-    'checkout_url is null; create_payment does the same without a session. Subscription carts cannot be paid yet: ' +
-    'that needs the subscription engine (UNSUPPORTED_ACTION).',
+    'checkout_url is null; create_payment does the same without a session. Paying a subscription cart starts the ' +
+    'subscription (create_subscription starts one for an existing customer without a session).',
   input: z.object({
     product_cart: z.array(cartLineInput).optional().describe('Lines to buy; may be omitted with product_collection_id.'),
     product_collection_id: z.string().optional().describe('Sell from a product collection (pcl_…): the buyer buys exactly one of its products.'),

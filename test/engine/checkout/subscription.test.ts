@@ -44,7 +44,7 @@ function recordingStarter(): SubscriptionStarter & { calls: SubscriptionCheckout
 
 describe('SPEC §2.1 completion, subscription cart', () => {
   test('without a subscription engine: UNSUPPORTED_ACTION, nothing written', async () => {
-    engine = await createTestEngine();
+    engine = await createTestEngine(undefined, { subscriptionStarter: null });
     const plan = await monthlyPlan(engine);
     const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: plan.product_id, quantity: 1 }], customer: ann });
     const before = await moneyState(engine);
