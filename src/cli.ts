@@ -12,6 +12,8 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import { seedDemoCatalog } from './demo.js';
 import { serveHttp } from './transports/http.js';
 
+const DUE_WORK_INTERVAL_MS = 30_000;
+
 const log = (line: string): void => {
   process.stderr.write(`billing-mcp: ${line}\n`);
 };
@@ -51,8 +53,14 @@ async function main(): Promise<number> {
     else log((await seedDemoCatalog(engine)) ? 'demo catalog added' : 'demo skipped: the database already has products');
   }
 
+  // Renewals, trial ends and scheduled cancellations fall due as real time passes: run them every 30 s
+  // (advance_test_clock runs them at once when it moves time). Never in --read-only.
+  const stopDueWork = options.readOnly
+    ? () => undefined
+    : engine.startDueWorkTimer(DUE_WORK_INTERVAL_MS, (error) => log(`due work: ${error instanceof Error ? error.message : String(error)}`));
   const catalog = buildToolCatalog(tools, options.tools === 'dynamic');
   const shutdown = async (): Promise<void> => {
+    stopDueWork();
     await engine.close();
   };
 
