@@ -178,7 +178,9 @@ export async function prepareChange(
   const charge_lines = chargeLinesOf(quote, target.tax_inclusive);
   const reduced = charge_lines.length === 0 ? null : await reduceFor(trx, ctx, after, discount, charge_lines, true);
   const owed_if_failed = charge_lines.length === 0 ? 0 : (await reduceFor(trx, ctx, after, discount, charge_lines, false)).total_amount;
-  return { ...common, after, quote, scheduled: null, charge_lines, reduced, owed_if_failed, new_plan: toSubscription(after, view, null) };
+  // The view shows the subscription once charged: the credit the charge uses is gone from its balance.
+  const charged = { ...after, credit_balance: after.credit_balance - (reduced?.subscription_credit_used ?? 0) };
+  return { ...common, after, quote, scheduled: null, charge_lines, reduced, owed_if_failed, new_plan: toSubscription(charged, view, null) };
 }
 
 /** SPEC §2.4 preconditions on the subscription, in order: exists, active, not on-demand, no scheduled cancel. */
