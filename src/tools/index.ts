@@ -53,11 +53,15 @@ import { getRefundReceipt } from './refunds/get-refund-receipt.js';
 import { listRefunds } from './refunds/list-refunds.js';
 import { getBusinessSettings } from './settings/get-business-settings.js';
 import { updateBusinessSettings } from './settings/update-business-settings.js';
+import { cancelScheduledPlanChange } from './subscriptions/cancel-scheduled-plan-change.js';
 import { cancelSubscription } from './subscriptions/cancel-subscription.js';
+import { changeSubscriptionPlan } from './subscriptions/change-subscription-plan.js';
 import { chargeSubscription } from './subscriptions/charge-subscription.js';
 import { createSubscription } from './subscriptions/create-subscription.js';
 import { getSubscription } from './subscriptions/get-subscription.js';
+import { listPlanChangeOptions } from './subscriptions/list-plan-change-options.js';
 import { listSubscriptions } from './subscriptions/list-subscriptions.js';
+import { previewSubscriptionPlanChange } from './subscriptions/preview-subscription-plan-change.js';
 import { updateSubscription } from './subscriptions/update-subscription.js';
 import { updateSubscriptionPaymentMethod } from './subscriptions/update-subscription-payment-method.js';
 import { advanceTestClock } from './test-clock/advance-test-clock.js';
@@ -144,6 +148,11 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   cancelSubscription,
   updateSubscriptionPaymentMethod,
   chargeSubscription,
+  // plan changes
+  listPlanChangeOptions,
+  previewSubscriptionPlanChange,
+  changeSubscriptionPlan,
+  cancelScheduledPlanChange,
   // test clock
   getTestClock,
   advanceTestClock,

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/collections/types.js';
+import { PLAN_DIRECTIONS } from '../../engine/plan-changes/direction.js';
+import { PLAN_CHANGE_STATUSES } from '../../engine/plan-changes/types.js';
+import { INTERVALS, PRICE_TYPES } from '../../engine/products/types.js';
+import { currencySchema, idOf, isoInstant, metadataSchema } from './common.js';
+import { subscriptionSchema } from './subscription.js';
+
+const minor = (what: string) => z.number().int().describe(`${what}, minor units (cents): 3333 = $33.33.`);
+
+export const prorationModeSchema = z
+  .enum(PRORATION_BILLING_MODES)
+  .describe(
+    'How the change is billed now. prorated_immediately: the new plan for the time left minus the unused part of the ' +
+      'current one (Basic 3000 → Pro 8000 with 20 of 30 days left charges 5333 − 2000 = 3333; a downgrade credits). ' +
+      'difference_immediately: new − old whatever the day (5000; a downgrade credits the whole difference). ' +
+      'full_immediately: the whole new price, and the billing cycle restarts today. do_not_bill: switch, charge nothing.',
+  );
+
+export const directionSchema = z
+  .enum(PLAN_DIRECTIONS)
+  .describe('upgrade or downgrade by recurring amount per day (30 days a month, 365 a year), or same.');
+
+const addonInput = z.strictObject({
+  addon_id: z.string().min(1).describe('An addon attached to the new product (adn_…).'),
+  quantity: z.number().int().min(1).describe('Units of the addon, ≥ 1 (e.g. seats).'),
+});
+
+/** The body preview and change share (SPEC §2.4), plus the subscription it applies to. */
+export const planChangeInput = {
+  subscription_id: idOf('subscription', 'sub'),
+  product_id: z.string().min(1).describe('The product to move to (pdt_…): a live recurring or usage-based product in the subscription’s currency.'),
+  quantity: z.number().int().min(1).describe('Units of the new product, ≥ 1 (seats); usage-based products take 1.'),
+  proration_billing_mode: prorationModeSchema,
+  addons: z
+    .array(addonInput)
+    .optional()
+    .describe('Addons of the new plan. Omit to keep the current addons; [] removes them all.'),
+  effective_at: z
+    .enum(EFFECTIVE_AT)
+    .optional()
+    .describe(
+      'immediately (default) switches now; next_billing_date schedules the switch for the next renewal, charges nothing now and bills the new plan then. Omitted: the collection’s setting for the direction, else immediately.',
+    ),
+  on_payment_failure: z
+    .enum(ON_PAYMENT_FAILURE)
+    .optional()
+    .describe(
+      'If the immediate charge fails: apply_change (default) switches anyway and puts the subscription on_hold owing the amount; prevent_change keeps the current plan. Omitted: the collection’s setting, else apply_change.',
+    ),
+  discount_code: z.string().min(1).optional().describe('A code for the new plan, replacing the current one; it must apply to the new product.'),
+  metadata: metadataSchema.optional().describe('Metadata of the plan-change payment (default: the subscription’s).'),
+  cancel_scheduled_plan_change: z
+    .boolean()
+    .optional()
+    .describe('True replaces a plan change already scheduled; without it a second change while one is scheduled is CONFLICT.'),
+};
+
+const lineItemSchema = z.object({
+  type: z.enum(['subscription', 'addon']).describe('subscription (the product line) or addon.'),
+  id: z.string().describe('The product id of a subscription line, the addon id of an addon line.'),
+  product_id: z.string().describe('The product the line belongs to.'),
+  name: z.string().describe('Product or addon name.'),
+  quantity: z.number().int().describe('Units of the new plan.'),
+  unit_price: minor('New price per unit per period'),
+  proration_factor: z.string().nullable().describe('Fraction of the period the line pays for, e.g. "0.666667"; null for a whole-price line.'),
+  is_prorated: z.boolean().describe('True when amount is an adjustment (part of a period or a price difference), not the full price.'),
+  amount: minor('This line’s share of the plan-change amount, before discount code, credits and tax'),
+  discount_amount: minor('Taken off the line by the discount code and by subscription and wallet credit'),
+  tax: minor('Tax on the line'),
+  total: minor('What the customer pays for the line'),
+});
+
+const summarySchema = z.object({
+  total_amount: minor('Charged to the payment method now, tax included (0: nothing due, or credits cover it)'),
+  tax: minor('Tax in total_amount'),
+  currency: currencySchema,
+  subtotal: minor('The plan-change amount before code, credits and tax'),
+  code_discount: minor('Taken off by the subscription’s discount code'),
+  customer_credits: minor('Subscription credit plus wallet credit the charge uses'),
+  subscription_credit_used: minor('Subscription credit used (from earlier downgrades)'),
+  wallet_credit_used: minor('Customer wallet credit used'),
+  settlement_amount: minor('What the business receives (test mode: total_amount)'),
+  settlement_currency: currencySchema,
+});
+
+export const planChangePreviewSchema = z.object({
+  subscription_id: z.string().describe('The subscription (sub_…).'),
+  proration_billing_mode: prorationModeSchema,
+  effective_at: z.enum(EFFECTIVE_AT).describe('When the change would take effect.'),
+  on_payment_failure: z.enum(ON_PAYMENT_FAILURE).describe('What a failed charge would do.'),
+  direction: directionSchema,
+  old_recurring_amount: minor('Current plan per period, before codes'),
+  new_recurring_amount: minor('New plan per period, before codes'),
+  immediate_charge: z
+    .object({
+      effective_at: isoInstant.describe('When it takes effect: now, or the next billing date of a scheduled change.'),
+      line_items: z.array(lineItemSchema).describe('Lines charged now; empty when nothing is charged.'),
+      summary: summarySchema,
+    })
+    .describe('What would be charged now.'),
+  credit_amount: minor('Subscription credit the change would add (a downgrade), used at the next renewals before the wallet'),
+  new_plan: subscriptionSchema.describe('The subscription as it would stand right after the change (if its charge succeeds).'),
+});
+
+export const planChangeResultSchema = z.object({
+  status: z
+    .enum(PLAN_CHANGE_STATUSES)
+    .describe(
+      'applied (new plan in force), scheduled (switches at next_billing_date), on_hold (switched but the charge failed; outstanding_amount is owed), not_applied (charge failed, prevent_change kept the old plan).',
+    ),
+  subscription_id: z.string().describe('The subscription (sub_…).'),
+  payment_id: z.string().nullable().describe('The plan-change payment, when a charge was attempted (pay_…).'),
+  invoice_id: z.string().nullable().describe('Its invoice, when the charge succeeded (inv_…).'),
+  proration_billing_mode: prorationModeSchema,
+  effective_at: z.enum(EFFECTIVE_AT).describe('When the change took or takes effect.'),
+  direction: directionSchema,
+  amount_charged: minor('Charged to the payment method, tax included'),
+  credit_added: minor('Subscription credit added'),
+  subscription: subscriptionSchema,
+});
+
+const optionSchema = z.object({
+  product_id: z.string().describe('A product of the collection (pdt_…).'),
+  name: z.string().describe('Product name.'),
+  description: z.string().nullable().describe('Product description.'),
+  price_type: z.enum(PRICE_TYPES).describe('recurring_price or usage_based_price.'),
+  currency: currencySchema,
+  unit_price: minor('Price per unit per period now (usage-based: the fixed fee)'),
+  payment_frequency_count: z.number().int().describe('Renews every this many payment_frequency_interval.'),
+  payment_frequency_interval: z.enum(INTERVALS).describe('Day, Week, Month or Year.'),
+  quantity: z.number().int().describe('The quantity the option keeps (the current one; 1 for usage-based).'),
+  addons: z
+    .array(z.object({ addon_id: z.string().describe('Addon id.'), quantity: z.number().int().describe('Units.') }))
+    .describe('The current addons this product accepts, kept; pass these to change_subscription_plan.'),
+  recurring_amount: minor('Per period with that quantity and those addons').nullable(),
+  direction: directionSchema.nullable(),
+  allowed: z.boolean().describe('Whether the collection lets the subscriber make this move; the merchant may still make it.'),
+  reason: z.string().nullable().describe('Why not, when not allowed.'),
+  proration_billing_mode: prorationModeSchema.nullable(),
+  effective_at: z.enum(EFFECTIVE_AT).nullable().describe('The collection’s timing for this direction (else immediately).'),
+  charge_now: minor('Charged now with those defaults, tax and credits included').nullable(),
+  credit_amount: minor('Subscription credit added with those defaults').nullable(),
+});
+
+export const planChangeOptionsSchema = z.object({
+  subscription_id: z.string().describe('The subscription (sub_…).'),
+  collection_id: z.string().nullable().describe('The collection whose products are offered, or null when it has none (or several).'),
+  current_product_id: z.string().describe('The current product (left out of items).'),
+  current_recurring_amount: minor('Current plan per period, before codes'),
+  items: z.array(optionSchema).describe('Products it may move to, in the collection’s display order.'),
+  page_number: z.number().int(),
+  page_size: z.number().int(),
+  has_more: z.boolean().describe('True when page_number + 1 holds more items.'),
+});

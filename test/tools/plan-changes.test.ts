@@ -1,0 +1,151 @@
+// Rule under test: the plan-change tools (SPEC §2.4, D7) — preview_subscription_plan_change,
+// change_subscription_plan, cancel_scheduled_plan_change and list_plan_change_options — return the engine's
+// objects as structuredContent with the §3 numbers, the preview matches the change, errors are isError
+// "CODE: message. Next: …", and a refused or preview call leaves the database unchanged.
+import { afterEach, describe, expect, test } from 'vitest';
+import { type ConnectedClient, connectClient } from '../support/mcp-client.js';
+import { advanceTo, isoDay, type PlanWorld, planChangeState, planWorld, subscribe } from '../support/plan-change-fixtures.js';
+
+let c: ConnectedClient;
+let world: PlanWorld;
+afterEach(async () => {
+  await c.close();
+});
+
+/** A client on a fresh SPEC §3 catalogue, with a subscription to `from` bought 04-01, on 04-11. */
+async function on0411(from: 'basic' | 'pro') {
+  world = await planWorld();
+  c = await connectClient({}, world.engine);
+  const sub = await subscribe(world.engine, world[from]);
+  await advanceTo(world.engine, '2025-04-11');
+  return sub.subscription_id;
+}
+
+describe('preview then change', () => {
+  test('A through the tools: the preview says 3333 now and changes nothing; the change charges 3333', async () => {
+    const id = await on0411('basic');
+    const args = { subscription_id: id, product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' };
+    const before = await planChangeState(world.engine);
+    const preview = await c.ok('preview_subscription_plan_change', args);
+    expect(preview).toMatchObject({
+      direction: 'upgrade',
+      credit_amount: 0,
+      immediate_charge: {
+        effective_at: isoDay('2025-04-11'),
+        line_items: [{ type: 'subscription', id: world.pro.product_id, quantity: 1, unit_price: 8000, proration_factor: '0.666667', amount: 3333 }],
+        summary: { total_amount: 3333, currency: 'USD', customer_credits: 0 },
+      },
+      new_plan: { product_id: world.pro.product_id, next_billing_date: isoDay('2025-05-01') },
+    });
+    expect(await planChangeState(world.engine)).toEqual(before);
+
+    const changed = await c.ok('change_subscription_plan', args);
+    expect(changed).toMatchObject({
+      status: 'applied',
+      subscription_id: id,
+      proration_billing_mode: 'prorated_immediately',
+      amount_charged: 3333,
+      credit_added: 0,
+      subscription: { product_id: world.pro.product_id, status: 'active' },
+    });
+    expect(changed.payment_id).toMatch(/^pay_/);
+    expect(changed.invoice_id).toMatch(/^inv_/);
+  });
+
+  test('D through the tools: a downgrade previews and adds credit 5000, no payment', async () => {
+    const id = await on0411('pro');
+    const args = { subscription_id: id, product_id: world.basic.product_id, quantity: 1, proration_billing_mode: 'difference_immediately' };
+    expect(await c.ok('preview_subscription_plan_change', args)).toMatchObject({ direction: 'downgrade', credit_amount: 5000, immediate_charge: { line_items: [] } });
+    expect(await c.ok('change_subscription_plan', args)).toMatchObject({
+      status: 'applied',
+      payment_id: null,
+      invoice_id: null,
+      credit_added: 5000,
+      subscription: { credit_balance: 5000 },
+    });
+  });
+});
+
+describe('scheduled changes', () => {
+  test('G: schedule, a second change is CONFLICT with the next step, then cancel_scheduled_plan_change', async () => {
+    const id = await on0411('pro');
+    const args = {
+      subscription_id: id,
+      product_id: world.basic.product_id,
+      quantity: 1,
+      proration_billing_mode: 'prorated_immediately',
+      effective_at: 'next_billing_date',
+    };
+    const scheduled = await c.ok<{ status: string; subscription: { scheduled_change: { id: string; effective_at: string } } }>('change_subscription_plan', args);
+    expect(scheduled.status).toBe('scheduled');
+    expect(scheduled.subscription.scheduled_change).toMatchObject({ effective_at: isoDay('2025-05-01') });
+    expect(scheduled.subscription.scheduled_change.id).toMatch(/^spc_/);
+
+    expect(await c.fail('change_subscription_plan', args)).toMatch(/^CONFLICT: .*already has a plan change .*scheduled.*\. Next: .*cancel_scheduled_plan_change: true/);
+    const kept = await c.ok('cancel_scheduled_plan_change', { subscription_id: id });
+    expect(kept).toMatchObject({ product_id: world.pro.product_id, scheduled_change: null });
+    expect(await c.fail('cancel_scheduled_plan_change', { subscription_id: id })).toMatch(/^NOT_FOUND: subscription .* has no scheduled plan change\. Next: /);
+  });
+});
+
+describe('list_plan_change_options', () => {
+  test('the collection’s other plans with direction, permission and what the default charges', async () => {
+    world = await planWorld();
+    c = await connectClient({}, world.engine);
+    await world.engine.collections.create({
+      name: 'Plans',
+      products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
+      allow_downgrades: false,
+    });
+    const sub = await subscribe(world.engine, world.pro);
+    await advanceTo(world.engine, '2025-04-11');
+    const options = await c.ok('list_plan_change_options', { subscription_id: sub.subscription_id });
+    expect(options).toMatchObject({
+      current_product_id: world.pro.product_id,
+      current_recurring_amount: 8000,
+      items: [
+        {
+          product_id: world.basic.product_id,
+          direction: 'downgrade',
+          allowed: false,
+          reason: expect.stringContaining('allow_downgrades'),
+          proration_billing_mode: 'prorated_immediately',
+          effective_at: 'immediately',
+          charge_now: 0,
+          credit_amount: 3333,
+        },
+      ],
+      page_number: 0,
+      has_more: false,
+    });
+  });
+});
+
+describe('bad input', () => {
+  test('an unknown mode is INVALID_REQUEST_BODY naming the field; nothing is written', async () => {
+    const id = await on0411('basic');
+    const before = await planChangeState(world.engine);
+    const text = await c.fail('change_subscription_plan', { subscription_id: id, product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated' });
+    expect(text).toMatch(/^INVALID_REQUEST_BODY: invalid arguments for change_subscription_plan: proration_billing_mode: /);
+    expect(await c.fail('change_subscription_plan', { subscription_id: id, product_id: world.pro.product_id, quantity: 0, proration_billing_mode: 'do_not_bill' })).toMatch(
+      /quantity: /,
+    );
+    expect(await planChangeState(world.engine)).toEqual(before);
+  });
+
+  test('an archived target is PRODUCT_IS_DELETED with what to do next; nothing is written', async () => {
+    const id = await on0411('basic');
+    await world.engine.products.archive(world.pro.product_id);
+    const before = await planChangeState(world.engine);
+    const args = { subscription_id: id, product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' };
+    expect(await c.fail('preview_subscription_plan_change', args)).toMatch(/^PRODUCT_IS_DELETED: product .* is archived\. Next: unarchive_product/);
+    expect(await c.fail('change_subscription_plan', args)).toMatch(/^PRODUCT_IS_DELETED: /);
+    expect(await planChangeState(world.engine)).toEqual(before);
+  });
+
+  test('an unknown subscription is NOT_FOUND pointing at list_subscriptions', async () => {
+    world = await planWorld();
+    c = await connectClient({}, world.engine);
+    expect(await c.fail('list_plan_change_options', { subscription_id: 'sub_9999' })).toMatch(/^NOT_FOUND: no subscription sub_9999\. Next: list_subscriptions/);
+  });
+});
