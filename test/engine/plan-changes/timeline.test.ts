@@ -397,3 +397,27 @@ describe('K: interval change, monthly 3000 → yearly 30000 on 04-11', () => {
     expect(day('2026-05-01')).toBeGreaterThan(day('2025-05-01'));
   });
 });
+
+describe("A downgrade's credit consumed across the following renewals (D4: subscription credit before the wallet)", () => {
+  test('B with 1000 in the wallet: 05-01 $0 from the credit (wallet untouched), 06-01 3000 − 333 − 1000 = 1667, 07-01 3000', async () => {
+    world = await planWorld();
+    const { engine } = world;
+    const sub = await subscribe(engine, world.pro);
+    await engine.wallets.createLedgerEntry(sub.customer.customer_id, { amount: 1000, currency: 'USD', entry_type: 'credit' });
+    await advanceTo(engine, '2025-04-11');
+    await engine.planChanges.change(sub.subscription_id, { product_id: world.basic.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' });
+    const wallet = async () => (await engine.wallets.list(sub.customer.customer_id)).items.find((w) => w.currency === 'USD')?.balance;
+
+    await advanceTo(engine, '2025-05-01');
+    expect([(await engine.subscriptions.get(sub.subscription_id)).credit_balance, await wallet()]).toEqual([333, 1000]);
+    await advanceTo(engine, '2025-06-01');
+    expect([(await engine.subscriptions.get(sub.subscription_id)).credit_balance, await wallet()]).toEqual([0, 0]);
+    await advanceTo(engine, '2025-07-01');
+    expect((await paymentsOf(engine, sub.subscription_id)).map((p) => p.slice(0, 2))).toEqual([
+      ['2025-04-01', 8000],
+      ['2025-05-01', 0],
+      ['2025-06-01', 1667],
+      ['2025-07-01', 3000],
+    ]);
+  });
+});
