@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -17,6 +17,7 @@ export const fromDist = (dist, path) => import(pathToFileURL(join(dist, path)).h
  * A copy that cannot load every entry point was taken mid-build and is taken again.
  */
 export async function snapshotDist() {
+  removeAbandonedSnapshots();
   for (let attempt = 1; ; attempt++) {
     // A fresh path per attempt: node caches a module that failed to load under its URL.
     const root = join(REPO, '.bench-tmp', `run-${process.pid}-${attempt}`);
@@ -30,12 +31,31 @@ export async function snapshotDist() {
       await Promise.all(ENTRIES.map((entry) => fromDist(dist, entry)));
       return { dist, remove: () => rmSync(root, { recursive: true, force: true }) };
     } catch (error) {
+      rmSync(root, { recursive: true, force: true });
       if (attempt === ATTEMPTS) {
-        rmSync(root, { recursive: true, force: true });
         throw new Error(`could not copy a complete dist/ (${error.message}); run npm run build and try again`);
       }
       process.stderr.write(`bench: dist/ incomplete (${error.message}), probably being rebuilt; retrying in ${RETRY_MS / 1000} s\n`);
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Snapshots of runs that were interrupted: their process is gone. */
+function removeAbandonedSnapshots() {
+  const parent = join(REPO, '.bench-tmp');
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const pid = /^run-(\d+)-\d+$/.exec(name)?.[1];
+    if (pid && !isRunning(Number(pid))) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }

@@ -28,9 +28,14 @@ export function formatReport(result) {
     const t = result.toolCall[transport];
     callRows.push([transport, 'noop', t.noop.n, ms(t.noop.median), ms(t.noop.p90), ms(t.noop.p99), ms(t.noop.mean), '1.00x', '1.00x']);
     callRows.push([transport, 'get_product', t.get_product.n, ms(t.get_product.median), ms(t.get_product.p90), ms(t.get_product.p99), ms(t.get_product.mean), `${t.ratio.median.toFixed(2)}x`, `${t.ratio.p99.toFixed(2)}x`]);
+    callRows.push([transport, 'product_echo', t.product_echo.n, ms(t.product_echo.median), ms(t.product_echo.p90), ms(t.product_echo.p99), ms(t.product_echo.mean), `${t.echoRatio.median.toFixed(2)}x`, `${t.echoRatio.p99.toFixed(2)}x`]);
     callRows.push([transport, 'tools/list', t.tools_list.n, ms(t.tools_list.median), ms(t.tools_list.p90), ms(t.tools_list.p99), ms(t.tools_list.mean), `${t.listRatio.median.toFixed(2)}x`, `${t.listRatio.p99.toFixed(2)}x`]);
   }
   out.push(table(['transport', 'case', 'n', 'median', 'p90', 'p99', 'mean', '/noop median', '/noop p99'], callRows));
+  for (const transport of ['stdio', 'http']) {
+    const { split } = result.toolCall[transport];
+    out.push(`  ${transport}: get_product − noop = result size (product_echo − noop) ${ms(split.resultSizeMs)} ms + engine read (get_product − product_echo) ${ms(split.engineMs)} ms`);
+  }
 
   const cold = result.coldStart;
   out.push('', `Cold start in ms (${cold.runs} runs each; ratio = median / baseline median)`);
@@ -46,7 +51,7 @@ export function formatReport(result) {
 
   const list = result.toolsList;
   out.push('', 'tools/list');
-  out.push(`  dist/cli.js: ${list.tools} tools, ${list.bytes} bytes of JSON (bench server: ${list.benchServerTools} tools with noop)`);
+  out.push(`  dist/cli.js: ${list.tools} tools, ${list.bytes} bytes of JSON (bench server: ${list.benchServerTools}, with noop and product_echo)`);
   out.push(`  converting the catalog (zod → JSON Schema), in process: median ${ms(list.conversionMs.median)} ms`);
   out.push(`  tools/list − noop median: stdio ${ms(result.toolCall.stdio.listOverheadMs)} ms, http ${ms(result.toolCall.http.listOverheadMs)} ms`);
   out.push(`  control converting per request (stdio, ${list.perRequestControl.iterations} calls): tools/list − noop median ${ms(list.perRequestControl.listOverheadMs)} ms`);

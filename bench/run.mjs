@@ -38,7 +38,7 @@ const config = {
   iterations: Number(flags.iterations),
   warmup: Number(flags.warmup),
   coldRuns: Number(flags['cold-runs']),
-  controlIterations: Math.max(50, Math.round(Number(flags.iterations) / 10)),
+  controlIterations: Math.max(50, Math.round(Number(flags.iterations) / 20)),
   cpuProf: flags['cpu-prof'],
 };
 const nodeFlags = config.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(RESULTS_DIR, 'profiles')] : [];
@@ -93,6 +93,8 @@ async function benchSession(label, session, productId) {
     }
     const noop = await session.client.callTool({ name: 'noop', arguments: {} });
     deepStrictEqual(noop.structuredContent, {}, `${label}: noop returned something`);
+    const echo = await session.client.callTool({ name: 'product_echo', arguments: {} });
+    deepStrictEqual(echo.content, product.content, `${label}: product_echo does not return what get_product returns`);
     const stats = await timeCases(benchCases(session.client, productId), config);
     return { stats, list: first };
   } catch (error) {
@@ -106,11 +108,16 @@ async function benchSession(label, session, productId) {
 function callSummary(stats) {
   const get = stats.get_product;
   const noop = stats.noop;
+  const echo = stats.product_echo;
   const list = stats['tools/list'];
   return {
     get_product: roundStats(get),
     noop: roundStats(noop),
+    product_echo: roundStats(echo),
     tools_list: roundStats(list),
+    // Medians: get_product = noop + result size (product_echo − noop) + engine read (get_product − product_echo).
+    split: { resultSizeMs: round(echo.median - noop.median), engineMs: round(get.median - echo.median) },
+    echoRatio: { median: ratio(echo.median, noop.median), p99: ratio(echo.p99, noop.p99) },
     ratio: { median: ratio(get.median, noop.median), p99: ratio(get.p99, noop.p99) },
     listRatio: { median: ratio(list.median, noop.median), p99: ratio(list.p99, noop.p99) },
     listOverheadMs: round(list.median - noop.median),
@@ -122,7 +129,7 @@ async function listControl(sessionOptions) {
   const session = await connectStdio({ ...sessionOptions, serverFlags: ['--list-per-request'] });
   try {
     const cases = benchCases(session.client, '')
-      .filter((c) => c.name !== 'get_product')
+      .filter((c) => c.name === 'noop' || c.name === 'tools/list')
       .map(({ every: _every, ...c }) => c);
     const stats = await timeCases(cases, { warmup: 20, iterations: config.controlIterations });
     return {
@@ -207,7 +214,7 @@ async function main() {
     const [{ buildToolCatalog }, { PACKAGE_VERSION }] = await Promise.all([fromDist(dist, 'tools/catalog.js'), fromDist(dist, 'version.js')]);
     const benchTools = await loadBenchTools(dist);
     const productId = await seededDatabase(dist, join(tmp, 'seeded.db'));
-    const sessionOptions = { dist, db: join(tmp, 'seeded.db'), nodeFlags };
+    const sessionOptions = { dist, db: join(tmp, 'seeded.db'), productId, nodeFlags };
 
     process.stderr.write(`bench: tool calls over stdio (${config.warmup} warm-up + ${config.iterations} each)…\n`);
     const stdio = await benchSession('stdio', await connectStdio(sessionOptions), productId);

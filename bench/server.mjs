@@ -1,6 +1,7 @@
 // Bench-only server entry: the shipped tools plus a no-op tool, served through the same buildServer,
 // catalog and defineTool wrapper as dist/cli.js, so the no-op is the baseline for every tool call.
-// Usage: node bench/server.mjs --dist DIR --db PATH [--transport stdio|http] [--port N] [--list-per-request]
+// Usage: node bench/server.mjs --dist DIR --db PATH [--product-id ID] [--transport stdio|http] [--port N]
+//        [--list-per-request]
 // Over http it prints one JSON line {"url": "..."} on stdout once listening and stops on SIGTERM/SIGINT.
 // --list-per-request is the control for "tools/list is computed once": it answers tools/list by converting
 // every schema again, as a server without the catalog would (stdio only).
@@ -22,6 +23,7 @@ async function main() {
     options: {
       dist: { type: 'string' },
       db: { type: 'string' },
+      'product-id': { type: 'string' },
       transport: { type: 'string', default: 'stdio' },
       port: { type: 'string', default: '0' },
       'list-per-request': { type: 'boolean', default: false },
@@ -35,7 +37,7 @@ async function main() {
       ),
     );
   const engine = await createEngine({ db: openDatabase({ path: values.db }).db });
-  const catalog = buildToolCatalog(await loadBenchTools(values.dist));
+  const catalog = buildToolCatalog(await loadBenchTools(values.dist, { productId: values['product-id'] }));
 
   if (values.transport === 'http') {
     const http = await serveHttp({

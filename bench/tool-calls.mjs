@@ -27,10 +27,10 @@ function newClient() {
 }
 
 /** A client connected to bench/server.mjs over stdio; `nodeFlags` go to the server's node (e.g. --cpu-prof). */
-export async function connectStdio({ dist, db, nodeFlags = [], serverFlags = [] }) {
+export async function connectStdio({ dist, db, productId, nodeFlags = [], serverFlags = [] }) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [...nodeFlags, SERVER, '--dist', dist, '--db', db, ...serverFlags],
+    args: [...nodeFlags, SERVER, '--dist', dist, '--db', db, '--product-id', productId, ...serverFlags],
     cwd: REPO,
     stderr: 'pipe',
   });
@@ -54,10 +54,19 @@ async function freePort() {
   return port;
 }
 
+/**
+ * The SDK client passes one shared AbortSignal to every fetch, and undici adds an abort listener to it per
+ * request that only garbage collection removes: thousands of calls pile up listeners (MaxListenersExceeded-
+ * Warning) and slow the client. POSTs and DELETEs end on their own, so they go without it; only the GET
+ * stream needs the shared signal, to end when the transport closes.
+ */
+const fetchWithoutSharedSignal = (url, init = {}) =>
+  (init.method ?? 'GET') === 'GET' ? fetch(url, init) : fetch(url, { ...init, signal: undefined });
+
 /** Spawns bench/server.mjs --transport http and connects a Streamable HTTP client to its /mcp endpoint. */
-export async function connectHttp({ dist, db, nodeFlags = [] }) {
+export async function connectHttp({ dist, db, productId, nodeFlags = [] }) {
   const port = await freePort();
-  const args = [...nodeFlags, SERVER, '--dist', dist, '--db', db, '--transport', 'http', '--port', String(port)];
+  const args = [...nodeFlags, SERVER, '--dist', dist, '--db', db, '--product-id', productId, '--transport', 'http', '--port', String(port)];
   const child = spawn(process.execPath, args, {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +83,7 @@ export async function connectHttp({ dist, db, nodeFlags = [] }) {
   const { url } = JSON.parse(first);
   const endpoint = new URL(url);
   if (!endpoint.pathname.endsWith('/mcp')) endpoint.pathname = '/mcp';
-  const transport = new StreamableHTTPClientTransport(endpoint);
+  const transport = new StreamableHTTPClientTransport(endpoint, { fetch: fetchWithoutSharedSignal });
   const client = newClient();
   await client.connect(transport);
   return {
@@ -95,8 +104,8 @@ export function listTools(client) {
 }
 
 /**
- * The cases one session times: a real read, the no-op baseline, and tools/list (raw, without the client's
- * schema caching) in every 4th round, since a list of ~100 KB takes ten times a call.
+ * The cases one session times: a real read, the two baselines (bench-tools.mjs), and tools/list (raw,
+ * without the client's schema caching) in every 5th round only, since a list of 200 KB costs tens of calls.
  */
 export function benchCases(client, productId) {
   const call = async (name, args) => {
@@ -107,7 +116,8 @@ export function benchCases(client, productId) {
   return [
     { name: 'get_product', run: () => call('get_product', { product_id: productId }) },
     { name: 'noop', run: () => call('noop', {}) },
-    { name: 'tools/list', every: 4, run: () => listTools(client) },
+    { name: 'product_echo', run: () => call('product_echo', {}) },
+    { name: 'tools/list', every: 5, run: () => listTools(client) },
   ];
 }
 
