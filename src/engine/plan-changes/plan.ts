@@ -113,11 +113,9 @@ export async function prepareChange(
   const discount = await discountAfter(trx, ctx, before, target.product, body.discount_code);
 
   const now = ctx.clock.now();
-  const quote = quoteChange(currentPlanOf(before), planOf(target, await addonNames(trx, ctx, target.addons)), {
-    previous_billing_date: before.previous_billing_date,
-    next_billing_date: before.next_billing_date,
-    in_trial: inTrial(before),
-  }, body.proration_billing_mode, now);
+  const period = { previous_billing_date: before.previous_billing_date, next_billing_date: before.next_billing_date, in_trial: inTrial(before) };
+  const targetPlan = planOf(target, await addonNames(trx, ctx, target.addons));
+  const quote = quoteChange(currentPlanOf(before), targetPlan, period, body.proration_billing_mode, now);
   const defaults = directionDefaults(collection, quote.direction);
   const effective_at = body.effective_at ?? defaults.effective_at;
   const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure);

@@ -147,10 +147,17 @@ export function scheduleAfterChange(
       next_billing_date: addInterval(at, target.payment_frequency_count, target.payment_frequency_interval),
     };
   }
+  const kept: Schedule = {
+    billing_anchor: schedule.billing_anchor,
+    anchor_period_index: schedule.anchor_period_index,
+    period_index: schedule.period_index,
+    previous_billing_date: schedule.previous_billing_date,
+    next_billing_date: schedule.next_billing_date,
+  };
   if (change.interval_changes) {
-    return { ...schedule, billing_anchor: schedule.next_billing_date, anchor_period_index: schedule.period_index + 1 };
+    return { ...kept, billing_anchor: schedule.next_billing_date, anchor_period_index: schedule.period_index + 1 };
   }
-  return schedule;
+  return kept;
 }
 
 /**
