@@ -1,7 +1,8 @@
 // npm run bench [-- --iterations N --warmup N --cold-runs N --cpu-prof]
-// Measures tool-call latency (get_product vs a no-op, stdio and Streamable HTTP), cold start (vs a bare
-// node process) and tools/list (size, latency vs the no-op, identical answers) in one run, prints a table
-// and writes bench/results/latest.json. Exit status 1 means a check failed, not that a target was missed.
+// Measures, in one run, tool-call latency (get_product against the noop and product_echo baselines, over
+// stdio and Streamable HTTP), cold start (against a bare node process) and tools/list (size, latency against
+// the noop and against a per-request-conversion control, identical answers); prints a table and writes
+// bench/results/latest.json. Exit status 1 means a check failed, not that a target was missed.
 import { deepStrictEqual } from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, tmpdir, platform, arch } from 'node:os';
@@ -151,7 +152,7 @@ async function coldStart(tmp, dist) {
   const first = await cases.freshDb('warmup');
   await cases.existingDb();
   const samples = { baseline: [], version: [], freshDb: [], existingDb: [] };
-  let list = first.toolsList;
+  const list = first.toolsList;
   for (let run = 0; run < config.coldRuns; run++) {
     samples.baseline.push((await cases.baseline()).ms);
     samples.version.push((await cases.version()).ms);

@@ -105,7 +105,7 @@ export function listTools(client) {
 
 /**
  * The cases one session times: a real read, the two baselines (bench-tools.mjs), and tools/list (raw,
- * without the client's schema caching) in every 5th round only, since a list of 200 KB costs tens of calls.
+ * without the client's schema caching) in every 8th round only, since a list of 200 KB costs tens of calls.
  */
 export function benchCases(client, productId) {
   const call = async (name, args) => {
@@ -117,7 +117,7 @@ export function benchCases(client, productId) {
     { name: 'get_product', run: () => call('get_product', { product_id: productId }) },
     { name: 'noop', run: () => call('noop', {}) },
     { name: 'product_echo', run: () => call('product_echo', {}) },
-    { name: 'tools/list', every: 5, run: () => listTools(client) },
+    { name: 'tools/list', every: 8, run: () => listTools(client) },
   ];
 }
 
