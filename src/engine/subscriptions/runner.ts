@@ -55,6 +55,11 @@ export class DueWorkRunner {
     return earliestDueInstant(this.ctx.db, this.ctx.businessId);
   }
 
+  /**
+   * Every item due at or before `until`, in time order. The timer passes the clock's now; the test clock
+   * passes its target with `moveClockTo`, so each item runs with the clock standing at its instant
+   * (without it, items due after now would run early, dated now).
+   */
   async run(until: number, options: RunOptions = {}): Promise<DueWorkResult[]> {
     const results: DueWorkResult[] = [];
     const skipped = new Set<string>();

@@ -64,6 +64,7 @@ export async function startSubscription(
   await assertMayHoldAnother(trx, ctx, customer.customer_id);
 
   const now = ctx.clock.now();
+  // On-demand subscriptions bill only when charged, so a trial means nothing for them (PROPOSED).
   const trialDays = purchase.on_demand ? 0 : purchase.trial_period_days;
   const firstPaidStart = trialDays > 0 ? trialEnd(now, trialDays) : now;
   const sub: StoredSubscription = {
