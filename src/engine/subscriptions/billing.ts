@@ -78,6 +78,25 @@ export async function chargeSubscription(
   deps: SubscriptionChargeDeps,
   charge: SubscriptionCharge,
 ): Promise<Payment> {
+  return (await chargeSubscriptionWithTotals(trx, ctx, deps, charge)).payment;
+}
+
+export interface SubscriptionChargeOutcome {
+  payment: Payment;
+  /**
+   * The charge after the code and tax but before any credit: what is owed when the payment fails, since a
+   * failed charge uses no credit (3000 with 500 subscription credit declined → 3000 outstanding, credit kept).
+   */
+  owed_before_credits: number;
+}
+
+/** chargeSubscription, also saying what the charge came to before credits (the on_hold outstanding amount). */
+export async function chargeSubscriptionWithTotals(
+  trx: Db,
+  ctx: EngineContext,
+  deps: SubscriptionChargeDeps,
+  charge: SubscriptionCharge,
+): Promise<SubscriptionChargeOutcome> {
   if (!trx.isTransaction) throw new Error('chargeSubscription must run inside the transaction that records the charge');
   const tctx: EngineContext = { ...ctx, db: trx };
   const sub = await findStoredSubscription(trx, ctx.businessId, charge.subscription.subscription_id);
@@ -92,6 +111,10 @@ export async function chargeSubscription(
   const code = await activeCode(tctx, sub, charge.reason);
   const reduced = priceCart({ lines: charge.lines, tax_rate_bps: 0, code }).lines;
   const due = reduced.reduce((sum, l) => sum + l.total, 0);
+  const owed_before_credits = reduced.reduce((sum, l) => {
+    const { net, tax } = splitTax(l.total, default_tax_rate_bps, l.tax_inclusive);
+    return sum + net + tax;
+  }, 0);
   const payment_id = ctx.ids.next('payment');
   const subscriptionCredit = charge.applyCredits ? Math.min(sub.credit_balance, due) : 0;
   const walletCredit = charge.applyCredits
@@ -133,7 +156,7 @@ export async function chargeSubscription(
 
   if (payment.status !== 'succeeded') {
     await new WalletService(tctx).reverseCredit(trx, sub.customer_id, sub.currency, walletCredit, payment_id);
-    return payment;
+    return { payment, owed_before_credits };
   }
   // Re-read: a beforeOutcomeEvent hook may have changed the subscription meanwhile.
   const latest = (await findStoredSubscription(trx, ctx.businessId, sub.subscription_id)) ?? sub;
@@ -148,7 +171,7 @@ export async function chargeSubscription(
       updated_at: ctx.clock.now(),
     });
   }
-  return payment;
+  return { payment, owed_before_credits };
 }
 
 /** The subscription's code when this charge may use it: a code reason, and cycles left (null = forever). */

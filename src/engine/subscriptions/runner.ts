@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import type { Payment } from '../payments/types.js';
-import { chargeSubscription, periodLinesOf } from './billing.js';
+import { chargeSubscriptionWithTotals, periodLinesOf } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
 import {
   cancelPendingScheduledChanges,
@@ -158,7 +158,7 @@ export class DueWorkRunner {
   /**
    * Charges period k+1 = [next_billing_date, boundary(k+2)). A due scheduled plan change applies first,
    * so the new plan is what bills. Success: previous := old next, next := boundary(k+2) (from the anchor:
-   * Jan 31 → Feb 28 → Mar 31), subscription.renewed. Failure: on_hold with the total outstanding,
+   * Jan 31 → Feb 28 → Mar 31), subscription.renewed. Failure: on_hold owing the charge before credits,
    * subscription.on_hold; the dates stay until the outstanding amount is paid (recovery.ts).
    */
   private async renew(trx: Db, ctx: EngineContext, claimed: StoredSubscription, item: DueItem): Promise<Payment> {
@@ -167,7 +167,7 @@ export class DueWorkRunner {
     const k = item.period_index;
     const start = sub.next_billing_date;
     const end = periodStart(sub, k + 1);
-    const payment = await chargeSubscription(trx, this.ctx, { processor: this.deps.processor }, {
+    const { payment, owed_before_credits } = await chargeSubscriptionWithTotals(trx, this.ctx, { processor: this.deps.processor }, {
       subscription: sub,
       lines: await periodLinesOf(trx, ctx.businessId, sub),
       reason: item.kind === 'trial_end' ? 'first' : 'renewal',
@@ -186,7 +186,8 @@ export class DueWorkRunner {
       });
       await emitSubscriptionEvent(trx, ctx, 'subscription.renewed', sub.subscription_id);
     } else {
-      await updateSubscription(trx, sub.subscription_id, { status: 'on_hold', outstanding_amount: payment.total_amount, updated_at: now });
+      // A failed charge uses no credit (the wallet part is given back), so the whole charge is owed.
+      await updateSubscription(trx, sub.subscription_id, { status: 'on_hold', outstanding_amount: owed_before_credits, updated_at: now });
       await emitSubscriptionEvent(trx, ctx, 'subscription.on_hold', sub.subscription_id);
     }
     return payment;

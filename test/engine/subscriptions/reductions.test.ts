@@ -136,14 +136,15 @@ describe('SPEC §2.5 wallet credit and D4 order', () => {
     expect(await walletBalance(customer.customer_id)).toBe(0);
   });
 
-  test('a declined renewal gives the wallet credit back (payment_reversal) and keeps the subscription credit', async () => {
+  test('a declined renewal gives the wallet credit back (payment_reversal), keeps the subscription credit, and owes 3000', async () => {
     const { id, customer } = await setUp();
     await engine.wallets.createLedgerEntry(customer.customer_id, { amount: 1000, currency: 'USD', entry_type: 'credit' });
     await engine.ctx.db.updateTable('subscriptions').set({ credit_balance: 500 }).where('subscription_id', '=', id).execute();
     await engine.customers.setPaymentMethodFailure('pm_0001', 'CARD_DECLINED');
     const may = await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' });
     expect(may.processed).toMatchObject([{ amount: 1500, status_after: 'on_hold' }]);
-    expect(await engine.subscriptions.get(id)).toMatchObject({ credit_balance: 500, outstanding_amount: 1500 });
+    // Nothing was used, so the whole period is owed; the credits wait for the next charge.
+    expect(await engine.subscriptions.get(id)).toMatchObject({ credit_balance: 500, outstanding_amount: 3000 });
     expect(await walletBalance(customer.customer_id)).toBe(1000);
     const ledger = await engine.wallets.listLedgerEntries(customer.customer_id);
     expect(ledger.items.slice(0, 2).map((e) => [e.event_type, e.amount, e.is_credit])).toEqual([
