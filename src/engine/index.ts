@@ -3,7 +3,7 @@ import { insertBrand } from './brands/repo.js';
 import { BrandService } from './brands/service.js';
 import { CheckoutService } from './checkout/service.js';
 import type { SubscriptionStarter } from './checkout/subscription-starter.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, OffsetClock, systemClock } from './clock.js';
 import { CollectionService } from './collections/service.js';
 import type { EngineContext } from './context.js';
 import { CustomerService } from './customers/service.js';
@@ -13,10 +13,16 @@ import { DiscountService } from './discounts/service.js';
 import { type IdSource, randomIds } from './ids.js';
 import { type PaymentProcessor, TestProcessor } from './payments/processor.js';
 import { PaymentService } from './payments/service.js';
+import { applyDueScheduledChange } from './plan-changes/scheduled.js';
+import { PlanChangeService } from './plan-changes/service.js';
 import { ProductService } from './products/service.js';
 import { RefundService } from './refunds/service.js';
 import { findBusinessId, insertBusiness } from './settings/repo.js';
 import { SettingsService } from './settings/service.js';
+import { DueWorkRunner } from './subscriptions/runner.js';
+import { SubscriptionService } from './subscriptions/service.js';
+import { findTestClockOffset } from './test-clock/repo.js';
+import { TestClockService } from './test-clock/service.js';
 import { WalletService } from './wallets/service.js';
 
 export interface EngineOptions {
@@ -27,8 +33,11 @@ export interface EngineOptions {
   readonly?: boolean;
   /** Who moves money; default the test processor of SPEC §5 (4242… succeeds, …0002 declines). */
   processor?: PaymentProcessor;
-  /** Starts subscriptions bought through checkout; without one, subscription checkouts cannot complete. */
-  subscriptionStarter?: SubscriptionStarter;
+  /**
+   * Starts subscriptions bought through checkout; default the subscription engine's. null: none, so
+   * subscription checkouts cannot complete.
+   */
+  subscriptionStarter?: SubscriptionStarter | null;
   /** This server's HTTP address, for checkout_url (default http://127.0.0.1:3000). */
   publicBaseUrl?: string;
 }
@@ -49,6 +58,19 @@ export interface Engine {
   readonly checkout: CheckoutService;
   readonly payments: PaymentService;
   readonly refunds: RefundService;
+  /** Plan changes and their previews, scheduled changes, and a collection's change options (SPEC §2.4, D7). */
+  readonly planChanges: PlanChangeService;
+  /** Subscriptions: create, read, update, cancel, payment-method updates, on-demand charges (SPEC §2.3, §2.6). */
+  readonly subscriptions: SubscriptionService;
+  /** Renewals, trial ends, scheduled cancellations and plan changes, term ends: run(until) does what is due. */
+  readonly dueWork: DueWorkRunner;
+  /** The test clock (SPEC D14): read it, and advance it stepwise through the due work. */
+  readonly testClock: TestClockService;
+  /**
+   * Runs the due work at the clock's now every `intervalMs` (the real-clock server's renewals), one run at
+   * a time, on an unref'd timer; failures go to `onError`. Returns the function that stops it.
+   */
+  startDueWorkTimer(intervalMs: number, onError?: (error: unknown) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -57,13 +79,18 @@ export interface Engine {
  * with its default settings and primary brand. Knows nothing of MCP.
  */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const clock = options.clock ?? systemClock;
+  // Without an injected clock: real time plus the persisted test-clock offset (SPEC D14).
+  const defaultClock = new OffsetClock(systemClock);
+  const clock = options.clock ?? defaultClock;
   const ids = options.ids ?? randomIds;
   const businessId = options.readonly
     ? await requireReadyDatabase(options.db)
     : await prepareDatabase(options.db, clock, ids);
+  if (clock === defaultClock) defaultClock.advance(await findTestClockOffset(options.db, businessId));
   const ctx: EngineContext = { db: options.db, clock, ids, businessId };
   const processor = options.processor ?? new TestProcessor(clock);
+  const subscriptions = new SubscriptionService(ctx, processor);
+  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange });
   return {
     ctx,
     settings: new SettingsService(ctx),
@@ -76,13 +103,37 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     discounts: new DiscountService(ctx),
     checkout: new CheckoutService(ctx, {
       processor,
-      subscriptionStarter: options.subscriptionStarter ?? null,
+      subscriptionStarter: options.subscriptionStarter === undefined ? subscriptions.starter() : options.subscriptionStarter,
       publicBaseUrl: options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL,
     }),
     payments: new PaymentService(ctx, processor),
     refunds: new RefundService(ctx),
+    planChanges: new PlanChangeService(ctx, { processor }),
+    subscriptions,
+    dueWork,
+    testClock: new TestClockService(ctx, dueWork),
+    startDueWorkTimer: (intervalMs, onError) => startDueWorkTimer(dueWork, clock, intervalMs, onError),
     close: () => options.db.destroy(),
   };
+}
+
+function startDueWorkTimer(runner: DueWorkRunner, clock: Clock, intervalMs: number, onError?: (error: unknown) => void): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runner
+      .run(clock.now())
+      .then((results) => {
+        for (const r of results) if (r.error !== undefined) onError?.(new Error(`${r.kind} of ${r.subscription_id} at ${r.at}: ${r.error}`));
+      })
+      .catch((error: unknown) => onError?.(error))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 async function prepareDatabase(db: Db, clock: Clock, ids: IdSource): Promise<string> {
