@@ -34,8 +34,7 @@ export function buildServer(engine: Engine, options: ServerOptions = {}): Server
     { name: PACKAGE_NAME, title: 'Billing (embedded, Dodo Payments API)', version: PACKAGE_VERSION },
     { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS },
   );
-  const listResult = { tools: catalog.listing };
-  server.setRequestHandler(ListToolsRequestSchema, () => listResult);
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.listing }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = catalog.byName.get(request.params.name);
     // An unknown tool is a protocol fault (the client listed the tools), not a business error.

@@ -33,9 +33,15 @@ export function toListEntry(tool: ToolDefinition): Tool {
  */
 export function buildToolCatalog(selected: readonly ToolDefinition[], dynamic = false): ToolCatalog {
   const exposed = dynamic ? [listTools(selected), describeTool(selected), invokeTool(selected)] : selected;
+  // Converting 70 zod schemas to JSON Schema costs tens of milliseconds: done on the first tools/list,
+  // not at start-up, and never again after.
+  let listing: readonly Tool[] | undefined;
   return {
     byName: new Map(exposed.map((tool) => [tool.name, tool])),
-    listing: exposed.map(toListEntry),
+    get listing() {
+      listing ??= exposed.map(toListEntry);
+      return listing;
+    },
     selected,
   };
 }

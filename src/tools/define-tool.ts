@@ -59,7 +59,14 @@ export function defineTool<I extends ObjectSchema, O extends ObjectSchema>(spec:
     description: spec.description,
     input,
     output: spec.output,
-    annotations: { title: spec.title, readOnlyHint: spec.operation === 'read', ...spec.hints },
+    // MCP reads a missing destructiveHint on a writing tool as true; only archive, delete, cancel and refund
+    // tools say so, every other writer is stated non-destructive.
+    annotations: {
+      title: spec.title,
+      readOnlyHint: spec.operation === 'read',
+      ...(spec.operation === 'write' && { destructiveHint: false }),
+      ...spec.hints,
+    },
     async call(engine, args) {
       const parsed = input.safeParse(args ?? {});
       if (!parsed.success) return invalidArguments(spec.name, parsed.error);
