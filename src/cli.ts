@@ -10,7 +10,6 @@ import { selectTools, ToolFilterError } from './tools/select.js';
 import { serveStdio } from './transports/stdio.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import { seedDemoCatalog } from './demo.js';
-import { serveHttp } from './transports/http.js';
 
 const DUE_WORK_INTERVAL_MS = 30_000;
 
@@ -45,8 +44,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const opened = openDatabase({ path: options.db, readonly: options.readOnly });
-  const engine = await createEngine({ db: opened.db, readonly: options.readOnly });
+  const opened = openNativeDatabase(options);
+  const engine = await createEngine({ db: opened.db, readonly: options.readOnly, publicBaseUrl: publicBaseUrlOf(options) });
   log(`database ${options.db}${options.readOnly ? ' (read-only)' : ''}`);
   if (options.demo) {
     if (options.readOnly) log('--demo ignored: the database is open read-only');
@@ -65,6 +64,8 @@ async function main(): Promise<number> {
   };
 
   if (options.transport === 'http') {
+    // Loaded only when used: express and its dependencies are a sixth of a stdio start-up otherwise.
+    const { serveHttp } = await import('./transports/http.js');
     const http = await serveHttp({
       engine,
       catalog,
@@ -93,6 +94,31 @@ async function main(): Promise<number> {
   }
   await shutdown();
   return 0;
+}
+
+/** checkout_url points at this server: its HTTP address when serving HTTP, the default one otherwise. */
+function publicBaseUrlOf(options: CliOptions): string | undefined {
+  if (options.transport !== 'http' || options.port === 0) return undefined;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+}
+
+/**
+ * better-sqlite3 is a native module built at install time. When its install script was skipped (npm 11
+ * with strict allow-scripts), say how to fix that instead of printing a bindings stack.
+ */
+function openNativeDatabase(options: CliOptions): ReturnType<typeof openDatabase> {
+  try {
+    return openDatabase({ path: options.db, readonly: options.readOnly });
+  } catch (error) {
+    if (error instanceof Error && /bindings file|NODE_MODULE_VERSION|better_sqlite3\.node/.test(error.message)) {
+      throw new Error(
+        `the SQLite driver (better-sqlite3) is not built for this Node.js: ${error.message.split('\n')[0]}. ` +
+          'Allow its install script and reinstall: npx -y --allow-scripts=better-sqlite3 billing-mcp (README: "npm install scripts")',
+      );
+    }
+    throw error;
+  }
 }
 
 main().then(
