@@ -1,11 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as const };
+
+// Two projects: `unit` runs the engine and tools from source and needs no build; `e2e` runs the built CLI
+// and package (dist/), so only it has the global set-up that builds when dist is stale.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      { test: { name: 'unit', include: ['test/engine/**/*.test.ts', 'test/tools/**/*.test.ts', 'test/cli/**/*.test.ts'], ...shared } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts', 'test/readme.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          ...shared,
+        },
+      },
+    ],
   },
 });
