@@ -21,7 +21,7 @@ import { findStoredSubscription, toSubscription } from '../subscriptions/repo.js
 import { inTrial } from '../subscriptions/rules.js';
 import type { ScheduledChange, StoredSubscription, Subscription, SubscriptionAddon } from '../subscriptions/types.js';
 import { findWallet } from '../wallets/repo.js';
-import { type ReducedCharge, reduceCharge } from './charge-preview.js';
+import { type ReducedCharge, reduceCharge } from '../subscriptions/reductions.js';
 import { directionDefaults, onPaymentFailureOf } from './policy.js';
 import { type Plan, type PlanItem, type Quote, quoteChange, scheduleAfterChange } from './quote.js';
 import { findPendingChange, liveCollectionIdsHolding, type StoredScheduledChange } from './repo.js';

@@ -4,21 +4,21 @@ import type { Db } from '../db/database.js';
 import { DiscountService } from '../discounts/service.js';
 import type { Discount } from '../discounts/types.js';
 import { findAddons } from '../addons/repo.js';
-import { percentOf } from '../money.js';
+import { isSupportedCurrency, percentOf } from '../money.js';
 import { type ChargeLine, chargeOrder } from '../payments/charge.js';
 import type { InvoicePeriod } from '../payments/invoice-types.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import type { Payment } from '../payments/types.js';
-import { priceCart } from '../pricing/price-lines.js';
-import { splitTax } from '../pricing/tax.js';
 import type { PricingLine } from '../pricing/types.js';
 import { findProduct } from '../products/repo.js';
 import type { Product } from '../products/types.js';
 import { getSettings } from '../settings/repo.js';
 import type { Metadata } from '../shared/metadata.js';
+import { findWallet } from '../wallets/repo.js';
 import { WalletService } from '../wallets/service.js';
 import { findStoredSubscription, updateSubscription } from './repo.js';
 import type { StoredSubscription, SubscriptionAddon } from './types.js';
+import { reduceCharge } from './reductions.js';
 
 export interface SubscriptionChargeDeps {
   processor: PaymentProcessor;
@@ -109,33 +109,20 @@ export async function chargeSubscriptionWithTotals(
   const { default_tax_rate_bps } = await getSettings(trx, ctx.businessId);
 
   const code = await activeCode(tctx, sub, charge.reason);
-  const reduced = priceCart({ lines: charge.lines, tax_rate_bps: 0, code }).lines;
-  const due = reduced.reduce((sum, l) => sum + l.total, 0);
-  const owed_before_credits = reduced.reduce((sum, l) => {
-    const { net, tax } = splitTax(l.total, default_tax_rate_bps, l.tax_inclusive);
-    return sum + net + tax;
-  }, 0);
+  const wallet = charge.applyCredits && isSupportedCurrency(sub.currency) ? await findWallet(trx, sub.customer_id, sub.currency) : undefined;
+  const reduction = { lines: charge.lines, code, tax_rate_bps: default_tax_rate_bps };
+  const reduced = reduceCharge({
+    ...reduction,
+    credit_balance: charge.applyCredits ? sub.credit_balance : 0,
+    wallet_balance: wallet?.balance ?? 0,
+  });
+  const owed_before_credits = reduceCharge({ ...reduction, credit_balance: 0, wallet_balance: 0 }).total_amount;
   const payment_id = ctx.ids.next('payment');
-  const subscriptionCredit = charge.applyCredits ? Math.min(sub.credit_balance, due) : 0;
-  const walletCredit = charge.applyCredits
-    ? await new WalletService(tctx).applyCredit(trx, sub.customer_id, sub.currency, due - subscriptionCredit, payment_id)
-    : 0;
-
-  let credit = subscriptionCredit + walletCredit;
-  const lines: ChargeLine[] = reduced.map((line, index) => {
+  const subscriptionCredit = reduced.subscription_credit_used;
+  const walletCredit = await new WalletService(tctx).applyCredit(trx, sub.customer_id, sub.currency, reduced.wallet_credit_used, payment_id);
+  const lines: ChargeLine[] = reduced.lines.map((line, index) => {
     const source = charge.lines[index] as SubscriptionChargeLine;
-    const used = Math.min(credit, line.total);
-    credit -= used;
-    const { net, tax } = splitTax(line.total - used, default_tax_rate_bps, line.tax_inclusive);
-    return {
-      ...line,
-      discount_amount: line.discount_amount + used,
-      amount: net,
-      tax,
-      total: net + tax,
-      is_prorated: source.is_prorated ?? false,
-      proration_factor: source.proration_factor ?? null,
-    };
+    return { ...line, is_prorated: source.is_prorated ?? false, proration_factor: source.proration_factor ?? null };
   });
 
   const payment = await chargeOrder(trx, tctx, deps.processor, {
@@ -162,7 +149,7 @@ export async function chargeSubscriptionWithTotals(
   const latest = (await findStoredSubscription(trx, ctx.businessId, sub.subscription_id)) ?? sub;
   const cycles = latest.discount_cycles_remaining;
   // A $0 trial payment pays no period (gross 0), so it spends no cycle; a 100 % code on a real period does.
-  const paysPeriod = PERIOD_REASONS.has(charge.reason) && reduced.some((l) => l.gross_amount > 0);
+  const paysPeriod = PERIOD_REASONS.has(charge.reason) && reduced.lines.some((l) => l.gross_amount > 0);
   const spendsCycle = code !== null && paysPeriod && cycles !== null;
   if (subscriptionCredit > 0 || spendsCycle) {
     await updateSubscription(trx, sub.subscription_id, {

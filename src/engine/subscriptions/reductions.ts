@@ -1,7 +1,7 @@
 import { priceCart } from '../pricing/price-lines.js';
 import { splitTax } from '../pricing/tax.js';
-import type { CodeDiscount } from '../pricing/types.js';
-import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
+import type { CodeDiscount, PricedLine } from '../pricing/types.js';
+import type { SubscriptionChargeLine } from './billing.js';
 
 export interface ChargeReductionInput {
   lines: readonly SubscriptionChargeLine[];
@@ -14,17 +14,10 @@ export interface ChargeReductionInput {
   tax_rate_bps: number;
 }
 
-export interface ReducedLine {
-  /** Before codes, credits and tax: unit_price × quantity. */
-  gross_amount: number;
-  code_discount: number;
+/** A priced line after every reduction: discount_amount = code discount + credit (+ product discount). */
+export interface ReducedLine extends PricedLine {
   /** Subscription and wallet credit taken off this line. */
   credit: number;
-  /** code_discount + credit (+ the product's own discount, 0 for subscription lines). */
-  discount_amount: number;
-  amount: number;
-  tax: number;
-  total: number;
 }
 
 export interface ReducedCharge {
@@ -38,7 +31,8 @@ export interface ReducedCharge {
 }
 
 /**
- * What a subscription charge will come to, by the reductions of SPEC D4 in chargeSubscription's order:
+ * The one implementation of SPEC D4 for subscription charges, used by chargeSubscription and by plan-change
+ * previews, so a preview states exactly what the charge will be. The order:
  * the code on eligible lines, then subscription credit, then wallet credit (both spread over the lines in
  * order), then tax per line on what remains. Pure, so a preview can state the charge exactly:
  * 3333 with credit 500 and wallet 1000, tax 0 → 1833 charged, 1500 of credits used.
@@ -54,8 +48,7 @@ export function reduceCharge(input: ChargeReductionInput): ReducedCharge {
     credit -= used;
     const { net, tax } = splitTax(line.total - used, input.tax_rate_bps, line.tax_inclusive);
     return {
-      gross_amount: line.gross_amount,
-      code_discount: line.code_discount,
+      ...line,
       credit: used,
       discount_amount: line.discount_amount + used,
       amount: net,
