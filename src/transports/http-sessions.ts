@@ -13,6 +13,8 @@ export interface McpSessionsOptions {
   /** Parses (and bounds) the JSON body of the POST routes. */
   jsonBody: RequestHandler;
   log: (line: string) => void;
+  /** A Streamable HTTP session unused this long is closed (default 30 min): clients often never DELETE. */
+  idleTimeoutMs?: number;
 }
 
 export interface McpSessions {
@@ -25,17 +27,32 @@ export interface McpSessions {
 interface Session<T extends Transport> {
   server: Server;
   transport: T;
+  /** Wall-clock ms of the last request, for the idle sweep (transport time, not billing time). */
+  lastSeen: number;
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 
 /**
  * The MCP sessions of one HTTP server. One server per session, made on `initialize` (Streamable HTTP)
  * or on GET /sse, kept in a map by session id and dropped when its transport closes. Everything
  * MCP-specific (protocol versions, Accept headers, stream handling) is left to the SDK transports.
  */
-export function mcpSessions({ newServer, jsonBody, log }: McpSessionsOptions): McpSessions {
+export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: McpSessionsOptions): McpSessions {
   const streamable = new Map<string, Session<StreamableHTTPServerTransport>>();
   const sse = new Map<string, Session<SSEServerTransport>>();
   const router = Router();
+
+  // SSE sessions end with their stream; Streamable ones only on DELETE, which many clients never send.
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - idleTimeoutMs;
+    for (const [id, session] of streamable) {
+      if (session.lastSeen >= cutoff) continue;
+      log(`session ${id} idle for ${Math.round(idleTimeoutMs / 60_000)} min: closing it`);
+      void session.server.close();
+    }
+  }, Math.min(idleTimeoutMs, 60_000));
+  sweep.unref();
 
   const streamableSession = (req: Request, res: Response): Session<StreamableHTTPServerTransport> | undefined => {
     const id = req.get('mcp-session-id');
@@ -45,6 +62,7 @@ export function mcpSessions({ newServer, jsonBody, log }: McpSessionsOptions): M
     }
     const session = streamable.get(id);
     if (session === undefined) sendJsonRpcError(res, 404, HTTP_ERROR_CODE.sessionNotFound, 'Session not found; initialize a new session');
+    else session.lastSeen = Date.now();
     return session;
   };
 
@@ -62,7 +80,7 @@ export function mcpSessions({ newServer, jsonBody, log }: McpSessionsOptions): M
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
-        streamable.set(id, { server, transport });
+        streamable.set(id, { server, transport, lastSeen: Date.now() });
         log(`session ${id} opened (Streamable HTTP)`);
       },
     });
@@ -96,7 +114,7 @@ export function mcpSessions({ newServer, jsonBody, log }: McpSessionsOptions): M
     const server = newServer();
     const transport = new SSEServerTransport('/messages', res);
     const id = transport.sessionId;
-    sse.set(id, { server, transport });
+    sse.set(id, { server, transport, lastSeen: Date.now() });
     transport.onclose = () => {
       if (sse.delete(id)) log(`session ${id} closed`);
     };
@@ -122,6 +140,7 @@ export function mcpSessions({ newServer, jsonBody, log }: McpSessionsOptions): M
     router,
     count: () => streamable.size + sse.size,
     async closeAll() {
+      clearInterval(sweep);
       const sessions = [...streamable.values(), ...sse.values()];
       await Promise.all(sessions.map((session) => session.server.close()));
     },
