@@ -21,6 +21,9 @@ export const ID_PREFIXES = {
   refund: 'ref',
   subscription: 'sub',
   scheduledChange: 'spc',
+  webhook: 'wh',
+  webhookMessage: 'msg',
+  webhookAttempt: 'whatt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -62,4 +65,9 @@ export function sequentialIds(): IdSource {
       return `${ID_PREFIXES[kind]}_${String(n).padStart(4, '0')}`;
     },
   };
+}
+
+/** A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes (the spec allows 24–64). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }

@@ -24,6 +24,8 @@ import { SubscriptionService } from './subscriptions/service.js';
 import { findTestClockOffset } from './test-clock/repo.js';
 import { TestClockService } from './test-clock/service.js';
 import { WalletService } from './wallets/service.js';
+import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookService } from './webhooks/service.js';
 
 export interface EngineOptions {
   db: Db;
@@ -40,6 +42,8 @@ export interface EngineOptions {
   subscriptionStarter?: SubscriptionStarter | null;
   /** This server's HTTP address, for checkout_url (default http://127.0.0.1:3000). */
   publicBaseUrl?: string;
+  /** Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, the signing timestamp's clock. */
+  webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
 }
 
 export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
@@ -66,6 +70,13 @@ export interface Engine {
   readonly dueWork: DueWorkRunner;
   /** The test clock (SPEC D14): read it, and advance it stepwise through the due work. */
   readonly testClock: TestClockService;
+  /** Webhook endpoints, secrets and the delivery log (SPEC §1.17, §4); deliveries run through `webhookDispatcher`. */
+  readonly webhooks: WebhookService;
+  /**
+   * Delivers every outbox event to the matching endpoints, signed, with retries on the engine clock. The
+   * due-work runner (and so the test clock) drives it; `start(intervalMs)` polls for a real-time server.
+   */
+  readonly webhookDispatcher: WebhookDispatcher;
   /**
    * Runs the due work at the clock's now every `intervalMs` (the real-clock server's renewals), one run at
    * a time, on an unref'd timer; failures go to `onError`. Returns the function that stops it.
@@ -90,7 +101,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const ctx: EngineContext = { db: options.db, clock, ids, businessId };
   const processor = options.processor ?? new TestProcessor(clock);
   const subscriptions = new SubscriptionService(ctx, processor);
-  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange });
+  const payments = new PaymentService(ctx, processor);
+  const refunds = new RefundService(ctx);
+  const webhookDispatcher = new WebhookDispatcher(ctx, {
+    ...options.webhooks,
+    // SPEC §4: the body carries the object's latest state at delivery.
+    loaders: {
+      Payment: (id) => payments.get(id),
+      Subscription: (id) => subscriptions.get(id),
+      Refund: (id) => refunds.get(id),
+    },
+  });
+  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher });
   return {
     ctx,
     settings: new SettingsService(ctx),
@@ -106,14 +128,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       subscriptionStarter: options.subscriptionStarter === undefined ? subscriptions.starter() : options.subscriptionStarter,
       publicBaseUrl: options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL,
     }),
-    payments: new PaymentService(ctx, processor),
-    refunds: new RefundService(ctx),
+    payments,
+    refunds,
     planChanges: new PlanChangeService(ctx, { processor }),
     subscriptions,
     dueWork,
     testClock: new TestClockService(ctx, dueWork),
+    webhooks: new WebhookService(ctx, webhookDispatcher),
+    webhookDispatcher,
     startDueWorkTimer: (intervalMs, onError) => startDueWorkTimer(dueWork, clock, intervalMs, onError),
-    close: () => options.db.destroy(),
+    close: async () => {
+      webhookDispatcher.close();
+      await options.db.destroy();
+    },
   };
 }
 

@@ -10,7 +10,7 @@ export interface TestEngine extends Engine {
 }
 
 /** Collaborators a test may swap: the payment processor, the subscription starter, the public URL. */
-export type TestEngineOptions = Pick<EngineOptions, 'processor' | 'subscriptionStarter' | 'publicBaseUrl'>;
+export type TestEngineOptions = Pick<EngineOptions, 'processor' | 'subscriptionStarter' | 'publicBaseUrl' | 'webhooks'>;
 
 /** A fresh engine on a private in-memory database, with a frozen clock and ids pdt_0001, pdt_0002 … */
 export async function createTestEngine(start: string = TEST_START, options: TestEngineOptions = {}): Promise<TestEngine> {

@@ -28,6 +28,10 @@ export interface Database {
   scheduled_plan_changes: ScheduledPlanChangesTable;
   subscription_period_runs: SubscriptionPeriodRunsTable;
   test_clock: TestClockTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_messages: WebhookMessagesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_dispatch_cursor: WebhookDispatchCursorTable;
 }
 
 export type Flag = 0 | 1;
@@ -382,4 +386,59 @@ export interface TestClockTable {
   business_id: string;
   offset_ms: number;
   updated_at: number;
+}
+
+export interface WebhookEndpointsTable {
+  webhook_id: string;
+  business_id: string;
+  url: string;
+  description: string | null;
+  disabled: Flag;
+  /** JSON string[]; [] = every event type. */
+  filter_types: string;
+  /** JSON {name: value}. */
+  headers: string;
+  rate_limit: number | null;
+  metadata: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookMessagesTable {
+  message_id: string;
+  webhook_id: string;
+  business_id: string;
+  event_id: string | null;
+  event_type: string;
+  object_id: string | null;
+  event_payload: string;
+  occurred_at: number;
+  body: string | null;
+  status: string;
+  scheduled_attempts: number;
+  next_attempt_at: number | null;
+  is_test: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  attempt_id: string;
+  message_id: string;
+  attempt: number;
+  trigger: string;
+  attempted_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  succeeded: Flag;
+  next_attempt_at: number | null;
+}
+
+export interface WebhookDispatchCursorTable {
+  business_id: string;
+  last_sequence: number;
 }

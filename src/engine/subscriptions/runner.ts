@@ -27,9 +27,22 @@ import type { DueWorkResult, StoredSubscription, SubscriptionStatus } from './ty
  */
 export type ApplyDueScheduledChange = (trx: Db, ctx: EngineContext, subscriptionId: string, at: number) => Promise<unknown>;
 
+/**
+ * Other due work the runner interleaves with subscriptions in time order: webhook deliveries and their
+ * retries (src/engine/webhooks/dispatcher.ts), so the test clock moves retries too.
+ */
+export interface DueSource {
+  /** The earliest instant it has work due, or null. */
+  nextDueAt(): Promise<number | null>;
+  /** Does the work due at or before `at` (the clock stands at `at`); returns how much it did, 0 for none. */
+  runDue(at: number): Promise<number>;
+}
+
 export interface DueWorkDeps {
   processor: PaymentProcessor;
   applyDueScheduledChange?: ApplyDueScheduledChange | undefined;
+  /** Webhook deliveries, run at their scheduled instants between the subscription items. */
+  webhooks?: DueSource | undefined;
 }
 
 export interface RunOptions {
@@ -64,8 +77,17 @@ export class DueWorkRunner {
     const results: DueWorkResult[] = [];
     const skipped = new Set<string>();
     const done = new Set<string>();
+    // Webhook work that did nothing at an instant is not asked again until time moves past it.
+    let webhooksIdleAt = Number.NEGATIVE_INFINITY;
     for (;;) {
       const next = await this.nextItem(until, skipped);
+      const webhookAt = await this.deps.webhooks?.nextDueAt();
+      if (this.deps.webhooks && webhookAt != null && webhookAt <= until && webhookAt > webhooksIdleAt && (!next || webhookAt <= next.item.at)) {
+        await options.moveClockTo?.(webhookAt);
+        const at = Math.max(webhookAt, this.ctx.clock.now());
+        if ((await this.deps.webhooks.runDue(at)) === 0) webhooksIdleAt = at;
+        continue;
+      }
       if (!next) return results;
       const key = `${next.sub.subscription_id}/${next.item.period_index}/${next.item.kind}`;
       if (done.has(key)) {

@@ -4,6 +4,7 @@ import * as moneyMovement from './0002-money-movement.js';
 import * as customerAndLedgerOrder from './0003-customer-and-ledger-order.js';
 import * as subscriptions from './0004-subscriptions.js';
 import * as subscriptionAnchorPeriod from './0005-subscription-anchor-period.js';
+import * as webhooks from './0008-webhooks.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-customer-and-ledger-order': customerAndLedgerOrder,
   '0004-subscriptions': subscriptions,
   '0005-subscription-anchor-period': subscriptionAnchorPeriod,
+  '0008-webhooks': webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {
