@@ -7,7 +7,7 @@ import { fromFlag } from '../shared/flags.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
 import type { Invoice } from './invoice-types.js';
-import type { BillingAddress, Payment, PaymentCartItem, PaymentLineItem, PaymentStatus, RefundStatus } from './types.js';
+import type { BillingAddress, Payment, PaymentCartItem, PaymentLineItem, PaymentRefund, PaymentStatus, RefundStatus } from './types.js';
 
 type PaymentRow = PaymentsTable & { customer_email: string; customer_name: string };
 
@@ -52,7 +52,7 @@ function productCartOf(row: PaymentsTable, lines: readonly StoredLineItem[]): Pa
   return lines.filter((l) => l.kind === 'product').map((l) => ({ product_id: l.item_id, quantity: l.quantity }));
 }
 
-function toPayment(row: PaymentRow, lines: readonly StoredLineItem[]): Payment {
+function toPayment(row: PaymentRow, lines: readonly StoredLineItem[], refunds: readonly PaymentRefund[]): Payment {
   return {
     payment_id: row.payment_id,
     business_id: row.business_id,
@@ -76,6 +76,7 @@ function toPayment(row: PaymentRow, lines: readonly StoredLineItem[]): Payment {
     discount_id: row.discount_id,
     invoice_id: row.invoice_id,
     refund_status: row.refund_status as RefundStatus | null,
+    refunds: [...refunds],
     metadata: parseMetadata(row.metadata),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
@@ -105,6 +106,31 @@ async function linesByPayment(db: Db, paymentIds: readonly string[]): Promise<Ma
   return byPayment;
 }
 
+/** The refunds of each payment, oldest first (SPEC §1.9 `refunds[]`). */
+async function refundsByPayment(db: Db, paymentIds: readonly string[]): Promise<Map<string, PaymentRefund[]>> {
+  const byPayment = new Map<string, PaymentRefund[]>();
+  if (paymentIds.length === 0) return byPayment;
+  const rows = await db
+    .selectFrom('refunds')
+    .select(['refund_id', 'payment_id', 'amount', 'currency', 'status', 'is_partial', 'created_at'])
+    .where('payment_id', 'in', paymentIds)
+    .orderBy('created_at')
+    .orderBy('refund_id')
+    .execute();
+  for (const row of rows) {
+    const refund: PaymentRefund = {
+      refund_id: row.refund_id,
+      amount: row.amount,
+      currency: row.currency as Currency,
+      status: row.status,
+      is_partial: fromFlag(row.is_partial),
+      created_at: iso(row.created_at),
+    };
+    byPayment.set(row.payment_id, [...(byPayment.get(row.payment_id) ?? []), refund]);
+  }
+  return byPayment;
+}
+
 export async function findPayment(db: Db, businessId: string, paymentId: string): Promise<Payment | undefined> {
   const found = await findPaymentWithLines(db, businessId, paymentId);
   return found?.payment;
@@ -119,7 +145,8 @@ export async function findPaymentWithLines(
   const row = await paymentsWithCustomer(db, businessId).where('payments.payment_id', '=', paymentId).executeTakeFirst();
   if (!row) return undefined;
   const lines = (await linesByPayment(db, [paymentId])).get(paymentId) ?? [];
-  return { payment: toPayment(row, lines), lines };
+  const refunds = (await refundsByPayment(db, [paymentId])).get(paymentId) ?? [];
+  return { payment: toPayment(row, lines, refunds), lines };
 }
 
 /** Newest first; ties (same instant) by id, newest id first. */
@@ -137,11 +164,10 @@ export async function listPayments(db: Db, businessId: string, query: PaymentQue
     .limit(window.fetch)
     .offset(window.offset)
     .execute();
-  const lines = await linesByPayment(
-    db,
-    rows.map((r) => r.payment_id),
-  );
-  return rows.map((row) => toPayment(row, lines.get(row.payment_id) ?? []));
+  const ids = rows.map((r) => r.payment_id);
+  const lines = await linesByPayment(db, ids);
+  const refunds = await refundsByPayment(db, ids);
+  return rows.map((row) => toPayment(row, lines.get(row.payment_id) ?? [], refunds.get(row.payment_id) ?? []));
 }
 
 export async function insertPayment(db: Db, row: PaymentsTable): Promise<void> {

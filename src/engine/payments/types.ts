@@ -23,6 +23,16 @@ export interface PaymentCustomer {
   name: string;
 }
 
+/** A refund as listed on its payment. */
+export interface PaymentRefund {
+  refund_id: string;
+  amount: number;
+  currency: Currency;
+  status: string;
+  is_partial: boolean;
+  created_at: string;
+}
+
 export interface PaymentCartItem {
   product_id: string;
   quantity: number;
@@ -56,6 +66,8 @@ export interface Payment {
   discount_id: string | null;
   invoice_id: string | null;
   refund_status: RefundStatus | null;
+  /** Every refund of this payment, oldest first. */
+  refunds: PaymentRefund[];
   metadata: Metadata;
   created_at: string;
   updated_at: string;
