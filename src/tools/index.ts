@@ -69,6 +69,18 @@ import { getTestClock } from './test-clock/get-test-clock.js';
 import { createWalletLedgerEntry } from './wallets/create-wallet-ledger-entry.js';
 import { getCustomerWallets } from './wallets/get-customer-wallets.js';
 import { listWalletLedgerEntries } from './wallets/list-wallet-ledger-entries.js';
+import { createWebhook } from './webhooks/create-webhook.js';
+import { deleteWebhook } from './webhooks/delete-webhook.js';
+import { getWebhook } from './webhooks/get-webhook.js';
+import { getWebhookHeaders } from './webhooks/get-webhook-headers.js';
+import { getWebhookSecret } from './webhooks/get-webhook-secret.js';
+import { listWebhookDeliveries } from './webhooks/list-webhook-deliveries.js';
+import { listWebhooks } from './webhooks/list-webhooks.js';
+import { retryWebhookDelivery } from './webhooks/retry-webhook-delivery.js';
+import { rotateWebhookSecret } from './webhooks/rotate-webhook-secret.js';
+import { sendTestWebhook } from './webhooks/send-test-webhook.js';
+import { updateWebhook } from './webhooks/update-webhook.js';
+import { updateWebhookHeaders } from './webhooks/update-webhook-headers.js';
 
 /** Every tool, in the order clients list them. The one registry: filters, docs and tests all read it. */
 export const ALL_TOOLS: readonly ToolDefinition[] = [
@@ -156,4 +168,17 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   // test clock
   getTestClock,
   advanceTestClock,
+  // webhooks
+  createWebhook,
+  getWebhook,
+  listWebhooks,
+  updateWebhook,
+  deleteWebhook,
+  getWebhookSecret,
+  rotateWebhookSecret,
+  getWebhookHeaders,
+  updateWebhookHeaders,
+  listWebhookDeliveries,
+  retryWebhookDelivery,
+  sendTestWebhook,
 ];

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { idOf } from '../schemas/common.js';
+import { webhookDeliverySchema } from '../schemas/webhook.js';
+
+export const retryWebhookDelivery = defineTool({
+  name: 'retry_webhook_delivery',
+  resource: 'webhooks',
+  operation: 'write',
+  title: 'Replay webhook delivery',
+  description:
+    'Sends one message again now, with the same webhook-id, a fresh signature and the object\'s latest state, and ' +
+    'waits for the answer (up to 15 s). A success marks it succeeded; a failure leaves its retry schedule as it ' +
+    'was. Works on failed messages too. Returns the delivery with the new attempt.',
+  input: z.object({ message_id: idOf('webhook message', 'msg') }),
+  output: webhookDeliverySchema,
+  handler: (engine, args) => engine.webhooks.retryDelivery(args.message_id),
+});
