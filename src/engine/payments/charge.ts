@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.js';
 import type { PaymentMethod } from '../customers/types.js';
 import type { Db } from '../db/database.js';
 import { recordEvent } from '../events/outbox.js';
+import { issueLicenseKeys } from '../licenses/issue.js';
 import type { Currency } from '../money.js';
 import type { PricedLine } from '../pricing/types.js';
 import type { Metadata } from '../shared/metadata.js';
@@ -46,7 +47,8 @@ export interface ChargeOrder {
 /**
  * One charge, inside the caller's transaction: the payment is written `processing` with its lines and a
  * `payment.processing` event, the processor is asked, and the payment ends `succeeded` (invoice issued,
- * `payment.succeeded`) or `failed` (error_code and message kept, `payment.failed`). Totals are the sums
+ * `payment.succeeded`, then the license keys it buys with `license_key.created`) or `failed` (error_code and
+ * message kept, `payment.failed`). Totals are the sums
  * of the lines: subtotal = Σ amount, tax = Σ tax, total_amount = subtotal + tax. A failed charge is an
  * outcome, not an error: it commits, so the attempt and its event are on record.
  */
@@ -132,7 +134,10 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
   const stored = await load(trx, ctx, payment_id);
   await issueInvoice(trx, ctx, stored.payment, stored.lines, order.tax_rate_bps, order.period ?? null);
   if (order.beforeOutcomeEvent) await order.beforeOutcomeEvent((await load(trx, ctx, payment_id)).payment);
-  return emit(trx, ctx, 'payment.succeeded', payment_id);
+  const succeeded = await emit(trx, ctx, 'payment.succeeded', payment_id);
+  // SPEC §2.10: keys for license-enabled lines, after payment.succeeded; a subscription's only on its first.
+  await issueLicenseKeys(trx, ctx, succeeded, order.lines);
+  return succeeded;
 }
 
 async function load(trx: Db, ctx: EngineContext, paymentId: string) {
