@@ -12,6 +12,8 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import { seedDemoCatalog } from './demo.js';
 
 const DUE_WORK_INTERVAL_MS = 30_000;
+// New events reach webhook endpoints within a second; retries fall due on the engine clock (SPEC §4).
+const WEBHOOK_POLL_INTERVAL_MS = 500;
 
 const log = (line: string): void => {
   process.stderr.write(`billing-mcp: ${line}\n`);
@@ -57,9 +59,14 @@ async function main(): Promise<number> {
   const stopDueWork = options.readOnly
     ? () => undefined
     : engine.startDueWorkTimer(DUE_WORK_INTERVAL_MS, (error) => log(`due work: ${error instanceof Error ? error.message : String(error)}`));
+  // Webhook deliveries: never in --read-only (nothing new is written there to deliver). Errors name no secret.
+  const stopWebhooks = options.readOnly
+    ? () => undefined
+    : engine.webhookDispatcher.start(WEBHOOK_POLL_INTERVAL_MS, (error) => log(`webhooks: ${error instanceof Error ? error.message : String(error)}`));
   const catalog = buildToolCatalog(tools, options.tools === 'dynamic');
   const shutdown = async (): Promise<void> => {
     stopDueWork();
+    stopWebhooks();
     await engine.close();
   };
 
