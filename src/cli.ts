@@ -81,6 +81,7 @@ async function main(): Promise<number> {
       authToken: options.authToken,
       allowedHosts: options.allowedHosts,
       allowedOrigins: options.allowedOrigins,
+      licenseRateLimit: options.licenseRateLimit,
       log,
     });
     log(`listening on ${http.url} (Streamable HTTP at /mcp, SSE at /sse, health at /health)`);

@@ -20,6 +20,8 @@ export interface CliOptions {
   allowedHosts: string[];
   /** Browser origins allowed to call the HTTP server besides its own. */
   allowedOrigins: string[];
+  /** Requests per minute per client address on the public /licenses/* HTTP endpoints; 0 = no limit. */
+  licenseRateLimit: number;
   tools: 'static' | 'dynamic';
   filter: ToolFilter;
 }
@@ -43,6 +45,7 @@ const FLAGS = {
   'auth-token': { type: 'string' },
   'allowed-hosts': { type: 'string', multiple: true },
   'allowed-origins': { type: 'string', multiple: true },
+  'license-rate-limit': { type: 'string' },
   tools: { type: 'string' },
   operation: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
@@ -69,6 +72,7 @@ Transport
   --auth-token TOKEN     bearer token for HTTP; required when the host is not loopback
   --allowed-hosts NAME   extra Host header names to accept (repeatable, comma-separated)
   --allowed-origins URL  browser origins allowed to call the server (repeatable, comma-separated)
+  --license-rate-limit N requests a minute per address on the public /licenses/* endpoints (default 120; 0 = off)
 
 Tools (values of one kind are ORed, kinds ANDed, exclusions last)
   --operation read|write only read or only write tools
@@ -128,6 +132,12 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${portText}`);
 
+  const rateText = str('license-rate-limit') ?? '120';
+  const licenseRateLimit = Number(rateText);
+  if (!Number.isInteger(licenseRateLimit) || licenseRateLimit < 0) {
+    throw new UsageError(`--license-rate-limit must be a whole number ≥ 0 (0 = no limit), got ${rateText}`);
+  }
+
   const readOnly = bool('read-only');
   const operations = list('operation').map((op): Operation => {
     if (op !== 'read' && op !== 'write') throw new UsageError(`--operation must be read or write, got ${op}`);
@@ -150,6 +160,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     authToken: str('auth-token') || undefined,
     allowedHosts: list('allowed-hosts'),
     allowedOrigins: list('allowed-origins'),
+    licenseRateLimit,
     tools,
     filter: {
       operations: readOnly ? ['read'] : operations,

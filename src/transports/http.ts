@@ -6,6 +6,7 @@ import { buildServer } from '../server.js';
 import type { ToolCatalog } from '../tools/catalog.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { HTTP_ERROR_CODE, jsonRpcErrorHandler, sendJsonRpcError } from './http-errors.js';
+import { DEFAULT_LICENSE_RATE_LIMIT, licenseRoutes } from './http-licenses.js';
 import { allowedHostnames, assertSafeBinding, bearerAuth, hostCheck, originCheck, urlHost } from './http-security.js';
 import { mcpSessions } from './http-sessions.js';
 
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   authToken: string | undefined;
   allowedHosts: string[];
   allowedOrigins: string[];
+  /** Requests per minute per client address on the public /licenses/* endpoints; 0 = no limit (default 120). */
+  licenseRateLimit?: number | undefined;
   log: (line: string) => void;
 }
 
@@ -56,6 +59,8 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.count() });
   });
+  // Public like Dodo's own (apps call them with no API key): mounted before the bearer check.
+  app.use('/licenses', licenseRoutes(engine, { ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT }));
   if (authToken !== undefined) app.use(bearerAuth(authToken));
   app.use(sessions.router);
   app.use((req, res) => {

@@ -1,0 +1,143 @@
+// Rule under test: SPEC §2.10 public license endpoints over HTTP — POST /licenses/validate, /activate and
+// /deactivate answer as the Dodo API does (valid, the instance, 200 with an empty body; errors {code, message}
+// with httpStatusOf's status) without the bearer token while /mcp still demands it, Host is still checked,
+// bodies over 16 KB are 413, and a client over its per-minute limit gets 429 TOO_MANY_REQUESTS.
+import { afterEach, describe, expect, test } from 'vitest';
+import { ALL_TOOLS } from '../../src/tools/index.js';
+import { buildToolCatalog } from '../../src/tools/catalog.js';
+import { type RunningHttpServer, serveHttp } from '../../src/transports/http.js';
+import { licensedApp, oneKey } from '../engine/licenses/fixtures.js';
+import { rawRequest } from '../support/raw-http.js';
+import { createTestEngine, type TestEngine } from '../support/test-engine.js';
+
+const TOKEN = 'secret-token';
+let engine: TestEngine;
+let server: RunningHttpServer;
+
+async function start(licenseRateLimit = 1000): Promise<void> {
+  engine = await createTestEngine();
+  server = await serveHttp({
+    engine,
+    catalog: buildToolCatalog(ALL_TOOLS),
+    host: '127.0.0.1',
+    port: 0,
+    authToken: TOKEN,
+    allowedHosts: [],
+    allowedOrigins: [],
+    licenseRateLimit,
+    log: () => {},
+  });
+}
+
+afterEach(async () => {
+  await server.close();
+  await engine.close();
+});
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+describe('without a token', () => {
+  test('activate → validate → deactivate round trip, Dodo shapes', async () => {
+    await start();
+    const key = await oneKey(engine, await licensedApp(engine, { limit: 1 }));
+
+    const activated = await post('/licenses/activate', { license_key: key.key, name: 'laptop' });
+    expect(activated.status).toBe(200);
+    const instance = (await activated.json()) as { id: string };
+    expect(instance).toMatchObject({
+      id: 'lki_0001',
+      license_key_id: key.id,
+      name: 'laptop',
+      product: { product_id: key.product_id, name: 'Desktop App' },
+      customer: { customer_id: key.customer_id, email: 'ann@example.com' },
+    });
+
+    const valid = await post('/licenses/validate', { license_key: key.key, license_key_instance_id: instance.id });
+    expect([valid.status, await valid.json()]).toEqual([200, { valid: true }]);
+
+    const full = await post('/licenses/activate', { license_key: key.key, name: 'desktop' });
+    expect([full.status, ((await full.json()) as { code: string }).code]).toEqual([422, 'LICENSE_KEY_LIMIT_REACHED']);
+
+    const gone = await post('/licenses/deactivate', { license_key: key.key, license_key_instance_id: instance.id });
+    expect([gone.status, await gone.text()]).toEqual([200, '']);
+    expect((await engine.licenses.get(key.id)).instances_count).toBe(0);
+
+    const again = await post('/licenses/deactivate', { license_key: key.key, license_key_instance_id: instance.id });
+    expect([again.status, ((await again.json()) as { code: string }).code]).toEqual([404, 'LICENSE_KEY_NOT_FOUND']);
+  });
+
+  test('unknown key: validate is 200 {valid:false}; activate is 404 LICENSE_KEY_NOT_FOUND', async () => {
+    await start();
+    const validate = await post('/licenses/validate', { license_key: 'NOT-A-KEY' });
+    expect([validate.status, await validate.json()]).toEqual([200, { valid: false }]);
+    const activate = await post('/licenses/activate', { license_key: 'NOT-A-KEY', name: 'pc' });
+    expect(activate.status).toBe(404);
+    expect(await activate.json()).toEqual({ code: 'LICENSE_KEY_NOT_FOUND', message: expect.any(String) });
+  });
+
+  test('a disabled key: validate false, activate 403 INACTIVE_LICENSE_KEY', async () => {
+    await start();
+    const key = await oneKey(engine, await licensedApp(engine));
+    await engine.licenses.update(key.id, { disabled: true });
+    expect(await (await post('/licenses/validate', { license_key: key.key })).json()).toEqual({ valid: false });
+    const activate = await post('/licenses/activate', { license_key: key.key, name: 'pc' });
+    expect([activate.status, ((await activate.json()) as { code: string }).code]).toEqual([403, 'INACTIVE_LICENSE_KEY']);
+  });
+
+  test.each([
+    ['/licenses/validate', {}],
+    ['/licenses/validate', { license_key: 42 }],
+    ['/licenses/activate', { license_key: 'X' }],
+    ['/licenses/activate', { license_key: 'X', name: '' }],
+    ['/licenses/deactivate', { license_key: 'X' }],
+    ['/licenses/validate', '{not json'],
+    ['/licenses/validate', '[]'],
+  ])('bad body to %s (%j) → 400 INVALID_REQUEST_BODY', async (path, body) => {
+    await start();
+    const response = await post(path, body);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe('INVALID_REQUEST_BODY');
+  });
+
+  test('a body over 16 KB is 413 and nothing is read', async () => {
+    await start();
+    const response = await post('/licenses/validate', { license_key: 'X', padding: 'x'.repeat(17 * 1024) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { code: string }).code).toBe('INVALID_REQUEST_BODY');
+  });
+
+  test('/mcp still demands the token; /licenses does not need it, and a wrong Host is refused there too', async () => {
+    await start();
+    const mcp = await post('/mcp', { jsonrpc: '2.0', id: 1, method: 'ping' }, { accept: 'application/json, text/event-stream' });
+    expect(mcp.status).toBe(401);
+    expect((await post('/licenses/validate', { license_key: 'X' })).status).toBe(200);
+    const withToken = await post('/licenses/validate', { license_key: 'X' }, { authorization: `Bearer ${TOKEN}` });
+    expect(withToken.status).toBe(200);
+    const rebinding = await rawRequest(`${server.url}/licenses/validate`, {
+      method: 'POST',
+      headers: { host: 'evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ license_key: 'X' }),
+    });
+    expect(rebinding.status).toBe(403);
+  });
+});
+
+describe('rate limit', () => {
+  test('limit 3 a minute: the 4th request from the same address is 429 TOO_MANY_REQUESTS', async () => {
+    await start(3);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post('/licenses/validate', { license_key: 'X' })).status);
+    const limited = await post('/licenses/validate', { license_key: 'X' });
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { code: string }).code).toBe('TOO_MANY_REQUESTS');
+    // The MCP endpoint has its own rules: not counted against the license limit.
+    expect((await post('/mcp', {}, { authorization: `Bearer ${TOKEN}` })).status).not.toBe(429);
+  });
+});
