@@ -69,3 +69,64 @@ export function formatMoney(amount: number, currency: string): string {
   const fraction = String(abs % scale).padStart(digits, '0');
   return `${sign}${symbol}${whole}${digits > 0 ? `.${fraction}` : ''}`;
 }
+
+/** A decimal as digits × 10^−scale, exactly: "0.05" → {digits: 5n, scale: 2}; "1e3" → {1000n, 0}. */
+export interface ExactDecimal {
+  digits: bigint;
+  scale: number;
+}
+
+const DECIMAL_PATTERN = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/** Parses a plain decimal string ("2", "0.5", "12.125", also "1e-7"); undefined when it is not one. */
+export function parseDecimal(text: string): ExactDecimal | undefined {
+  const match = DECIMAL_PATTERN.exec(text);
+  if (!match) return undefined;
+  const [, sign, whole = '0', fraction = '', exponent = '0'] = match;
+  let digits = BigInt(`${whole}${fraction}`);
+  let scale = fraction.length - Number(exponent);
+  if (scale < 0) {
+    digits *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { digits: sign === '-' ? -digits : digits, scale };
+}
+
+/** A finite number as an exact decimal string of what it prints as: 1500 → "1500", 0.1 + 0.2 → "0.30000000000000004". */
+export function decimalOf(value: number): ExactDecimal {
+  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  const parsed = parseDecimal(String(value));
+  if (!parsed) throw new Error(`cannot read ${value} as a decimal`);
+  return parsed;
+}
+
+/** The shortest plain decimal text of an exact decimal: {15n, 1} → "1.5". */
+export function formatDecimal(value: ExactDecimal): string {
+  const negative = value.digits < 0n;
+  const text = (negative ? -value.digits : value.digits).toString().padStart(value.scale + 1, '0');
+  const whole = text.slice(0, text.length - value.scale);
+  const fraction = text.slice(text.length - value.scale).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+/**
+ * units × price rounded once, half up, to whole minor units, exactly (no floats): 1500 × "2" = 3000;
+ * 15 × "5" = 75; 3 × "0.5" = 1.5 → 2; 2.5 × "0.3" = 0.75 → 1. Both sides are decimals; the product is
+ * taken on scaled integers and rounded at the end.
+ */
+export function multiplyHalfUp(units: ExactDecimal, price: ExactDecimal): number {
+  const product = units.digits * price.digits;
+  const divisor = 10n ** BigInt(units.scale + price.scale);
+  const negative = product < 0n;
+  const magnitude = negative ? -product : product;
+  const rounded = (magnitude * 2n + divisor) / (divisor * 2n);
+  const result = Number(negative ? -rounded : rounded);
+  if (!Number.isSafeInteger(result)) throw new Error(`usage amount ${rounded} is beyond safe integers`);
+  return result;
+}
+
+/** a − b on exact decimals. */
+export function subtractDecimals(a: ExactDecimal, b: ExactDecimal): ExactDecimal {
+  const scale = Math.max(a.scale, b.scale);
+  return { digits: a.digits * 10n ** BigInt(scale - a.scale) - b.digits * 10n ** BigInt(scale - b.scale), scale };
+}

@@ -26,6 +26,17 @@ export interface OpenedDatabase {
 
 const BUSY_TIMEOUT_MS = 5000;
 
+const rawConnections = new WeakMap<Db, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection under a database that openDatabase made, for a repo's benchmarked hot
+ * path; undefined for any other database (PostgreSQL, a caller's own Kysely), where the portable query runs.
+ * Kysely holds this one connection, so a raw statement run inside a Kysely transaction is part of it.
+ */
+export function rawSqliteOf(db: Db): SQLite.Database | undefined {
+  return rawConnections.get(db);
+}
+
 /**
  * Opens SQLite the way a billing engine needs it: WAL (readers never block the writer), foreign keys
  * enforced, and a busy timeout so a second process waits instead of failing. Kysely's SQLite driver holds
@@ -44,6 +55,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     sqlite.pragma('synchronous = NORMAL');
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  rawConnections.set(db, sqlite);
   return {
     db,
     sqlite,

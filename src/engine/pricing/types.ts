@@ -1,6 +1,7 @@
 import type { Discount } from '../discounts/types.js';
 
-export type LineKind = 'product' | 'addon';
+/** 'meter': a usage line of a usage-based subscription, billed in arrears (quantity 1 at its amount). */
+export type LineKind = 'product' | 'addon' | 'meter';
 
 /** One line to price: a product × quantity, or an addon × quantity on a subscription line. */
 export interface PricingLine {

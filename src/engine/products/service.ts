@@ -9,6 +9,7 @@ import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
 import { priceColumns } from './price-rules.js';
+import { checkProductMeters, replaceProductMeters } from '../meters/product-meters.js';
 import { findProduct, insertProduct, listProducts, replaceProductAddons, updateProductRow } from './repo.js';
 import { assertTaxCategory } from './tax-categories.js';
 import type { NewProduct, Product, ProductFilter, ProductInput } from './types.js';
@@ -61,6 +62,9 @@ export class ProductService {
         updated_at: now,
       });
       await replaceProductAddons(trx, product_id, addons);
+      if (input.price.type === 'usage_based_price') {
+        await replaceProductMeters(trx, product_id, await checkProductMeters(trx, this.ctx.businessId, input.price.meters ?? []));
+      }
       return this.within(trx).get(product_id);
     });
   }
@@ -105,6 +109,10 @@ export class ProductService {
         updated_at: this.ctx.clock.now(),
       });
       if (input.addons !== undefined) await replaceProductAddons(trx, productId, input.addons);
+      // Omitted meters stay; a list replaces them (for new periods: closed ones are already billed).
+      if (input.price?.type === 'usage_based_price' && input.price.meters !== undefined) {
+        await replaceProductMeters(trx, productId, await checkProductMeters(trx, this.ctx.businessId, input.price.meters));
+      }
       return this.within(trx).get(productId);
     });
   }

@@ -42,11 +42,30 @@ export interface RecurringPrice extends RecurringTerms {
   price: number;
 }
 
-/** A base fee per cycle plus metered usage billed in arrears (meters attach in the usage capability). */
+/** A base fee per cycle plus metered usage billed in arrears at the renewal closing each period. */
 export interface UsageBasedPrice extends RecurringTerms {
   type: 'usage_based_price';
   /** Base fee per cycle in minor units; may be 0. */
   fixed_price: number;
+  /** At most 10; each bills max(0, units − free_threshold) × price_per_unit per period. */
+  meters: ProductMeter[];
+}
+
+/** A meter on a usage-based price: 2,500 calls, 1,000 free, "2" per call → 1,500 × 2 = 3000 ($30). */
+export interface ProductMeter {
+  meter_id: string;
+  /** Decimal string, minor units per unit: "2" = 2¢, "0.5" = half a cent. */
+  price_per_unit: string;
+  /** Units free every period (thresholds reset each cycle). */
+  free_threshold: number;
+  description: string | null;
+}
+
+export interface ProductMeterInput {
+  meter_id: string;
+  price_per_unit: string;
+  free_threshold?: number | undefined;
+  description?: string | null | undefined;
 }
 
 export type ProductPrice = OneTimePrice | RecurringPrice | UsageBasedPrice;
@@ -98,7 +117,7 @@ export type PriceInput =
       tax_inclusive?: boolean | null | undefined;
     }
   | (RecurringTermsInput & { type: 'recurring_price'; price: number })
-  | (RecurringTermsInput & { type: 'usage_based_price'; fixed_price: number });
+  | (RecurringTermsInput & { type: 'usage_based_price'; fixed_price: number; meters?: ProductMeterInput[] | undefined });
 
 interface RecurringTermsInput {
   currency: string;

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import type { Payment } from '../payments/types.js';
-import { chargeSubscriptionWithTotals, periodLinesOf } from './billing.js';
+import { chargeSubscriptionWithTotals, periodLinesOf, type SubscriptionChargeLine } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
 import {
   cancelPendingScheduledChanges,
@@ -43,7 +43,18 @@ export interface DueWorkDeps {
   applyDueScheduledChange?: ApplyDueScheduledChange | undefined;
   /** Webhook deliveries, run at their scheduled instants between the subscription items. */
   webhooks?: DueSource | undefined;
+  closingPeriodUsage?: ClosingPeriodUsage | undefined;
 }
+
+/**
+ * The usage of the period a renewal closes, billed in arrears with it (SPEC §2.7): meter lines to add,
+ * and how to record them against the payment. Provided by the usage capability (usage/billing.ts).
+ */
+export type ClosingPeriodUsage = (
+  trx: Db,
+  ctx: EngineContext,
+  sub: StoredSubscription,
+) => Promise<{ lines: SubscriptionChargeLine[]; record(paymentId: string): Promise<void> }>;
 
 export interface RunOptions {
   /** Called before each item with its instant; the test clock moves there so the work happens "then". */
@@ -184,6 +195,8 @@ export class DueWorkRunner {
    * subscription.on_hold; the dates stay until the outstanding amount is paid (recovery.ts).
    */
   private async renew(trx: Db, ctx: EngineContext, claimed: StoredSubscription, item: DueItem): Promise<Payment> {
+    // Usage of the closing period is measured before a due scheduled change swaps the product (D6).
+    const usage = await this.deps.closingPeriodUsage?.(trx, ctx, claimed);
     if (this.deps.applyDueScheduledChange) await this.deps.applyDueScheduledChange(trx, ctx, claimed.subscription_id, item.at);
     const sub = (await findStoredSubscription(trx, ctx.businessId, claimed.subscription_id)) ?? claimed;
     const k = item.period_index;
@@ -191,12 +204,13 @@ export class DueWorkRunner {
     const end = periodStart(sub, k + 1);
     const { payment, owed_before_credits } = await chargeSubscriptionWithTotals(trx, this.ctx, { processor: this.deps.processor }, {
       subscription: sub,
-      lines: await periodLinesOf(trx, ctx.businessId, sub),
+      lines: [...(await periodLinesOf(trx, ctx.businessId, sub)), ...(usage?.lines ?? [])],
       reason: item.kind === 'trial_end' ? 'first' : 'renewal',
       applyCredits: true,
       period: { start: iso(start), end: iso(end) },
     });
     await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: k, kind: item.kind }, payment.payment_id);
+    await usage?.record(payment.payment_id);
     const now = ctx.clock.now();
     if (payment.status === 'succeeded') {
       await updateSubscription(trx, sub.subscription_id, {

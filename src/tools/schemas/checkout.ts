@@ -117,7 +117,7 @@ export const checkoutSessionSchema = z.object({
         .array(
           z.object({
             item_id: z.string().describe('Product or addon id.'),
-            kind: z.enum(['product', 'addon']).describe('product or addon.'),
+            kind: z.enum(['product', 'addon', 'meter']).describe('product, addon, or meter (usage billed in arrears).'),
             name: z.string().describe('Line name.'),
             quantity: z.number().int().describe('Units.'),
             unit_price: minor('Price per unit'),

@@ -32,7 +32,22 @@ export const priceInputSchema = z
       tax_inclusive: taxInclusive.optional(),
     }),
     z.object({ type: z.literal('recurring_price'), price: minorUnits('Price per billing cycle'), ...recurringTermsInput }),
-    z.object({ type: z.literal('usage_based_price'), fixed_price: minorUnits('Base fee per cycle (may be 0)'), ...recurringTermsInput }),
+    z.object({
+      type: z.literal('usage_based_price'),
+      fixed_price: minorUnits('Base fee per cycle (may be 0)'),
+      ...recurringTermsInput,
+      meters: z
+        .array(
+          z.object({
+            meter_id: z.string().describe('The meter (mtr_…), from create_meter or list_meters.'),
+            price_per_unit: z.string().describe('Decimal string of minor units per unit, > 0: "2" = 2¢, "0.5" = half a cent.'),
+            free_threshold: z.number().int().optional().describe('Units free every period (default 0).'),
+            description: z.string().nullable().optional().describe('Shown with the meter.'),
+          }),
+        )
+        .optional()
+        .describe('At most 10 meters billed in arrears each period: max(0, units − free_threshold) × price_per_unit. On update, omitted keeps them.'),
+    }),
   ])
   .describe('The price. `type` picks the pricing model, which cannot change after creation.');
 
@@ -59,7 +74,14 @@ export const priceSchema = z.discriminatedUnion('type', [
     purchasing_power_parity: z.literal(false),
   }),
   z.object({ type: z.literal('recurring_price'), price: z.number().int(), ...recurringTerms }),
-  z.object({ type: z.literal('usage_based_price'), fixed_price: z.number().int(), ...recurringTerms }),
+  z.object({
+    type: z.literal('usage_based_price'),
+    fixed_price: z.number().int(),
+    ...recurringTerms,
+    meters: z.array(
+      z.object({ meter_id: z.string(), price_per_unit: z.string(), free_threshold: z.number().int(), description: z.string().nullable() }),
+    ),
+  }),
 ]);
 
 export const licenseKeyDurationSchema = z.object({

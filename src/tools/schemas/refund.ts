@@ -67,7 +67,7 @@ export const refundInputFields = {
 
 const receiptLineSchema = z.object({
   item_id: z.string().describe('The refunded line: its product or addon id.'),
-  kind: z.enum(['product', 'addon']).describe('Whether the line bills a product or an addon.'),
+  kind: z.enum(['product', 'addon', 'meter']).describe('Whether the line bills a product, an addon or metered usage.'),
   name: z.string().describe('The line\'s name as invoiced.'),
   quantity: z.number().int().describe('Units on the original line.'),
   paid_amount: z.number().int().describe('What the customer paid for the line, tax included, in minor units.'),

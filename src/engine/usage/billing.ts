@@ -1,0 +1,167 @@
+import type { EngineContext } from '../context.js';
+import type { Db } from '../db/database.js';
+import type { SubscriptionUsageLinesTable } from '../db/schema.js';
+import { aggregate, matchesFilter } from '../meters/matching.js';
+import { findMeters } from '../meters/repo.js';
+import type { Meter } from '../meters/types.js';
+import { decimalOf, formatDecimal, multiplyHalfUp, parseDecimal, subtractDecimals } from '../money.js';
+import { findProducts } from '../products/repo.js';
+import type { ProductMeter } from '../products/types.js';
+import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
+import type { StoredSubscription } from '../subscriptions/types.js';
+import { activeSubscriptionsWithMeter, countEventsInPeriod, eventsInPeriod, insertUsageLines, planChangesBetween } from './repo.js';
+import type { MeterUsage } from './types.js';
+
+/** A meter's units for one customer over [start, end): its event name, its filter, its aggregation. */
+export async function meterUnits(db: Db, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
+  if (meter.aggregation.type === 'count' && meter.filter === null) return countEventsInPeriod(db, customerId, meter.event_name, start, end);
+  const events = await eventsInPeriod(db, customerId, meter.event_name, start, end);
+  return aggregate(
+    meter.aggregation,
+    meter.filter === null ? events : events.filter((e) => matchesFilter(meter.filter, e.metadata)),
+  );
+}
+
+/**
+ * NOTE: chargeable = max(0, units − free_threshold); amount = chargeable × price_per_unit rounded once, half
+ * up, on exact decimals. 2,500 calls, 1,000 free, "2" → 1,500 × 2 = 3000; 25 images, 10 free, "5" → 75;
+ * 250 units, 100 free, "50" → 7500; 3 units at "0.5" → 1.5 → 2.
+ */
+export function meterCharge(units: number, freeThreshold: number, pricePerUnit: string): { chargeable_units: number; amount: number } {
+  const price = parseDecimal(pricePerUnit);
+  if (!price) throw new Error(`stored price_per_unit "${pricePerUnit}" is not a decimal`);
+  const over = subtractDecimals(decimalOf(units), { digits: BigInt(freeThreshold), scale: 0 });
+  if (over.digits <= 0n) return { chargeable_units: 0, amount: 0 };
+  return { chargeable_units: Number(formatDecimal(over)), amount: multiplyHalfUp(over, price) };
+}
+
+interface Segment {
+  start: number;
+  end: number;
+  product_id: string;
+}
+
+/**
+ * D6: the period [start, end) split at the subscription's plan changes, each part under the product it
+ * was on. A change dated at `end` (a scheduled change applied by the renewal that closes the period) names
+ * the product the whole tail was recorded under.
+ */
+async function segmentsOf(db: Db, sub: Pick<StoredSubscription, 'subscription_id' | 'product_id'>, start: number, end: number): Promise<Segment[]> {
+  const changes = await planChangesBetween(db, sub.subscription_id, start, end);
+  const segments: Segment[] = [];
+  let from = start;
+  for (const change of changes) {
+    if (change.at >= end) {
+      segments.push({ start: from, end, product_id: change.from_product_id });
+      return segments.filter((s) => s.end > s.start);
+    }
+    segments.push({ start: from, end: change.at, product_id: change.from_product_id });
+    from = change.at;
+  }
+  segments.push({ start: from, end, product_id: sub.product_id });
+  return segments.filter((s) => s.end > s.start);
+}
+
+export interface PeriodUsage {
+  meters: MeterUsage[];
+  segments: { start: number; end: number }[];
+}
+
+/**
+ * Every meter line of a subscription's period [start, end) (SPEC §2.7): per part of the period (D6), each
+ * meter of that part's usage-based product, unless the usage belongs to an older active subscription of the
+ * customer that has the same meter (attribution: the oldest one). Free thresholds apply per period.
+ */
+export async function usageOfPeriod(
+  db: Db,
+  businessId: string,
+  sub: Pick<StoredSubscription, 'subscription_id' | 'customer_id' | 'product_id'>,
+  start: number,
+  end: number,
+): Promise<PeriodUsage & { parts: Segment[] }> {
+  const parts = await segmentsOf(db, sub, start, end);
+  const products = new Map((await findProducts(db, businessId, [...new Set(parts.map((p) => p.product_id))])).map((p) => [p.product_id, p]));
+  const links: { part: Segment; link: ProductMeter }[] = parts.flatMap((part) => {
+    const price = products.get(part.product_id)?.price;
+    return price?.type === 'usage_based_price' ? price.meters.map((link) => ({ part, link })) : [];
+  });
+  if (links.length === 0) return { meters: [], segments: [], parts };
+  const meters = new Map((await findMeters(db, businessId, [...new Set(links.map((l) => l.link.meter_id))])).map((m) => [m.meter_id, m]));
+  const result: MeterUsage[] = [];
+  const segments: { start: number; end: number }[] = [];
+  for (const { part, link } of links) {
+    const meter = meters.get(link.meter_id);
+    if (!meter) continue;
+    const owners = await activeSubscriptionsWithMeter(db, businessId, sub.customer_id, meter.meter_id);
+    if (owners.length > 0 && owners[0] !== sub.subscription_id) continue;
+    const consumed = await meterUnits(db, sub.customer_id, meter, part.start, part.end);
+    const { chargeable_units, amount } = meterCharge(consumed, link.free_threshold, link.price_per_unit);
+    result.push({
+      meter_id: meter.meter_id,
+      name: meter.name,
+      measurement_unit: meter.measurement_unit,
+      product_id: part.product_id,
+      consumed_units: consumed,
+      chargeable_units,
+      free_threshold: link.free_threshold,
+      price_per_unit: link.price_per_unit,
+      amount,
+    });
+    segments.push({ start: part.start, end: part.end });
+  }
+  return { meters: result, segments, parts };
+}
+
+/** What the renewal closing a period adds: its meter lines, and how to record them once the payment exists. */
+export interface ClosingUsage {
+  lines: SubscriptionChargeLine[];
+  record(paymentId: string): Promise<void>;
+}
+
+/**
+ * The usage of the period a renewal closes, [previous_billing_date, next_billing_date), billed in arrears
+ * with the renewal: one invoice line per meter (quantity 1 at the rounded amount; the name carries units,
+ * free threshold and price per unit), recorded in subscription_usage_lines for get_usage_history.
+ */
+export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription): Promise<ClosingUsage> {
+  const start = sub.previous_billing_date;
+  const end = sub.next_billing_date;
+  const { meters, segments } = await usageOfPeriod(trx, ctx.businessId, sub, start, end);
+  const lines = meters.map(
+    (m): SubscriptionChargeLine => ({
+      item_id: m.meter_id,
+      kind: 'meter',
+      name: `${m.name}: ${m.consumed_units} ${m.measurement_unit}, ${m.free_threshold} free, ${m.chargeable_units} × ${m.price_per_unit}`,
+      product_id: m.product_id,
+      quantity: 1,
+      unit_price: m.amount,
+      discount_percent: 0,
+      tax_inclusive: sub.tax_inclusive,
+    }),
+  );
+  return {
+    lines,
+    record: async (paymentId) => {
+      const rows = meters.map(
+        (m, position): SubscriptionUsageLinesTable => ({
+          subscription_id: sub.subscription_id,
+          period_start: start,
+          period_end: end,
+          position,
+          product_id: m.product_id,
+          meter_id: m.meter_id,
+          meter_name: m.name,
+          segment_start: segments[position]?.start ?? start,
+          segment_end: segments[position]?.end ?? end,
+          consumed_units: String(m.consumed_units),
+          chargeable_units: String(m.chargeable_units),
+          free_threshold: m.free_threshold,
+          price_per_unit: m.price_per_unit,
+          amount: m.amount,
+          payment_id: paymentId,
+        }),
+      );
+      await insertUsageLines(trx, rows);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import type SQLite from 'better-sqlite3';
+import { iso } from '../clock.js';
+import type { EngineContext } from '../context.js';
+import { rawSqliteOf } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { BillingError, notFound } from '../errors.js';
+import { matchesFilter } from '../meters/matching.js';
+import { MeterService } from '../meters/service.js';
+import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
+import { findStoredSubscription } from '../subscriptions/repo.js';
+import { meterUnits, usageOfPeriod } from './billing.js';
+import { findCustomerIds, findUsageEvent, findUsageLines, insertUsageEvents, listUsageEvents } from './repo.js';
+import { validateBatch } from './rules.js';
+import type { IngestResult, UsageEvent, UsageEventFilter, UsageEventInput, UsageHistory, UsagePeriod } from './types.js';
+
+const SCAN_CHUNK = 500;
+
+function instantOf(field: string, text: string): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new BillingError('INVALID_REQUEST_BODY', `${field} "${text}" is not an ISO-8601 instant`, 'send e.g. 2025-04-01T00:00:00Z');
+  return ms;
+}
+
+export class UsageService {
+  private readonly raw: SQLite.Database | undefined;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.raw = rawSqliteOf(ctx.db);
+  }
+
+  /**
+   * Validates the whole batch (SPEC §2.7, D12), then stores it all or nothing in one transaction. An
+   * event_id stored by an earlier call is skipped and not counted: re-sending a batch after a crash
+   * ingests only what was lost. 3 events of which 1 was sent before → {ingested_count: 2, duplicate_count: 1}.
+   */
+  async ingest(events: readonly UsageEventInput[]): Promise<IngestResult> {
+    const rows = validateBatch(events, this.ctx.businessId, this.ctx.clock.now());
+    const customerIds = [...new Set(rows.map((r) => r.customer_id))];
+    return inTransaction(this.ctx.db, async (trx) => {
+      const known = await findCustomerIds(trx, this.ctx.businessId, customerIds);
+      const missing = customerIds.filter((id) => !known.has(id));
+      if (missing.length > 0) {
+        throw new BillingError(
+          'NOT_FOUND',
+          `no customer ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; nothing in the batch was stored`,
+          'create_customer first, or list_customers for the existing ids',
+        );
+      }
+      const ingested = await insertUsageEvents(trx, this.raw, rows);
+      return { ingested_count: ingested, duplicate_count: rows.length - ingested };
+    });
+  }
+
+  async getEvent(eventId: string): Promise<UsageEvent> {
+    const event = await findUsageEvent(this.ctx.db, this.ctx.businessId, eventId);
+    if (!event) throw notFound('usage event', eventId, 'list_usage_events');
+    return event;
+  }
+
+  /** Newest first. With meter_id: only the events that meter counts (its event name and filter). */
+  async listEvents(filter: UsageEventFilter = {}, page?: PageRequest): Promise<Page<UsageEvent>> {
+    const window = pageWindow(page);
+    const query = {
+      customer_id: filter.customer_id,
+      event_name: filter.event_name,
+      start: filter.start === undefined ? undefined : instantOf('start', filter.start),
+      end: filter.end === undefined ? undefined : instantOf('end', filter.end),
+    };
+    if (filter.meter_id === undefined) {
+      return toPage(window, await listUsageEvents(this.ctx.db, this.ctx.businessId, query, window.offset, window.fetch));
+    }
+    const meter = await new MeterService(this.ctx).get(filter.meter_id);
+    if (filter.event_name !== undefined && filter.event_name !== meter.event_name) return toPage(window, []);
+    const matched: UsageEvent[] = [];
+    for (let offset = 0; matched.length < window.offset + window.fetch; offset += SCAN_CHUNK) {
+      const chunk = await listUsageEvents(this.ctx.db, this.ctx.businessId, { ...query, event_name: meter.event_name }, offset, SCAN_CHUNK);
+      matched.push(...chunk.filter((e) => matchesFilter(meter.filter, e.metadata)));
+      if (chunk.length < SCAN_CHUNK) break;
+    }
+    return toPage(window, matched.slice(window.offset, window.offset + window.fetch));
+  }
+
+  /** One customer's units of one meter over [start, end): e.g. 2,500 for 2,500 api_call events. */
+  async meterTotal(customerId: string, meterId: string, start: string, end: string): Promise<number> {
+    const meter = await new MeterService(this.ctx).get(meterId);
+    return meterUnits(this.ctx.db, customerId, meter, instantOf('start', start), instantOf('end', end));
+  }
+
+  /**
+   * Per period, per meter: consumed and chargeable units, free threshold, price per unit and amount. Closed
+   * periods show what their renewal billed; the current one shows usage so far and what it would bill.
+   * `start_date`/`end_date` keep the periods that overlap [start_date, end_date).
+   */
+  async history(subscriptionId: string, range: { start_date?: string | undefined; end_date?: string | undefined } = {}): Promise<UsageHistory> {
+    const sub = await findStoredSubscription(this.ctx.db, this.ctx.businessId, subscriptionId);
+    if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
+    const from = range.start_date === undefined ? -Infinity : instantOf('start_date', range.start_date);
+    const to = range.end_date === undefined ? Infinity : instantOf('end_date', range.end_date);
+    const periods = new Map<number, UsagePeriod>();
+    for (const line of await findUsageLines(this.ctx.db, subscriptionId)) {
+      const period = periods.get(line.period_start) ?? {
+        start_date: iso(line.period_start),
+        end_date: iso(line.period_end),
+        is_current: false,
+        meters: [],
+        total_amount: 0,
+      };
+      period.meters.push({
+        meter_id: line.meter_id,
+        name: line.meter_name,
+        measurement_unit: '',
+        product_id: line.product_id,
+        consumed_units: Number(line.consumed_units),
+        chargeable_units: Number(line.chargeable_units),
+        free_threshold: line.free_threshold,
+        price_per_unit: line.price_per_unit,
+        amount: line.amount,
+      });
+      period.total_amount += line.amount;
+      periods.set(line.period_start, period);
+    }
+    const all = [...periods.entries()].map(([start, p]) => ({ start, end: Date.parse(p.end_date), p }));
+    if (['active', 'on_hold'].includes(sub.status) && !periods.has(sub.previous_billing_date)) {
+      const current = await usageOfPeriod(this.ctx.db, this.ctx.businessId, sub, sub.previous_billing_date, sub.next_billing_date);
+      all.push({
+        start: sub.previous_billing_date,
+        end: sub.next_billing_date,
+        p: {
+          start_date: iso(sub.previous_billing_date),
+          end_date: iso(sub.next_billing_date),
+          is_current: true,
+          meters: current.meters,
+          total_amount: current.meters.reduce((s, m) => s + m.amount, 0),
+        },
+      });
+    }
+    const units = await this.unitsOf(all.flatMap((x) => x.p.meters.map((m) => m.meter_id)));
+    for (const x of all) for (const m of x.p.meters) if (m.measurement_unit === '') m.measurement_unit = units.get(m.meter_id) ?? '';
+    return {
+      subscription_id: subscriptionId,
+      currency: sub.currency,
+      periods: all.filter((x) => x.end > from && x.start < to).sort((a, b) => a.start - b.start).map((x) => x.p),
+    };
+  }
+
+  private async unitsOf(meterIds: string[]): Promise<Map<string, string>> {
+    const meters = new MeterService(this.ctx);
+    const result = new Map<string, string>();
+    for (const id of new Set(meterIds)) result.set(id, (await meters.get(id)).measurement_unit);
+    return result;
+  }
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { AGGREGATION_TYPES } from '../../engine/meters/types.js';
+import { defineTool } from '../define-tool.js';
+import { meterFilterSchema, meterSchema } from '../schemas/usage.js';
+
+export const createMeter = defineTool({
+  name: 'create_meter',
+  resource: 'meters',
+  operation: 'write',
+  title: 'Create meter',
+  description:
+    'Creates a meter: it counts usage events named event_name (exact, case-sensitive) that pass an optional ' +
+    'filter, aggregated by count, sum, max, last or unique_count over a metadata key. Attach it to a ' +
+    'usage_based_price product (create_product meters) with a price per unit in minor units and a free ' +
+    'threshold. At most 50 meters per account.',
+  input: z.object({
+    name: z.string().describe('Display name, 1–100 characters: "API calls".'),
+    description: z.string().nullable().optional().describe('Up to 1000 characters.'),
+    event_name: z.string().describe('Events counted: exact, case-sensitive name ("api.call").'),
+    measurement_unit: z.string().describe('Label of the units: "calls", "tokens", "GB".'),
+    aggregation: z
+      .object({
+        type: z.enum(AGGREGATION_TYPES).describe('count events, or sum|max|last|unique_count of metadata[key].'),
+        key: z.string().nullable().optional().describe('The metadata key aggregated; required unless type is count.'),
+      })
+      .describe('How matching events become units.'),
+    filter: meterFilterSchema.nullable().optional().describe('Only events whose metadata pass it count; omit for all.'),
+  }),
+  output: meterSchema,
+  handler: (engine, args) => engine.meters.create(args),
+});

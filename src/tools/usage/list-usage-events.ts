@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { pageInput, pageOutput } from '../schemas/common.js';
+import { usageEventSchema } from '../schemas/usage.js';
+
+export const listUsageEvents = defineTool({
+  name: 'list_usage_events',
+  resource: 'usage',
+  operation: 'read',
+  title: 'List usage events',
+  description:
+    'Lists stored usage events, newest first, one page at a time, filtered by customer, event name, time ' +
+    'range [start, end) and meter. meter_id keeps only the events that meter counts (its event name and ' +
+    'filter). For billed totals per period use get_usage_history.',
+  input: z.object({
+    customer_id: z.string().optional().describe('Only this customer’s events (cus_…).'),
+    event_name: z.string().optional().describe('Only events of this exact name.'),
+    meter_id: z.string().optional().describe('Only events this meter counts (mtr_…).'),
+    start: z.string().optional().describe('ISO-8601, inclusive.'),
+    end: z.string().optional().describe('ISO-8601, exclusive.'),
+    ...pageInput,
+  }),
+  output: pageOutput(usageEventSchema),
+  hints: { idempotentHint: true },
+  handler: (engine, { page_size, page_number, ...filter }) => engine.usage.listEvents(filter, { page_size, page_number }),
+});
