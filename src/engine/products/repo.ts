@@ -120,7 +120,9 @@ export async function findProduct(db: Db, businessId: string, productId: string)
   if (!first) return undefined;
   const { addon_id: _firstAddon, ...row } = first;
   const addons = rows.flatMap((r) => (r.addon_id === null ? [] : [r.addon_id]));
-  return toProduct(row, addons);
+  // Usage-based products also read their meters (a second statement only for them).
+  const meters = row.price_type === 'usage_based_price' ? (await productMetersByProduct(db, [productId])).get(productId) : undefined;
+  return toProduct(row, addons, meters);
 }
 
 export async function listProducts(
