@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadBenchTools } from './bench-tools.mjs';
+import { LICENSE_TARGETS, benchValidateHttp, benchValidateStdio, licensedDatabase } from './licenses.mjs';
 import { coldStartCases } from './cold-start.mjs';
 import { fromDist, snapshotDist } from './dist.mjs';
 import { formatReport } from './report.mjs';
@@ -202,6 +203,15 @@ function targets(result) {
     pass: overhead <= TARGETS.listOverheadVsControl * control,
   });
   rows.push({ name: 'tools/list answers identical', target: 'deep-equal', value: 'yes', pass: true });
+  const validate = result.licenses.validateStdio.ratio.median;
+  rows.push({ name: 'validate_license / noop median, stdio', target: `≤ ${LICENSE_TARGETS.validateRatio}x`, value: `${validate}x`, pass: validate <= LICENSE_TARGETS.validateRatio });
+  const { licensesRps, bareRps, share, clients } = result.licenses.validateHttp;
+  rows.push({
+    name: `POST /licenses/validate req/s vs bare node:http (${clients} keep-alive clients)`,
+    target: `≥ ${LICENSE_TARGETS.httpThroughputShare * 100} %`,
+    value: `${licensesRps} vs ${bareRps} (${round(share * 100, 1)} %)`,
+    pass: share >= LICENSE_TARGETS.httpThroughputShare,
+  });
   return rows;
 }
 
@@ -223,6 +233,14 @@ async function main() {
     const http = await benchSession('http', await connectHttp(sessionOptions), productId);
     deepStrictEqual(http.list, stdio.list, 'tools/list over HTTP differs from tools/list over stdio');
 
+    process.stderr.write('bench: licenses — validate_license over stdio, POST /licenses/validate throughput…\n');
+    const licensed = await licensedDatabase(dist, join(tmp, 'licensed.db'));
+    const licenseOptions = { dist, db: join(tmp, 'licensed.db'), nodeFlags, ...licensed };
+    const licenses = {
+      validateStdio: await benchValidateStdio({ ...licenseOptions, config }),
+      validateHttp: await benchValidateHttp(licenseOptions),
+    };
+
     process.stderr.write(`bench: cold start (${config.coldRuns} runs each)…\n`);
     const cold = await coldStart(tmp, dist);
 
@@ -239,6 +257,7 @@ async function main() {
       config,
       productId,
       toolCall: { stdio: callSummary(stdio.stats), http: callSummary(http.stats) },
+      licenses,
       coldStart: coldStartResult,
       toolsList: {
         tools: cliList.tools.length,

@@ -6,7 +6,7 @@ import { buildServer } from '../server.js';
 import type { ToolCatalog } from '../tools/catalog.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { HTTP_ERROR_CODE, jsonRpcErrorHandler, sendJsonRpcError } from './http-errors.js';
-import { DEFAULT_LICENSE_RATE_LIMIT, licenseRoutes } from './http-licenses.js';
+import { DEFAULT_LICENSE_RATE_LIMIT, fastLicenseHandler, licenseRateStore, licenseRoutes } from './http-licenses.js';
 import { allowedHostnames, assertSafeBinding, bearerAuth, hostCheck, originCheck, urlHost } from './http-security.js';
 import { mcpSessions } from './http-sessions.js';
 
@@ -52,6 +52,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
   const sessions = mcpSessions({ newServer: () => buildServer(engine, { catalog }), jsonBody, log });
 
+  const licenseOptions = { ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT, store: licenseRateStore(), hostnames };
   const app = express();
   app.disable('x-powered-by');
   app.use(hostCheck(hostnames));
@@ -60,7 +61,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
     res.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.count() });
   });
   // Public like Dodo's own (apps call them with no API key): mounted before the bearer check.
-  app.use('/licenses', licenseRoutes(engine, { ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT }));
+  app.use('/licenses', licenseRoutes(engine, licenseOptions));
   if (authToken !== undefined) app.use(bearerAuth(authToken));
   app.use(sessions.router);
   app.use((req, res) => {
@@ -68,7 +69,11 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   });
   app.use(jsonRpcErrorHandler(log, MAX_BODY));
 
-  const server = createServer(app);
+  // Apps' license calls (no Origin, an accepted Host) skip express; everything else goes through it.
+  const licenses = fastLicenseHandler(engine, licenseOptions);
+  const server = createServer((req, res) => {
+    if (!licenses(req, res)) app(req, res);
+  });
   const port = await listen(server, host, options.port);
   return {
     url: `http://${urlHost(host)}:${port}`,

@@ -128,6 +128,34 @@ describe('without a token', () => {
   });
 });
 
+describe('browsers (an Origin header) take the express path, with the same answers and Origin checks', () => {
+  test('own origin: same answers; a foreign origin: 403; an oversized body: 413', async () => {
+    await start();
+    const key = await oneKey(engine, await licensedApp(engine));
+    const own = { origin: server.url };
+    expect(await (await post('/licenses/validate', { license_key: key.key }, own)).json()).toEqual({ valid: true });
+    expect(await (await post('/licenses/validate', { license_key: 'NOPE' }, own)).json()).toEqual({ valid: false });
+    const activated = await post('/licenses/activate', { license_key: key.key, name: 'browser' }, own);
+    const instance = (await activated.json()) as { id: string };
+    expect(activated.status).toBe(200);
+    const gone = await post('/licenses/deactivate', { license_key: key.key, license_key_instance_id: instance.id }, own);
+    expect([gone.status, await gone.text()]).toEqual([200, '']);
+    const bad = await post('/licenses/activate', { license_key: key.key }, own);
+    expect([bad.status, ((await bad.json()) as { code: string }).code]).toEqual([400, 'INVALID_REQUEST_BODY']);
+    expect((await post('/licenses/validate', { license_key: 'X', padding: 'x'.repeat(17 * 1024) }, own)).status).toBe(413);
+    expect((await post('/licenses/validate', { license_key: key.key }, { origin: 'https://evil.example' })).status).toBe(403);
+  });
+
+  test('one rate-limit window for both paths: 2 plain + 1 browser request, then 429 on either', async () => {
+    await start(3);
+    await post('/licenses/validate', { license_key: 'X' });
+    await post('/licenses/validate', { license_key: 'X' });
+    expect((await post('/licenses/validate', { license_key: 'X' }, { origin: server.url })).status).toBe(200);
+    expect((await post('/licenses/validate', { license_key: 'X' }, { origin: server.url })).status).toBe(429);
+    expect((await post('/licenses/validate', { license_key: 'X' })).status).toBe(429);
+  });
+});
+
 describe('rate limit', () => {
   test('limit 3 a minute: the 4th request from the same address is 429 TOO_MANY_REQUESTS', async () => {
     await start(3);
