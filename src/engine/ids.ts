@@ -24,6 +24,9 @@ export const ID_PREFIXES = {
   webhook: 'wh',
   webhookMessage: 'msg',
   webhookAttempt: 'whatt',
+  meter: 'mtr',
+  licenseKey: 'lic',
+  licenseKeyInstance: 'lki',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -47,6 +50,18 @@ export function randomToken(length: number, alphabet: string = ALPHABET): string
     }
   }
   return token;
+}
+
+// Crockford base32: digits and letters without I, L, O and U, so a key read aloud or copied by hand
+// cannot confuse 1/I/L or 0/O. 30 characters × 5 bits = 150 bits of randomness (≥ 128 needed).
+export const LICENSE_KEY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const LICENSE_KEY_GROUPS = 6;
+export const LICENSE_KEY_GROUP_LENGTH = 5;
+
+/** A new license key: six groups of five Crockford base32 characters, `7K3QD-M9XRT-…` (150 random bits). */
+export function randomLicenseKey(): string {
+  const token = randomToken(LICENSE_KEY_GROUPS * LICENSE_KEY_GROUP_LENGTH, LICENSE_KEY_ALPHABET);
+  return token.match(new RegExp(`.{${LICENSE_KEY_GROUP_LENGTH}}`, 'g'))?.join('-') ?? token;
 }
 
 export const randomIds: IdSource = {

@@ -11,6 +11,7 @@ import { type Db, migrateToLatest, pendingMigrations } from './db/database.js';
 import { inTransaction } from './db/transaction.js';
 import { DiscountService } from './discounts/service.js';
 import { type IdSource, randomIds } from './ids.js';
+import { LicenseService } from './licenses/service.js';
 import { type PaymentProcessor, TestProcessor } from './payments/processor.js';
 import { PaymentService } from './payments/service.js';
 import { applyDueScheduledChange } from './plan-changes/scheduled.js';
@@ -23,6 +24,9 @@ import { DueWorkRunner } from './subscriptions/runner.js';
 import { SubscriptionService } from './subscriptions/service.js';
 import { findTestClockOffset } from './test-clock/repo.js';
 import { TestClockService } from './test-clock/service.js';
+import { MeterService } from './meters/service.js';
+import { closingPeriodUsage } from './usage/billing.js';
+import { UsageService } from './usage/service.js';
 import { WalletService } from './wallets/service.js';
 import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookService } from './webhooks/service.js';
@@ -70,6 +74,10 @@ export interface Engine {
   readonly dueWork: DueWorkRunner;
   /** The test clock (SPEC D14): read it, and advance it stepwise through the due work. */
   readonly testClock: TestClockService;
+  /** Meters: what usage-based products count (SPEC §1.14). */
+  readonly meters: MeterService;
+  /** Usage events: idempotent batch ingestion, reads, and a subscription's usage history (SPEC §1.15, §2.7). */
+  readonly usage: UsageService;
   /** Webhook endpoints, secrets and the delivery log (SPEC §1.17, §4); deliveries run through `webhookDispatcher`. */
   readonly webhooks: WebhookService;
   /**
@@ -77,6 +85,8 @@ export interface Engine {
    * due-work runner (and so the test clock) drives it; `start(intervalMs)` polls for a real-time server.
    */
   readonly webhookDispatcher: WebhookDispatcher;
+  /** License keys: validate, activate, deactivate, reads and updates (SPEC §2.10); issued by the charge pipeline. */
+  readonly licenses: LicenseService;
   /**
    * Runs the due work at the clock's now every `intervalMs` (the real-clock server's renewals), one run at
    * a time, on an unref'd timer; failures go to `onError`. Returns the function that stops it.
@@ -112,7 +122,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       Refund: (id) => refunds.get(id),
     },
   });
-  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher });
+  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher, closingPeriodUsage });
   return {
     ctx,
     settings: new SettingsService(ctx),
@@ -134,8 +144,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     subscriptions,
     dueWork,
     testClock: new TestClockService(ctx, dueWork),
+    meters: new MeterService(ctx),
+    usage: new UsageService(ctx),
     webhooks: new WebhookService(ctx, webhookDispatcher),
     webhookDispatcher,
+    licenses: new LicenseService(ctx),
     startDueWorkTimer: (intervalMs, onError) => startDueWorkTimer(dueWork, clock, intervalMs, onError),
     close: async () => {
       webhookDispatcher.close();

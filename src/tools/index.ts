@@ -36,6 +36,20 @@ import { getDiscountByCode } from './discounts/get-discount-by-code.js';
 import { listDiscounts } from './discounts/list-discounts.js';
 import { updateDiscount } from './discounts/update-discount.js';
 import { validateDiscount } from './discounts/validate-discount.js';
+import { activateLicense } from './licenses/activate-license.js';
+import { deactivateLicense } from './licenses/deactivate-license.js';
+import { getLicenseKey } from './licenses/get-license-key.js';
+import { getLicenseKeyInstance } from './licenses/get-license-key-instance.js';
+import { listLicenseKeyInstances } from './licenses/list-license-key-instances.js';
+import { listLicenseKeys } from './licenses/list-license-keys.js';
+import { updateLicenseKey } from './licenses/update-license-key.js';
+import { updateLicenseKeyInstance } from './licenses/update-license-key-instance.js';
+import { validateLicense } from './licenses/validate-license.js';
+import { archiveMeter } from './meters/archive-meter.js';
+import { createMeter } from './meters/create-meter.js';
+import { getMeter } from './meters/get-meter.js';
+import { listMeters } from './meters/list-meters.js';
+import { unarchiveMeter } from './meters/unarchive-meter.js';
 import { createPayment } from './payments/create-payment.js';
 import { getPayment } from './payments/get-payment.js';
 import { getPaymentInvoice } from './payments/get-payment-invoice.js';
@@ -66,6 +80,10 @@ import { updateSubscription } from './subscriptions/update-subscription.js';
 import { updateSubscriptionPaymentMethod } from './subscriptions/update-subscription-payment-method.js';
 import { advanceTestClock } from './test-clock/advance-test-clock.js';
 import { getTestClock } from './test-clock/get-test-clock.js';
+import { getUsageEvent } from './usage/get-usage-event.js';
+import { getUsageHistory } from './usage/get-usage-history.js';
+import { ingestUsageEvents } from './usage/ingest-usage-events.js';
+import { listUsageEvents } from './usage/list-usage-events.js';
 import { createWalletLedgerEntry } from './wallets/create-wallet-ledger-entry.js';
 import { getCustomerWallets } from './wallets/get-customer-wallets.js';
 import { listWalletLedgerEntries } from './wallets/list-wallet-ledger-entries.js';
@@ -168,6 +186,27 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   // test clock
   getTestClock,
   advanceTestClock,
+  // meters
+  createMeter,
+  getMeter,
+  listMeters,
+  archiveMeter,
+  unarchiveMeter,
+  // usage
+  ingestUsageEvents,
+  getUsageEvent,
+  listUsageEvents,
+  getUsageHistory,
+  // licenses
+  validateLicense,
+  activateLicense,
+  deactivateLicense,
+  getLicenseKey,
+  listLicenseKeys,
+  updateLicenseKey,
+  getLicenseKeyInstance,
+  listLicenseKeyInstances,
+  updateLicenseKeyInstance,
   // webhooks
   createWebhook,
   getWebhook,

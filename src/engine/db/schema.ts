@@ -32,6 +32,12 @@ export interface Database {
   webhook_messages: WebhookMessagesTable;
   webhook_attempts: WebhookAttemptsTable;
   webhook_dispatch_cursor: WebhookDispatchCursorTable;
+  license_keys: LicenseKeysTable;
+  license_key_instances: LicenseKeyInstancesTable;
+  meters: MetersTable;
+  product_meters: ProductMetersTable;
+  usage_events: UsageEventsTable;
+  subscription_usage_lines: SubscriptionUsageLinesTable;
 }
 
 export type Flag = 0 | 1;
@@ -386,6 +392,88 @@ export interface TestClockTable {
   business_id: string;
   offset_ms: number;
   updated_at: number;
+}
+
+/** License keys (migration 0007): status is derived on read from disabled, expires_at and the subscription. */
+export interface LicenseKeysTable {
+  license_key_id: string;
+  business_id: string;
+  key: string;
+  customer_id: string;
+  product_id: string;
+  payment_id: string | null;
+  subscription_id: string | null;
+  disabled: Flag;
+  activations_limit: number | null;
+  instances_count: number;
+  expires_at: number | null;
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LicenseKeyInstancesTable {
+  license_key_instance_id: string;
+  license_key_id: string;
+  business_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MetersTable {
+  meter_id: string;
+  business_id: string;
+  name: string;
+  description: string | null;
+  event_name: string;
+  measurement_unit: string;
+  aggregation_type: string;
+  aggregation_key: string | null;
+  /** JSON {conjunction, clauses} or null. */
+  filter: string | null;
+  archived: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProductMetersTable {
+  product_id: string;
+  meter_id: string;
+  position: number;
+  /** Decimal string, minor units per unit. */
+  price_per_unit: string;
+  free_threshold: number;
+  description: string | null;
+}
+
+export interface UsageEventsTable {
+  event_id: string;
+  business_id: string;
+  customer_id: string;
+  event_name: string;
+  timestamp: number;
+  /** JSON flat map, or null. */
+  metadata: string | null;
+}
+
+export interface SubscriptionUsageLinesTable {
+  subscription_id: string;
+  period_start: number;
+  period_end: number;
+  position: number;
+  product_id: string;
+  meter_id: string;
+  meter_name: string;
+  segment_start: number;
+  segment_end: number;
+  /** Decimal strings: sums and maxima of metadata may be fractional. */
+  consumed_units: string;
+  chargeable_units: string;
+  free_threshold: number;
+  price_per_unit: string;
+  amount: number;
+  payment_id: string | null;
 }
 
 export interface WebhookEndpointsTable {

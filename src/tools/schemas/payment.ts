@@ -58,6 +58,18 @@ export const paymentSchema = z.object({
   discount_id: z.string().nullable().describe('The discount code applied (dsc_…), or null.'),
   invoice_id: z.string().nullable().describe('The invoice (inv_…) of a succeeded payment; null otherwise.'),
   refund_status: z.enum(['partial', 'full']).nullable().describe('partial or full once refunds exist; null before.'),
+  refunds: z
+    .array(
+      z.object({
+        refund_id: z.string(),
+        amount: z.number().int(),
+        currency: z.string(),
+        status: z.string(),
+        is_partial: z.boolean(),
+        created_at: z.string(),
+      }),
+    )
+    .describe('Every refund of this payment, oldest first; amounts in minor units.'),
   metadata: metadataSchema,
   created_at: isoInstant,
   updated_at: isoInstant,
@@ -65,7 +77,7 @@ export const paymentSchema = z.object({
 
 export const paymentLineItemSchema = z.object({
   item_id: z.string().describe('The product (pdt_…) or addon (adn_…) the line bills; refunds name lines by it.'),
-  kind: z.enum(['product', 'addon']).describe('product or addon.'),
+  kind: z.enum(['product', 'addon', 'meter']).describe('product, addon, or meter (usage billed in arrears).'),
   name: z.string().describe('Name at the time of purchase.'),
   quantity: z.number().int().describe('Units.'),
   unit_price: minor('Price per unit (the chosen amount for pay-what-you-want)'),
@@ -113,7 +125,7 @@ export const invoiceSchema = z.object({
     .array(
       z.object({
         item_id: z.string().describe('Product or addon id.'),
-        kind: z.enum(['product', 'addon']).describe('product or addon.'),
+        kind: z.enum(['product', 'addon', 'meter']).describe('product, addon, or meter (usage billed in arrears).'),
         name: z.string().describe('Line name.'),
         quantity: z.number().int().describe('Units.'),
         unit_price: minor('Price per unit'),

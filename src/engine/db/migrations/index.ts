@@ -5,6 +5,8 @@ import * as customerAndLedgerOrder from './0003-customer-and-ledger-order.js';
 import * as subscriptions from './0004-subscriptions.js';
 import * as subscriptionAnchorPeriod from './0005-subscription-anchor-period.js';
 import * as webhooks from './0008-webhooks.js';
+import * as usage from './0006-usage.js';
+import * as licenseKeys from './0007-license-keys.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-subscriptions': subscriptions,
   '0005-subscription-anchor-period': subscriptionAnchorPeriod,
   '0008-webhooks': webhooks,
+  '0006-usage': usage,
+  '0007-license-keys': licenseKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
