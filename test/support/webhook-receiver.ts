@@ -110,9 +110,17 @@ export class WebhookReceiver {
     return null;
   }
 
-  /** Event types received, in arrival order. */
+  /**
+   * What arrived, in event order: by webhook-id, since the test engine's ids are sequential and the fan-out
+   * gives them out in outbox order. Arrival order is not guaranteed (SPEC §4: sends run concurrently).
+   */
+  inEventOrder(): Received[] {
+    return [...this.received].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Event types received, in event order (see inEventOrder). */
   types(): string[] {
-    return this.received.map((r) => r.body.type);
+    return this.inEventOrder().map((r) => r.body.type);
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ import {
   updateMessageRow,
 } from './repo.js';
 import { signatureHeader, signingSecrets } from './signing.js';
+import { EndpointThrottle, sleep } from './throttle.js';
 import type { AttemptTrigger, PayloadType } from './types.js';
 
 const SECOND_MS = 1000;
@@ -190,6 +191,8 @@ class SendPool {
 export class WebhookDispatcher {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly pool: SendPool;
+  /** Endpoints' rate_limit (throttle.ts): slots reserved before the pool, and a gate before each POST. */
+  private readonly throttle = new EndpointThrottle();
   private readonly timeoutMs: number;
   private readonly wallClock: Clock;
   private readonly stopwatch: () => number;
@@ -306,6 +309,10 @@ export class WebhookDispatcher {
   }
 
   private async attempt(queued: MessageRow, trigger: AttemptTrigger, states: Map<string, Promise<object | null>>): Promise<void> {
+    // The endpoint's rate_limit: wait for a slot before taking a pool slot, so a throttled endpoint's backlog
+    // sleeps outside the pool (throttle.ts); send() spaces the POSTs themselves.
+    const limit = (await findEndpointRow(this.ctx.db, this.ctx.businessId, queued.webhook_id))?.rate_limit ?? null;
+    if (limit !== null) await sleep(this.throttle.reserve(queued.webhook_id, limit, this.wallClock.now()));
     await this.pool.acquire(queued.webhook_id);
     let outcome: Outcome;
     try {
@@ -334,6 +341,7 @@ export class WebhookDispatcher {
       timestamp: iso(message.occurred_at),
       data: await this.dataOf(message, states),
     });
+    if (endpoint.rate_limit !== null) await this.throttle.gate(endpoint.webhook_id, endpoint.rate_limit, () => this.wallClock.now());
     const attempted_at = this.ctx.clock.now();
     const sentAt = this.wallClock.now();
     const headers: Record<string, string> = {

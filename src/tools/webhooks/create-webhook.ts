@@ -20,7 +20,7 @@ export const createWebhook = defineTool({
     headers: webhookHeadersSchema.optional(),
     disabled: z.boolean().optional().describe('Create it disabled (receives nothing); default false.'),
     metadata: metadataSchema.optional(),
-    rate_limit: z.number().int().min(1).optional().describe('Deliveries per second at most (stored; default unthrottled).'),
+    rate_limit: z.number().int().min(1).optional().describe('Deliveries per second at most to this endpoint (sends are spaced 1/N s apart); default unthrottled.'),
   }),
   output: webhookSchema,
   handler: (engine, args) => engine.webhooks.create(args),

@@ -55,7 +55,7 @@ describe('SPEC §4 delivery', () => {
 
     expect(r.problems).toEqual([]);
     expect(r.types()).toEqual(['payment.processing', 'payment.succeeded']);
-    const succeeded = r.received[1];
+    const [processing, succeeded] = r.inEventOrder();
     expect(succeeded?.headers['x-api-key']).toBe('k-123');
     expect(succeeded?.headers['content-type']).toBe('application/json');
     expect(succeeded?.body).toMatchObject({
@@ -65,7 +65,7 @@ describe('SPEC §4 delivery', () => {
       data: { payload_type: 'Payment', payment_id: payment.payment_id, status: 'succeeded', total_amount: 1900 },
     });
     // Latest state at delivery: the processing event's body already shows the succeeded payment.
-    expect(r.received[0]?.body.data).toMatchObject({ payload_type: 'Payment', status: 'succeeded' });
+    expect(processing?.body.data).toMatchObject({ payload_type: 'Payment', status: 'succeeded' });
     const deliveries = await engine.webhooks.listDeliveries({ webhook_id: endpoint.id });
     expect(deliveries.items.map((d) => [d.event_type, d.status, d.attempt_count])).toEqual([
       ['payment.succeeded', 'succeeded', 1],
