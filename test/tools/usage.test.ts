@@ -67,7 +67,7 @@ describe('meters and usage tools', () => {
     ['ingest_usage_events', { events: [{ event_id: 'a', customer_id: 'CUS', event_name: 'x', metadata: { k: [1] } }] }, /metadata/],
     ['get_usage_event', { event_id: 'nope' }, /NOT_FOUND: no usage event nope/],
     ['list_usage_events', { meter_id: 'mtr_nope' }, /NOT_FOUND: no meter mtr_nope/],
-    ['list_usage_events', { start: 'soon' }, /INVALID_REQUEST_BODY: start "soon"/],
+    ['list_usage_events', { start: 'soon' }, /INVALID_REQUEST_BODY: start must be an ISO-8601 instant, got "soon"/],
     ['get_usage_history', { subscription_id: 'sub_nope' }, /NOT_FOUND: no subscription sub_nope/],
     ['create_product', { name: 'P', tax_category: 'saas', price: { type: 'usage_based_price', currency: 'USD', fixed_price: 0, payment_frequency_count: 1, payment_frequency_interval: 'Month', meters: [{ meter_id: 'mtr_nope', price_per_unit: '1' }] } }, /MISSING_METER_IDS/],
   ])('%s %j → isError, nothing written', async (tool, args, message) => {

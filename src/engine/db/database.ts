@@ -53,6 +53,10 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     sqlite.pragma('journal_mode = WAL');
     // With WAL, NORMAL is durable across application crashes; only an OS crash can lose the last commit.
     sqlite.pragma('synchronous = NORMAL');
+    // Checkpoint every 10,000 pages (≤ 40 MB of WAL) instead of SQLite's 1,000: a 1000-event usage batch
+    // dirties ~2,000 scattered index pages, and checkpointing after each batch cut ingestion on a
+    // 1,000,000-event database to ~8,700 events/s; with 10,000 it measured ~12,400 (bench/usage.mjs).
+    sqlite.pragma('wal_autocheckpoint = 10000');
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   rawConnections.set(db, sqlite);

@@ -31,6 +31,7 @@ import type {
   ValidateLicenseInput,
 } from './types.js';
 import { factsOf, toInstance, toLicenseKey } from './view.js';
+import { parseInstant } from '../shared/instants.js';
 
 /**
  * License keys (SPEC §1.16, §2.10). Keys are issued by the charge pipeline (issue.ts); this service
@@ -140,7 +141,7 @@ export class LicenseService {
           'cancel the subscription to end the key, or disable the key',
         );
       }
-      const expires_at = update.expires_at === undefined || update.expires_at === null ? update.expires_at : parseInstant(update.expires_at);
+      const expires_at = update.expires_at === undefined || update.expires_at === null ? update.expires_at : parseInstant('expires_at', update.expires_at, 'send e.g. 2026-01-01T00:00:00Z, or null for never');
       await updateLicenseKeyRow(trx, licenseKeyId, {
         ...(update.activations_limit !== undefined && { activations_limit: update.activations_limit }),
         ...(update.disabled !== undefined && { disabled: toFlag(update.disabled) }),
@@ -184,12 +185,4 @@ export class LicenseService {
     if (!stored) throw notFound('license key', licenseKeyId, 'list_license_keys');
     return stored;
   }
-}
-
-function parseInstant(value: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    throw new BillingError('INVALID_REQUEST_BODY', `expires_at must be an ISO-8601 instant, got "${value}"`, 'send e.g. 2026-01-01T00:00:00Z, or null for never');
-  }
-  return ms;
 }

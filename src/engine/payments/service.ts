@@ -18,6 +18,7 @@ import type { PaymentProcessor } from './processor.js';
 import { findInvoiceByPayment, findPayment, findPaymentWithLines, listPayments, type PaymentQuery } from './repo.js';
 import { assertChargeableTotal } from './rules.js';
 import type { NewPayment, Payment, PaymentFilter, PaymentLineItems } from './types.js';
+import { parseInstant } from '../shared/instants.js';
 
 /** Payments (SPEC §1.9): reading them, their lines and invoices, and one-time charges to saved methods. */
 export class PaymentService {
@@ -44,8 +45,8 @@ export class PaymentService {
       status: filter.status,
       subscription_id: filter.subscription_id,
       brand_id: filter.brand_id,
-      created_from: filter.created_at_gte === undefined ? undefined : instant('created_at_gte', filter.created_at_gte),
-      created_to: filter.created_at_lte === undefined ? undefined : instant('created_at_lte', filter.created_at_lte),
+      created_from: filter.created_at_gte === undefined ? undefined : parseInstant('created_at_gte', filter.created_at_gte),
+      created_to: filter.created_at_lte === undefined ? undefined : parseInstant('created_at_lte', filter.created_at_lte),
     };
     const window = pageWindow(page);
     return toPage(window, await listPayments(this.ctx.db, this.ctx.businessId, query, window));
@@ -133,12 +134,4 @@ export class PaymentService {
   async charge(order: ChargeOrder): Promise<Payment> {
     return inTransaction(this.ctx.db, (trx) => chargeOrder(trx, { ...this.ctx, db: trx }, this.processor, order));
   }
-}
-
-function instant(field: string, value: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    throw new BillingError('INVALID_REQUEST_BODY', `${field} must be an ISO-8601 instant, got "${value}"`, 'send e.g. 2025-04-01T00:00:00Z');
-  }
-  return ms;
 }

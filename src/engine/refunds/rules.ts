@@ -6,6 +6,7 @@ import { checkMetadata, type Metadata } from '../shared/metadata.js';
 import { checkText } from '../shared/text.js';
 import type { NewRefund, RefundItemRequest, RefundStatus } from './types.js';
 
+
 /** Pure rules of refunds (SPEC §2.9): no database, no clock; the service passes `now` in. */
 
 /** "Refunds (full or partial) must be initiated within 30 days of the transaction date." */
@@ -259,13 +260,4 @@ function requestedItems(facts: RefundFacts, requested: NonNullable<CheckedRefund
     }
     return { line_id: line.line_id, item_id: id, amount, refunded_after: line.refunded_amount + amount };
   });
-}
-
-/** List filters take ISO-8601 instants; anything else is INVALID_REQUEST_BODY. */
-export function filterInstant(field: string, value: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    throw new BillingError('INVALID_REQUEST_BODY', `${field} must be an ISO-8601 instant, got "${value}"`, 'send e.g. 2025-04-01T00:00:00Z');
-  }
-  return ms;
 }

@@ -9,7 +9,8 @@ import { toFlag } from '../shared/flags.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { buildReceipt } from './receipt.js';
 import { findRefund, insertRefund, listRefunds, type RefundQuery, refundsOfPayment } from './repo.js';
-import { checkRefundRequest, filterInstant, planRefund } from './rules.js';
+import { checkRefundRequest, planRefund } from './rules.js';
+import { parseInstant } from '../shared/instants.js';
 import type { NewRefund, Refund, RefundFilter, RefundReceipt } from './types.js';
 
 /**
@@ -87,8 +88,8 @@ export class RefundService {
       payment_id: filter.payment_id,
       customer_id: filter.customer_id,
       status: filter.status,
-      created_from: filter.created_at_gte === undefined ? undefined : filterInstant('created_at_gte', filter.created_at_gte),
-      created_to: filter.created_at_lte === undefined ? undefined : filterInstant('created_at_lte', filter.created_at_lte),
+      created_from: filter.created_at_gte === undefined ? undefined : parseInstant('created_at_gte', filter.created_at_gte),
+      created_to: filter.created_at_lte === undefined ? undefined : parseInstant('created_at_lte', filter.created_at_lte),
     };
     const window = pageWindow(page);
     return toPage(window, await listRefunds(this.ctx.db, this.ctx.businessId, query, window));

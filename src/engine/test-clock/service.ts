@@ -5,6 +5,7 @@ import { BillingError } from '../errors.js';
 import type { DueWorkRunner } from '../subscriptions/runner.js';
 import { findTestClockOffset, saveTestClockOffset } from './repo.js';
 import type { ClockAdvance, ClockAdvanced, ClockStep, TestClock } from './types.js';
+import { parseInstant } from '../shared/instants.js';
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
@@ -79,7 +80,7 @@ export function targetOf(input: ClockAdvance, now: number): number {
       'send e.g. by: {months: 1} or to: "2025-05-01T00:00:00Z"',
     );
   }
-  const target = input.to !== undefined ? instantOf(input.to) : stepFrom(now, input.by ?? {});
+  const target = input.to !== undefined ? parseInstant('to', input.to, 'send e.g. 2025-05-01T00:00:00Z') : stepFrom(now, input.by ?? {});
   if (target < now) {
     throw new BillingError(
       'INVALID_REQUEST_PARAMETERS',
@@ -88,14 +89,6 @@ export function targetOf(input: ClockAdvance, now: number): number {
     );
   }
   return target;
-}
-
-function instantOf(value: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    throw new BillingError('INVALID_REQUEST_BODY', `to must be an ISO-8601 instant, got "${value}"`, 'send e.g. 2025-05-01T00:00:00Z');
-  }
-  return ms;
 }
 
 function stepFrom(now: number, by: ClockStep): number {

@@ -12,14 +12,10 @@ import { meterUnits, usageOfPeriod } from './billing.js';
 import { findCustomerIds, findUsageEvent, findUsageLines, insertUsageEvents, listUsageEvents } from './repo.js';
 import { validateBatch } from './rules.js';
 import type { IngestResult, UsageEvent, UsageEventFilter, UsageEventInput, UsageHistory, UsagePeriod } from './types.js';
+import { parseInstant } from '../shared/instants.js';
 
 const SCAN_CHUNK = 500;
 
-function instantOf(field: string, text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new BillingError('INVALID_REQUEST_BODY', `${field} "${text}" is not an ISO-8601 instant`, 'send e.g. 2025-04-01T00:00:00Z');
-  return ms;
-}
 
 export class UsageService {
   private readonly raw: SQLite.Database | undefined;
@@ -63,8 +59,8 @@ export class UsageService {
     const query = {
       customer_id: filter.customer_id,
       event_name: filter.event_name,
-      start: filter.start === undefined ? undefined : instantOf('start', filter.start),
-      end: filter.end === undefined ? undefined : instantOf('end', filter.end),
+      start: filter.start === undefined ? undefined : parseInstant('start', filter.start),
+      end: filter.end === undefined ? undefined : parseInstant('end', filter.end),
     };
     if (filter.meter_id === undefined) {
       return toPage(window, await listUsageEvents(this.ctx.db, this.ctx.businessId, query, window.offset, window.fetch));
@@ -83,7 +79,7 @@ export class UsageService {
   /** One customer's units of one meter over [start, end): e.g. 2,500 for 2,500 api_call events. */
   async meterTotal(customerId: string, meterId: string, start: string, end: string): Promise<number> {
     const meter = await new MeterService(this.ctx).get(meterId);
-    return meterUnits(this.ctx.db, customerId, meter, instantOf('start', start), instantOf('end', end));
+    return meterUnits(this.ctx.db, customerId, meter, parseInstant('start', start), parseInstant('end', end));
   }
 
   /**
@@ -94,8 +90,8 @@ export class UsageService {
   async history(subscriptionId: string, range: { start_date?: string | undefined; end_date?: string | undefined } = {}): Promise<UsageHistory> {
     const sub = await findStoredSubscription(this.ctx.db, this.ctx.businessId, subscriptionId);
     if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
-    const from = range.start_date === undefined ? -Infinity : instantOf('start_date', range.start_date);
-    const to = range.end_date === undefined ? Infinity : instantOf('end_date', range.end_date);
+    const from = range.start_date === undefined ? -Infinity : parseInstant('start_date', range.start_date);
+    const to = range.end_date === undefined ? Infinity : parseInstant('end_date', range.end_date);
     const periods = new Map<number, UsagePeriod>();
     for (const line of await findUsageLines(this.ctx.db, subscriptionId)) {
       const period = periods.get(line.period_start) ?? {
