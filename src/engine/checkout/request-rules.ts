@@ -109,3 +109,17 @@ export function payWithOf(input: { card?: CardInput | undefined; payment_method_
     'send card {number, exp_month, exp_year, cvc} (test card 4242424242424242), or a saved payment_method_id',
   );
 }
+
+// 4–20 letters and digits with at least one digit once spaces, dots and dashes are dropped: "DE 123.456.789"
+// (EU VAT), "27AAPFU0939F1ZV" (India GSTIN), "12-3456789" (US EIN). Anything else → INVALID_TAX_ID.
+const TAX_ID_SHAPE = /^(?=.*\d)[A-Z0-9]{4,20}$/;
+
+/** SPEC §2.1 rule 13: a tax id is checked for shape and stored normalised (upper case, no separators). */
+export function checkTaxId(taxId: string | undefined): string | null {
+  if (taxId === undefined) return null;
+  const normalised = taxId.toUpperCase().replace(/[\s.\-]/g, '');
+  if (!TAX_ID_SHAPE.test(normalised)) {
+    throw new BillingError('INVALID_TAX_ID', `Tax Id is invalid: "${taxId}"`, 'send the id as issued, e.g. DE123456789, or leave tax_id out');
+  }
+  return normalised;
+}

@@ -24,6 +24,7 @@ import { findSession, insertSession, updateSession } from './repo.js';
 import {
   checkoutUrlOf,
   checkReturnUrl,
+  checkTaxId,
   checkTrialOverride,
   customizationOf,
   expiresAt,
@@ -111,8 +112,9 @@ export class CheckoutService {
         const priced = priceCart({ lines: pricingLinesOf(cart.lines), tax_rate_bps: default_tax_rate_bps, code: discount });
         assertChargeableTotal(priced.total_amount, cart.currency);
       }
-      // Rule 13: metadata limits.
+      // Rule 13: metadata limits and the tax id.
       const metadata = checkMetadata(input.metadata);
+      const tax_id = checkTaxId(input.tax_id);
 
       const now = this.ctx.clock.now();
       const session: StoredSession = {
@@ -132,6 +134,7 @@ export class CheckoutService {
           trial_period_days,
           show_saved_payment_methods: input.show_saved_payment_methods ?? false,
           payment_method_id: input.payment_method_id ?? null,
+          tax_id,
         },
         product_collection_id: input.product_collection_id ?? null,
         selected_product_id: input.product_collection_id === undefined ? null : (cart.lines[0]?.product.product_id ?? null),

@@ -52,6 +52,8 @@ export interface NewCheckoutSession {
   subscription_data?: { trial_period_days?: number | undefined } | undefined;
   /** A saved method of customer.customer_id: charged at once (needs confirm=true); checkout_url is null. */
   payment_method_id?: string | undefined;
+  /** The buyer's VAT/GST/tax id, printed on the invoice; checked for shape (INVALID_TAX_ID). */
+  tax_id?: string | undefined;
 }
 
 export interface CheckoutSessionCreated {
@@ -96,6 +98,8 @@ export interface StoredRequest {
   trial_period_days: number | null;
   show_saved_payment_methods: boolean;
   payment_method_id: string | null;
+  /** Absent on sessions stored before tax ids were taken. */
+  tax_id?: string | null;
 }
 
 export interface StoredSession {
@@ -172,6 +176,7 @@ export interface CheckoutSession {
   confirm: boolean;
   return_url: string | null;
   show_saved_payment_methods: boolean;
+  tax_id: string | null;
   feature_flags: FeatureFlags;
   customization: Customization;
   metadata: Metadata;

@@ -59,6 +59,7 @@ export async function viewOf(ctx: EngineContext, session: StoredSession, publicB
     confirm: request.confirm,
     return_url: request.return_url,
     show_saved_payment_methods: request.show_saved_payment_methods,
+    tax_id: request.tax_id ?? null,
     feature_flags: request.feature_flags,
     customization: request.customization,
     metadata: request.metadata,

@@ -35,6 +35,10 @@ export const createCheckoutSession = defineTool({
     confirm: z.boolean().optional().describe('Final details now: billing address required, session valid 15 minutes (default false).'),
     discount_code: z.string().optional().describe('A discount code to pre-apply, any case.'),
     metadata: metadataSchema.optional(),
+    tax_id: z
+      .string()
+      .optional()
+      .describe('The buyer’s VAT/GST/tax id, e.g. DE123456789; stored without spaces, dots or dashes. A malformed id is INVALID_TAX_ID.'),
     customization: customizationInput.optional(),
     feature_flags: featureFlagsInput.optional(),
     subscription_data: z.strictObject({ trial_period_days: trialDaysInput }).optional().describe('Subscription options.'),

@@ -107,6 +107,7 @@ export const checkoutSessionSchema = z.object({
   confirm: z.boolean().describe('True when created final (valid 15 minutes).'),
   return_url: z.string().nullable().describe('Where the buyer goes after paying.'),
   show_saved_payment_methods: z.boolean().describe('Offer the customer’s saved cards.'),
+  tax_id: z.string().nullable().describe('The buyer’s tax id, normalised; null when none was given.'),
   feature_flags: featureFlagsSchema.describe('Checkout switches in effect.'),
   customization: customizationSchema.describe('Page look in effect.'),
   metadata: metadataSchema,

@@ -59,6 +59,7 @@ const CASES: Case[] = [
   ['§2.1 rule 11: another customer’s payment method', 'INVALID_REQUEST_PARAMETERS', (w) => ({ product_cart: [line(w.guide.product_id)], confirm: true, customer: { customer_id: w.ann.customer_id }, payment_method_id: w.bobCard.payment_method_id })],
   ['§2.1 rule 12 / D13: a total of 49', 'TOTAL_PAYMENT_AMOUNT_BELOW_MINIMUM_AMOUNT', (w) => ({ product_cart: [line(w.sticker.product_id)] })],
   ['§2.1 rule 13: 51 metadata keys', 'MAXIMUM_KEYS_REACHED', (w) => ({ product_cart: [line(w.guide.product_id)], metadata: metadata51 })],
+  ['§2.1 rule 13: a malformed tax id', 'INVALID_TAX_ID', (w) => ({ product_cart: [line(w.guide.product_id)], tax_id: 'not-a-tax-id' })],
   // First failure wins: each request below breaks two rules and gets the earlier one's code.
   ['first failure: archived (1) before mixing (2)', 'PRODUCT_IS_DELETED', (w) => ({ product_cart: [line(w.basic.product_id), line(w.retired.product_id)] })],
   ['first failure: mixing (2) before brands (3)', 'INVALID_REQUEST_PARAMETERS', (w) => ({ product_cart: [line(w.basic.product_id), line(w.sideProduct.product_id)] })],
@@ -101,5 +102,10 @@ describe('SPEC §2.1 accepted edges', () => {
     });
     const session = await engine.checkout.get(created.session_id);
     expect(session.billing_address).toEqual({ country: 'US', street: null, city: null, state: null, zipcode: '94102' });
+  });
+
+  test('rule 13: a tax id is stored normalised (upper case, no separators) and shown on the session', async () => {
+    const created = await engine.checkout.create({ product_cart: [line(w.guide.product_id)], tax_id: 'de 123.456-789' });
+    expect((await engine.checkout.get(created.session_id)).tax_id).toBe('DE123456789');
   });
 });
