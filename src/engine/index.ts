@@ -113,6 +113,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const subscriptions = new SubscriptionService(ctx, processor);
   const payments = new PaymentService(ctx, processor);
   const refunds = new RefundService(ctx);
+  const licenses = new LicenseService(ctx);
   const webhookDispatcher = new WebhookDispatcher(ctx, {
     ...options.webhooks,
     // SPEC §4: the body carries the object's latest state at delivery.
@@ -120,6 +121,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       Payment: (id) => payments.get(id),
       Subscription: (id) => subscriptions.get(id),
       Refund: (id) => refunds.get(id),
+      LicenseKey: (id) => licenses.get(id),
     },
   });
   const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher, closingPeriodUsage });
@@ -148,7 +150,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     usage: new UsageService(ctx),
     webhooks: new WebhookService(ctx, webhookDispatcher),
     webhookDispatcher,
-    licenses: new LicenseService(ctx),
+    licenses,
     startDueWorkTimer: (intervalMs, onError) => startDueWorkTimer(dueWork, clock, intervalMs, onError),
     close: async () => {
       webhookDispatcher.close();

@@ -244,7 +244,7 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
     expect(replayed[0]?.body.data).toMatchObject({ payment_id: payment.payment_id, refund_status: 'full' });
   });
 
-  test('license key issue: a licensed purchase delivers payment.succeeded, then license_key.created with the key', async () => {
+  test('license key issue: payment.succeeded, then license_key.created with the key as it is at delivery', async () => {
     const listener = await Listener.on(await createTestEngine());
     const { engine } = listener;
     const app = await licensedApp(engine, { limit: 2 });
@@ -253,6 +253,9 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
       customer: { email: 'ann@example.com', name: 'Ann' },
     });
     const { payment } = await engine.checkout.complete(session_id, { card: CARD_OK });
+    // Activated before the delivery: the body shows the key as it is then (one instance), not as issued.
+    const [issued] = (await engine.licenses.list({ customer_id: payment.customer.customer_id })).items;
+    await engine.licenses.activate({ license_key: issued?.key ?? '', name: 'laptop' });
 
     const received = await listener.step();
     expect(types(received)).toEqual(['payment.processing', 'payment.succeeded', 'license_key.created']);
@@ -265,7 +268,7 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
       product_id: app.product_id,
       status: 'active',
       activations_limit: 2,
-      instances_count: 0,
+      instances_count: 1,
     });
   });
 });
