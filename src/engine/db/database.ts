@@ -79,7 +79,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
   }
 }
 
-/** Names of migrations not yet applied; a read-only server refuses to start on a database that has any. */
+/** Names of migrations not yet applied; a read-only server refuses to start on a database with pending ones. */
 export async function pendingMigrations(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const migrations = await migrator.getMigrations();

@@ -11,15 +11,15 @@ const conditionSchema = z.object({
 
 // Three explicit levels instead of a recursive schema: portable JSON Schema has no $ref.
 const level3 = z.object({
-  conjunction: z.enum(['and', 'or']).describe('and: every clause; or: any clause.'),
+  conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
   clauses: z.array(conditionSchema).describe('Conditions.'),
 });
 const level2 = z.object({
-  conjunction: z.enum(['and', 'or']).describe('and: every clause; or: any clause.'),
+  conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
   clauses: z.array(z.union([conditionSchema, level3])).describe('Conditions or nested filters (one more level).'),
 });
 export const meterFilterSchema = z.object({
-  conjunction: z.enum(['and', 'or']).describe('and: every clause; or: any clause.'),
+  conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
   clauses: z.array(z.union([conditionSchema, level2])).describe('Conditions or nested filters (at most 3 levels in all).'),
 });
 
