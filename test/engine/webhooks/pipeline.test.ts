@@ -1,0 +1,114 @@
+// Rule under test: the dispatcher's pipeline (SPEC §4 "a slow or dead endpoint never blocks other
+// endpoints") at more than one batch of work — per-endpoint lanes, so a hanging endpoint's backlog larger
+// than its senders does not hold up another endpoint's deliveries; outcomes recorded in batches, so after a
+// run every attempt is recorded exactly once with its number, and the messages' status matches.
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterEach, describe, expect, test } from 'vitest';
+import { FrozenClock } from '../../../src/engine/clock.js';
+import type { Database } from '../../../src/engine/db/schema.js';
+import { sequentialIds } from '../../../src/engine/ids.js';
+import { createEngine } from '../../../src/engine/index.js';
+import { oneTime } from '../../support/checkout-fixtures.js';
+import { buy } from '../../support/refund-fixtures.js';
+import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
+import { type Responder, WebhookReceiver } from '../../support/webhook-receiver.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function verifying(engine: TestEngine, respond?: Responder) {
+  const r = await WebhookReceiver.start(engine.clock, respond);
+  cleanups.push(() => r.close());
+  const endpoint = await engine.webhooks.create({ url: r.url });
+  r.verifyWith = [(await engine.webhooks.getSecret(endpoint.id)).secret];
+  return { r, endpoint };
+}
+
+async function purchases(engine: TestEngine, n: number): Promise<void> {
+  const guide = await oneTime(engine, { price: 1900 });
+  for (let i = 0; i < n; i++) await buy(engine, [[guide.product_id, 1]], { email: `b${i}@example.com` });
+}
+
+describe('dispatcher pipeline', () => {
+  test('a hanging endpoint with 40 queued (4 senders, 300 ms timeout) does not hold up another endpoint', async () => {
+    const engine = await createTestEngine(undefined, { webhooks: { timeoutMs: 300, perEndpointConcurrency: 4 } });
+    cleanups.push(() => engine.close());
+    const dead = await verifying(engine, () => 'hang');
+    const alive = await verifying(engine);
+    await purchases(engine, 20);
+
+    const started = performance.now();
+    await engine.dueWork.run(engine.clock.now());
+    const finished = performance.now();
+
+    expect(alive.r.received).toHaveLength(40);
+    expect(dead.r.received).toHaveLength(40);
+    // The dead endpoint needs 10 rounds of 4 × 300 ms; the live one was done within the first round or so.
+    expect(finished - started).toBeGreaterThanOrEqual(10 * 300 - 50);
+    const aliveLast = Math.max(...alive.r.received.map((x) => x.arrivedMs));
+    expect(aliveLast - started).toBeLessThan(3 * 300);
+    expect(alive.r.problems).toEqual([]);
+    const timedOut = await engine.webhooks.listDeliveries({ webhook_id: dead.endpoint.id, status: 'pending' }, { page_size: 100 });
+    expect(timedOut.items).toHaveLength(40);
+    expect(new Set(timedOut.items.map((d) => d.attempts.map((a) => [a.attempt, a.error]).join()))).toEqual(new Set(['1,timed out after 300 ms']));
+  });
+
+  test('batched recording: 60 purchases × 2 endpoints, each attempt recorded once, numbered, with its message completed', async () => {
+    const engine = await createTestEngine();
+    cleanups.push(() => engine.close());
+    const a = await verifying(engine);
+    const b = await verifying(engine, (n) => (n < 120 && n % 3 === 0 ? 500 : 200));
+    await purchases(engine, 60);
+    await engine.dueWork.run(engine.clock.now());
+
+    expect(a.r.received).toHaveLength(120);
+    expect(b.r.received).toHaveLength(120);
+    expect([...a.r.problems, ...b.r.problems]).toEqual([]);
+    const db = engine.ctx.db;
+    const attempts = await db.selectFrom('webhook_attempts').select(['message_id', 'attempt', 'succeeded', 'next_attempt_at']).execute();
+    expect(attempts).toHaveLength(240);
+    expect(new Set(attempts.map((x) => x.message_id)).size).toBe(240);
+    expect(attempts.every((x) => x.attempt === 1)).toBe(true);
+    const messages = await db.selectFrom('webhook_messages').select(['message_id', 'webhook_id', 'status', 'scheduled_attempts', 'next_attempt_at', 'body']).execute();
+    expect(messages).toHaveLength(240);
+    for (const m of messages) {
+      const attempt = attempts.find((x) => x.message_id === m.message_id);
+      expect(m.scheduled_attempts).toBe(1);
+      expect(m.body).not.toBeNull();
+      if (attempt?.succeeded === 1) expect([m.status, m.next_attempt_at]).toEqual(['succeeded', null]);
+      else expect([m.status, m.next_attempt_at, attempt?.next_attempt_at]).toEqual(['pending', engine.clock.now() + 5000, engine.clock.now() + 5000]);
+    }
+    // The failed third of b's are retried 5 s later under the same webhook-ids, and all succeed.
+    const failedIds = new Set(messages.filter((m) => m.status === 'pending').map((m) => m.message_id));
+    expect(failedIds.size).toBe(40);
+    engine.clock.advance(5000);
+    await engine.dueWork.run(engine.clock.now());
+    expect(new Set(b.r.received.slice(120).map((x) => x.id))).toEqual(failedIds);
+    expect(await engine.webhooks.listDeliveries({ status: 'pending' })).toMatchObject({ items: [] });
+  });
+
+  test('the portable path (a Kysely database without the raw SQLite connection) records the same way', async () => {
+    const clock = new FrozenClock('2025-04-01T00:00:00.000Z');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+    const engine = Object.assign(await createEngine({ db, clock, ids: sequentialIds() }), { clock });
+    cleanups.push(() => engine.close());
+    const { r } = await verifying(engine, (n) => (n === 0 ? 503 : 200));
+    await purchases(engine, 2);
+    await engine.dueWork.run(clock.now());
+    clock.advance(5000);
+    await engine.dueWork.run(clock.now());
+    expect(r.received).toHaveLength(5);
+    expect(r.problems).toEqual([]);
+    const deliveries = (await engine.webhooks.listDeliveries({}, { page_size: 100 })).items;
+    expect(deliveries.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    const retried = deliveries.find((d) => d.attempt_count === 2);
+    expect(retried?.attempts.map((a) => [a.attempt, a.status_code, a.next_attempt_at])).toEqual([
+      [1, 503, '2025-04-01T00:00:05.000Z'],
+      [2, 200, null],
+    ]);
+    expect(retried?.payload).toMatchObject({ type: retried?.event_type, data: { payload_type: 'Payment' } });
+  });
+});
