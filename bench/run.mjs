@@ -1,4 +1,4 @@
-// npm run bench [-- --iterations N --warmup N --cold-runs N --cpu-prof]
+// npm run bench [-- --iterations N --warmup N --cold-runs N --webhook-events N --cpu-prof]
 // Measures, in one run, tool-call latency (get_product against the noop and product_echo baselines, over
 // stdio and Streamable HTTP), cold start (against a bare node process) and tools/list (size, latency against
 // the noop and against a per-request-conversion control, identical answers); prints a table and writes
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadBenchTools } from './bench-tools.mjs';
 import { LICENSE_TARGETS, benchValidateHttp, benchValidateStdio, licensedDatabase } from './licenses.mjs';
 import { coldStartCases } from './cold-start.mjs';
+import { WEBHOOK_TARGET_RATIO, benchWebhooks } from './webhooks.mjs';
 import { fromDist, snapshotDist } from './dist.mjs';
 import { formatReport } from './report.mjs';
 import { ratio, round, roundStats, summarize } from './stats.mjs';
@@ -33,6 +34,9 @@ const { values: flags } = parseArgs({
     iterations: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '200' },
     'cold-runs': { type: 'string', default: '10' },
+    // 3,000 events × 3 endpoints keeps the whole run within a few minutes; the issue's figure is 10,000
+    // (--webhook-events 10000, or node bench/webhooks.mjs).
+    'webhook-events': { type: 'string', default: '3000' },
     'cpu-prof': { type: 'boolean', default: false },
   },
 });
@@ -40,6 +44,7 @@ const config = {
   iterations: Number(flags.iterations),
   warmup: Number(flags.warmup),
   coldRuns: Number(flags['cold-runs']),
+  webhookEvents: Number(flags['webhook-events']),
   controlIterations: Math.max(50, Math.round(Number(flags.iterations) / 20)),
   cpuProf: flags['cpu-prof'],
 };
@@ -212,6 +217,13 @@ function targets(result) {
     value: `${licensesRps} vs ${bareRps} (${round(share * 100, 1)} %)`,
     pass: share >= LICENSE_TARGETS.httpThroughputShare,
   });
+  const hooks = result.webhooks;
+  rows.push({
+    name: `webhook deliveries/s, signed + recorded vs plain POSTs (${hooks.events} events × ${hooks.endpoints} endpoints)`,
+    target: `≥ ${WEBHOOK_TARGET_RATIO}x`,
+    value: `${hooks.signed_per_sec} vs ${hooks.plain_per_sec} (${hooks.ratio}x)`,
+    pass: hooks.ratio >= WEBHOOK_TARGET_RATIO && hooks.succeeded === hooks.deliveries,
+  });
   return rows;
 }
 
@@ -241,6 +253,9 @@ async function main() {
       validateHttp: await benchValidateHttp(licenseOptions),
     };
 
+    process.stderr.write(`bench: webhooks — ${config.webhookEvents} events × 3 endpoints, signed deliveries vs plain POSTs…\n`);
+    const webhooks = await benchWebhooks(dist, { events: config.webhookEvents });
+
     process.stderr.write(`bench: cold start (${config.coldRuns} runs each)…\n`);
     const cold = await coldStart(tmp, dist);
 
@@ -258,6 +273,7 @@ async function main() {
       productId,
       toolCall: { stdio: callSummary(stdio.stats), http: callSummary(http.stats) },
       licenses,
+      webhooks,
       coldStart: coldStartResult,
       toolsList: {
         tools: cliList.tools.length,
