@@ -1,5 +1,4 @@
 import type { Db } from '../db/database.js';
-import type { ProductMetersTable } from '../db/schema.js';
 import { BillingError } from '../errors.js';
 import { parseDecimal } from '../money.js';
 import type { ProductMeter, ProductMeterInput } from '../products/types.js';
@@ -48,27 +47,4 @@ export async function checkProductMeters(db: Db, businessId: string, inputs: rea
     }
     return { meter_id: input.meter_id, price_per_unit: input.price_per_unit, free_threshold: free, description: input.description ?? null };
   });
-}
-
-export async function replaceProductMeters(db: Db, productId: string, meters: readonly ProductMeter[]): Promise<void> {
-  await db.deleteFrom('product_meters').where('product_id', '=', productId).execute();
-  if (meters.length === 0) return;
-  await db
-    .insertInto('product_meters')
-    .values(meters.map((m, position): ProductMetersTable => ({ product_id: productId, position, ...m })))
-    .execute();
-}
-
-export async function productMetersByProduct(db: Db, productIds: readonly string[]): Promise<Map<string, ProductMeter[]>> {
-  const byProduct = new Map<string, ProductMeter[]>();
-  if (productIds.length === 0) return byProduct;
-  const rows = await db
-    .selectFrom('product_meters')
-    .selectAll()
-    .where('product_id', 'in', productIds)
-    .orderBy('product_id')
-    .orderBy('position')
-    .execute();
-  for (const { product_id, position: _p, ...meter } of rows) byProduct.set(product_id, [...(byProduct.get(product_id) ?? []), meter]);
-  return byProduct;
 }

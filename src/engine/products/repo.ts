@@ -5,7 +5,7 @@ import type { Currency } from '../money.js';
 import { fromFlag, fromNullableFlag } from '../shared/flags.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
-import { productMetersByProduct } from '../meters/product-meters.js';
+import { productMetersByProduct } from '../meters/repo.js';
 import type { TaxCategory } from './tax-categories.js';
 import type { DigitalProductDelivery, Interval, Product, ProductFilter, ProductMeter, ProductPrice } from './types.js';
 
