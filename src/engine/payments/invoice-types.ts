@@ -1,20 +1,14 @@
 import type { Currency } from '../money.js';
-import type { LineKind } from '../pricing/types.js';
-import type { BillingAddress, PaymentCustomer } from './types.js';
+import type { BillingAddress, PaymentCustomer, PaymentLineItem } from './types.js';
 
-export interface InvoiceLine {
-  item_id: string;
-  kind: LineKind;
-  name: string;
-  quantity: number;
-  unit_price: number;
-  gross_amount: number;
-  discount_amount: number;
-  amount: number;
-  tax: number;
+/** A payment line as the invoice prints it: the billed fields plus the line total. */
+export type InvoiceLine = Pick<
+  PaymentLineItem,
+  'item_id' | 'kind' | 'name' | 'quantity' | 'unit_price' | 'gross_amount' | 'discount_amount' | 'amount' | 'tax'
+> & {
   /** amount + tax. */
   total: number;
-}
+};
 
 /** A subscription invoice's billing period (SPEC §1.12); null on one-time invoices. */
 export interface InvoicePeriod {
