@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 
 /**
@@ -7,4 +8,28 @@ import type { Db } from './database.js';
 export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db);
   return db.transaction().execute(work);
+}
+
+/** What inSavepoint's work came to: its value, or the error it threw (its writes undone). */
+export type SavepointOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Runs `work` under a savepoint of the caller's transaction, so one piece of a larger transaction can fail
+ * alone: when `work` throws, only its own writes are undone (what ran before it stays, to commit with the
+ * transaction) and the error is returned, not thrown. If undoing it fails, the transaction can no longer
+ * be trusted and that error is thrown, for the caller to abandon the whole transaction.
+ */
+export async function inSavepoint<T>(trx: Db, work: () => Promise<T>): Promise<SavepointOutcome<T>> {
+  if (!trx.isTransaction) throw new Error('inSavepoint must run inside a transaction');
+  await sql`savepoint work_item`.execute(trx);
+  let value: T;
+  try {
+    value = await work();
+  } catch (error) {
+    await sql`rollback to savepoint work_item`.execute(trx);
+    await sql`release savepoint work_item`.execute(trx);
+    return { ok: false, error };
+  }
+  await sql`release savepoint work_item`.execute(trx);
+  return { ok: true, value };
 }

@@ -421,8 +421,7 @@ export async function lastEventSequence(db: Db): Promise<number> {
   return Number(row?.last ?? 0);
 }
 
-/** Types of the events after `sequence`, in order. */
-export async function eventTypesAfter(db: Db, sequence: number): Promise<string[]> {
-  const rows = await db.selectFrom('outbox_events').select('type').where('sequence', '>', sequence).orderBy('sequence').execute();
-  return rows.map((r) => r.type);
+/** The events after `sequence`, in order: their sequence and type. */
+export async function eventTypesSince(db: Db, sequence: number): Promise<Array<{ sequence: number; type: string }>> {
+  return db.selectFrom('outbox_events').select(['sequence', 'type']).where('sequence', '>', sequence).orderBy('sequence').execute();
 }

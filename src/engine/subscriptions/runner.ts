@@ -1,7 +1,8 @@
 import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
+import { forgetCachedReads, openReadCache } from '../db/read-cache.js';
+import { inSavepoint, inTransaction } from '../db/transaction.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import type { Payment } from '../payments/types.js';
 import { chargeSubscriptionWithTotals, periodLinesOf, type SubscriptionChargeLine } from './billing.js';
@@ -10,7 +11,7 @@ import {
   cancelPendingScheduledChanges,
   claimPeriodRun,
   earliestDueInstant,
-  eventTypesAfter,
+  eventTypesSince,
   findStoredSubscription,
   findSubscriptionsDue,
   lastEventSequence,
@@ -64,14 +65,30 @@ export interface RunOptions {
 /**
  * The due-work runner (SPEC §2.3, DESIGN "A test clock"): processes, in time order, every item due at or
  * before `until` — trial ends (the first real charge), renewals, scheduled cancellations, scheduled plan
- * changes (applied just before the renewal bills) and term ends. Each item is one transaction that also
- * claims (subscription, period, kind) in subscription_period_runs, so running twice bills nothing twice;
+ * changes (applied just before the renewal bills) and term ends. Each item claims (subscription, period,
+ * kind) in subscription_period_runs in the transaction that does it, so running twice bills nothing twice;
  * a failing item rolls back alone, is reported with `error`, and is retried on the next run.
+ *
+ * Items due at the same instant run together in one transaction (up to BATCH_SIZE of them), each under
+ * its own savepoint: a failing item still rolls back alone, readers see all of a batch or none of it, and
+ * 10,000 renewals on the 1st of the month pay for 100 commits rather than 10,000. Webhook work due in
+ * between runs before and after each batch, never inside it.
  */
 interface DueEntry {
   sub: StoredSubscription;
   item: DueItem;
 }
+
+/** How one item of a batch came out: its result (null: it no longer applied) and the subscription after it. */
+type ItemOutcome =
+  | { entry: DueEntry; ok: true; result: DueWorkResult | null; latest: StoredSubscription | undefined }
+  | { entry: DueEntry; ok: false; error: unknown };
+
+/**
+ * Items run in one transaction at most. The transaction holds the connection, so other requests wait for
+ * it while it runs; a commit (~0.3 ms on a WAL file, measured) shared by 100 items costs each ~3 µs.
+ */
+const BATCH_SIZE = 100;
 
 export class DueWorkRunner {
   constructor(
@@ -93,8 +110,8 @@ export class DueWorkRunner {
     const results: DueWorkResult[] = [];
     const done = new Set<string>();
     // Read the due subscriptions once, then keep them in time order: after an item runs only its own
-    // subscription is read again (it may owe another period before `until`). Re-reading every due
-    // subscription per item made renewing 10,000 subscriptions quadratic.
+    // subscription goes back in the queue, as the item left it (it may owe another period before `until`).
+    // Re-reading every due subscription per item made renewing 10,000 subscriptions quadratic.
     const queue = await this.dueQueue(until);
     // Webhook work that did nothing at an instant is not asked again until time moves past it.
     let webhooksIdleAt = Number.NEGATIVE_INFINITY;
@@ -108,23 +125,23 @@ export class DueWorkRunner {
         continue;
       }
       if (!next) return results;
-      queue.shift();
-      const key = `${next.sub.subscription_id}/${next.item.period_index}/${next.item.kind}`;
-      // Still due after it ran: leave this subscription for the next run rather than loop.
-      if (done.has(key)) continue;
-      done.add(key);
+      const batch = takeBatch(queue, done);
+      if (batch.length === 0) continue;
       await options.moveClockTo?.(next.item.at);
-      try {
-        const result = await this.process(next.sub.subscription_id, next.item, until);
-        if (result) results.push(result);
-        await this.requeue(queue, next.sub.subscription_id, until);
-      } catch (error) {
+      for (const outcome of await this.processBatch(batch, until)) {
+        const { entry } = outcome;
+        if (outcome.ok) {
+          if (outcome.result) results.push(outcome.result);
+          if (outcome.latest) requeue(queue, outcome.latest, until);
+          continue;
+        }
+        const { error } = outcome;
         results.push({
-          at: iso(next.item.at),
-          subscription_id: next.sub.subscription_id,
-          kind: next.item.kind,
-          status_before: next.sub.status,
-          status_after: next.sub.status,
+          at: iso(entry.item.at),
+          subscription_id: entry.sub.subscription_id,
+          kind: entry.item.kind,
+          status_before: entry.sub.status,
+          status_after: entry.sub.status,
           events: [],
           error: error instanceof Error ? error.message : String(error),
         });
@@ -142,49 +159,77 @@ export class DueWorkRunner {
       .sort(compareDue);
   }
 
-  /** Puts the subscription's next due item (if any before `until`) back in time order. */
-  private async requeue(queue: DueEntry[], subscriptionId: string, until: number): Promise<void> {
-    const sub = await findStoredSubscription(this.ctx.db, this.ctx.businessId, subscriptionId);
-    const item = sub && dueItemOf(sub, until);
-    if (!sub || !item) return;
-    const entry = { sub, item };
-    let low = 0;
-    let high = queue.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compareDue(queue[middle] as DueEntry, entry) <= 0) low = middle + 1;
-      else high = middle;
+  /**
+   * The items of one batch in one transaction, each under a savepoint (see the class comment). When the
+   * transaction itself fails (its commit), none of the batch happened and every item reports that error.
+   */
+  private async processBatch(batch: readonly DueEntry[], until: number): Promise<ItemOutcome[]> {
+    const outcomes: ItemOutcome[] = [];
+    try {
+      await inTransaction(this.ctx.db, async (trx) => {
+        const closeReadCache = openReadCache(trx);
+        try {
+          let mark = await lastEventSequence(trx);
+          for (const entry of batch) {
+            const done = await inSavepoint(trx, () => this.process(trx, entry, until, mark));
+            if (done.ok) {
+              outcomes.push({ entry, ok: true, ...done.value });
+              mark = done.value.mark;
+            } else {
+              // What the item wrote is undone, so nothing read since can be trusted to stand.
+              forgetCachedReads(trx);
+              outcomes.push({ entry, ok: false, error: done.error });
+            }
+          }
+        } finally {
+          closeReadCache();
+        }
+      });
+    } catch (error) {
+      return batch.map((entry) => ({ entry, ok: false, error }));
     }
-    queue.splice(low, 0, entry);
+    return outcomes;
   }
 
-  /** One item in one transaction; null when it no longer applies (already done, or the state moved on). */
-  private async process(subscriptionId: string, item: DueItem, until: number): Promise<DueWorkResult | null> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx: EngineContext = { ...this.ctx, db: trx };
-      const sub = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
-      const current = sub && dueItemOf(sub, until);
-      if (!sub || !current || current.kind !== item.kind || current.at !== item.at) return null;
-      const claimed = await claimPeriodRun(trx, {
-        subscription_id: subscriptionId,
-        period_index: item.period_index,
-        kind: item.kind,
-        ran_at: ctx.clock.now(),
-      });
-      if (!claimed) return null;
-      const mark = await lastEventSequence(trx);
-      const payment = await this.perform(trx, ctx, sub, item);
-      const after = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
-      return {
+  /**
+   * One item inside the batch's transaction; result null when it no longer applies (already done, or the
+   * state moved on). `mark` is the last event sequence before it; the item's events are those after.
+   */
+  private async process(
+    trx: Db,
+    entry: DueEntry,
+    until: number,
+    mark: number,
+  ): Promise<{ result: DueWorkResult | null; latest: StoredSubscription | undefined; mark: number }> {
+    const { item } = entry;
+    const subscriptionId = entry.sub.subscription_id;
+    const ctx: EngineContext = { ...this.ctx, db: trx };
+    const sub = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+    const current = sub && dueItemOf(sub, until);
+    if (!sub || !current || current.kind !== item.kind || current.at !== item.at) return { result: null, latest: sub, mark };
+    const claimed = await claimPeriodRun(trx, {
+      subscription_id: subscriptionId,
+      period_index: item.period_index,
+      kind: item.kind,
+      ran_at: ctx.clock.now(),
+    });
+    if (!claimed) return { result: null, latest: sub, mark };
+    const payment = await this.perform(trx, ctx, sub, item);
+    const after = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+    const events = await eventTypesSince(trx, mark);
+    return {
+      result: {
         at: iso(item.at),
         subscription_id: subscriptionId,
         kind: item.kind,
         ...(payment && { payment_id: payment.payment_id, amount: payment.total_amount }),
         status_before: sub.status,
         status_after: (after?.status ?? sub.status) as SubscriptionStatus,
-        events: await eventTypesAfter(trx, mark),
-      };
-    });
+        events: events.map((e) => e.type),
+      },
+      latest: after,
+      mark: events.at(-1)?.sequence ?? mark,
+    };
   }
 
   private async perform(trx: Db, ctx: EngineContext, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
@@ -248,4 +293,37 @@ export class DueWorkRunner {
     }
     return payment;
   }
+}
+
+/**
+ * The entries at the head of the queue due at its first instant, in order, up to BATCH_SIZE; an entry
+ * whose (subscription, period, kind) already ran in this run is dropped (still due after it ran: it is
+ * left for the next run rather than looped on).
+ */
+function takeBatch(queue: DueEntry[], done: Set<string>): DueEntry[] {
+  const at = queue[0]?.item.at;
+  const batch: DueEntry[] = [];
+  while (batch.length < BATCH_SIZE && queue[0] !== undefined && queue[0].item.at === at) {
+    const head = queue.shift() as DueEntry;
+    const key = `${head.sub.subscription_id}/${head.item.period_index}/${head.item.kind}`;
+    if (done.has(key)) continue;
+    done.add(key);
+    batch.push(head);
+  }
+  return batch;
+}
+
+/** Puts the subscription's next due item (if any before `until`) back in time order. */
+function requeue(queue: DueEntry[], sub: StoredSubscription, until: number): void {
+  const item = dueItemOf(sub, until);
+  if (!item) return;
+  const entry = { sub, item };
+  let low = 0;
+  let high = queue.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareDue(queue[middle] as DueEntry, entry) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  queue.splice(low, 0, entry);
 }

@@ -1,0 +1,105 @@
+// Rule under test: the due-work runner runs the items due at one instant together in one transaction, each
+// under its own savepoint (runner.ts). An item that throws rolls back alone — its claim, payment, events and
+// subscription change undone — is reported with `error`, and is billed once by the next run; the items
+// before and after it in the same batch commit. More items than one batch holds all run, in order, and each
+// reports exactly its own events.
+import { afterEach, describe, expect, test } from 'vitest';
+import type { ChargeRequest, ChargeResult, PaymentProcessor } from '../../../src/engine/payments/processor.js';
+import { TestProcessor } from '../../../src/engine/payments/processor.js';
+import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
+import { customerWithCard, eventTypes, paymentsOf, plan } from '../../support/subscription-fixtures.js';
+
+let engine: TestEngine;
+afterEach(async () => {
+  await engine.close();
+});
+
+/** The test processor, except that charging `broken` throws (a bug, not a declined card) while it is set. */
+class BreakingProcessor implements PaymentProcessor {
+  broken: string | null = null;
+  inner: TestProcessor | null = null;
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    if (request.payment_method.payment_method_id === this.broken) throw new Error('processor unreachable');
+    if (!this.inner) throw new Error('no inner processor');
+    return this.inner.charge(request);
+  }
+}
+
+async function subscribers(count: number, processor?: BreakingProcessor) {
+  engine = await createTestEngine('2025-04-01T00:00:00.000Z', processor ? { processor } : {});
+  if (processor) processor.inner = new TestProcessor(engine.clock);
+  const product = await plan(engine);
+  const subs: Array<{ subscription_id: string; payment_method_id: string }> = [];
+  for (let i = 0; i < count; i++) {
+    const { customer, method } = await customerWithCard(engine, { email: `c${i}@example.com` });
+    const created = await engine.subscriptions.create({
+      customer_id: customer.customer_id,
+      payment_method_id: method.payment_method_id,
+      product_id: product.product_id,
+      quantity: 1,
+    });
+    subs.push({ subscription_id: created.subscription.subscription_id, payment_method_id: method.payment_method_id });
+  }
+  return subs;
+}
+
+describe('due work at one instant runs in batches', () => {
+  test('a throwing item rolls back alone; the items around it commit; the next run bills it once', async () => {
+    const processor = new BreakingProcessor();
+    const subs = await subscribers(3, processor);
+    const [first, middle, last] = subs as [(typeof subs)[0], (typeof subs)[0], (typeof subs)[0]];
+    processor.broken = middle.payment_method_id;
+    const eventsBefore = (await eventTypes(engine)).length;
+
+    const advanced = await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' });
+    expect(advanced.processed.map((r) => [r.subscription_id, r.status_after, r.error ?? null])).toEqual([
+      [first.subscription_id, 'active', null],
+      [middle.subscription_id, 'active', 'processor unreachable'],
+      [last.subscription_id, 'active', null],
+    ]);
+    expect(advanced.processed[1]).toMatchObject({ kind: 'renewal', events: [], status_before: 'active' });
+    for (const r of [advanced.processed[0], advanced.processed[2]]) {
+      expect(r?.events).toEqual(['payment.processing', 'payment.succeeded', 'subscription.renewed']);
+    }
+    // Nothing of the middle item stayed: no payment, no event, no claim; its dates did not move.
+    expect(await paymentsOf(engine, middle.subscription_id)).toEqual([['2025-04-01', 3000, 'succeeded']]);
+    expect(await paymentsOf(engine, last.subscription_id)).toEqual([
+      ['2025-04-01', 3000, 'succeeded'],
+      ['2025-05-01', 3000, 'succeeded'],
+    ]);
+    expect((await eventTypes(engine)).length - eventsBefore).toBe(6);
+    expect(await engine.subscriptions.get(middle.subscription_id)).toMatchObject({ next_billing_date: '2025-05-01T00:00:00.000Z' });
+    const claims = await engine.ctx.db.selectFrom('subscription_period_runs').select('subscription_id').where('period_index', '=', 1).execute();
+    expect(claims.map((c) => c.subscription_id).sort()).toEqual([first.subscription_id, last.subscription_id].sort());
+
+    // Repaired: the next run bills the middle one, and only it; a run after that bills nothing.
+    processor.broken = null;
+    const retried = await engine.dueWork.run(engine.clock.now());
+    expect(retried.map((r) => [r.subscription_id, r.kind, r.amount, r.events])).toEqual([
+      [middle.subscription_id, 'renewal', 3000, ['payment.processing', 'payment.succeeded', 'subscription.renewed']],
+    ]);
+    expect(await engine.dueWork.run(engine.clock.now())).toEqual([]);
+    expect(await paymentsOf(engine, middle.subscription_id)).toEqual([
+      ['2025-04-01', 3000, 'succeeded'],
+      ['2025-05-01', 3000, 'succeeded'],
+    ]);
+  });
+
+  test('more items than one batch holds: every one renews once, oldest first, with its own events', async () => {
+    const subs = await subscribers(130);
+    const advanced = await engine.testClock.advance({ to: '2025-06-01T00:00:00.000Z' });
+    expect(advanced.processed).toHaveLength(260);
+    const may = advanced.processed.slice(0, 130);
+    expect(may.map((r) => r.subscription_id)).toEqual(subs.map((s) => s.subscription_id));
+    for (const r of advanced.processed) {
+      expect(r).toMatchObject({ kind: 'renewal', amount: 3000, status_after: 'active' });
+      expect(r.events).toEqual(['payment.processing', 'payment.succeeded', 'subscription.renewed']);
+      expect(r.error).toBeUndefined();
+    }
+    expect(advanced.processed.slice(130).every((r) => r.at === '2025-06-01T00:00:00.000Z')).toBe(true);
+    const invoices = await engine.ctx.db.selectFrom('invoices').select('number').orderBy('number').execute();
+    expect(invoices.map((i) => i.number)).toEqual(Array.from({ length: 390 }, (_, i) => i + 1));
+    expect(await engine.dueWork.run(engine.clock.now())).toEqual([]);
+  });
+});
