@@ -25,7 +25,7 @@ import { SubscriptionService } from './subscriptions/service.js';
 import { findTestClockOffset } from './test-clock/repo.js';
 import { TestClockService } from './test-clock/service.js';
 import { MeterService } from './meters/service.js';
-import { closingPeriodUsage } from './usage/billing.js';
+import { closingPeriodUsage, finalPeriodUsage } from './usage/billing.js';
 import { UsageService } from './usage/service.js';
 import { WalletService } from './wallets/service.js';
 import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -110,7 +110,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   if (clock === defaultClock) defaultClock.advance(await findTestClockOffset(options.db, businessId));
   const ctx: EngineContext = { db: options.db, clock, ids, businessId };
   const processor = options.processor ?? new TestProcessor(clock);
-  const subscriptions = new SubscriptionService(ctx, processor);
+  const subscriptions = new SubscriptionService(ctx, processor, finalPeriodUsage);
   const payments = new PaymentService(ctx, processor);
   const refunds = new RefundService(ctx);
   const licenses = new LicenseService(ctx);
@@ -124,7 +124,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       LicenseKey: (id) => licenses.get(id),
     },
   });
-  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher, closingPeriodUsage });
+  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher, closingPeriodUsage, finalPeriodUsage });
   return {
     ctx,
     settings: new SettingsService(ctx),

@@ -27,10 +27,13 @@ export interface SubscriptionChargeDeps {
 /**
  * Why a subscription is charged. The code discount applies to `first`, `renewal` and `plan_change`
  * charges while discount_cycles_remaining is null or > 0; only `first` and `renewal` pay a period, so
- * only they use up a cycle (SPEC §2.8). `recovery` charges what is outstanding as it was priced, and
- * `on_demand` charges take no code (DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND).
+ * only they use up a cycle (SPEC §2.8). `final_usage` bills the meter lines of the period an ending
+ * (cancellation, term end) closes: the code applies to them as to a renewal's meter lines, but no period
+ * starts, so no cycle is used (a 20 % code with 2 cycles left takes 600 off a 3000 final usage charge and
+ * still has 2 left). `recovery` charges what is outstanding as it was priced, and `on_demand` charges take
+ * no code (DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND).
  */
-export type SubscriptionChargeReason = 'first' | 'renewal' | 'plan_change' | 'on_demand' | 'recovery';
+export type SubscriptionChargeReason = 'first' | 'renewal' | 'plan_change' | 'final_usage' | 'on_demand' | 'recovery';
 
 /** A line before codes, credits and tax; plan-change lines billed for part of a period say so. */
 export interface SubscriptionChargeLine extends PricingLine {
@@ -56,7 +59,7 @@ export interface SubscriptionCharge {
   beforeOutcomeEvent?: ((payment: Payment) => Promise<void>) | undefined;
 }
 
-const CODE_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 'renewal', 'plan_change']);
+const CODE_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 'renewal', 'plan_change', 'final_usage']);
 const PERIOD_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 'renewal']);
 
 /**

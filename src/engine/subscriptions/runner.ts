@@ -7,6 +7,7 @@ import type { PaymentProcessor } from '../payments/processor.js';
 import type { Payment } from '../payments/types.js';
 import { chargeSubscriptionWithTotals, periodLinesOf, type SubscriptionChargeLine } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
+import { chargeFinalUsage, type FinalPeriodUsage } from './final-usage.js';
 import {
   cancelPendingScheduledChanges,
   claimPeriodRun,
@@ -45,6 +46,8 @@ export interface DueWorkDeps {
   /** Webhook deliveries, run at their scheduled instants between the subscription items. */
   webhooks?: DueSource | undefined;
   closingPeriodUsage?: ClosingPeriodUsage | undefined;
+  /** The usage a scheduled cancellation or a term end closes, billed by it (final-usage.ts). */
+  finalPeriodUsage?: FinalPeriodUsage | undefined;
 }
 
 /**
@@ -235,22 +238,35 @@ export class DueWorkRunner {
   private async perform(trx: Db, ctx: EngineContext, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
     const now = ctx.clock.now();
     switch (item.kind) {
-      case 'expiry':
-        // SPEC §2.3: the term ended → expired; later charges are SUBSCRIPTION_EXPIRED.
+      case 'expiry': {
+        // SPEC §2.3: the term ended → expired; later charges are SUBSCRIPTION_EXPIRED. The closing period's
+        // usage [previous_billing_date, expires_at) is billed first (§2.7): payment.*, then subscription.expired.
+        const payment = await this.chargeFinalUsage(trx, ctx, sub, item);
         await updateSubscription(trx, sub.subscription_id, { status: 'expired', updated_at: now });
         await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
         await emitSubscriptionEvent(trx, ctx, 'subscription.expired', sub.subscription_id);
-        return null;
-      case 'scheduled_cancellation':
-        // SPEC §2.3 / D11: at next_billing_date, no charge; cancelled at the boundary.
+        return payment;
+      }
+      case 'scheduled_cancellation': {
+        // SPEC §2.3 / D11: at next_billing_date no new period is charged; cancelled at the boundary. A
+        // usage-based subscription's closing period is billed in arrears first (meter lines only, §2.7).
+        const payment = await this.chargeFinalUsage(trx, ctx, sub, item);
         await updateSubscription(trx, sub.subscription_id, { status: 'cancelled', cancelled_at: item.at, updated_at: now });
         await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
         await emitSubscriptionEvent(trx, ctx, 'subscription.cancelled', sub.subscription_id);
-        return null;
+        return payment;
+      }
       case 'trial_end':
       case 'renewal':
         return this.renew(trx, ctx, sub, item);
     }
+  }
+
+  /** The final usage charge of an ending, noted in the item's ledger row; null when there is none. */
+  private async chargeFinalUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
+    const payment = await chargeFinalUsage(trx, ctx, this.deps, sub, item.at);
+    if (payment) await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: item.period_index, kind: item.kind }, payment.payment_id);
+    return payment;
   }
 
   /**

@@ -20,6 +20,7 @@ import { type Page, type PageRequest, pageWindow, toPage } from '../shared/pagin
 import { checkText } from '../shared/text.js';
 import { chargeSubscription, periodLinesOf, unitPriceOf } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
+import { chargeFinalUsage, type FinalPeriodUsage } from './final-usage.js';
 import { recoverFromHold } from './recovery.js';
 import {
   cancelPendingScheduledChanges,
@@ -64,11 +65,13 @@ export class SubscriptionService {
   constructor(
     private readonly ctx: EngineContext,
     private readonly processor: PaymentProcessor,
+    /** Bills the usage an immediate cancellation closes (usage/billing.ts); without it none is billed. */
+    private readonly finalPeriodUsage?: FinalPeriodUsage,
   ) {}
 
   /** The same service inside `trx`. */
   within(trx: Db): SubscriptionService {
-    return new SubscriptionService({ ...this.ctx, db: trx }, this.processor);
+    return new SubscriptionService({ ...this.ctx, db: trx }, this.processor, this.finalPeriodUsage);
   }
 
   async get(subscriptionId: string): Promise<Subscription> {
@@ -221,7 +224,10 @@ export class SubscriptionService {
 
   /**
    * Immediate cancellation (SPEC §2.3, D11): `cancelled`, cancelled_at = now, subscription.cancelled;
-   * no refund, no further charges, a scheduled plan change is dropped. Cancelled, expired or failed
+   * no refund, no further period charges, a scheduled plan change is dropped. A usage-based subscription's
+   * usage of [previous_billing_date, now) is billed first, in the same transaction (final-usage.ts):
+   * Apr 1 subscribe, 2,500 calls (1,000 free at "2"), cancel Apr 20 → payment of 3000, then
+   * subscription.cancelled; a declined final charge still cancels. Cancelled, expired or failed
    * subscriptions cannot be cancelled again (INVALID_REQUEST_PARAMETERS).
    */
   async cancel(subscriptionId: string): Promise<Subscription> {
@@ -236,6 +242,7 @@ export class SubscriptionService {
         );
       }
       const now = ctx.clock.now();
+      await chargeFinalUsage(trx, ctx, { processor: this.processor, finalPeriodUsage: this.finalPeriodUsage }, sub, now);
       await updateSubscription(trx, subscriptionId, { status: 'cancelled', cancelled_at: now, cancel_at_next_billing_date: false, updated_at: now });
       await cancelPendingScheduledChanges(trx, subscriptionId, now);
       return emitSubscriptionEvent(trx, ctx, 'subscription.cancelled', subscriptionId);

@@ -9,7 +9,7 @@ import { findProducts } from '../products/repo.js';
 import type { ProductMeter } from '../products/types.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
-import { activeSubscriptionsWithMeter, countEventsInPeriod, eventsInPeriod, insertUsageLines, planChangesBetween } from './repo.js';
+import { countEventsInPeriod, eventsInPeriod, hasUsageLines, insertUsageLines, oldestActiveSubscriptionByMeter, planChangesBetween } from './repo.js';
 import type { MeterUsage } from './types.js';
 
 /** A meter's units for one customer over [start, end): its event name, its filter, its aggregation. */
@@ -64,13 +64,25 @@ async function segmentsOf(db: Db, sub: Pick<StoredSubscription, 'subscription_id
 
 export interface PeriodUsage {
   meters: MeterUsage[];
+  /** The part of the period each meter line measured, parallel to `meters`. */
   segments: { start: number; end: number }[];
 }
 
 /**
  * Every meter line of a subscription's period [start, end) (SPEC §2.7): per part of the period (D6), each
  * meter of that part's usage-based product, unless the usage belongs to an older active subscription of the
- * customer that has the same meter (attribution: the oldest one). Free thresholds apply per period.
+ * customer that has the same meter (attribution: the oldest one).
+ *
+ * Free thresholds reset per period, not per part: a meter present in several parts grants its allowance
+ * once. A part's threshold = max(0, its product's free_threshold − free units used by earlier parts of this
+ * period on this meter), where a part uses min(units, its threshold) free units (whole units: 2.5 units use
+ * 2, so thresholds stay whole). Example: A has 1000 free at "2", B 5000 free at "1". 800 units on A, then an
+ * upgrade to B and 3000 units: A part 800 − 1000 → 0 charged; B part threshold 5000 − 800 = 4200, 0 charged.
+ * Starting on B with 4000 units then downgrading to A with 500: A part threshold max(0, 1000 − 4000) = 0,
+ * so 500 × 2 = 1000. Each line shows the threshold it got (4200, 0).
+ *
+ * Queries per subscription: its plan changes, its parts' products, their meters, the meters' owners (one
+ * query for all), then one units query per meter line.
  */
 export async function usageOfPeriod(
   db: Db,
@@ -86,16 +98,23 @@ export async function usageOfPeriod(
     return price?.type === 'usage_based_price' ? price.meters.map((link) => ({ part, link })) : [];
   });
   if (links.length === 0) return { meters: [], segments: [], parts };
-  const meters = new Map((await findMeters(db, businessId, [...new Set(links.map((l) => l.link.meter_id))])).map((m) => [m.meter_id, m]));
+  const meterIds = [...new Set(links.map((l) => l.link.meter_id))];
+  const meters = new Map((await findMeters(db, businessId, meterIds)).map((m) => [m.meter_id, m]));
+  const owners = await oldestActiveSubscriptionByMeter(db, businessId, sub.customer_id, meterIds);
   const result: MeterUsage[] = [];
   const segments: { start: number; end: number }[] = [];
+  // Free units of each meter used by the earlier parts of this period.
+  const freeUsed = new Map<string, number>();
   for (const { part, link } of links) {
     const meter = meters.get(link.meter_id);
     if (!meter) continue;
-    const owners = await activeSubscriptionsWithMeter(db, businessId, sub.customer_id, meter.meter_id);
-    if (owners.length > 0 && owners[0] !== sub.subscription_id) continue;
+    const owner = owners.get(meter.meter_id);
+    if (owner !== undefined && owner !== sub.subscription_id) continue;
     const consumed = await meterUnits(db, sub.customer_id, meter, part.start, part.end);
-    const { chargeable_units, amount } = meterCharge(consumed, link.free_threshold, link.price_per_unit);
+    const used = freeUsed.get(meter.meter_id) ?? 0;
+    const threshold = Math.max(0, link.free_threshold - used);
+    freeUsed.set(meter.meter_id, used + Math.floor(Math.min(consumed, threshold)));
+    const { chargeable_units, amount } = meterCharge(consumed, threshold, link.price_per_unit);
     result.push({
       meter_id: meter.meter_id,
       name: meter.name,
@@ -103,7 +122,7 @@ export async function usageOfPeriod(
       product_id: part.product_id,
       consumed_units: consumed,
       chargeable_units,
-      free_threshold: link.free_threshold,
+      free_threshold: threshold,
       price_per_unit: link.price_per_unit,
       amount,
     });
@@ -115,17 +134,20 @@ export async function usageOfPeriod(
 /** What the renewal closing a period adds: its meter lines, and how to record them once the payment exists. */
 export interface ClosingUsage {
   lines: SubscriptionChargeLine[];
-  record(paymentId: string): Promise<void>;
+  /** Σ meter amounts, minor units, before codes, credits and tax. */
+  amount: number;
+  /** Records the lines against the payment; null when nothing was charged (the meters billed 0). */
+  record(paymentId: string | null): Promise<void>;
 }
 
 /**
- * The usage of the period a renewal closes, [previous_billing_date, next_billing_date), billed in arrears
- * with the renewal: one invoice line per meter (quantity 1 at the rounded amount; the name carries units,
- * free threshold and price per unit), recorded in subscription_usage_lines for get_usage_history.
+ * The usage of the period a renewal closes, [previous_billing_date, end) with end = next_billing_date
+ * unless told, billed in arrears with the renewal: one invoice line per meter (quantity 1 at the rounded
+ * amount; the name carries units, free threshold and price per unit), recorded in subscription_usage_lines
+ * for get_usage_history.
  */
-export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription): Promise<ClosingUsage> {
+export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription, end: number = sub.next_billing_date): Promise<ClosingUsage> {
   const start = sub.previous_billing_date;
-  const end = sub.next_billing_date;
   const { meters, segments } = await usageOfPeriod(trx, ctx.businessId, sub, start, end);
   const lines = meters.map(
     (m): SubscriptionChargeLine => ({
@@ -141,6 +163,7 @@ export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: Store
   );
   return {
     lines,
+    amount: meters.reduce((sum, m) => sum + m.amount, 0),
     record: async (paymentId) => {
       const rows = meters.map(
         (m, position): SubscriptionUsageLinesTable => ({
@@ -164,4 +187,20 @@ export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: Store
       await insertUsageLines(trx, rows);
     },
   };
+}
+
+/**
+ * The usage an ending leaves to bill (SPEC §2.3, §2.7): a scheduled cancellation or a term end at
+ * next_billing_date (or expires_at), or an immediate cancellation at now, closes the period
+ * [previous_billing_date, end) with no renewal to bill it, so its meter lines are billed by the ending
+ * itself. `end` is capped at next_billing_date: an ending never measures past the period it closes.
+ * Null when there is nothing to bill: no meters (a recurring product), or the period's lines are already
+ * recorded (an on_hold subscription whose failed renewal billed [previous, next) and still owes it).
+ * Example: cancelled on Apr 20 after 2,500 calls since Apr 1 (1,000 free at "2") → one line of 3000.
+ */
+export async function finalPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription, end: number): Promise<ClosingUsage | null> {
+  const usage = await closingPeriodUsage(trx, ctx, sub, Math.min(end, sub.next_billing_date));
+  if (usage.lines.length === 0) return null;
+  if (await hasUsageLines(trx, sub.subscription_id, sub.previous_billing_date)) return null;
+  return usage;
 }

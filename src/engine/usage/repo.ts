@@ -173,3 +173,42 @@ export async function findUsageLines(db: Db, subscriptionId: string): Promise<Su
     .orderBy('position')
     .execute();
 }
+
+/**
+ * Attribution for every meter of a period at once (AMBIG-11): per meter, the customer's oldest active
+ * subscription whose product has it. One query per subscription billed, not one per meter link.
+ */
+export async function oldestActiveSubscriptionByMeter(
+  db: Db,
+  businessId: string,
+  customerId: string,
+  meterIds: readonly string[],
+): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  if (meterIds.length === 0) return owners;
+  const rows = await db
+    .selectFrom('subscriptions')
+    .innerJoin('product_meters', 'product_meters.product_id', 'subscriptions.product_id')
+    .select(['subscriptions.subscription_id', 'product_meters.meter_id'])
+    .where('subscriptions.business_id', '=', businessId)
+    .where('subscriptions.customer_id', '=', customerId)
+    .where('subscriptions.status', '=', 'active')
+    .where('product_meters.meter_id', 'in', meterIds)
+    .orderBy('subscriptions.created_at')
+    .orderBy('subscriptions.subscription_id')
+    .execute();
+  for (const row of rows) if (!owners.has(row.meter_id)) owners.set(row.meter_id, row.subscription_id);
+  return owners;
+}
+
+/** Whether the period starting at `periodStart` already has its meter lines recorded (it was billed). */
+export async function hasUsageLines(db: Db, subscriptionId: string, periodStart: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('subscription_usage_lines')
+    .select('position')
+    .where('subscription_id', '=', subscriptionId)
+    .where('period_start', '=', periodStart)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
