@@ -48,6 +48,8 @@ export interface EngineOptions {
   publicBaseUrl?: string;
   /** Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, the signing timestamp's clock. */
   webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
+  /** Usage events staged before they are merged in bulk (default 50,000; see usage/event-repo.ts). */
+  usageMergeThreshold?: number;
 }
 
 export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
@@ -147,7 +149,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     dueWork,
     testClock: new TestClockService(ctx, dueWork),
     meters: new MeterService(ctx),
-    usage: new UsageService(ctx),
+    usage: new UsageService(ctx, { mergeThreshold: options.usageMergeThreshold }),
     webhooks: new WebhookService(ctx, webhookDispatcher),
     webhookDispatcher,
     licenses,

@@ -17,9 +17,9 @@ afterEach(async () => {
 
 async function state() {
   const db = c.engine.ctx.db;
-  const count = async (t: 'meters' | 'usage_events' | 'products' | 'product_meters') =>
+  const count = async (t: 'meters' | 'usage_events' | 'usage_events_staged' | 'products' | 'product_meters') =>
     Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  return { meters: await count('meters'), events: await count('usage_events'), products: await count('products'), links: await count('product_meters') };
+  return { meters: await count('meters'), events: (await count('usage_events')) + (await count('usage_events_staged')), products: await count('products'), links: await count('product_meters') };
 }
 
 describe('meters and usage tools', () => {

@@ -37,6 +37,12 @@ export function rawSqliteOf(db: Db): SQLite.Database | undefined {
   return rawConnections.get(db);
 }
 
+/** A transaction of `root` runs on root's connection: its repos may use the same raw hot paths. */
+export function shareRawConnection(root: Db, trx: Db): void {
+  const raw = rawConnections.get(root);
+  if (raw) rawConnections.set(trx, raw);
+}
+
 /**
  * Opens SQLite the way a billing engine needs it: WAL (readers never block the writer), foreign keys
  * enforced, and a busy timeout so a second process waits instead of failing. Kysely's SQLite driver holds

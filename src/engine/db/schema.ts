@@ -37,6 +37,9 @@ export interface Database {
   meters: MetersTable;
   product_meters: ProductMetersTable;
   usage_events: UsageEventsTable;
+  usage_events_staged: UsageEventsTable;
+  usage_event_runs: UsageEventRunsTable;
+  usage_staging_state: UsageStagingStateTable;
   subscription_usage_lines: SubscriptionUsageLinesTable;
 }
 
@@ -447,7 +450,13 @@ export interface ProductMetersTable {
   description: string | null;
 }
 
+/**
+ * A usage event, merged (usage_events) or staged (usage_events_staged): seq is the row's order of
+ * arrival in its table, id_hash the 52-bit hash of event_id that the idempotency index holds.
+ */
 export interface UsageEventsTable {
+  seq: Generated<number>;
+  id_hash: number;
   event_id: string;
   business_id: string;
   customer_id: string;
@@ -455,6 +464,26 @@ export interface UsageEventsTable {
   timestamp: number;
   /** JSON flat map, or null. */
   metadata: string | null;
+}
+
+/**
+ * One customer's events of one name merged together: usage_events rows first_seq..last_seq, all with
+ * timestamps in [min_ts, max_ts]. A meter total reads the runs of (customer, event name) that overlap
+ * its period, then those rows by seq.
+ */
+export interface UsageEventRunsTable {
+  customer_id: string;
+  event_name: string;
+  first_seq: number;
+  last_seq: number;
+  min_ts: number;
+  max_ts: number;
+}
+
+/** One row: generation counts merges, so a process holding staged events in memory sees it must reload. */
+export interface UsageStagingStateTable {
+  id: number;
+  generation: number;
 }
 
 export interface SubscriptionUsageLinesTable {

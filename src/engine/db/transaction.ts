@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './database.js';
+import { type Db, shareRawConnection } from './database.js';
 
 /**
  * Runs `work` in one transaction: everything it writes, events included, commits together or not at all.
@@ -7,7 +7,10 @@ import type { Db } from './database.js';
  */
 export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db);
-  return db.transaction().execute(work);
+  return db.transaction().execute((trx) => {
+    shareRawConnection(db, trx);
+    return work(trx);
+  });
 }
 
 /** What inSavepoint's work came to: its value, or the error it threw (its writes undone). */

@@ -1,27 +1,43 @@
-import type SQLite from 'better-sqlite3';
 import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
-import { rawSqliteOf } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
-import { BillingError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { matchesFilter } from '../meters/matching.js';
 import { MeterService } from '../meters/service.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { findStoredSubscription } from '../subscriptions/repo.js';
 import { meterUnits, usageOfPeriod } from './billing.js';
-import { findCustomerIds, findUsageEvent, findUsageLines, insertUsageEvents, listUsageEvents } from './repo.js';
-import { validateBatch } from './rules.js';
+import { DEFAULT_MERGE_THRESHOLD, findUsageEventRow, ingestUsageEvents, listUsageEventRows, mergeStagedEvents } from './event-repo.js';
+import { findUsageLines } from './repo.js';
+import { parseUsageMetadata, type UsageEventRow, validateBatch } from './rules.js';
 import type { IngestResult, UsageEvent, UsageEventFilter, UsageEventInput, UsageHistory, UsagePeriod } from './types.js';
 import { parseInstant } from '../shared/instants.js';
 
 const SCAN_CHUNK = 500;
 
+export interface UsageOptions {
+  /** Staged events merged in bulk once this many wait (default 50,000). */
+  mergeThreshold?: number | undefined;
+}
+
+function toEvent(row: UsageEventRow): UsageEvent {
+  return {
+    event_id: row.event_id,
+    business_id: row.business_id,
+    customer_id: row.customer_id,
+    event_name: row.event_name,
+    timestamp: iso(row.timestamp),
+    metadata: parseUsageMetadata(row.metadata),
+  };
+}
 
 export class UsageService {
-  private readonly raw: SQLite.Database | undefined;
+  private readonly mergeThreshold: number;
 
-  constructor(private readonly ctx: EngineContext) {
-    this.raw = rawSqliteOf(ctx.db);
+  constructor(
+    private readonly ctx: EngineContext,
+    options: UsageOptions = {},
+  ) {
+    this.mergeThreshold = options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD;
   }
 
   /**
@@ -31,26 +47,19 @@ export class UsageService {
    */
   async ingest(events: readonly UsageEventInput[]): Promise<IngestResult> {
     const rows = validateBatch(events, this.ctx.businessId, this.ctx.clock.now());
-    const customerIds = [...new Set(rows.map((r) => r.customer_id))];
-    return inTransaction(this.ctx.db, async (trx) => {
-      const known = await findCustomerIds(trx, this.ctx.businessId, customerIds);
-      const missing = customerIds.filter((id) => !known.has(id));
-      if (missing.length > 0) {
-        throw new BillingError(
-          'NOT_FOUND',
-          `no customer ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; nothing in the batch was stored`,
-          'create_customer first, or list_customers for the existing ids',
-        );
-      }
-      const ingested = await insertUsageEvents(trx, this.raw, rows);
-      return { ingested_count: ingested, duplicate_count: rows.length - ingested };
-    });
+    const { ingested, duplicates } = await ingestUsageEvents(this.ctx.db, this.ctx.businessId, rows, this.mergeThreshold);
+    return { ingested_count: ingested, duplicate_count: duplicates };
+  }
+
+  /** Merges the staged events now rather than at the threshold; returns how many moved. */
+  async mergeStaged(): Promise<number> {
+    return mergeStagedEvents(this.ctx.db);
   }
 
   async getEvent(eventId: string): Promise<UsageEvent> {
-    const event = await findUsageEvent(this.ctx.db, this.ctx.businessId, eventId);
-    if (!event) throw notFound('usage event', eventId, 'list_usage_events');
-    return event;
+    const row = await findUsageEventRow(this.ctx.db, this.ctx.businessId, eventId);
+    if (!row) throw notFound('usage event', eventId, 'list_usage_events');
+    return toEvent(row);
   }
 
   /** Newest first. With meter_id: only the events that meter counts (its event name and filter). */
@@ -63,13 +72,13 @@ export class UsageService {
       end: filter.end === undefined ? undefined : parseInstant('end', filter.end),
     };
     if (filter.meter_id === undefined) {
-      return toPage(window, await listUsageEvents(this.ctx.db, this.ctx.businessId, query, window.offset, window.fetch));
+      return toPage(window, (await listUsageEventRows(this.ctx.db, this.ctx.businessId, query, window.offset, window.fetch)).map(toEvent));
     }
     const meter = await new MeterService(this.ctx).get(filter.meter_id);
     if (filter.event_name !== undefined && filter.event_name !== meter.event_name) return toPage(window, []);
     const matched: UsageEvent[] = [];
     for (let offset = 0; matched.length < window.offset + window.fetch; offset += SCAN_CHUNK) {
-      const chunk = await listUsageEvents(this.ctx.db, this.ctx.businessId, { ...query, event_name: meter.event_name }, offset, SCAN_CHUNK);
+      const chunk = (await listUsageEventRows(this.ctx.db, this.ctx.businessId, { ...query, event_name: meter.event_name }, offset, SCAN_CHUNK)).map(toEvent);
       matched.push(...chunk.filter((e) => matchesFilter(meter.filter, e.metadata)));
       if (chunk.length < SCAN_CHUNK) break;
     }

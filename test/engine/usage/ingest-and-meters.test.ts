@@ -19,7 +19,10 @@ afterEach(async () => {
   await engine.close();
 });
 
-const stored = async () => Number((await engine.ctx.db.selectFrom('usage_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countRows = async (table: 'usage_events' | 'usage_events_staged') =>
+  Number((await engine.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+/** Events stored, staged or merged. */
+const stored = async () => (await countRows('usage_events')) + (await countRows('usage_events_staged'));
 const ev = (id: string, extra: Record<string, unknown> = {}) => ({ event_id: id, customer_id: cus, event_name: 'api.call', ...extra });
 
 async function rejected(events: unknown[]): Promise<string> {

@@ -7,6 +7,7 @@ import * as subscriptionAnchorPeriod from './0005-subscription-anchor-period.js'
 import * as webhooks from './0008-webhooks.js';
 import * as usage from './0006-usage.js';
 import * as licenseKeys from './0007-license-keys.js';
+import * as usageEventRuns from './0009-usage-event-runs.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-webhooks': webhooks,
   '0006-usage': usage,
   '0007-license-keys': licenseKeys,
+  '0009-usage-event-runs': usageEventRuns,
 };
 
 export const migrationProvider: MigrationProvider = {

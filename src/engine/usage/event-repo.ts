@@ -1,0 +1,296 @@
+import type SQLite from 'better-sqlite3';
+import type { Db } from '../db/database.js';
+import { rawSqliteOf } from '../db/database.js';
+import { BillingError } from '../errors.js';
+import type { AggregatedEvent } from '../meters/matching.js';
+import { parseUsageMetadata, type UsageEventRow } from './rules.js';
+import { metadataOf, type StagedEvent, StagedEvents } from './staged-events.js';
+import { eventIdHash } from './event-hash.js';
+
+// Usage event storage on SQLite (issue 5; layout in migration 0009). Ingestion appends to
+// usage_events_staged, which has no index; duplicates are found in this process's copy of the staged
+// events and in the merged events' hash index. When enough events are staged they are merged in one
+// transaction, sorted by (customer, event name, timestamp), and each customer's share of the merge is
+// recorded as one run. Every read combines the merged rows with the staged copy, inside one read
+// transaction, so a merge by another process is never seen half-done.
+//
+// The statements run synchronously on the raw connection while Kysely's connection is held (through
+// `db.connection()` or the caller's transaction), so no other request can interleave. This layout is
+// SQLite's: on a database without a raw connection the engine refuses usage events with a clear error.
+
+/** Staged events merged once this many are waiting (~15 MB of memory at most in the staged copy). */
+export const DEFAULT_MERGE_THRESHOLD = 50_000;
+
+const STAGED_COLUMNS = 'seq, id_hash, event_id, business_id, customer_id, event_name, timestamp, metadata';
+
+interface Statements {
+  generation: SQLite.Statement<[], number>;
+  stagedAfter: SQLite.Statement<[number], StagedEvent>;
+  knownCustomers: SQLite.Statement<[string, string], string>;
+  mergedWithHashes: SQLite.Statement<[string], { event_id: string }>;
+  stage: SQLite.Statement<[number, string, string, string, string, number, string | null]>;
+  maxMergedSeq: SQLite.Statement<[], number | null>;
+  mergeStaged: SQLite.Statement<[]>;
+  recordRuns: SQLite.Statement<[number]>;
+  clearStaged: SQLite.Statement<[]>;
+  nextGeneration: SQLite.Statement<[]>;
+  mergedOfCustomer: SQLite.Statement<[string, string, number, number, number, number], { seq: number; timestamp: number; metadata: string | null }>;
+  countMergedOfCustomer: SQLite.Statement<[string, string, number, number, number, number], number>;
+  mergedById: SQLite.Statement<[number], UsageEventRow>;
+}
+
+function prepare(raw: SQLite.Database): Statements {
+  const runsOverlapping = `FROM usage_event_runs r JOIN usage_events e ON e.seq BETWEEN r.first_seq AND r.last_seq
+    WHERE r.customer_id = ? AND r.event_name = ? AND r.max_ts >= ? AND r.min_ts < ? AND e.timestamp >= ? AND e.timestamp < ?`;
+  return {
+    generation: raw.prepare<[], number>('SELECT generation FROM usage_staging_state WHERE id = 1').pluck(),
+    stagedAfter: raw.prepare<[number], StagedEvent>(`SELECT ${STAGED_COLUMNS} FROM usage_events_staged WHERE seq > ? ORDER BY seq`),
+    knownCustomers: raw
+      .prepare<[string, string], string>('SELECT customer_id FROM customers WHERE business_id = ? AND customer_id IN (SELECT value FROM json_each(?))')
+      .pluck(),
+    mergedWithHashes: raw.prepare<[string], { event_id: string }>('SELECT event_id FROM usage_events WHERE id_hash IN (SELECT value FROM json_each(?))'),
+    stage: raw.prepare(
+      'INSERT INTO usage_events_staged (id_hash, event_id, business_id, customer_id, event_name, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    maxMergedSeq: raw.prepare<[], number | null>('SELECT max(seq) FROM usage_events').pluck(),
+    mergeStaged: raw.prepare(`INSERT INTO usage_events (id_hash, event_id, business_id, customer_id, event_name, timestamp, metadata)
+      SELECT id_hash, event_id, business_id, customer_id, event_name, timestamp, metadata FROM usage_events_staged
+      ORDER BY customer_id, event_name, timestamp, seq`),
+    recordRuns: raw.prepare(`INSERT INTO usage_event_runs (customer_id, event_name, first_seq, last_seq, min_ts, max_ts)
+      SELECT customer_id, event_name, min(seq), max(seq), min(timestamp), max(timestamp) FROM usage_events WHERE seq > ?
+      GROUP BY customer_id, event_name`),
+    clearStaged: raw.prepare('DELETE FROM usage_events_staged'),
+    nextGeneration: raw.prepare('UPDATE usage_staging_state SET generation = generation + 1 WHERE id = 1'),
+    mergedOfCustomer: raw.prepare(`SELECT e.seq, e.timestamp, e.metadata ${runsOverlapping} ORDER BY e.timestamp, e.seq`),
+    countMergedOfCustomer: raw.prepare<[string, string, number, number, number, number], number>(`SELECT count(*) ${runsOverlapping}`).pluck(),
+    mergedById: raw.prepare<[number], UsageEventRow>('SELECT event_id, business_id, customer_id, event_name, timestamp, metadata FROM usage_events WHERE id_hash = ?'),
+  };
+}
+
+/** One per raw connection: its statements and its copy of the staged events. */
+class EventStore {
+  readonly staged = new StagedEvents();
+  readonly sql: Statements;
+  /** The listing's statements, one per combination of filters (at most 4). */
+  private readonly listings = new Map<string, SQLite.Statement<(string | number)[], UsageEventRow>>();
+
+  constructor(readonly raw: SQLite.Database) {
+    this.sql = prepare(raw);
+  }
+
+  listing(sqlText: string): SQLite.Statement<(string | number)[], UsageEventRow> {
+    let statement = this.listings.get(sqlText);
+    if (!statement) {
+      statement = this.raw.prepare<(string | number)[], UsageEventRow>(sqlText);
+      this.listings.set(sqlText, statement);
+    }
+    return statement;
+  }
+
+  /** Brings the staged copy up to the database: new staged rows, or all of them after a merge. */
+  sync(): void {
+    const generation = this.sql.generation.get() ?? 0;
+    if (generation !== this.staged.generation) this.staged.reset(generation);
+    this.staged.add(this.sql.stagedAfter.all(this.staged.lastSeq));
+  }
+}
+
+const stores = new WeakMap<SQLite.Database, EventStore>();
+
+function storeOf(db: Db): EventStore {
+  const raw = rawSqliteOf(db);
+  if (!raw) {
+    throw new BillingError('UNSUPPORTED_ACTION', 'usage events are stored only on the embedded SQLite database', 'open the engine with openDatabase');
+  }
+  let store = stores.get(raw);
+  if (!store) {
+    store = new EventStore(raw);
+    stores.set(raw, store);
+  }
+  return store;
+}
+
+/**
+ * Runs `read` synchronously in one read snapshot with Kysely's connection held: inside the caller's
+ * transaction when there is one (its connection is already held), else in a deferred transaction of
+ * its own, so the staged copy and the merged rows are read at the same instant.
+ */
+async function inSnapshot<T>(db: Db, read: (store: EventStore) => T): Promise<T> {
+  const store = storeOf(db);
+  const run = (): T => {
+    store.sync();
+    return read(store);
+  };
+  if (db.isTransaction) return run();
+  return db.connection().execute(async () => store.raw.transaction(run).deferred());
+}
+
+export interface IngestOutcome {
+  ingested: number;
+  duplicates: number;
+}
+
+/**
+ * Stores validated rows all or nothing (SPEC §2.7): every customer must exist, an event_id already stored
+ * (staged or merged) is skipped and counted as a duplicate. One immediate transaction; the staged copy
+ * learns the new rows after the commit. Then, once `mergeThreshold` events are staged, merges them.
+ */
+export async function ingestUsageEvents(db: Db, businessId: string, rows: readonly UsageEventRow[], mergeThreshold: number): Promise<IngestOutcome> {
+  const store = storeOf(db);
+  const ingest = (): StagedEvent[] => {
+    store.sync();
+    const customerIds = [...new Set(rows.map((r) => r.customer_id))];
+    const known = new Set(store.sql.knownCustomers.all(businessId, JSON.stringify(customerIds)));
+    const missing = customerIds.filter((id) => !known.has(id));
+    if (missing.length > 0) {
+      throw new BillingError(
+        'NOT_FOUND',
+        `no customer ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; nothing in the batch was stored`,
+        'create_customer first, or list_customers for the existing ids',
+      );
+    }
+    const hashes = rows.map((r) => eventIdHash(r.event_id));
+    const merged = new Set(store.sql.mergedWithHashes.all(JSON.stringify([...new Set(hashes)])).map((r) => r.event_id));
+    const added: StagedEvent[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as UsageEventRow;
+      if (merged.has(r.event_id) || store.staged.has(r.event_id)) continue;
+      const id_hash = hashes[i] as number;
+      const seq = Number(store.sql.stage.run(id_hash, r.event_id, r.business_id, r.customer_id, r.event_name, r.timestamp, r.metadata).lastInsertRowid);
+      added.push({ ...r, seq, id_hash });
+    }
+    return added;
+  };
+  if (db.isTransaction) {
+    // Joined to the caller's transaction, which may still roll back: the rows reach the staged copy
+    // through the next sync, once committed.
+    const added = ingest();
+    return { ingested: added.length, duplicates: rows.length - added.length };
+  }
+  return db.connection().execute(async () => {
+    let added: StagedEvent[];
+    try {
+      added = store.raw.transaction(ingest).immediate();
+    } catch (error) {
+      store.staged.markStale();
+      throw error;
+    }
+    store.staged.add(added);
+    if (store.staged.size >= mergeThreshold) mergeStaged(store);
+    return { ingested: added.length, duplicates: rows.length - added.length };
+  });
+}
+
+/**
+ * Moves every staged event into usage_events in one transaction, sorted by (customer, event name,
+ * timestamp), records one run per customer and event name, empties the staging table and counts the
+ * merge in usage_staging_state so every process reloads its staged copy. 50,000 staged events over
+ * 1,000 customers and 2 event names → 50,000 rows appended and 2,000 runs.
+ */
+function mergeStaged(store: EventStore): number {
+  try {
+    const merged = store.raw
+      .transaction(() => {
+        store.sync();
+        const before = store.sql.maxMergedSeq.get() ?? 0;
+        const moved = store.sql.mergeStaged.run().changes;
+        store.sql.recordRuns.run(before);
+        store.sql.clearStaged.run();
+        store.sql.nextGeneration.run();
+        return moved;
+      })
+      .immediate();
+    store.staged.markStale();
+    return merged;
+  } catch (error) {
+    store.staged.markStale();
+    throw error;
+  }
+}
+
+/** Merges whatever is staged now (a quiet process, a test, a benchmark); returns how many moved. */
+export async function mergeStagedEvents(db: Db): Promise<number> {
+  const store = storeOf(db);
+  if (db.isTransaction) throw new Error('mergeStagedEvents runs its own transaction');
+  return db.connection().execute(async () => mergeStaged(store));
+}
+
+/** A stored event by id, staged or merged. */
+export async function findUsageEventRow(db: Db, businessId: string, eventId: string): Promise<UsageEventRow | undefined> {
+  return inSnapshot(db, (store) => {
+    const staged = store.staged.get(eventId);
+    if (staged) return staged.business_id === businessId ? staged : undefined;
+    return store.sql.mergedById.all(eventIdHash(eventId)).find((r) => r.event_id === eventId && r.business_id === businessId);
+  });
+}
+
+/** One customer's events of one name in [start, end), oldest first (ties in arrival order): what a meter aggregates. */
+export async function eventsInPeriod(db: Db, customerId: string, eventName: string, start: number, end: number): Promise<AggregatedEvent[]> {
+  return inSnapshot(db, (store) => {
+    const merged = store.sql.mergedOfCustomer.all(customerId, eventName, start, end, start, end);
+    const events: AggregatedEvent[] = merged.map((r) => ({ timestamp: r.timestamp, metadata: parseUsageMetadata(r.metadata) }));
+    const staged = stagedOf(store, customerId, eventName, start, end);
+    if (staged.length === 0) return events;
+    for (const e of staged) events.push({ timestamp: e.timestamp, metadata: metadataOf(e) });
+    // Stable: equal timestamps keep merged (earlier arrivals) before staged ones.
+    return events.sort((a, b) => a.timestamp - b.timestamp);
+  });
+}
+
+/** The count a meter without filter needs. */
+export async function countEventsInPeriod(db: Db, customerId: string, eventName: string, start: number, end: number): Promise<number> {
+  return inSnapshot(db, (store) => {
+    return (store.sql.countMergedOfCustomer.get(customerId, eventName, start, end, start, end) ?? 0) + stagedOf(store, customerId, eventName, start, end).length;
+  });
+}
+
+function stagedOf(store: EventStore, customerId: string, eventName: string, start: number, end: number): StagedEvent[] {
+  return store.staged.ofCustomer(customerId).filter((e) => e.event_name === eventName && e.timestamp >= start && e.timestamp < end);
+}
+
+export interface EventQuery {
+  customer_id?: string | undefined;
+  event_name?: string | undefined;
+  start?: number | undefined;
+  end?: number | undefined;
+}
+
+/**
+ * Events newest first (timestamp, then event_id, both descending), `limit` from `offset`: the merged
+ * rows that could be on the page (offset + limit of them) and the matching staged ones, merged in order.
+ */
+export async function listUsageEventRows(db: Db, businessId: string, query: EventQuery, offset: number, limit: number): Promise<UsageEventRow[]> {
+  const start = query.start ?? Number.MIN_SAFE_INTEGER;
+  const end = query.end ?? Number.MAX_SAFE_INTEGER;
+  return inSnapshot(db, (store) => {
+    const where = ['e.business_id = ?', 'e.timestamp >= ?', 'e.timestamp < ?'];
+    const params: (string | number)[] = [businessId, start, end];
+    let from = 'usage_events e';
+    if (query.customer_id !== undefined) {
+      from = 'usage_event_runs r JOIN usage_events e ON e.seq BETWEEN r.first_seq AND r.last_seq';
+      where.push('r.customer_id = ?', 'r.max_ts >= ?', 'r.min_ts < ?');
+      params.push(query.customer_id, start, end);
+      if (query.event_name !== undefined) {
+        where.push('r.event_name = ?');
+        params.push(query.event_name);
+      }
+    }
+    if (query.event_name !== undefined) {
+      where.push('e.event_name = ?');
+      params.push(query.event_name);
+    }
+    const merged = store
+      .listing(
+        `SELECT e.event_id, e.business_id, e.customer_id, e.event_name, e.timestamp, e.metadata FROM ${from}
+         WHERE ${where.join(' AND ')} ORDER BY e.timestamp DESC, e.event_id DESC LIMIT ?`,
+      )
+      .all(...params, offset + limit);
+    const candidates = query.customer_id === undefined ? [...store.staged.all()] : [...store.staged.ofCustomer(query.customer_id)];
+    const staged = candidates.filter(
+      (e) => e.business_id === businessId && (query.event_name === undefined || e.event_name === query.event_name) && e.timestamp >= start && e.timestamp < end,
+    );
+    const all: UsageEventRow[] = [...merged, ...staged];
+    all.sort((a, b) => b.timestamp - a.timestamp || (a.event_id < b.event_id ? 1 : a.event_id > b.event_id ? -1 : 0));
+    return all.slice(offset, offset + limit);
+  });
+}
