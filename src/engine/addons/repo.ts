@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import type { AddonsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
 import type { TaxCategory } from '../products/tax-categories.js';
@@ -21,15 +22,18 @@ function toAddon(row: AddonsTable): Addon {
   };
 }
 
+/** Addons by id, in no particular order; read once per due-work batch (db/read-cache.ts). */
 export async function findAddons(db: Db, businessId: string, addonIds: readonly string[]): Promise<Addon[]> {
   if (addonIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('addons')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('addon_id', 'in', addonIds)
-    .execute();
-  return rows.map(toAddon);
+  return cachedRead(db, `addons:${businessId}:${addonIds.join(',')}`, async () => {
+    const rows = await db
+      .selectFrom('addons')
+      .selectAll()
+      .where('business_id', '=', businessId)
+      .where('addon_id', 'in', addonIds)
+      .execute();
+    return rows.map(toAddon);
+  });
 }
 
 export async function listAddons(db: Db, businessId: string, window: PageWindow): Promise<Addon[]> {
@@ -46,6 +50,7 @@ export async function listAddons(db: Db, businessId: string, window: PageWindow)
 }
 
 export async function insertAddon(db: Db, row: AddonsTable): Promise<void> {
+  forgetCachedReads(db);
   await db.insertInto('addons').values(row).execute();
 }
 
@@ -54,6 +59,7 @@ export async function updateAddonRow(
   addonId: string,
   changes: Partial<Omit<AddonsTable, 'addon_id' | 'business_id' | 'created_at'>>,
 ): Promise<void> {
+  forgetCachedReads(db);
   await db.updateTable('addons').set(changes).where('addon_id', '=', addonId).execute();
 }
 

@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import type { BrandsTable } from '../db/schema.js';
 import type { PageWindow } from '../shared/paging.js';
 import { fromFlag } from '../shared/flags.js';
@@ -23,14 +24,17 @@ function toBrand(row: BrandsTable): Brand {
   };
 }
 
+/** One brand; read once per due-work batch (db/read-cache.ts), as every renewal's invoice names it. */
 export async function findBrand(db: Db, businessId: string, brandId: string): Promise<Brand | undefined> {
-  const row = await db
-    .selectFrom('brands')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('brand_id', '=', brandId)
-    .executeTakeFirst();
-  return row && toBrand(row);
+  return cachedRead(db, `brand:${businessId}:${brandId}`, async () => {
+    const row = await db
+      .selectFrom('brands')
+      .selectAll()
+      .where('business_id', '=', businessId)
+      .where('brand_id', '=', brandId)
+      .executeTakeFirst();
+    return row && toBrand(row);
+  });
 }
 
 export async function findPrimaryBrandId(db: Db, businessId: string): Promise<string | undefined> {
@@ -58,6 +62,7 @@ export async function listBrands(db: Db, businessId: string, window: PageWindow)
 }
 
 export async function insertBrand(db: Db, row: BrandsTable): Promise<void> {
+  forgetCachedReads(db);
   await db.insertInto('brands').values(row).execute();
 }
 
@@ -66,5 +71,6 @@ export async function updateBrandRow(
   brandId: string,
   changes: Partial<Omit<BrandsTable, 'brand_id' | 'business_id' | 'is_primary' | 'created_at'>>,
 ): Promise<void> {
+  forgetCachedReads(db);
   await db.updateTable('brands').set(changes).where('brand_id', '=', brandId).execute();
 }

@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import type { MetersTable, ProductMetersTable } from '../db/schema.js';
 import type { ProductMeter } from '../products/types.js';
 import { fromFlag } from '../shared/flags.js';
@@ -32,15 +33,18 @@ export async function findMeter(db: Db, businessId: string, meterId: string): Pr
   return row && toMeter(row);
 }
 
+/** Meters by id, in no particular order; read once per due-work batch (db/read-cache.ts). */
 export async function findMeters(db: Db, businessId: string, meterIds: readonly string[]): Promise<Meter[]> {
   if (meterIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('meters')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('meter_id', 'in', meterIds)
-    .execute();
-  return rows.map(toMeter);
+  return cachedRead(db, `meters:${businessId}:${meterIds.join(',')}`, async () => {
+    const rows = await db
+      .selectFrom('meters')
+      .selectAll()
+      .where('business_id', '=', businessId)
+      .where('meter_id', 'in', meterIds)
+      .execute();
+    return rows.map(toMeter);
+  });
 }
 
 export async function listMeters(db: Db, businessId: string, filter: MeterListFilter, window: PageWindow): Promise<Meter[]> {
@@ -67,15 +71,18 @@ export async function countMeters(db: Db, businessId: string): Promise<number> {
 }
 
 export async function insertMeter(db: Db, row: MetersTable): Promise<void> {
+  forgetCachedReads(db);
   await db.insertInto('meters').values(row).execute();
 }
 
 export async function setMeterArchived(db: Db, meterId: string, archived: 0 | 1, now: number): Promise<void> {
+  forgetCachedReads(db);
   await db.updateTable('meters').set({ archived, updated_at: now }).where('meter_id', '=', meterId).execute();
 }
 
 /** A product's meters in order: replaced as a whole when the product's meters change. */
 export async function replaceProductMeters(db: Db, productId: string, meters: readonly ProductMeter[]): Promise<void> {
+  forgetCachedReads(db);
   await db.deleteFrom('product_meters').where('product_id', '=', productId).execute();
   if (meters.length === 0) return;
   await db

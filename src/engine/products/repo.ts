@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import type { ProductsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
 import { fromFlag, fromNullableFlag } from '../shared/flags.js';
@@ -85,9 +86,16 @@ function usageProductIds(rows: readonly ProductsTable[]): string[] {
   return rows.filter((r) => r.price_type === 'usage_based_price').map((r) => r.product_id);
 }
 
-/** Products by id, in no particular order; ids that do not exist are simply absent. */
+/**
+ * Products by id, in no particular order; ids that do not exist are simply absent. Read once per due-work
+ * batch (db/read-cache.ts): every renewal of a product reads it.
+ */
 export async function findProducts(db: Db, businessId: string, productIds: readonly string[]): Promise<Product[]> {
   if (productIds.length === 0) return [];
+  return cachedRead(db, `products:${businessId}:${productIds.join(',')}`, () => readProducts(db, businessId, productIds));
+}
+
+async function readProducts(db: Db, businessId: string, productIds: readonly string[]): Promise<Product[]> {
   const rows = await db
     .selectFrom('products')
     .selectAll()
@@ -107,6 +115,10 @@ export async function findProducts(db: Db, businessId: string, productIds: reado
  * get_product is the hot read the benchmark measures, and a second statement was half its cost.
  */
 export async function findProduct(db: Db, businessId: string, productId: string): Promise<Product | undefined> {
+  return cachedRead(db, `product:${businessId}:${productId}`, () => readProduct(db, businessId, productId));
+}
+
+async function readProduct(db: Db, businessId: string, productId: string): Promise<Product | undefined> {
   const rows = await db
     .selectFrom('products')
     .leftJoin('product_addons', 'product_addons.product_id', 'products.product_id')
@@ -157,6 +169,7 @@ export async function listProducts(
 }
 
 export async function insertProduct(db: Db, row: ProductsTable): Promise<void> {
+  forgetCachedReads(db);
   await db.insertInto('products').values(row).execute();
 }
 
@@ -165,10 +178,12 @@ export async function updateProductRow(
   productId: string,
   changes: Partial<Omit<ProductsTable, 'product_id' | 'business_id' | 'created_at' | 'price_type'>>,
 ): Promise<void> {
+  forgetCachedReads(db);
   await db.updateTable('products').set(changes).where('product_id', '=', productId).execute();
 }
 
 export async function replaceProductAddons(db: Db, productId: string, addonIds: readonly string[]): Promise<void> {
+  forgetCachedReads(db);
   await db.deleteFrom('product_addons').where('product_id', '=', productId).execute();
   if (addonIds.length === 0) return;
   await db

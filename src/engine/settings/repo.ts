@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import { fromFlag, toFlag } from '../shared/flags.js';
 import type { BusinessSettings, BusinessSettingsUpdate } from './types.js';
 
@@ -22,19 +23,22 @@ export async function insertBusiness(db: Db, businessId: string, now: number): P
     .execute();
 }
 
+/** The business settings; read once per due-work batch (db/read-cache.ts). */
 export async function getSettings(db: Db, businessId: string): Promise<BusinessSettings> {
-  const row = await db
-    .selectFrom('business_settings')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .executeTakeFirstOrThrow();
-  return {
-    business_id: row.business_id,
-    allow_multiple_subscriptions: fromFlag(row.allow_multiple_subscriptions),
-    allow_subscription_updates: fromFlag(row.allow_subscription_updates),
-    default_tax_rate_bps: row.default_tax_rate_bps,
-    updated_at: iso(row.updated_at),
-  };
+  return cachedRead(db, `settings:${businessId}`, async () => {
+    const row = await db
+      .selectFrom('business_settings')
+      .selectAll()
+      .where('business_id', '=', businessId)
+      .executeTakeFirstOrThrow();
+    return {
+      business_id: row.business_id,
+      allow_multiple_subscriptions: fromFlag(row.allow_multiple_subscriptions),
+      allow_subscription_updates: fromFlag(row.allow_subscription_updates),
+      default_tax_rate_bps: row.default_tax_rate_bps,
+      updated_at: iso(row.updated_at),
+    };
+  });
 }
 
 export async function updateSettings(
@@ -43,6 +47,7 @@ export async function updateSettings(
   update: BusinessSettingsUpdate,
   now: number,
 ): Promise<void> {
+  forgetCachedReads(db);
   await db
     .updateTable('business_settings')
     .set({
