@@ -144,6 +144,11 @@ export class CustomerService {
    */
   async getPaymentMethod(customerId: string, paymentMethodId: string): Promise<PaymentMethod> {
     await this.get(customerId);
+    return this.paymentMethodOf(customerId, paymentMethodId);
+  }
+
+  /** getPaymentMethod for a customer the caller has just read (it exists): the method's checks only. */
+  async paymentMethodOf(customerId: string, paymentMethodId: string): Promise<PaymentMethod> {
     const method = await findPaymentMethod(this.ctx.db, this.ctx.businessId, paymentMethodId);
     if (!method) {
       throw new BillingError(

@@ -1,3 +1,4 @@
+import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import type { PaymentMethod } from '../customers/types.js';
 import type { Db } from '../db/database.js';
@@ -105,7 +106,10 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
       refunded_amount: 0,
     })),
   );
-  await emit(trx, ctx, 'payment.processing', payment_id);
+  // The payment is read back once, as written (with its customer's name and email); its later states are
+  // that one plus the fields each step writes, so every event still carries the payment as it stands.
+  const processing = await load(trx, ctx, payment_id);
+  await record(trx, ctx, 'payment.processing', processing.payment);
 
   const result = await processor.charge({
     amount: subtotal + tax,
@@ -121,20 +125,19 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
     },
   });
   if (result.status === 'failed') {
-    await updatePaymentRow(trx, payment_id, {
-      status: 'failed',
-      error_code: result.error_code,
-      error_message: result.error_message,
-      updated_at: ctx.clock.now(),
-    });
-    if (order.beforeOutcomeEvent) await order.beforeOutcomeEvent((await load(trx, ctx, payment_id)).payment);
-    return emit(trx, ctx, 'payment.failed', payment_id);
+    const failedAt = ctx.clock.now();
+    const changes = { status: 'failed', error_code: result.error_code, error_message: result.error_message } as const;
+    await updatePaymentRow(trx, payment_id, { ...changes, updated_at: failedAt });
+    const failed: Payment = { ...processing.payment, ...changes, updated_at: iso(failedAt) };
+    return record(trx, ctx, 'payment.failed', await outcomeAfterHook(trx, ctx, order, failed));
   }
-  await updatePaymentRow(trx, payment_id, { status: 'succeeded', updated_at: ctx.clock.now() });
-  const stored = await load(trx, ctx, payment_id);
-  await issueInvoice(trx, ctx, stored.payment, stored.lines, order.tax_rate_bps, order.period ?? null);
-  if (order.beforeOutcomeEvent) await order.beforeOutcomeEvent((await load(trx, ctx, payment_id)).payment);
-  const succeeded = await emit(trx, ctx, 'payment.succeeded', payment_id);
+  const paidAt = ctx.clock.now();
+  await updatePaymentRow(trx, payment_id, { status: 'succeeded', updated_at: paidAt });
+  const paid: Payment = { ...processing.payment, status: 'succeeded', updated_at: iso(paidAt) };
+  const invoice = await issueInvoice(trx, ctx, paid, processing.lines, order.tax_rate_bps, order.period ?? null);
+  // issueInvoice stamps the payment's updated_at with the instant it issued the invoice at.
+  const invoiced: Payment = { ...paid, invoice_id: invoice.invoice_id, updated_at: invoice.issued_at };
+  const succeeded = await record(trx, ctx, 'payment.succeeded', await outcomeAfterHook(trx, ctx, order, invoiced));
   // SPEC §2.10: keys for license-enabled lines, after payment.succeeded; a subscription's only on its first.
   await issueLicenseKeys(trx, ctx, succeeded, order.lines);
   return succeeded;
@@ -146,14 +149,20 @@ async function load(trx: Db, ctx: EngineContext, paymentId: string) {
   return found;
 }
 
+/** The caller's beforeOutcomeEvent runs with the payment's outcome; it may write, so the payment is read again. */
+async function outcomeAfterHook(trx: Db, ctx: EngineContext, order: ChargeOrder, payment: Payment): Promise<Payment> {
+  if (!order.beforeOutcomeEvent) return payment;
+  await order.beforeOutcomeEvent(payment);
+  return (await load(trx, ctx, payment.payment_id)).payment;
+}
+
 /** Records the event with the payment as it stands now (SPEC §4 payload shape) and returns that payment. */
-async function emit(
+async function record(
   trx: Db,
   ctx: EngineContext,
   type: 'payment.processing' | 'payment.succeeded' | 'payment.failed',
-  paymentId: string,
+  payment: Payment,
 ): Promise<Payment> {
-  const { payment } = await load(trx, ctx, paymentId);
-  await recordEvent(trx, ctx, { type, objectId: paymentId, payload: { payload_type: 'Payment', ...payment } });
+  await recordEvent(trx, ctx, { type, objectId: payment.payment_id, payload: { payload_type: 'Payment', ...payment } });
   return payment;
 }

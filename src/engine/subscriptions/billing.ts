@@ -43,8 +43,13 @@ export interface SubscriptionChargeLine extends PricingLine {
 }
 
 export interface SubscriptionCharge {
-  /** The subscription to charge; its latest stored state is read inside `trx`. */
+  /** The subscription to charge; its latest stored state is read inside `trx`, unless given as `current`. */
   subscription: { subscription_id: string };
+  /**
+   * The subscription as the caller read it inside `trx` and has not changed since (the due-work runner's
+   * renewal): charged as it is, without reading it again.
+   */
+  current?: StoredSubscription | undefined;
   lines: readonly SubscriptionChargeLine[];
   reason: SubscriptionChargeReason;
   /** Use the subscription credit, then the same-currency wallet (SPEC D4, §2.5). */
@@ -102,13 +107,13 @@ export async function chargeSubscriptionWithTotals(
 ): Promise<SubscriptionChargeOutcome> {
   if (!trx.isTransaction) throw new Error('chargeSubscription must run inside the transaction that records the charge');
   const tctx: EngineContext = { ...ctx, db: trx };
-  const sub = await findStoredSubscription(trx, ctx.businessId, charge.subscription.subscription_id);
+  const sub = charge.current ?? (await findStoredSubscription(trx, ctx.businessId, charge.subscription.subscription_id));
   if (!sub) throw new Error(`subscription ${charge.subscription.subscription_id} vanished inside its own transaction`);
   const customers = new CustomerService(tctx);
   const customer = await customers.get(sub.customer_id);
   const methodId = charge.payment_method_id ?? sub.payment_method_id;
   if (methodId === null) throw new Error(`subscription ${sub.subscription_id} has no payment method to charge`);
-  const method = await customers.getPaymentMethod(customer.customer_id, methodId);
+  const method = await customers.paymentMethodOf(customer.customer_id, methodId);
   const { default_tax_rate_bps } = await getSettings(trx, ctx.businessId);
 
   const code = await activeCode(tctx, sub, charge.reason);
@@ -148,11 +153,12 @@ export async function chargeSubscriptionWithTotals(
     await new WalletService(tctx).reverseCredit(trx, sub.customer_id, sub.currency, walletCredit, payment_id);
     return { payment, owed_before_credits };
   }
+  // A $0 trial payment pays no period (gross 0), so it spends no cycle; a 100 % code on a real period does.
+  const paysPeriod = PERIOD_REASONS.has(charge.reason) && reduced.lines.some((l) => l.gross_amount > 0);
+  if (subscriptionCredit === 0 && (code === null || !paysPeriod)) return { payment, owed_before_credits };
   // Re-read: a beforeOutcomeEvent hook may have changed the subscription meanwhile.
   const latest = (await findStoredSubscription(trx, ctx.businessId, sub.subscription_id)) ?? sub;
   const cycles = latest.discount_cycles_remaining;
-  // A $0 trial payment pays no period (gross 0), so it spends no cycle; a 100 % code on a real period does.
-  const paysPeriod = PERIOD_REASONS.has(charge.reason) && reduced.lines.some((l) => l.gross_amount > 0);
   const spendsCycle = code !== null && paysPeriod && cycles !== null;
   if (subscriptionCredit > 0 || spendsCycle) {
     await updateSubscription(trx, sub.subscription_id, {

@@ -25,9 +25,10 @@ import type { DueWorkResult, StoredSubscription, SubscriptionStatus } from './ty
 /**
  * Applies a subscription's scheduled plan change that is due at `at`, inside the renewal's transaction,
  * before the renewal bills (SPEC §3 G: Pro → Basic scheduled for 05-01 bills 3000 on 05-01). Provided
- * by the plan-change capability (src/engine/plan-changes/scheduled.ts, applyDueScheduledChange).
+ * by the plan-change capability (src/engine/plan-changes/scheduled.ts, applyDueScheduledChange). Returns
+ * the subscription as switched, or null when no change was due (the subscription is then untouched).
  */
-export type ApplyDueScheduledChange = (trx: Db, ctx: EngineContext, subscriptionId: string, at: number) => Promise<unknown>;
+export type ApplyDueScheduledChange = (trx: Db, ctx: EngineContext, subscriptionId: string, at: number) => Promise<StoredSubscription | null>;
 
 /**
  * Other due work the runner interleaves with subscriptions in time order: webhook deliveries and their
@@ -278,13 +279,15 @@ export class DueWorkRunner {
   private async renew(trx: Db, ctx: EngineContext, claimed: StoredSubscription, item: DueItem): Promise<Payment> {
     // Usage of the closing period is measured before a due scheduled change swaps the product (D6).
     const usage = await this.deps.closingPeriodUsage?.(trx, ctx, claimed);
-    if (this.deps.applyDueScheduledChange) await this.deps.applyDueScheduledChange(trx, ctx, claimed.subscription_id, item.at);
-    const sub = (await findStoredSubscription(trx, ctx.businessId, claimed.subscription_id)) ?? claimed;
+    // Nothing else in the item has changed the subscription unless a scheduled change switched it.
+    const switched = await this.deps.applyDueScheduledChange?.(trx, ctx, claimed.subscription_id, item.at);
+    const sub = switched ? ((await findStoredSubscription(trx, ctx.businessId, claimed.subscription_id)) ?? claimed) : claimed;
     const k = item.period_index;
     const start = sub.next_billing_date;
     const end = periodStart(sub, k + 1);
     const { payment, owed_before_credits } = await chargeSubscriptionWithTotals(trx, this.ctx, { processor: this.deps.processor }, {
       subscription: sub,
+      current: sub,
       lines: [...(await periodLinesOf(trx, ctx.businessId, sub)), ...(usage?.lines ?? [])],
       reason: item.kind === 'trial_end' ? 'first' : 'renewal',
       applyCredits: true,

@@ -144,7 +144,7 @@ export class WalletService {
    */
   async applyCredit(trx: Db, customerId: string, currency: string, maxAmount: number, referenceObjectId: string): Promise<number> {
     if (!trx.isTransaction) throw new Error('applyCredit must run inside the transaction of the charge it reduces');
-    if (!isSupportedCurrency(currency)) return 0;
+    if (!isSupportedCurrency(currency) || maxAmount === 0) return 0;
     const wallet = await findWallet(trx, customerId, currency);
     const { used } = creditToApply(wallet?.balance ?? 0, maxAmount);
     if (used === 0) return 0;
