@@ -1,7 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import type { SubscriptionUsageLinesTable } from '../db/schema.js';
-import { aggregate, matchesFilter } from '../meters/matching.js';
 import { findMeters } from '../meters/repo.js';
 import type { Meter } from '../meters/types.js';
 import { decimalOf, formatDecimal, multiplyHalfUp, parseDecimal, subtractDecimals } from '../money.js';
@@ -9,17 +8,13 @@ import { findProducts } from '../products/repo.js';
 import type { ProductMeter } from '../products/types.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
-import { countEventsInPeriod, eventsInPeriod, hasUsageLines, insertUsageLines, oldestActiveSubscriptionByMeter, planChangesBetween } from './repo.js';
+import { meterUnitsOf } from './event-repo.js';
+import { hasUsageLines, insertUsageLines, oldestActiveSubscriptionByMeter, planChangesBetween } from './repo.js';
 import type { MeterUsage } from './types.js';
 
 /** A meter's units for one customer over [start, end): its event name, its filter, its aggregation. */
 export async function meterUnits(db: Db, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
-  if (meter.aggregation.type === 'count' && meter.filter === null) return countEventsInPeriod(db, customerId, meter.event_name, start, end);
-  const events = await eventsInPeriod(db, customerId, meter.event_name, start, end);
-  return aggregate(
-    meter.aggregation,
-    meter.filter === null ? events : events.filter((e) => matchesFilter(meter.filter, e.metadata)),
-  );
+  return meterUnitsOf(db, customerId, meter, start, end);
 }
 
 /**

@@ -2,7 +2,9 @@ import type SQLite from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { rawSqliteOf } from '../db/database.js';
 import { BillingError } from '../errors.js';
-import type { AggregatedEvent } from '../meters/matching.js';
+import { type AggregatedEvent, aggregate, matchesFilter } from '../meters/matching.js';
+import type { Meter, UsageMetadata } from '../meters/types.js';
+import { filterSql, jsonPath } from './filter-sql.js';
 import { parseUsageMetadata, type UsageEventRow } from './rules.js';
 import { metadataOf, type StagedEvent, StagedEvents } from './staged-events.js';
 import { eventIdHash } from './event-hash.js';
@@ -35,13 +37,20 @@ interface Statements {
   clearStaged: SQLite.Statement<[]>;
   nextGeneration: SQLite.Statement<[]>;
   mergedOfCustomer: SQLite.Statement<[string, string, number, number, number, number], { seq: number; timestamp: number; metadata: string | null }>;
-  countMergedOfCustomer: SQLite.Statement<[string, string, number, number, number, number], number>;
   mergedById: SQLite.Statement<[number], UsageEventRow>;
 }
 
-function prepare(raw: SQLite.Database): Statements {
-  const runsOverlapping = `FROM usage_event_runs r JOIN usage_events e ON e.seq BETWEEN r.first_seq AND r.last_seq
+/**
+ * One customer's merged events of one name in [start, end): the runs that overlap the period, then their
+ * rows by seq. CROSS JOIN and NOT INDEXED hold SQLite to that plan; left to itself it may walk the time
+ * index over every customer's events of the month instead (1.2 s instead of 0.2 ms on 1,000,000 events).
+ * Parameters: customer, event name, start, end, start, end.
+ */
+const RUNS_OVERLAPPING = `FROM usage_event_runs r CROSS JOIN usage_events e NOT INDEXED ON e.seq BETWEEN r.first_seq AND r.last_seq
     WHERE r.customer_id = ? AND r.event_name = ? AND r.max_ts >= ? AND r.min_ts < ? AND e.timestamp >= ? AND e.timestamp < ?`;
+
+function prepare(raw: SQLite.Database): Statements {
+  const runsOverlapping = RUNS_OVERLAPPING;
   return {
     generation: raw.prepare<[], number>('SELECT generation FROM usage_staging_state WHERE id = 1').pluck(),
     stagedAfter: raw.prepare<[number], StagedEvent>(`SELECT ${STAGED_COLUMNS} FROM usage_events_staged WHERE seq > ? ORDER BY seq`),
@@ -62,7 +71,6 @@ function prepare(raw: SQLite.Database): Statements {
     clearStaged: raw.prepare('DELETE FROM usage_events_staged'),
     nextGeneration: raw.prepare('UPDATE usage_staging_state SET generation = generation + 1 WHERE id = 1'),
     mergedOfCustomer: raw.prepare(`SELECT e.seq, e.timestamp, e.metadata ${runsOverlapping} ORDER BY e.timestamp, e.seq`),
-    countMergedOfCustomer: raw.prepare<[string, string, number, number, number, number], number>(`SELECT count(*) ${runsOverlapping}`).pluck(),
     mergedById: raw.prepare<[number], UsageEventRow>('SELECT event_id, business_id, customer_id, event_name, timestamp, metadata FROM usage_events WHERE id_hash = ?'),
   };
 }
@@ -73,6 +81,9 @@ class EventStore {
   readonly sql: Statements;
   /** The listing's statements, one per combination of filters (at most 4). */
   private readonly listings = new Map<string, SQLite.Statement<(string | number)[], UsageEventRow>>();
+  /** Meter totals' statements, one per meter filter and aggregation. */
+  private readonly counts = new Map<string, SQLite.Statement<(string | number)[], number>>();
+  private readonly values = new Map<string, SQLite.Statement<(string | number)[], MeterValueRow>>();
 
   constructor(readonly raw: SQLite.Database) {
     this.sql = prepare(raw);
@@ -83,6 +94,24 @@ class EventStore {
     if (!statement) {
       statement = this.raw.prepare<(string | number)[], UsageEventRow>(sqlText);
       this.listings.set(sqlText, statement);
+    }
+    return statement;
+  }
+
+  countStatement(sqlText: string): SQLite.Statement<(string | number)[], number> {
+    let statement = this.counts.get(sqlText);
+    if (!statement) {
+      statement = this.raw.prepare<(string | number)[], number>(sqlText).pluck();
+      this.counts.set(sqlText, statement);
+    }
+    return statement;
+  }
+
+  valuesStatement(sqlText: string): SQLite.Statement<(string | number)[], MeterValueRow> {
+    let statement = this.values.get(sqlText);
+    if (!statement) {
+      statement = this.raw.prepare<(string | number)[], MeterValueRow>(sqlText);
+      this.values.set(sqlText, statement);
     }
     return statement;
   }
@@ -224,24 +253,64 @@ export async function findUsageEventRow(db: Db, businessId: string, eventId: str
   });
 }
 
-/** One customer's events of one name in [start, end), oldest first (ties in arrival order): what a meter aggregates. */
-export async function eventsInPeriod(db: Db, customerId: string, eventName: string, start: number, end: number): Promise<AggregatedEvent[]> {
+/** A merged event's value of the aggregation key: its JSON type as SQLite reports it, and the value. */
+interface MeterValueRow {
+  timestamp: number;
+  type: string;
+  value: string | number;
+}
+
+/** The fields of a meter that decide its units. */
+export type MeterDefinition = Pick<Meter, 'event_name' | 'aggregation' | 'filter'>;
+
+/**
+ * A meter's units for one customer over [start, end) (SPEC §2.7): the meter's event name, filter and
+ * aggregation over merged and staged events alike. The filter runs in SQL on merged events and only the
+ * aggregation key's values come back (a filtered sum over one customer's month reads ~500 small values,
+ * not 500 metadata documents); staged events go through matching.ts. Both feed the same `aggregate`, in
+ * timestamp order, so the result is the reference implementation's to the last bit. A filter key that
+ * cannot be written as a JSON path falls back to parsing every event.
+ */
+export async function meterUnitsOf(db: Db, customerId: string, meter: MeterDefinition, start: number, end: number): Promise<number> {
+  const where = filterSql(meter.filter);
+  const key = meter.aggregation.key ?? '';
+  const path = meter.aggregation.type === 'count' ? '' : jsonPath(key);
   return inSnapshot(db, (store) => {
-    const merged = store.sql.mergedOfCustomer.all(customerId, eventName, start, end, start, end);
-    const events: AggregatedEvent[] = merged.map((r) => ({ timestamp: r.timestamp, metadata: parseUsageMetadata(r.metadata) }));
-    const staged = stagedOf(store, customerId, eventName, start, end);
-    if (staged.length === 0) return events;
-    for (const e of staged) events.push({ timestamp: e.timestamp, metadata: metadataOf(e) });
-    // Stable: equal timestamps keep merged (earlier arrivals) before staged ones.
-    return events.sort((a, b) => a.timestamp - b.timestamp);
+    const staged = stagedOf(store, customerId, meter.event_name, start, end).filter((e) => matchesFilter(meter.filter, metadataOf(e)));
+    const period = [customerId, meter.event_name, start, end, start, end];
+    if (where === null || path === null) {
+      const merged = store.sql.mergedOfCustomer
+        .all(customerId, meter.event_name, start, end, start, end)
+        .map((r): AggregatedEvent => ({ timestamp: r.timestamp, metadata: parseUsageMetadata(r.metadata) }))
+        .filter((e) => matchesFilter(meter.filter, e.metadata));
+      return aggregate(meter.aggregation, inTimeOrder(merged, staged));
+    }
+    if (meter.aggregation.type === 'count') {
+      return (store.countStatement(`SELECT count(*) ${RUNS_OVERLAPPING} AND ${where.sql}`).get(...period, ...where.params) ?? 0) + staged.length;
+    }
+    const rows = store
+      .valuesStatement(
+        `SELECT e.timestamp AS timestamp, json_type(e.metadata, ?) AS type, json_extract(e.metadata, ?) AS value ${RUNS_OVERLAPPING}
+         AND json_type(e.metadata, ?) IS NOT NULL AND ${where.sql} ORDER BY e.timestamp, e.seq`,
+      )
+      .all(path, path, ...period, path, ...where.params);
+    const merged = rows.map((r): AggregatedEvent => ({ timestamp: r.timestamp, metadata: { [key]: jsonValue(r) } }));
+    return aggregate(meter.aggregation, inTimeOrder(merged, staged));
   });
 }
 
-/** The count a meter without filter needs. */
-export async function countEventsInPeriod(db: Db, customerId: string, eventName: string, start: number, end: number): Promise<number> {
-  return inSnapshot(db, (store) => {
-    return (store.sql.countMergedOfCustomer.get(customerId, eventName, start, end, start, end) ?? 0) + stagedOf(store, customerId, eventName, start, end).length;
-  });
+/** SQLite reports JSON true/false as 1/0 with type 'true'/'false': back to booleans, as stored. */
+function jsonValue(row: MeterValueRow): UsageMetadata[string] {
+  if (row.type === 'true') return true;
+  if (row.type === 'false') return false;
+  return row.value;
+}
+
+/** Merged events (already in time order) then staged ones, stably by timestamp: ties keep arrival order. */
+function inTimeOrder(merged: AggregatedEvent[], staged: readonly StagedEvent[]): AggregatedEvent[] {
+  if (staged.length === 0) return merged;
+  for (const e of staged) merged.push({ timestamp: e.timestamp, metadata: metadataOf(e) });
+  return merged.sort((a, b) => a.timestamp - b.timestamp);
 }
 
 function stagedOf(store: EventStore, customerId: string, eventName: string, start: number, end: number): StagedEvent[] {
@@ -267,7 +336,7 @@ export async function listUsageEventRows(db: Db, businessId: string, query: Even
     const params: (string | number)[] = [businessId, start, end];
     let from = 'usage_events e';
     if (query.customer_id !== undefined) {
-      from = 'usage_event_runs r JOIN usage_events e ON e.seq BETWEEN r.first_seq AND r.last_seq';
+      from = 'usage_event_runs r CROSS JOIN usage_events e NOT INDEXED ON e.seq BETWEEN r.first_seq AND r.last_seq';
       where.push('r.customer_id = ?', 'r.max_ts >= ?', 'r.min_ts < ?');
       params.push(query.customer_id, start, end);
       if (query.event_name !== undefined) {

@@ -2,7 +2,6 @@ import type { Db } from '../db/database.js';
 import type { SubscriptionUsageLinesTable } from '../db/schema.js';
 
 // Usage events themselves are stored by event-repo.ts; these are the billing reads around them.
-export { countEventsInPeriod, eventsInPeriod } from './event-repo.js';
 
 export interface PlanChangeFact {
   at: number;
