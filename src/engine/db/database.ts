@@ -55,6 +55,9 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const sqlite = new SQLite(options.path, { readonly, fileMustExist: readonly });
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
+  // Up to 64 MB of page cache (SQLite's default is 2 MB, allocated as used): the idempotency index of a
+  // 1,000,000-event database is ~14 MB, and every ingested batch looks up 1000 random entries in it.
+  sqlite.pragma('cache_size = -65536');
   if (!inMemory && !readonly) {
     sqlite.pragma('journal_mode = WAL');
     // With WAL, NORMAL is durable across application crashes; only an OS crash can lose the last commit.
