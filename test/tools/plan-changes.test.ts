@@ -66,6 +66,49 @@ describe('preview then change', () => {
   });
 });
 
+describe('usage-based subscriptions', () => {
+  test('preview and change carry the usage of the current part: 2,500 calls, 1,000 free at "2" → 1,500 × 2 = 3000 billed at the next renewal; Basic shows null', async () => {
+    const id = await on0411('basic');
+    const basicArgs = { subscription_id: id, product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' };
+    expect(await c.ok('preview_subscription_plan_change', basicArgs)).toMatchObject({ usage: null });
+
+    const calls = await world.engine.meters.create({ name: 'API calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
+    const usagePlan = (name: string, free: number) =>
+      world.engine.products.create({
+        name,
+        tax_category: 'saas',
+        price: {
+          type: 'usage_based_price',
+          currency: 'USD',
+          fixed_price: 1000,
+          payment_frequency_count: 1,
+          payment_frequency_interval: 'Month',
+          meters: [{ meter_id: calls.meter_id, price_per_unit: '2', free_threshold: free }],
+        },
+      });
+    const api = await usagePlan('API', 1000);
+    const apiPlus = await usagePlan('API plus', 5000);
+    const sub = await subscribe(world.engine, api);
+    const customerId = sub.customer.customer_id;
+    for (let b = 0; b < 3; b++) {
+      const n = b < 2 ? 1000 : 500;
+      await world.engine.usage.ingest(Array.from({ length: n }, (_, i) => ({ event_id: `c${b}-${i}`, customer_id: customerId, event_name: 'api.call' })));
+    }
+    await advanceTo(world.engine, '2025-04-12');
+    const args = { subscription_id: sub.subscription_id, product_id: apiPlus.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' };
+    const usage = {
+      product_id: api.product_id,
+      start_date: isoDay('2025-04-11'),
+      end_date: isoDay('2025-04-12'),
+      billed_at: isoDay('2025-05-11'),
+      meters: [{ meter_id: calls.meter_id, consumed_units: 2500, chargeable_units: 1500, free_threshold: 1000, price_per_unit: '2', amount: 3000 }],
+      total_amount: 3000,
+    };
+    expect(await c.ok('preview_subscription_plan_change', args)).toMatchObject({ usage });
+    expect(await c.ok('change_subscription_plan', args)).toMatchObject({ status: 'applied', usage });
+  });
+});
+
 describe('scheduled changes', () => {
   test('G: schedule, a second change is CONFLICT with the next step, then cancel_scheduled_plan_change', async () => {
     const id = await on0411('pro');

@@ -20,12 +20,13 @@ import { unitPriceOf } from '../subscriptions/billing.js';
 import { findStoredSubscription, toSubscription } from '../subscriptions/repo.js';
 import { inTrial } from '../subscriptions/rules.js';
 import type { ScheduledChange, StoredSubscription, Subscription, SubscriptionAddon } from '../subscriptions/types.js';
+import { type ClosingUsage, closingPeriodUsage, currentPartUsage } from '../usage/billing.js';
 import { findWallet } from '../wallets/repo.js';
 import { type ReducedCharge, reduceCharge } from '../subscriptions/reductions.js';
 import { directionDefaults, onPaymentFailureOf } from './policy.js';
 import { type Plan, type PlanItem, type Quote, quoteChange, scheduleAfterChange } from './quote.js';
 import { findPendingChange, liveCollectionIdsHolding, type StoredScheduledChange } from './repo.js';
-import type { PlanChangeAddon, PlanChangeRequest } from './types.js';
+import type { PlanChangeAddon, PlanChangeRequest, PlanChangeUsage } from './types.js';
 
 /** The plan a subscription moves to, checked against the catalogue (SPEC §2.4 preconditions, §1.4). */
 export interface TargetPlan {
@@ -67,8 +68,19 @@ export interface PreparedChange {
   replaces: StoredScheduledChange | null;
   /** The change to store when effective_at = next_billing_date; null for an immediate change. */
   scheduled: Omit<StoredScheduledChange, 'change_id'> | null;
-  /** Lines to charge now (only lines with an amount); empty when nothing is charged. */
+  /**
+   * Lines to charge now (only lines with an amount); empty when nothing is charged. The new plan's lines
+   * first, then the meter lines of `closing_usage` when it bills anything.
+   */
   charge_lines: SubscriptionChargeLine[];
+  /**
+   * A change that restarts the cycle closes the period now, so the period's usage (every part of it, D6) is
+   * billed with the change's charge instead of at a renewal that will no longer close it: record it once
+   * the charge is made (payment null when the meters bill 0). Null for other changes and without meters.
+   */
+  closing_usage: ClosingUsage | null;
+  /** Usage-based subscriptions: the current part of the period so far (previews and results show it). */
+  usage: PlanChangeUsage | null;
   /** The charge after code, credits and tax, as chargeSubscription will compute it; null without a charge. */
   reduced: ReducedCharge | null;
   /**
@@ -85,6 +97,8 @@ export interface PreparedChange {
 export interface PrepareOptions {
   /** Compute as if a pending scheduled change were cancelled, instead of refusing with CONFLICT. */
   ignorePendingChange?: boolean;
+  /** Leave `usage` null: the caller shows no usage (list_plan_change_options), so it is not measured. */
+  skipUsage?: boolean;
 }
 
 /** The id a preview shows for a scheduled change it has not stored. */
@@ -122,6 +136,16 @@ export async function prepareChange(
   const customer = await new CustomerService({ ...ctx, db: trx }).get(before.customer_id);
   const view = { customer_id: customer.customer_id, email: customer.email, name: customer.name };
   const common = { now, before, target, mode: body.proration_billing_mode, effective_at, on_payment_failure, collection, discount, replaces: pending, metadata };
+  const part = options.skipUsage ? null : await currentPartUsage(trx, ctx.businessId, before, now);
+  const usageBilledAt = (at: number): PlanChangeUsage | null =>
+    part && {
+      product_id: part.product_id,
+      start_date: iso(part.start),
+      end_date: iso(part.end),
+      billed_at: iso(at),
+      meters: part.meters,
+      total_amount: part.amount,
+    };
 
   if (effective_at === 'next_billing_date') {
     const scheduled: Omit<StoredScheduledChange, 'change_id'> = {
@@ -151,6 +175,9 @@ export async function prepareChange(
       quote: quiet,
       scheduled,
       charge_lines: [],
+      closing_usage: null,
+      // The scheduled change applies at the renewal, after it measures this part under the current product.
+      usage: usageBilledAt(before.next_billing_date),
       reduced: null,
       owed_if_failed: 0,
       new_plan: toSubscription(before, view, scheduledView),
@@ -173,12 +200,25 @@ export async function prepareChange(
     credit_balance: before.credit_balance + quote.credit,
     updated_at: now,
   };
-  const charge_lines = chargeLinesOf(quote, target.tax_inclusive);
+  const closed = quote.resets_cycle ? await closingPeriodUsage(trx, ctx, before, now) : null;
+  const closing_usage = closed !== null && closed.lines.length > 0 ? closed : null;
+  const charge_lines = [...chargeLinesOf(quote, target.tax_inclusive), ...(closing_usage && closing_usage.amount > 0 ? closing_usage.lines : [])];
   const reduced = charge_lines.length === 0 ? null : await reduceFor(trx, ctx, after, discount, charge_lines, true);
   const owed_if_failed = charge_lines.length === 0 ? 0 : (await reduceFor(trx, ctx, after, discount, charge_lines, false)).total_amount;
   // The view shows the subscription once charged: the credit the charge uses is gone from its balance.
   const charged = { ...after, credit_balance: after.credit_balance - (reduced?.subscription_credit_used ?? 0) };
-  return { ...common, after, quote, scheduled: null, charge_lines, reduced, owed_if_failed, new_plan: toSubscription(charged, view, null) };
+  return {
+    ...common,
+    after,
+    quote,
+    scheduled: null,
+    charge_lines,
+    closing_usage,
+    usage: usageBilledAt(quote.resets_cycle ? now : before.next_billing_date),
+    reduced,
+    owed_if_failed,
+    new_plan: toSubscription(charged, view, null),
+  };
 }
 
 /** SPEC §2.4 preconditions on the subscription, in order: exists, active, not on-demand, no scheduled cancel. */

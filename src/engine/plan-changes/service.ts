@@ -55,6 +55,10 @@ export class PlanChangeService {
    *   plan_changed then active. On failure, apply_change keeps the new plan and puts the subscription
    *   on_hold owing the charge before credits (a failed charge uses none; subscription.on_hold);
    *   prevent_change restores the old plan and only payment.failed is left (J).
+   * - on a usage-based subscription, a change that restarts the cycle closes the period now: the period's
+   *   usage is billed in the same charge (meter lines after the plan's) and recorded as that period's lines
+   *   (A since Apr 1, 2,500 calls, 1,000 free at "2", full_immediately to B 2000 on Apr 11 → 2000 + 3000).
+   *   Other changes leave it to the next renewal (D6). The result's `usage` shows the part it closed.
    */
   async change(subscriptionId: string, body: PlanChangeRequest): Promise<PlanChangeResult> {
     return inTransaction(this.ctx.db, async (trx) => {
@@ -73,6 +77,7 @@ export class PlanChangeService {
           amount_charged: status === 'applied' ? (payment?.amount ?? 0) : 0,
           credit_added: status === 'applied' ? quote.credit : 0,
           subscription,
+          usage: prepared.usage,
         }) satisfies PlanChangeResult;
 
       if (prepared.replaces) await setScheduledChangeStatus(trx, prepared.replaces.change_id, 'cancelled', now);
@@ -83,6 +88,8 @@ export class PlanChangeService {
 
       await updateSubscription(trx, subscriptionId, fieldsOf(after));
       if (prepared.charge_lines.length === 0) {
+        // A reset whose meters bill 0: the closed period's lines are kept, with no payment.
+        await prepared.closing_usage?.record(null);
         await this.recordNewCode(trx, prepared);
         await emitPlanChanged(trx, ctx, { ...facts(prepared), charged: 0, payment_id: null });
         return result('applied', await this.view(trx, subscriptionId));
@@ -98,6 +105,9 @@ export class PlanChangeService {
         metadata: prepared.metadata,
       });
       const paid = { payment_id: payment.payment_id, invoice_id: payment.invoice_id, amount: payment.total_amount };
+      // The closed period's usage was billed by this payment (or is owed with it, on hold); prevent_change
+      // restores the period, so its usage stays for the renewal that will close it.
+      if (payment.status === 'succeeded' || prepared.on_payment_failure === 'apply_change') await prepared.closing_usage?.record(payment.payment_id);
       if (payment.status === 'succeeded') {
         await this.recordNewCode(trx, prepared);
         await emitPlanChanged(trx, ctx, { ...facts(prepared), charged: payment.total_amount, payment_id: payment.payment_id });
@@ -181,11 +191,14 @@ export class PlanChangeService {
   }
 }
 
-/** The preview of a prepared change: its lines, the reduced charge and the subscription it leaves. */
+/**
+ * The preview of a prepared change: its lines (the new plan's, then the meter lines a reset bills), the
+ * reduced charge, the subscription it leaves and the usage of the current part of the period.
+ */
 export function previewOf(prepared: PreparedChange): PlanChangePreview {
   const charged = prepared.quote.lines.filter((line) => line.amount > 0);
   const reduced = prepared.reduced;
-  const line_items = charged.map((line, index): PlanChangeLineItem => {
+  const planItems = charged.map((line, index): PlanChangeLineItem => {
     const after = reduced?.lines[index];
     return {
       type: line.type,
@@ -202,6 +215,24 @@ export function previewOf(prepared: PreparedChange): PlanChangePreview {
       total: after?.total ?? line.amount,
     };
   });
+  const meterItems = prepared.charge_lines.slice(charged.length).map((line, index): PlanChangeLineItem => {
+    const after = reduced?.lines[charged.length + index];
+    return {
+      type: 'meter',
+      id: line.item_id,
+      product_id: line.product_id,
+      name: line.name,
+      quantity: line.quantity,
+      unit_price: line.unit_price,
+      proration_factor: null,
+      is_prorated: false,
+      amount: line.unit_price * line.quantity,
+      discount_amount: after?.discount_amount ?? 0,
+      tax: after?.tax ?? 0,
+      total: after?.total ?? line.unit_price * line.quantity,
+    };
+  });
+  const line_items = [...planItems, ...meterItems];
   const currency = prepared.before.currency;
   const total_amount = reduced?.total_amount ?? 0;
   const subscription_credit_used = reduced?.subscription_credit_used ?? 0;
@@ -221,7 +252,7 @@ export function previewOf(prepared: PreparedChange): PlanChangePreview {
         total_amount,
         tax: reduced?.tax ?? 0,
         currency,
-        subtotal: charged.reduce((sum, line) => sum + line.amount, 0),
+        subtotal: line_items.reduce((sum, line) => sum + line.amount, 0),
         code_discount: reduced?.code_discount ?? 0,
         customer_credits: subscription_credit_used + wallet_credit_used,
         subscription_credit_used,
@@ -232,6 +263,7 @@ export function previewOf(prepared: PreparedChange): PlanChangePreview {
     },
     credit_amount: prepared.quote.credit,
     new_plan: prepared.new_plan,
+    usage: prepared.usage,
   };
 }
 
@@ -280,7 +312,7 @@ async function optionFor(
   };
   const body = { product_id: product.product_id, quantity, addons };
   try {
-    const probe = await prepareChange(trx, ctx, sub.subscription_id, { ...body, proration_billing_mode: 'do_not_bill' }, { ignorePendingChange: true });
+    const probe = await prepareChange(trx, ctx, sub.subscription_id, { ...body, proration_billing_mode: 'do_not_bill' }, { ignorePendingChange: true, skipUsage: true });
     const direction = probe.quote.direction;
     const defaults = directionDefaults(collection, direction);
     const permission = permissionFor(collection, direction, sameBillingInterval(sub, frequency));
@@ -289,7 +321,7 @@ async function optionFor(
       ctx,
       sub.subscription_id,
       { ...body, proration_billing_mode: defaults.proration_billing_mode, effective_at: defaults.effective_at },
-      { ignorePendingChange: true },
+      { ignorePendingChange: true, skipUsage: true },
     );
     return {
       ...base,

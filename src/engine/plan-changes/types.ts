@@ -3,6 +3,7 @@ import type { Currency } from '../money.js';
 import type { Interval, PriceType } from '../products/types.js';
 import type { Metadata } from '../shared/metadata.js';
 import type { Subscription } from '../subscriptions/types.js';
+import type { MeterUsage } from '../usage/types.js';
 import type { PlanDirection } from './direction.js';
 
 export interface PlanChangeAddon {
@@ -32,8 +33,9 @@ export interface PlanChangeRequest {
 
 /** One line of an immediate plan-change charge. Minor units. */
 export interface PlanChangeLineItem {
-  type: 'subscription' | 'addon';
-  /** The product id of a subscription line, the addon id of an addon line. */
+  /** A meter line bills usage of the period a cycle-resetting change closes (see PlanChangeUsage). */
+  type: 'subscription' | 'addon' | 'meter';
+  /** The product id of a subscription line, the addon id of an addon line, the meter id of a meter line. */
   id: string;
   /** The product the line belongs to (an addon's parent product). */
   product_id: string;
@@ -79,6 +81,27 @@ export interface ImmediateCharge {
   summary: PlanChangeSummary;
 }
 
+/**
+ * The meter usage of the current part of a usage-based subscription's period so far, [start_date, end_date =
+ * now), under the current product's meters: the usage a change leaves to bill. D6 bills it at the next
+ * renewal (billed_at = next_billing_date) whatever the change; a change that restarts the cycle
+ * (full_immediately, an interval change, a trial upgrade) closes the period now and bills it with its own
+ * charge (billed_at = now; meter lines in immediate_charge). Free thresholds are what is left of the
+ * period's allowance: on A (1000 free at "2") since Apr 1 with 2,500 calls on Apr 20 → 1,500 chargeable, 3000.
+ */
+export interface PlanChangeUsage {
+  product_id: string;
+  /** ISO-8601: previous_billing_date, or the latest plan change in the period. */
+  start_date: string;
+  /** ISO-8601: now. */
+  end_date: string;
+  /** ISO-8601: when this usage is billed. */
+  billed_at: string;
+  meters: MeterUsage[];
+  /** Σ meter amounts, minor units, before code, credits and tax. */
+  total_amount: number;
+}
+
 /** What a plan change would do, computed without writing anything. */
 export interface PlanChangePreview {
   subscription_id: string;
@@ -95,6 +118,8 @@ export interface PlanChangePreview {
   credit_amount: number;
   /** The subscription as it would stand right after the change, if its charge succeeds. */
   new_plan: Subscription;
+  /** Usage-based subscriptions: the usage of the current part of the period so far; null otherwise. */
+  usage: PlanChangeUsage | null;
 }
 
 /**
@@ -121,6 +146,8 @@ export interface PlanChangeResult {
   /** Subscription credit added by the change. */
   credit_added: number;
   subscription: Subscription;
+  /** Usage-based subscriptions: the usage of the part of the period the change closed; null otherwise. */
+  usage: PlanChangeUsage | null;
 }
 
 /** One product a subscription could move to, as list_plan_change_options shows it (SPEC D7, seed 001). */

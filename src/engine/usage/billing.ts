@@ -199,3 +199,40 @@ export async function finalPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredS
   if (await hasUsageLines(trx, sub.subscription_id, sub.previous_billing_date)) return null;
   return usage;
 }
+
+/** The part of the current period a subscription is in, and its meter usage so far. */
+export interface PartUsage {
+  /** Where the part starts: the period's start, or the latest plan change in it. Epoch ms. */
+  start: number;
+  /** Now (capped at next_billing_date). Epoch ms. */
+  end: number;
+  /** The product whose meters bill the part: the current one. */
+  product_id: string;
+  meters: MeterUsage[];
+  /** Σ meter amounts, minor units, before codes, credits and tax. */
+  amount: number;
+}
+
+/**
+ * The meter usage of the current part of the period so far, [start of the part, now): what D6 bills for it
+ * at the next renewal, under the current product's meters, with the free allowance earlier parts of the
+ * period used already taken off (see usageOfPeriod). A plan change closes this part, so its previews show it.
+ * Null when the current product is not usage-based. Example: on A (1000 free at "2") since Apr 1, 2,500
+ * calls by Apr 11 → 1,500 chargeable, 3000.
+ */
+export async function currentPartUsage(
+  db: Db,
+  businessId: string,
+  sub: Pick<StoredSubscription, 'subscription_id' | 'customer_id' | 'product_id' | 'previous_billing_date' | 'next_billing_date'>,
+  now: number,
+): Promise<PartUsage | null> {
+  const [product] = await findProducts(db, businessId, [sub.product_id]);
+  if (product?.price.type !== 'usage_based_price') return null;
+  const end = Math.max(sub.previous_billing_date, Math.min(now, sub.next_billing_date));
+  const period = await usageOfPeriod(db, businessId, sub, sub.previous_billing_date, end);
+  const last = period.parts.at(-1);
+  const current = last !== undefined && last.product_id === sub.product_id ? last : null;
+  const start = current?.start ?? end;
+  const meters = period.meters.filter((_, index) => current !== null && period.segments[index]?.start === start);
+  return { start, end, product_id: sub.product_id, meters, amount: meters.reduce((sum, m) => sum + m.amount, 0) };
+}

@@ -5,6 +5,7 @@ import { PLAN_CHANGE_STATUSES } from '../../engine/plan-changes/types.js';
 import { INTERVALS, PRICE_TYPES } from '../../engine/products/types.js';
 import { currencySchema, idOf, isoInstant, metadataSchema } from './common.js';
 import { subscriptionSchema } from './subscription.js';
+import { meterUsageSchema } from './usage.js';
 
 const minor = (what: string) => z.number().int().describe(`${what}, minor units (cents): 3333 = $33.33.`);
 
@@ -57,8 +58,10 @@ export const planChangeInput = {
 };
 
 const lineItemSchema = z.object({
-  type: z.enum(['subscription', 'addon']).describe('subscription (the product line) or addon.'),
-  id: z.string().describe('The product id of a subscription line, the addon id of an addon line.'),
+  type: z
+    .enum(['subscription', 'addon', 'meter'])
+    .describe('subscription (the product line), addon, or meter (usage of the period a cycle-restarting change closes).'),
+  id: z.string().describe('The product id of a subscription line, the addon id of an addon line, the meter id of a meter line.'),
   product_id: z.string().describe('The product the line belongs to.'),
   name: z.string().describe('Product or addon name.'),
   quantity: z.number().int().describe('Units of the new plan.'),
@@ -84,6 +87,22 @@ const summarySchema = z.object({
   settlement_currency: currencySchema,
 });
 
+const planChangeUsageSchema = z
+  .object({
+    product_id: z.string().describe('The current product, whose meters bill this usage.'),
+    start_date: isoInstant.describe('Start of the current part of the period: previous_billing_date, or the latest plan change.'),
+    end_date: isoInstant.describe('Now: the usage so far.'),
+    billed_at: isoInstant.describe('When it is billed: the next renewal, or now when the change restarts the billing cycle.'),
+    meters: z
+      .array(meterUsageSchema)
+      .describe('Per meter: consumed_units, chargeable_units = max(0, consumed − free_threshold), free_threshold left this period, price_per_unit (decimal minor units), amount (minor units).'),
+    total_amount: minor('Σ meter amounts, before code, credits and tax'),
+  })
+  .nullable()
+  .describe(
+    'Usage-based subscriptions: the meter usage of the current part of the period so far, billed in arrears under the current product’s meters (free thresholds count once per period across plan changes). null for other subscriptions.',
+  );
+
 export const planChangePreviewSchema = z.object({
   subscription_id: z.string().describe('The subscription (sub_…).'),
   proration_billing_mode: prorationModeSchema,
@@ -101,6 +120,7 @@ export const planChangePreviewSchema = z.object({
     .describe('What would be charged now.'),
   credit_amount: minor('Subscription credit the change would add (a downgrade), used at the next renewals before the wallet'),
   new_plan: subscriptionSchema.describe('The subscription as it would stand right after the change (if its charge succeeds).'),
+  usage: planChangeUsageSchema,
 });
 
 export const planChangeResultSchema = z.object({
@@ -118,6 +138,7 @@ export const planChangeResultSchema = z.object({
   amount_charged: minor('Charged to the payment method, tax included'),
   credit_added: minor('Subscription credit added'),
   subscription: subscriptionSchema,
+  usage: planChangeUsageSchema,
 });
 
 const optionSchema = z.object({

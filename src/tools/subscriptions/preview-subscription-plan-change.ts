@@ -12,7 +12,8 @@ export const previewSubscriptionPlanChange = defineTool({
     'and tell the user the numbers. immediate_charge.summary.total_amount is what the card is charged now (minor units, ' +
     'tax included, after the discount code, subscription credit and wallet credit); credit_amount is subscription credit ' +
     'a downgrade would add instead (used at this subscription’s later renewals, before wallet credit). new_plan is the subscription afterwards, ' +
-    'with its next_billing_date and recurring_pre_tax_amount.',
+    'with its next_billing_date and recurring_pre_tax_amount; usage (usage-based subscriptions) is the meter usage of the ' +
+    'current part of the period so far, which stays billed in arrears under the current product’s meters.',
   input: z.object(planChangeInput),
   output: planChangePreviewSchema,
   hints: { idempotentHint: true },

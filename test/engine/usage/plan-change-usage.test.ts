@@ -152,3 +152,165 @@ describe('free thresholds reset per period, not per plan-change part', () => {
     expect((await paymentsOf(engine, id)).at(-1)).toEqual(['2025-05-01', 2200, 'succeeded']);
   });
 });
+
+// Rule under test: preview_subscription_plan_change and change_subscription_plan carry `usage`: the meter
+// usage of the current part of the period so far, under the current product's meters (consumed and
+// chargeable units, free threshold left this period, price per unit, amount) and when it is billed — the
+// next renewal (D6), or now when the change restarts the cycle, which then bills the closed period's usage
+// with its own charge (meter lines), so no usage is lost and none is billed twice.
+describe('plan-change previews and results show the usage the change leaves to bill', () => {
+  test('A since Apr 1, 2,500 calls by Apr 20: preview and change show 1,500 chargeable × 2 = 3000 billed May 1; May 1 bills exactly that', async () => {
+    batch = 0;
+    const w = await world();
+    const id = await subscribe(w, w.a);
+    await callsAt(w, '2025-04-19T00:00:00.000Z', 2500);
+    await engine.testClock.advance({ to: '2025-04-20T00:00:00.000Z' });
+    const body = { product_id: w.b.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' as const };
+    const preview = await engine.planChanges.preview(id, body);
+    const expected = {
+      product_id: w.a.product_id,
+      start_date: '2025-04-01T00:00:00.000Z',
+      end_date: '2025-04-20T00:00:00.000Z',
+      billed_at: '2025-05-01T00:00:00.000Z',
+      meters: [
+        {
+          meter_id: 'mtr_0001',
+          name: 'API calls',
+          measurement_unit: 'calls',
+          product_id: w.a.product_id,
+          consumed_units: 2500,
+          chargeable_units: 1500,
+          free_threshold: 1000,
+          price_per_unit: '2',
+          amount: 3000,
+        },
+      ],
+      total_amount: 3000,
+    };
+    expect(preview.usage).toEqual(expected);
+    // The usage is not part of the immediate charge: only the prorated fixed fee, 11 of 30 days left:
+    // round(2000 × 11/30) − round(1000 × 11/30) = 733 − 367 = 366 (D2).
+    expect(preview.immediate_charge.line_items.map((l) => l.type)).toEqual(['subscription']);
+    expect(preview.immediate_charge.summary.total_amount).toBe(366);
+    const result = await engine.planChanges.change(id, body);
+    expect(result).toMatchObject({ status: 'applied', amount_charged: 366 });
+    expect(result.usage).toEqual(expected);
+
+    await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' });
+    expect(await aprilLines(id)).toEqual([
+      [w.a.product_id, 2500, 1000, 1500, 3000],
+      [w.b.product_id, 0, 4000, 0, 0],
+    ]);
+    expect((await paymentsOf(engine, id)).at(-1)).toEqual(['2025-05-01', 5000, 'succeeded']);
+  });
+
+  test('after A → B on Apr 11 (800 calls on A), preview B → A on Apr 20 shows B’s part: 3,000 calls, 4,200 free left, 0', async () => {
+    batch = 0;
+    const w = await world();
+    const id = await subscribe(w, w.a);
+    await callsAt(w, '2025-04-05T00:00:00.000Z', 800);
+    await switchTo(id, w.b, '2025-04-11T00:00:00.000Z');
+    await callsAt(w, '2025-04-19T00:00:00.000Z', 3000);
+    await engine.testClock.advance({ to: '2025-04-20T00:00:00.000Z' });
+    const preview = await engine.planChanges.preview(id, { product_id: w.a.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' });
+    expect(preview.usage).toMatchObject({
+      product_id: w.b.product_id,
+      start_date: '2025-04-11T00:00:00.000Z',
+      end_date: '2025-04-20T00:00:00.000Z',
+      billed_at: '2025-05-01T00:00:00.000Z',
+      total_amount: 0,
+    });
+    expect(preview.usage?.meters.map((m) => [m.consumed_units, m.free_threshold, m.chargeable_units, m.price_per_unit, m.amount])).toEqual([[3000, 4200, 0, '1', 0]]);
+  });
+
+  test('a change scheduled for next_billing_date: the usage so far is billed at that renewal, under the current product', async () => {
+    batch = 0;
+    const w = await world();
+    const id = await subscribe(w, w.b);
+    await callsAt(w, '2025-04-19T00:00:00.000Z', 5300);
+    await engine.testClock.advance({ to: '2025-04-20T00:00:00.000Z' });
+    const result = await engine.planChanges.change(id, {
+      product_id: w.a.product_id,
+      quantity: 1,
+      proration_billing_mode: 'prorated_immediately',
+      effective_at: 'next_billing_date',
+    });
+    expect(result).toMatchObject({ status: 'scheduled', amount_charged: 0 });
+    expect(result.usage).toMatchObject({ product_id: w.b.product_id, billed_at: '2025-05-01T00:00:00.000Z', total_amount: 300 });
+    await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' });
+    // May 1: A's fixed 1000 (the scheduled change applied) + B's April usage 300 × 1.
+    expect((await paymentsOf(engine, id)).at(-1)).toEqual(['2025-05-01', 1300, 'succeeded']);
+  });
+
+  test('a recurring (not usage-based) subscription has usage null', async () => {
+    batch = 0;
+    const w = await world();
+    const basic = await engine.products.create({
+      name: 'Basic',
+      tax_category: 'saas',
+      price: { type: 'recurring_price', currency: 'USD', price: 3000, payment_frequency_count: 1, payment_frequency_interval: 'Month' },
+    });
+    const id = await subscribe(w, basic);
+    const preview = await engine.planChanges.preview(id, { product_id: w.a.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' });
+    expect(preview.usage).toBeNull();
+    expect((await engine.planChanges.change(id, { product_id: w.a.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' })).usage).toBeNull();
+  });
+
+  test('full_immediately restarts the cycle on Apr 11: it bills April’s 2,500 calls now (2000 + 3000); the new period Apr 11 – May 11 starts with B’s 5,000 free', async () => {
+    batch = 0;
+    const w = await world();
+    const id = await subscribe(w, w.a);
+    await callsAt(w, '2025-04-05T00:00:00.000Z', 2500);
+    await engine.testClock.advance({ to: '2025-04-11T00:00:00.000Z' });
+    const body = { product_id: w.b.product_id, quantity: 1, proration_billing_mode: 'full_immediately' as const };
+    const preview = await engine.planChanges.preview(id, body);
+    expect(preview.usage).toMatchObject({ product_id: w.a.product_id, billed_at: '2025-04-11T00:00:00.000Z', total_amount: 3000 });
+    expect(preview.immediate_charge.line_items.map((l) => [l.type, l.id, l.amount, l.total])).toEqual([
+      ['subscription', w.b.product_id, 2000, 2000],
+      ['meter', 'mtr_0001', 3000, 3000],
+    ]);
+    expect(preview.immediate_charge.summary).toMatchObject({ subtotal: 5000, total_amount: 5000 });
+
+    const result = await engine.planChanges.change(id, body);
+    expect(result).toMatchObject({ status: 'applied', amount_charged: 5000 });
+    expect(result.subscription).toMatchObject({ previous_billing_date: '2025-04-11T00:00:00.000Z', next_billing_date: '2025-05-11T00:00:00.000Z' });
+    const lines = await engine.payments.lineItems(result.payment_id ?? '');
+    expect(lines.items.map((l) => [l.kind, l.amount])).toEqual([
+      ['product', 2000],
+      ['meter', 3000],
+    ]);
+
+    await callsAt(w, '2025-04-20T00:00:00.000Z', 5100);
+    await engine.testClock.advance({ to: '2025-05-11T00:00:00.000Z' });
+    const history = await engine.usage.history(id);
+    expect(history.periods.map((p) => [p.start_date, p.end_date, p.is_current, p.total_amount])).toEqual([
+      ['2025-04-01T00:00:00.000Z', '2025-04-11T00:00:00.000Z', false, 3000],
+      ['2025-04-11T00:00:00.000Z', '2025-05-11T00:00:00.000Z', false, 100],
+      ['2025-05-11T00:00:00.000Z', '2025-06-11T00:00:00.000Z', true, 0],
+    ]);
+    expect(await paymentsOf(engine, id)).toEqual([
+      ['2025-04-01', 1000, 'succeeded'],
+      ['2025-04-11', 5000, 'succeeded'],
+      ['2025-05-11', 2100, 'succeeded'],
+    ]);
+  });
+
+  test('a declined reset with prevent_change keeps the period open: nothing recorded, April’s usage stays for May 1', async () => {
+    batch = 0;
+    const w = await world();
+    const id = await subscribe(w, w.a);
+    await callsAt(w, '2025-04-05T00:00:00.000Z', 2500);
+    await engine.testClock.advance({ to: '2025-04-11T00:00:00.000Z' });
+    await engine.customers.setPaymentMethodFailure(w.methodId, 'CARD_DECLINED');
+    const result = await engine.planChanges.change(id, {
+      product_id: w.b.product_id,
+      quantity: 1,
+      proration_billing_mode: 'full_immediately',
+      on_payment_failure: 'prevent_change',
+    });
+    expect(result).toMatchObject({ status: 'not_applied', amount_charged: 0 });
+    expect((await paymentsOf(engine, id)).at(-1)).toEqual(['2025-04-11', 5000, 'failed']);
+    const history = await engine.usage.history(id);
+    expect(history.periods.map((p) => [p.start_date, p.is_current, p.total_amount])).toEqual([['2025-04-01T00:00:00.000Z', true, 3000]]);
+  });
+});
