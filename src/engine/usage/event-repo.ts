@@ -82,8 +82,7 @@ class EventStore {
   /** The listing's statements, one per combination of filters (at most 4). */
   private readonly listings = new Map<string, SQLite.Statement<(string | number)[], UsageEventRow>>();
   /** Meter totals' statements, one per meter filter and aggregation. */
-  private readonly counts = new Map<string, SQLite.Statement<(string | number)[], number>>();
-  private readonly values = new Map<string, SQLite.Statement<(string | number)[], MeterValueRow>>();
+  private readonly raws = new Map<string, SQLite.Statement<(string | number)[], unknown[]>>();
 
   constructor(readonly raw: SQLite.Database) {
     this.sql = prepare(raw);
@@ -98,20 +97,12 @@ class EventStore {
     return statement;
   }
 
-  countStatement(sqlText: string): SQLite.Statement<(string | number)[], number> {
-    let statement = this.counts.get(sqlText);
+  /** A statement whose rows come back as arrays, cached by its text (one per meter shape). */
+  rawStatement(sqlText: string): SQLite.Statement<(string | number)[], unknown[]> {
+    let statement = this.raws.get(sqlText);
     if (!statement) {
-      statement = this.raw.prepare<(string | number)[], number>(sqlText).pluck();
-      this.counts.set(sqlText, statement);
-    }
-    return statement;
-  }
-
-  valuesStatement(sqlText: string): SQLite.Statement<(string | number)[], MeterValueRow> {
-    let statement = this.values.get(sqlText);
-    if (!statement) {
-      statement = this.raw.prepare<(string | number)[], MeterValueRow>(sqlText);
-      this.values.set(sqlText, statement);
+      statement = this.raw.prepare<(string | number)[], unknown[]>(sqlText).raw(true);
+      this.raws.set(sqlText, statement);
     }
     return statement;
   }
@@ -253,13 +244,6 @@ export async function findUsageEventRow(db: Db, businessId: string, eventId: str
   });
 }
 
-/** A merged event's value of the aggregation key: its JSON type as SQLite reports it, and the value. */
-interface MeterValueRow {
-  timestamp: number;
-  type: string;
-  value: string | number;
-}
-
 /** The fields of a meter that decide its units. */
 export type MeterDefinition = Pick<Meter, 'event_name' | 'aggregation' | 'filter'>;
 
@@ -277,7 +261,6 @@ export async function meterUnitsOf(db: Db, customerId: string, meter: MeterDefin
   const path = meter.aggregation.type === 'count' ? '' : jsonPath(key);
   return inSnapshot(db, (store) => {
     const staged = stagedOf(store, customerId, meter.event_name, start, end).filter((e) => matchesFilter(meter.filter, metadataOf(e)));
-    const period = [customerId, meter.event_name, start, end, start, end];
     if (where === null || path === null) {
       const merged = store.sql.mergedOfCustomer
         .all(customerId, meter.event_name, start, end, start, end)
@@ -285,25 +268,62 @@ export async function meterUnitsOf(db: Db, customerId: string, meter: MeterDefin
         .filter((e) => matchesFilter(meter.filter, e.metadata));
       return aggregate(meter.aggregation, inTimeOrder(merged, staged));
     }
-    if (meter.aggregation.type === 'count') {
-      return (store.countStatement(`SELECT count(*) ${RUNS_OVERLAPPING} AND ${where.sql}`).get(...period, ...where.params) ?? 0) + staged.length;
+    // Each aggregation reads as little as it needs: a count or a maximum is one row, distinct values are
+    // few, the latest value is one row; only a sum reads every value (in time order, as the reference adds).
+    const rows = (select: string, extra = '', order = ''): unknown[][] =>
+      store
+        .rawStatement(`SELECT ${select} ${RUNS_OVERLAPPING} ${extra} AND ${where.sql} ${order}`)
+        .all(...[customerId, meter.event_name, start, end, start, end], ...where.params);
+    // The path as an SQL string literal (a key may hold an apostrophe: "o'clock" → 'o''clock').
+    const at = `'${path.replaceAll("'", "''")}'`;
+    const numeric = `AND json_type(e.metadata, ${at}) IN ('integer', 'real')`;
+    const value = `json_extract(e.metadata, ${at})`;
+    switch (meter.aggregation.type) {
+      case 'count':
+        return Number(rows('count(*)')[0]?.[0] ?? 0) + staged.length;
+      case 'max': {
+        const merged = rows(`max(${value})`, numeric)[0]?.[0];
+        return aggregate(meter.aggregation, [...(typeof merged === 'number' ? [{ timestamp: 0, metadata: { [key]: merged } }] : []), ...stagedEvents(staged)]);
+      }
+      case 'last': {
+        const latest = rows(`e.timestamp, ${value}`, numeric, 'ORDER BY e.timestamp DESC, e.seq DESC LIMIT 1')[0];
+        const merged = latest ? [{ timestamp: Number(latest[0]), metadata: { [key]: Number(latest[1]) } }] : [];
+        return aggregate(meter.aggregation, inTimeOrder(merged, staged));
+      }
+      case 'unique_count': {
+        const merged = rows(`DISTINCT json_type(e.metadata, ${at}), ${value}`, `AND json_type(e.metadata, ${at}) IS NOT NULL`).map(
+          (r): AggregatedEvent => ({ timestamp: 0, metadata: { [key]: jsonValue(String(r[0]), r[1]) } }),
+        );
+        return aggregate(meter.aggregation, [...merged, ...stagedEvents(staged)]);
+      }
+      case 'sum': {
+        // Whole numbers add up the same in any order: one row from SQLite (its integer sum is exact),
+        // unless a value is fractional or the total leaves the safe-integer range, where the order of
+        // floating-point additions shows and the values are added in time order as the reference does.
+        const [total, fractional] = rows(`sum(${value}), count(*) FILTER (WHERE json_type(e.metadata, ${at}) = 'real')`, numeric)[0] ?? [0, 0];
+        const stagedValues = staged.map((e) => metadataOf(e)?.[key]).filter((v): v is number => typeof v === 'number');
+        if (fractional === 0 && stagedValues.every(Number.isSafeInteger)) {
+          const sum = stagedValues.reduce((a, b) => a + b, Number(total ?? 0));
+          if (Number.isSafeInteger(sum)) return sum;
+        }
+        const merged = rows(`e.timestamp, ${value}`, numeric, 'ORDER BY e.timestamp, e.seq').map(
+          (r): AggregatedEvent => ({ timestamp: Number(r[0]), metadata: { [key]: Number(r[1]) } }),
+        );
+        return aggregate(meter.aggregation, inTimeOrder(merged, staged));
+      }
     }
-    const rows = store
-      .valuesStatement(
-        `SELECT e.timestamp AS timestamp, json_type(e.metadata, ?) AS type, json_extract(e.metadata, ?) AS value ${RUNS_OVERLAPPING}
-         AND json_type(e.metadata, ?) IS NOT NULL AND ${where.sql} ORDER BY e.timestamp, e.seq`,
-      )
-      .all(path, path, ...period, path, ...where.params);
-    const merged = rows.map((r): AggregatedEvent => ({ timestamp: r.timestamp, metadata: { [key]: jsonValue(r) } }));
-    return aggregate(meter.aggregation, inTimeOrder(merged, staged));
   });
 }
 
+function stagedEvents(staged: readonly StagedEvent[]): AggregatedEvent[] {
+  return staged.map((e) => ({ timestamp: e.timestamp, metadata: metadataOf(e) }));
+}
+
 /** SQLite reports JSON true/false as 1/0 with type 'true'/'false': back to booleans, as stored. */
-function jsonValue(row: MeterValueRow): UsageMetadata[string] {
-  if (row.type === 'true') return true;
-  if (row.type === 'false') return false;
-  return row.value;
+function jsonValue(type: string, value: unknown): UsageMetadata[string] {
+  if (type === 'true') return true;
+  if (type === 'false') return false;
+  return typeof value === 'number' ? value : String(value);
 }
 
 /** Merged events (already in time order) then staged ones, stably by timestamp: ties keep arrival order. */

@@ -11,10 +11,10 @@ import { openDatabase } from '../../../src/engine/db/database.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { aggregate, matchesFilter } from '../../../src/engine/meters/matching.js';
-import { AGGREGATION_TYPES, FILTER_OPERATORS, type FilterClause, type MeterFilter, type UsageMetadata } from '../../../src/engine/meters/types.js';
+import { AGGREGATION_TYPES, type Aggregation, FILTER_OPERATORS, type FilterClause, type MeterFilter, type UsageMetadata } from '../../../src/engine/meters/types.js';
 import { filterSql } from '../../../src/engine/usage/filter-sql.js';
 
-const KEYS = ['model', 'tokens', 'region.name', 'flag', 'a b'] as const;
+const KEYS = ['model', 'tokens', 'region.name', 'flag', 'a b', "o'clock"] as const;
 const scalar = fc.oneof(
   fc.constantFrom('small', 'large', '150', '', 'sm', 'a"b'),
   fc.constantFrom(150, 0, -1, 1.5, 2, 1e21),
@@ -74,7 +74,8 @@ describe('meter totals over merged and staged events equal the reference aggrega
         fc.integer({ min: 0, max: 12 }),
         fc.constantFrom(...AGGREGATION_TYPES),
         fc.option(meterFilterArb, { nil: null }),
-        async (events, mergedCount, type, meterFilter) => {
+        fc.constantFrom('tokens', "o'clock", 'region.name'),
+        async (events, mergedCount, type, meterFilter, key) => {
           // A fresh engine per run: an account holds at most 50 meters.
           const engine = await createEngine({ db: openDatabase({ path: ':memory:' }).db, clock: new FrozenClock('2025-04-01T12:00:00.000Z'), ids: sequentialIds() });
           try {
@@ -83,7 +84,7 @@ describe('meter totals over merged and staged events equal the reference aggrega
             if (mergedCount > 0) await engine.usage.ingest(inputs.slice(0, mergedCount));
             await engine.usage.mergeStaged();
             if (mergedCount < inputs.length) await engine.usage.ingest(inputs.slice(mergedCount));
-            const aggregation = type === 'count' ? { type } : { type, key: 'tokens' };
+            const aggregation: Aggregation = { type, key: type === 'count' ? null : key };
             const meter = await engine.meters.create({ name: 'M', event_name: 'api.call', measurement_unit: 'u', aggregation, ...(meterFilter ? { filter: meterFilter } : {}) });
             // The reference: every event in timestamp order (ties in arrival order), matched in JavaScript.
             const reference = aggregate(
