@@ -79,6 +79,11 @@ function prepare(raw: SQLite.Database): Statements {
 class EventStore {
   readonly staged = new StagedEvents();
   readonly sql: Statements;
+  /**
+   * Customers of this business already seen to exist. Customers are never deleted, so a customer found
+   * once exists for good; a batch then checks only ids it has not seen (at most 100,000 remembered).
+   */
+  private readonly knownCustomers = new Set<string>();
   /** The listing's statements, one per combination of filters (at most 4). */
   private readonly listings = new Map<string, SQLite.Statement<(string | number)[], UsageEventRow>>();
   /** Meter totals' statements, one per meter filter and aggregation. */
@@ -105,6 +110,15 @@ class EventStore {
       this.raws.set(sqlText, statement);
     }
     return statement;
+  }
+
+  knowsCustomer(businessId: string, customerId: string): boolean {
+    return this.knownCustomers.has(`${businessId}\u0000${customerId}`);
+  }
+
+  rememberCustomer(businessId: string, customerId: string): void {
+    if (this.knownCustomers.size >= 100_000) this.knownCustomers.clear();
+    this.knownCustomers.add(`${businessId}\u0000${customerId}`);
   }
 
   /** Brings the staged copy up to the database: new staged rows, or all of them after a merge. */
@@ -159,9 +173,9 @@ export async function ingestUsageEvents(db: Db, businessId: string, rows: readon
   const store = storeOf(db);
   const ingest = (): StagedEvent[] => {
     store.sync();
-    const customerIds = [...new Set(rows.map((r) => r.customer_id))];
-    const known = new Set(store.sql.knownCustomers.all(businessId, JSON.stringify(customerIds)));
-    const missing = customerIds.filter((id) => !known.has(id));
+    const unchecked = [...new Set(rows.map((r) => r.customer_id))].filter((id) => !store.knowsCustomer(businessId, id));
+    const found = unchecked.length === 0 ? [] : store.sql.knownCustomers.all(businessId, JSON.stringify(unchecked));
+    const missing = unchecked.filter((id) => !found.includes(id));
     if (missing.length > 0) {
       throw new BillingError(
         'NOT_FOUND',
@@ -179,6 +193,7 @@ export async function ingestUsageEvents(db: Db, businessId: string, rows: readon
       const seq = Number(store.sql.stage.run(id_hash, r.event_id, r.business_id, r.customer_id, r.event_name, r.timestamp, r.metadata).lastInsertRowid);
       added.push({ ...r, seq, id_hash });
     }
+    for (const id of found) store.rememberCustomer(businessId, id);
     return added;
   };
   if (db.isTransaction) {
