@@ -9,7 +9,7 @@ import type { ProductMeter } from '../products/types.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
 import { meterUnitsOf } from './event-repo.js';
-import { hasUsageLines, insertUsageLines, oldestActiveSubscriptionByMeter, planChangesBetween } from './repo.js';
+import { customerSubscriptionMeters, hasUsageLines, insertUsageLines, planChangesBetween, usageBilledElsewhereUntil } from './repo.js';
 import type { MeterUsage } from './types.js';
 
 /** A meter's units for one customer over [start, end): its event name, its filter, its aggregation. */
@@ -66,7 +66,10 @@ export interface PeriodUsage {
 /**
  * Every meter line of a subscription's period [start, end) (SPEC §2.7): per part of the period (D6), each
  * meter of that part's usage-based product, unless the usage belongs to an older active subscription of the
- * customer that has the same meter (attribution: the oldest one).
+ * customer that has the same meter (attribution: the oldest one). Usage another subscription of the customer
+ * already billed is not billed again: a part is measured from where their billed lines on the meter end
+ * (S1 and S2 share calls; S1 is cancelled on Apr 10 and bills Apr 1–10; S2's period Apr 2 – May 2 then
+ * bills its calls from Apr 10).
  *
  * Free thresholds reset per period, not per part: a meter present in several parts grants its allowance
  * once. A part's threshold = max(0, its product's free_threshold − free units used by earlier parts of this
@@ -76,8 +79,9 @@ export interface PeriodUsage {
  * Starting on B with 4000 units then downgrading to A with 500: A part threshold max(0, 1000 − 4000) = 0,
  * so 500 × 2 = 1000. Each line shows the threshold it got (4200, 0).
  *
- * Queries per subscription: its plan changes, its parts' products, their meters, the meters' owners (one
- * query for all), then one units query per meter line.
+ * Queries per subscription: its plan changes, its parts' products, their meters, the customer's
+ * subscriptions with those meters (one query; when the customer has other subscriptions, one more for what
+ * they billed), then one units query per meter line.
  */
 export async function usageOfPeriod(
   db: Db,
@@ -95,7 +99,14 @@ export async function usageOfPeriod(
   if (links.length === 0) return { meters: [], segments: [], parts };
   const meterIds = [...new Set(links.map((l) => l.link.meter_id))];
   const meters = new Map((await findMeters(db, businessId, meterIds)).map((m) => [m.meter_id, m]));
-  const owners = await oldestActiveSubscriptionByMeter(db, businessId, sub.customer_id, meterIds);
+  const subscriptions = await customerSubscriptionMeters(db, businessId, sub.customer_id, meterIds);
+  const owners = new Map<string, string>();
+  for (const row of subscriptions) {
+    if (row.status === 'active' && row.meter_id !== null && !owners.has(row.meter_id)) owners.set(row.meter_id, row.subscription_id);
+  }
+  const billedElsewhere = subscriptions.some((row) => row.subscription_id !== sub.subscription_id)
+    ? await usageBilledElsewhereUntil(db, sub.customer_id, sub.subscription_id, meterIds, start, end)
+    : new Map<string, number>();
   const result: MeterUsage[] = [];
   const segments: { start: number; end: number }[] = [];
   // Free units of each meter used by the earlier parts of this period.
@@ -105,7 +116,9 @@ export async function usageOfPeriod(
     if (!meter) continue;
     const owner = owners.get(meter.meter_id);
     if (owner !== undefined && owner !== sub.subscription_id) continue;
-    const consumed = await meterUnits(db, sub.customer_id, meter, part.start, part.end);
+    const from = Math.max(part.start, billedElsewhere.get(meter.meter_id) ?? part.start);
+    if (from >= part.end) continue;
+    const consumed = await meterUnits(db, sub.customer_id, meter, from, part.end);
     const used = freeUsed.get(meter.meter_id) ?? 0;
     const threshold = Math.max(0, link.free_threshold - used);
     freeUsed.set(meter.meter_id, used + Math.floor(Math.min(consumed, threshold)));
@@ -121,7 +134,7 @@ export async function usageOfPeriod(
       price_per_unit: link.price_per_unit,
       amount,
     });
-    segments.push({ start: part.start, end: part.end });
+    segments.push({ start: from, end: part.end });
   }
   return { meters: result, segments, parts };
 }
@@ -233,6 +246,7 @@ export async function currentPartUsage(
   const last = period.parts.at(-1);
   const current = last !== undefined && last.product_id === sub.product_id ? last : null;
   const start = current?.start ?? end;
-  const meters = period.meters.filter((_, index) => current !== null && period.segments[index]?.start === start);
+  // The current part's lines are those measured up to `end` (a line may start later than the part, see usageOfPeriod).
+  const meters = period.meters.filter((_, index) => current !== null && period.segments[index]?.end === end);
   return { start, end, product_id: sub.product_id, meters, amount: meters.reduce((sum, m) => sum + m.amount, 0) };
 }

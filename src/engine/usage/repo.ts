@@ -60,31 +60,63 @@ export async function findUsageLines(db: Db, subscriptionId: string): Promise<Su
     .execute();
 }
 
+/** One of a customer's subscriptions, with a meter its product has now (null: none of those asked about). */
+export interface CustomerSubscriptionMeter {
+  subscription_id: string;
+  status: string;
+  meter_id: string | null;
+}
+
 /**
- * Attribution for every meter of a period at once (AMBIG-11): per meter, the customer's oldest active
- * subscription whose product has it. One query per subscription billed, not one per meter link.
+ * The customer's subscriptions, oldest first, each with the meters among `meterIds` its product has: what
+ * attribution needs for every meter of a period in one query (AMBIG-11), instead of one per meter link.
  */
-export async function oldestActiveSubscriptionByMeter(
+export async function customerSubscriptionMeters(
   db: Db,
   businessId: string,
   customerId: string,
   meterIds: readonly string[],
-): Promise<Map<string, string>> {
-  const owners = new Map<string, string>();
-  if (meterIds.length === 0) return owners;
-  const rows = await db
+): Promise<CustomerSubscriptionMeter[]> {
+  if (meterIds.length === 0) return [];
+  return db
     .selectFrom('subscriptions')
-    .innerJoin('product_meters', 'product_meters.product_id', 'subscriptions.product_id')
-    .select(['subscriptions.subscription_id', 'product_meters.meter_id'])
+    .leftJoin('product_meters', (join) =>
+      join.onRef('product_meters.product_id', '=', 'subscriptions.product_id').on('product_meters.meter_id', 'in', meterIds),
+    )
+    .select(['subscriptions.subscription_id', 'subscriptions.status', 'product_meters.meter_id'])
     .where('subscriptions.business_id', '=', businessId)
     .where('subscriptions.customer_id', '=', customerId)
-    .where('subscriptions.status', '=', 'active')
-    .where('product_meters.meter_id', 'in', meterIds)
     .orderBy('subscriptions.created_at')
     .orderBy('subscriptions.subscription_id')
     .execute();
-  for (const row of rows) if (!owners.has(row.meter_id)) owners.set(row.meter_id, row.subscription_id);
-  return owners;
+}
+
+/**
+ * Per meter, where the usage the customer's other subscriptions billed within [start, end) ends: the
+ * latest segment_end of their recorded lines overlapping it (a cancelled older subscription billed its
+ * closing period up to its cancellation; a later owner measures from there).
+ */
+export async function usageBilledElsewhereUntil(
+  db: Db,
+  customerId: string,
+  subscriptionId: string,
+  meterIds: readonly string[],
+  start: number,
+  end: number,
+): Promise<Map<string, number>> {
+  if (meterIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('subscription_usage_lines')
+    .innerJoin('subscriptions', 'subscriptions.subscription_id', 'subscription_usage_lines.subscription_id')
+    .select((eb) => ['subscription_usage_lines.meter_id', eb.fn.max('subscription_usage_lines.segment_end').as('until')])
+    .where('subscriptions.customer_id', '=', customerId)
+    .where('subscription_usage_lines.subscription_id', '!=', subscriptionId)
+    .where('subscription_usage_lines.meter_id', 'in', meterIds)
+    .where('subscription_usage_lines.segment_start', '<', end)
+    .where('subscription_usage_lines.segment_end', '>', start)
+    .groupBy('subscription_usage_lines.meter_id')
+    .execute();
+  return new Map(rows.map((r) => [r.meter_id, Number(r.until)]));
 }
 
 /** Whether the period starting at `periodStart` already has its meter lines recorded (it was billed). */

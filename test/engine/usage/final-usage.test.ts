@@ -281,6 +281,34 @@ describe('immediate cancellation bills [previous_billing_date, cancelled_at)', (
     expect((await engine.usage.history(id)).periods.map((p) => [p.start_date, p.total_amount])).toEqual([['2025-04-01T00:00:00.000Z', 1000]]);
   });
 
+  test('two subscriptions share the meter: the older bills up to its cancellation, the newer only from there (no usage billed twice)', async () => {
+    const { id: older, customer, method, product } = await subscribe();
+    await engine.testClock.advance({ to: '2025-04-02T00:00:00.000Z' });
+    const { subscription } = await engine.subscriptions.create({
+      customer_id: customer.customer_id,
+      payment_method_id: method.payment_method_id,
+      product_id: product.product_id,
+      quantity: 1,
+    });
+    const newer = subscription.subscription_id;
+    await engine.testClock.advance({ to: '2025-04-05T00:00:00.000Z' });
+    await callEvents(customer.customer_id, 'early', 1100);
+    await engine.testClock.advance({ to: '2025-04-10T00:00:00.000Z' });
+    // The older subscription owns the calls (attribution) and bills Apr 1–10: 100 × 2 = 200.
+    await engine.subscriptions.cancel(older);
+    expect((await paymentsOf(engine, older)).at(-1)).toEqual(['2025-04-10', 200, 'succeeded']);
+    await engine.testClock.advance({ to: '2025-04-20T00:00:00.000Z' });
+    await callEvents(customer.customer_id, 'late', 300);
+    await engine.testClock.advance({ to: '2025-05-02T00:00:00.000Z' });
+    // The newer one's period Apr 2 – May 2 bills its calls from Apr 10 only: 300, under the 1,000 free.
+    expect((await paymentsOf(engine, newer)).at(-1)).toEqual(['2025-05-02', 1000, 'succeeded']);
+    const history = await engine.usage.history(newer);
+    expect(history.periods[0]?.meters.map((m) => [m.meter_id, m.consumed_units, m.amount])).toEqual([
+      ['mtr_0001', 300, 0],
+      ['mtr_0002', 0, 0],
+    ]);
+  });
+
   test('a recurring (not usage-based) subscription: cancel makes no payment and records no usage', async () => {
     engine = await createTestEngine('2025-04-01T00:00:00.000Z');
     const { customer, method } = await customerWithCard(engine);
