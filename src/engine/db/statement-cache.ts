@@ -8,9 +8,12 @@ const DEFAULT_CAPACITY = 1000;
  * share of a simple read (get_product: ~0.07 ms of ~0.2 ms). The repos build a small, fixed set of SQL
  * texts, so prepared statements are kept by SQL text, least recently used evicted beyond `capacity`.
  * A statement still iterating (a streamed query) is busy and cannot be reused: a fresh one is prepared.
+ * A hit only stamps its entry (moving it to the end of the map cost ~3 µs a statement, ~35 a renewal);
+ * the least recently used entry is looked for only when a new statement overflows the cache.
  */
 export function withStatementCache(sqlite: SQLite.Database, capacity = DEFAULT_CAPACITY): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new Map<string, { statement: SQLite.Statement; used: number }>();
+  let clock = 0;
   return {
     close: () => {
       statements.clear();
@@ -18,15 +21,21 @@ export function withStatementCache(sqlite: SQLite.Database, capacity = DEFAULT_C
     },
     prepare(sql) {
       const cached = statements.get(sql);
-      if (cached && !cached.busy) {
-        statements.delete(sql);
-        statements.set(sql, cached);
-        return cached;
+      if (cached && !cached.statement.busy) {
+        cached.used = ++clock;
+        return cached.statement;
       }
       const statement = sqlite.prepare(sql);
-      statements.set(sql, statement);
+      statements.set(sql, { statement, used: ++clock });
       if (statements.size > capacity) {
-        const oldest = statements.keys().next().value;
+        let oldest: string | undefined;
+        let oldestUse = Number.POSITIVE_INFINITY;
+        for (const [text, entry] of statements) {
+          if (entry.used < oldestUse) {
+            oldest = text;
+            oldestUse = entry.used;
+          }
+        }
         if (oldest !== undefined) statements.delete(oldest);
       }
       return statement;

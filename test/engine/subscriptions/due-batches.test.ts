@@ -1,11 +1,13 @@
 // Rule under test: the due-work runner runs the items due at one instant together in one transaction, each
 // under its own savepoint (runner.ts). An item that throws rolls back alone — its claim, payment, events and
 // subscription change undone — is reported with `error`, and is billed once by the next run; the items
-// before and after it in the same batch commit. More items than one batch holds all run, in order, and each
-// reports exactly its own events.
+// before and after it in the same batch commit. A batch ends at its item limit or its time limit; the items
+// beyond it run in the next batches, in order, and each reports exactly its own events.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ChargeRequest, ChargeResult, PaymentProcessor } from '../../../src/engine/payments/processor.js';
 import { TestProcessor } from '../../../src/engine/payments/processor.js';
+import { DueWorkRunner } from '../../../src/engine/subscriptions/runner.js';
+import { closingPeriodUsage } from '../../../src/engine/usage/billing.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 import { customerWithCard, eventTypes, paymentsOf, plan } from '../../support/subscription-fixtures.js';
 
@@ -24,6 +26,17 @@ class BreakingProcessor implements PaymentProcessor {
     if (!this.inner) throw new Error('no inner processor');
     return this.inner.charge(request);
   }
+}
+
+/** Counts the transactions begun on the engine's connection from now on. */
+function countTransactions(target: TestEngine): { count(): number } {
+  let begun = 0;
+  const original = target.ctx.db.transaction.bind(target.ctx.db);
+  target.ctx.db.transaction = () => {
+    begun += 1;
+    return original();
+  };
+  return { count: () => begun };
 }
 
 async function subscribers(count: number, processor?: BreakingProcessor) {
@@ -86,20 +99,34 @@ describe('due work at one instant runs in batches', () => {
     ]);
   });
 
-  test('more items than one batch holds: every one renews once, oldest first, with its own events', async () => {
-    const subs = await subscribers(130);
-    const advanced = await engine.testClock.advance({ to: '2025-06-01T00:00:00.000Z' });
-    expect(advanced.processed).toHaveLength(260);
-    const may = advanced.processed.slice(0, 130);
-    expect(may.map((r) => r.subscription_id)).toEqual(subs.map((s) => s.subscription_id));
-    for (const r of advanced.processed) {
+  test.each([
+    // 30 items at each instant: batches of 12, 12, 6.
+    ['more items than one batch holds', { items: 12, ms: 1e9 }, 6],
+    // The stopwatch moves 100 ms each time it is read: each batch takes its first item and two more.
+    ['a batch that runs out of time', { items: 500, ms: 250 }, 20],
+  ])('%s: every item renews once, oldest first, with its own events', async (_name, batchLimits, batches) => {
+    const subs = await subscribers(30);
+    let elapsed = 0;
+    const runner = new DueWorkRunner(engine.ctx, {
+      processor: new TestProcessor(engine.clock),
+      closingPeriodUsage,
+      batchLimits,
+      stopwatch: () => (elapsed += 100),
+    });
+    const transactions = countTransactions(engine);
+    engine.clock.set('2025-06-01T00:00:00.000Z');
+    const processed = await runner.run(engine.clock.now());
+    expect(transactions.count()).toBe(batches);
+    expect(processed).toHaveLength(60);
+    expect(processed.slice(0, 30).map((r) => [r.subscription_id, r.at])).toEqual(subs.map((s) => [s.subscription_id, '2025-05-01T00:00:00.000Z']));
+    expect(processed.slice(30).map((r) => [r.subscription_id, r.at])).toEqual(subs.map((s) => [s.subscription_id, '2025-06-01T00:00:00.000Z']));
+    for (const r of processed) {
       expect(r).toMatchObject({ kind: 'renewal', amount: 3000, status_after: 'active' });
       expect(r.events).toEqual(['payment.processing', 'payment.succeeded', 'subscription.renewed']);
       expect(r.error).toBeUndefined();
     }
-    expect(advanced.processed.slice(130).every((r) => r.at === '2025-06-01T00:00:00.000Z')).toBe(true);
     const invoices = await engine.ctx.db.selectFrom('invoices').select('number').orderBy('number').execute();
-    expect(invoices.map((i) => i.number)).toEqual(Array.from({ length: 390 }, (_, i) => i + 1));
-    expect(await engine.dueWork.run(engine.clock.now())).toEqual([]);
+    expect(invoices.map((i) => i.number)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
+    expect(await runner.run(engine.clock.now())).toEqual([]);
   });
 });
