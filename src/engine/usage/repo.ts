@@ -29,22 +29,6 @@ export async function planChangesBetween(db: Db, subscriptionId: string, start: 
   });
 }
 
-/** The customer's active usage-based subscriptions whose product has the meter, oldest first (attribution). */
-export async function activeSubscriptionsWithMeter(db: Db, businessId: string, customerId: string, meterId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('subscriptions')
-    .innerJoin('product_meters', 'product_meters.product_id', 'subscriptions.product_id')
-    .select('subscriptions.subscription_id')
-    .where('subscriptions.business_id', '=', businessId)
-    .where('subscriptions.customer_id', '=', customerId)
-    .where('subscriptions.status', '=', 'active')
-    .where('product_meters.meter_id', '=', meterId)
-    .orderBy('subscriptions.created_at')
-    .orderBy('subscriptions.subscription_id')
-    .execute();
-  return rows.map((r) => r.subscription_id);
-}
-
 export async function insertUsageLines(db: Db, lines: readonly SubscriptionUsageLinesTable[]): Promise<void> {
   if (lines.length === 0) return;
   await db.insertInto('subscription_usage_lines').values([...lines]).execute();
