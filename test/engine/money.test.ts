@@ -1,5 +1,6 @@
 // Rule under test: money is integer minor units; proration multiplies before dividing and rounds once,
 // half up (DESIGN "Money", SPEC §2.2 and §3 worked numbers).
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { basisPointsOf, formatMoney, mulDivHalfUp, percentOf } from '../../src/engine/money.js';
 
@@ -23,6 +24,32 @@ describe('mulDivHalfUp', () => {
   test('stays exact where floats would not: 10⁹ cents × a year of seconds', () => {
     const year = 365 * 24 * 3600;
     expect(mulDivHalfUp(1_000_000_000, year - 1, year)).toBe(999_999_968);
+  });
+
+  test('property: the same as exact BigInt arithmetic, small numbers (the double path) and large (BigInt)', () => {
+    const reference = (a: number, b: number, c: number): number => {
+      let product = BigInt(a) * BigInt(b);
+      let divisor = BigInt(c);
+      if (divisor < 0n) [product, divisor] = [-product, -divisor];
+      const magnitude = product < 0n ? -product : product;
+      const rounded = (magnitude * 2n + divisor) / (divisor * 2n);
+      return Number(product < 0n ? -rounded : rounded);
+    };
+    const integer = (max: number) => fc.integer({ min: -max, max });
+    const divisor = (max: number) => integer(max).filter((c) => c !== 0);
+    for (const max of [100, 100_000, 2 ** 26, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+      fc.assert(
+        fc.property(integer(max), integer(max), divisor(max), (a, b, c) => {
+          expect(Object.is(mulDivHalfUp(a, b, c), reference(a, b, c))).toBe(true);
+        }),
+        { numRuns: 2000 },
+      );
+    }
+    // At the edge of the double path: a × b × 2 + c × 2 just below and at 2⁵³.
+    const edge = 2 ** 52;
+    for (const [a, b, c] of [[edge - 4, 1, 1], [edge - 1, 1, 1], [-(edge - 3), 1, 1], [edge - 8, 1, -3], [0, 5, -3], [-0, 5, 3]] as const) {
+      expect(Object.is(mulDivHalfUp(a, b, c), reference(a, b, c))).toBe(true);
+    }
   });
 
   test('refuses fractions and a zero divisor', () => {
