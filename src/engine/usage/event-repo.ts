@@ -191,7 +191,17 @@ export async function ingestUsageEvents(db: Db, businessId: string, rows: readon
       if (merged.has(r.event_id) || store.staged.has(r.event_id)) continue;
       const id_hash = hashes[i] as number;
       const seq = Number(store.sql.stage.run(id_hash, r.event_id, r.business_id, r.customer_id, r.event_name, r.timestamp, r.metadata).lastInsertRowid);
-      added.push({ ...r, seq, id_hash });
+      added.push({
+        seq,
+        id_hash,
+        event_id: r.event_id,
+        business_id: r.business_id,
+        customer_id: r.customer_id,
+        event_name: r.event_name,
+        timestamp: r.timestamp,
+        metadata: r.metadata,
+        parsed: undefined,
+      });
     }
     for (const id of found) store.rememberCustomer(businessId, id);
     return added;
