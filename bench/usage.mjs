@@ -16,7 +16,7 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(REPO, 'dist');
 const TMP = join(REPO, '.bench-tmp');
 const BASE = join(TMP, 'usage-1m-v2.db');
-const { values: flags } = parseArgs({ options: { subscriptions: { type: 'string', default: '10000' }, batches: { type: 'string', default: '100' } } });
+const { values: flags } = parseArgs({ options: { subscriptions: { type: 'string', default: '10000' }, batches: { type: 'string', default: '200' } } });
 const NOW = Date.parse('2025-04-15T12:00:00.000Z');
 const imp = (p) => import(join(DIST, p));
 const [{ openDatabase }, { createEngine }, { FrozenClock }] = await Promise.all(['engine/db/database.js', 'engine/index.js', 'engine/clock.js'].map(imp));
@@ -79,7 +79,7 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
   let t = performance.now();
   for (const b of batches) await engine.usage.ingest(b);
   const engineMs = performance.now() - t;
-  // The measured window includes the bulk merges its events caused (one per 50,000 staged by default).
+  // The measured window includes the bulk merges its events caused (one per 100,000 staged by default).
   results.engine_ingest_merges_included = generation() - mergesBefore;
   opened.sqlite.exec('CREATE TABLE floor_events (event_id TEXT, business_id TEXT, customer_id TEXT, event_name TEXT, timestamp INTEGER, metadata TEXT)');
   const floor = opened.sqlite.prepare('INSERT INTO floor_events VALUES (?, ?, ?, ?, ?, ?)');

@@ -48,7 +48,7 @@ export interface EngineOptions {
   publicBaseUrl?: string;
   /** Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, the signing timestamp's clock. */
   webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
-  /** Usage events staged before they are merged in bulk (default 50,000; see usage/event-repo.ts). */
+  /** Usage events staged before they are merged in bulk (default 100,000; see usage/event-repo.ts). */
   usageMergeThreshold?: number;
 }
 

@@ -20,8 +20,12 @@ import { eventIdHash } from './event-hash.js';
 // `db.connection()` or the caller's transaction), so no other request can interleave. This layout is
 // SQLite's: on a database without a raw connection the engine refuses usage events with a clear error.
 
-/** Staged events merged once this many are waiting (~15 MB of memory at most in the staged copy). */
-export const DEFAULT_MERGE_THRESHOLD = 50_000;
+/**
+ * Staged events merged once this many are waiting: ~27 MB of memory at most in the staged copy (~270 bytes
+ * an event). Each merge rewrites the idempotency index, so fewer, larger merges cost less per event: on the
+ * 1M-event database 50,000 → 100,000 took sustained ingestion from 72-73k to 75-79k events/s.
+ */
+export const DEFAULT_MERGE_THRESHOLD = 100_000;
 
 const STAGED_COLUMNS = 'seq, id_hash, event_id, business_id, customer_id, event_name, timestamp, metadata';
 
@@ -229,8 +233,8 @@ export async function ingestUsageEvents(db: Db, businessId: string, rows: readon
 /**
  * Moves every staged event into usage_events in one transaction, sorted by (customer, event name,
  * timestamp), records one run per customer and event name, empties the staging table and counts the
- * merge in usage_staging_state so every process reloads its staged copy. 50,000 staged events over
- * 1,000 customers and 2 event names → 50,000 rows appended and 2,000 runs.
+ * merge in usage_staging_state so every process reloads its staged copy. 100,000 staged events over
+ * 1,000 customers and 2 event names → 100,000 rows appended and 2,000 runs.
  */
 function mergeStaged(store: EventStore): number {
   try {

@@ -15,7 +15,7 @@ import { parseInstant } from '../shared/instants.js';
 const SCAN_CHUNK = 500;
 
 export interface UsageOptions {
-  /** Staged events merged in bulk once this many wait (default 50,000). */
+  /** Staged events merged in bulk once this many wait (default 100,000). */
   mergeThreshold?: number | undefined;
 }
 
