@@ -131,11 +131,11 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
     const failed: Payment = { ...processing.payment, ...changes, updated_at: iso(failedAt) };
     return record(trx, ctx, 'payment.failed', await outcomeAfterHook(trx, ctx, order, failed));
   }
-  const paidAt = ctx.clock.now();
-  await updatePaymentRow(trx, payment_id, { status: 'succeeded', updated_at: paidAt });
-  const paid: Payment = { ...processing.payment, status: 'succeeded', updated_at: iso(paidAt) };
+  const paid: Payment = { ...processing.payment, status: 'succeeded' };
   const invoice = await issueInvoice(trx, ctx, paid, processing.lines, order.tax_rate_bps, order.period ?? null);
-  // issueInvoice stamps the payment's updated_at with the instant it issued the invoice at.
+  // Succeeded and invoiced in one write, as of the invoice's issue.
+  const paidAt = Date.parse(invoice.issued_at);
+  await updatePaymentRow(trx, payment_id, { status: 'succeeded', invoice_id: invoice.invoice_id, updated_at: paidAt });
   const invoiced: Payment = { ...paid, invoice_id: invoice.invoice_id, updated_at: invoice.issued_at };
   const succeeded = await record(trx, ctx, 'payment.succeeded', await outcomeAfterHook(trx, ctx, order, invoiced));
   // SPEC §2.10: keys for license-enabled lines, after payment.succeeded; a subscription's only on its first.

@@ -3,13 +3,14 @@ import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import type { Invoice, InvoiceLine, InvoicePeriod } from './invoice-types.js';
-import { insertInvoice, nextInvoiceNumber, updatePaymentRow } from './repo.js';
+import { insertInvoice, nextInvoiceNumber } from './repo.js';
 import type { Payment, PaymentLineItem } from './types.js';
 
 /**
  * Issues the invoice of a succeeded payment (SPEC §1.12) in the payment's transaction: the next number of
  * the business (1, 2, 3 …; the unique index on (business, number) makes a clash fail the transaction
- * rather than reuse a number), its lines exactly as charged, and the payment's invoice_id.
+ * rather than reuse a number) and its lines exactly as charged. The caller sets the payment's invoice_id
+ * (and updated_at to the invoice's issued_at), with its status in the same write.
  */
 export async function issueInvoice(
   trx: Db,
@@ -67,6 +68,5 @@ export async function issueInvoice(
     document: JSON.stringify(invoice),
     issued_at: now,
   });
-  await updatePaymentRow(trx, payment.payment_id, { invoice_id: invoice.invoice_id, updated_at: now });
   return invoice;
 }

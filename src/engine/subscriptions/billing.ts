@@ -119,12 +119,10 @@ export async function chargeSubscriptionWithTotals(
   const code = await activeCode(tctx, sub, charge.reason);
   const wallet = charge.applyCredits && isSupportedCurrency(sub.currency) ? await findWallet(trx, sub.customer_id, sub.currency) : undefined;
   const reduction = { lines: charge.lines, code, tax_rate_bps: default_tax_rate_bps };
-  const reduced = reduceCharge({
-    ...reduction,
-    credit_balance: charge.applyCredits ? sub.credit_balance : 0,
-    wallet_balance: wallet?.balance ?? 0,
-  });
-  const owed_before_credits = reduceCharge({ ...reduction, credit_balance: 0, wallet_balance: 0 }).total_amount;
+  const credits = { credit_balance: charge.applyCredits ? sub.credit_balance : 0, wallet_balance: wallet?.balance ?? 0 };
+  const reduced = reduceCharge({ ...reduction, ...credits });
+  const noCredit = credits.credit_balance === 0 && credits.wallet_balance === 0;
+  const owed_before_credits = noCredit ? reduced.total_amount : reduceCharge({ ...reduction, credit_balance: 0, wallet_balance: 0 }).total_amount;
   const payment_id = ctx.ids.next('payment');
   const subscriptionCredit = reduced.subscription_credit_used;
   const walletCredit = await new WalletService(tctx).applyCredit(trx, sub.customer_id, sub.currency, reduced.wallet_credit_used, payment_id);

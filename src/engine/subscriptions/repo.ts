@@ -256,8 +256,12 @@ export async function findPendingScheduledChange(db: Db, subscriptionId: string)
 /** The API view of one subscription, or undefined when the business has no such id. */
 export async function findSubscription(db: Db, businessId: string, subscriptionId: string): Promise<Subscription | undefined> {
   const stored = await findStoredSubscription(db, businessId, subscriptionId);
-  if (!stored) return undefined;
-  return toSubscription(stored, await customerOf(db, stored.customer_id), await findPendingScheduledChange(db, subscriptionId));
+  return stored && subscriptionView(db, stored);
+}
+
+/** The API view of a stored subscription the caller has read: its customer and pending scheduled change added. */
+export async function subscriptionView(db: Db, stored: StoredSubscription): Promise<Subscription> {
+  return toSubscription(stored, await customerOf(db, stored.customer_id), await findPendingScheduledChange(db, stored.subscription_id));
 }
 
 /** Newest first (ties by id, newest id first, as a frozen clock gives many the same instant). */
@@ -350,10 +354,12 @@ export async function claimPeriodRun(
   db: Db,
   run: { subscription_id: string; period_index: number; kind: string; ran_at: number },
 ): Promise<boolean> {
-  const existing = await findPeriodRun(db, run.subscription_id, run.period_index, run.kind);
-  if (existing) return false;
-  await db.insertInto('subscription_period_runs').values({ ...run, payment_id: null }).execute();
-  return true;
+  const inserted = await db
+    .insertInto('subscription_period_runs')
+    .values({ ...run, payment_id: null })
+    .onConflict((conflict) => conflict.columns(['subscription_id', 'period_index', 'kind']).doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 export async function setPeriodRunPayment(

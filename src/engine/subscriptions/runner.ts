@@ -247,8 +247,9 @@ export class DueWorkRunner {
       ran_at: ctx.clock.now(),
     });
     if (!claimed) return { result: null, latest: sub, mark };
-    const payment = await this.perform(trx, ctx, sub, item);
-    const after = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+    const done = await this.perform(trx, ctx, sub, item);
+    const { payment } = done;
+    const after = done.after ?? (await findStoredSubscription(trx, ctx.businessId, subscriptionId));
     const events = await eventTypesSince(trx, mark);
     return {
       result: {
@@ -265,7 +266,13 @@ export class DueWorkRunner {
     };
   }
 
-  private async perform(trx: Db, ctx: EngineContext, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
+  /** Does the item: its payment (null: none), and the subscription as it left it when it read it last. */
+  private async perform(
+    trx: Db,
+    ctx: EngineContext,
+    sub: StoredSubscription,
+    item: DueItem,
+  ): Promise<{ payment: Payment | null; after?: StoredSubscription | undefined }> {
     const now = ctx.clock.now();
     switch (item.kind) {
       case 'expiry': {
@@ -275,7 +282,7 @@ export class DueWorkRunner {
         await updateSubscription(trx, sub.subscription_id, { status: 'expired', updated_at: now });
         await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
         await emitSubscriptionEvent(trx, ctx, 'subscription.expired', sub.subscription_id);
-        return payment;
+        return { payment };
       }
       case 'scheduled_cancellation': {
         // SPEC §2.3 / D11: at next_billing_date no new period is charged; cancelled at the boundary. A
@@ -284,7 +291,7 @@ export class DueWorkRunner {
         await updateSubscription(trx, sub.subscription_id, { status: 'cancelled', cancelled_at: item.at, updated_at: now });
         await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
         await emitSubscriptionEvent(trx, ctx, 'subscription.cancelled', sub.subscription_id);
-        return payment;
+        return { payment };
       }
       case 'trial_end':
       case 'renewal':
@@ -305,7 +312,7 @@ export class DueWorkRunner {
    * Jan 31 → Feb 28 → Mar 31), subscription.renewed. Failure: on_hold owing the charge before credits,
    * subscription.on_hold; the dates stay until the outstanding amount is paid (recovery.ts).
    */
-  private async renew(trx: Db, ctx: EngineContext, claimed: StoredSubscription, item: DueItem): Promise<Payment> {
+  private async renew(trx: Db, ctx: EngineContext, claimed: StoredSubscription, item: DueItem): Promise<{ payment: Payment; after: StoredSubscription | undefined }> {
     // Usage of the closing period is measured before a due scheduled change swaps the product (D6).
     const usage = await this.deps.closingPeriodUsage?.(trx, ctx, claimed);
     // Nothing else in the item has changed the subscription unless a scheduled change switched it.
@@ -325,21 +332,19 @@ export class DueWorkRunner {
     await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: k, kind: item.kind }, payment.payment_id);
     await usage?.record(payment.payment_id);
     const now = ctx.clock.now();
-    if (payment.status === 'succeeded') {
-      await updateSubscription(trx, sub.subscription_id, {
-        period_index: k,
-        previous_billing_date: start,
-        next_billing_date: end,
-        outstanding_amount: 0,
-        updated_at: now,
-      });
-      await emitSubscriptionEvent(trx, ctx, 'subscription.renewed', sub.subscription_id);
-    } else {
-      // A failed charge uses no credit (the wallet part is given back), so the whole charge is owed.
-      await updateSubscription(trx, sub.subscription_id, { status: 'on_hold', outstanding_amount: owed_before_credits, updated_at: now });
-      await emitSubscriptionEvent(trx, ctx, 'subscription.on_hold', sub.subscription_id);
-    }
-    return payment;
+    const succeeded = payment.status === 'succeeded';
+    await updateSubscription(
+      trx,
+      sub.subscription_id,
+      succeeded
+        ? { period_index: k, previous_billing_date: start, next_billing_date: end, outstanding_amount: 0, updated_at: now }
+        : // A failed charge uses no credit (the wallet part is given back), so the whole charge is owed.
+          { status: 'on_hold', outstanding_amount: owed_before_credits, updated_at: now },
+    );
+    // Read once for both the event and the runner (its status after, its next due item).
+    const after = await findStoredSubscription(trx, ctx.businessId, sub.subscription_id);
+    await emitSubscriptionEvent(trx, ctx, succeeded ? 'subscription.renewed' : 'subscription.on_hold', sub.subscription_id, {}, after);
+    return { payment, after };
   }
 }
 
