@@ -27,11 +27,13 @@ export async function issueLicenseKeys(trx: Db, ctx: EngineContext, payment: Pay
   if (!trx.isTransaction) throw new Error('issueLicenseKeys must run inside the transaction of the payment it issues for');
   const productLines = lines.filter((line) => line.kind === 'product');
   if (productLines.length === 0) return;
-  const subscriptionId = payment.subscription_id;
-  if (subscriptionId !== null && (await subscriptionHasLicenseKey(trx, subscriptionId))) return;
   const products = new Map(
     (await findProducts(trx, ctx.businessId, [...new Set(productLines.map((l) => l.product_id))])).map((p) => [p.product_id, p]),
   );
+  // No license-enabled product, nothing to issue (most renewals; the products are cached in a due-work batch).
+  if (!productLines.some((line) => products.get(line.product_id)?.license_key_enabled)) return;
+  const subscriptionId = payment.subscription_id;
+  if (subscriptionId !== null && (await subscriptionHasLicenseKey(trx, subscriptionId))) return;
   const now = ctx.clock.now();
   for (const line of productLines) {
     const product = products.get(line.product_id);
