@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import type { CustomersTable, PaymentMethodsTable } from '../db/schema.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
@@ -19,14 +20,17 @@ function toCustomer(row: CustomersTable): Customer {
   };
 }
 
+/** One customer; read once per due-work batch (db/read-cache.ts): a renewal's charge and payment both name it. */
 export async function findCustomer(db: Db, businessId: string, customerId: string): Promise<Customer | undefined> {
-  const row = await db
-    .selectFrom('customers')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('customer_id', '=', customerId)
-    .executeTakeFirst();
-  return row && toCustomer(row);
+  return cachedRead(db, `customer:${businessId}:${customerId}`, async () => {
+    const row = await db
+      .selectFrom('customers')
+      .selectAll()
+      .where('business_id', '=', businessId)
+      .where('customer_id', '=', customerId)
+      .executeTakeFirst();
+    return row && toCustomer(row);
+  });
 }
 
 /** The first customer created with this (lower-case) email, by creation order. */
@@ -60,6 +64,7 @@ export async function nextCustomerSequence(db: Db, businessId: string): Promise<
 }
 
 export async function insertCustomer(db: Db, row: CustomersTable): Promise<void> {
+  forgetCachedReads(db);
   await db.insertInto('customers').values(row).execute();
 }
 
@@ -68,6 +73,7 @@ export async function updateCustomerRow(
   customerId: string,
   changes: Partial<Pick<CustomersTable, 'email' | 'name' | 'phone_number' | 'metadata' | 'updated_at'>>,
 ): Promise<void> {
+  forgetCachedReads(db);
   await db.updateTable('customers').set(changes).where('customer_id', '=', customerId).execute();
 }
 

@@ -2,6 +2,7 @@ import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import type { PaymentMethod } from '../customers/types.js';
 import type { Db } from '../db/database.js';
+import type { PaymentLineItemsTable, PaymentsTable } from '../db/schema.js';
 import { recordEvent } from '../events/outbox.js';
 import { issueLicenseKeys } from '../licenses/issue.js';
 import type { Currency } from '../money.js';
@@ -10,7 +11,7 @@ import type { Metadata } from '../shared/metadata.js';
 import type { InvoicePeriod } from './invoice-types.js';
 import { issueInvoice } from './invoice.js';
 import type { PaymentProcessor } from './processor.js';
-import { findPaymentWithLines, insertLineItems, insertPayment, updatePaymentRow } from './repo.js';
+import { findPaymentWithLines, insertLineItems, insertPayment, paymentAsWritten, updatePaymentRow } from './repo.js';
 import type { BillingAddress, Payment, PaymentCustomer } from './types.js';
 
 /** A priced line as charged; plan-change lines billed for part of a period say so. */
@@ -60,7 +61,7 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
   const subtotal = order.lines.reduce((sum, l) => sum + l.amount, 0);
   const tax = order.lines.reduce((sum, l) => sum + l.tax, 0);
   const method = order.payment_method;
-  await insertPayment(trx, {
+  const row: PaymentsTable = {
     payment_id,
     business_id: ctx.businessId,
     brand_id: order.brand_id,
@@ -85,10 +86,9 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
     metadata: JSON.stringify(order.metadata),
     created_at: now,
     updated_at: now,
-  });
-  await insertLineItems(
-    trx,
-    order.lines.map((line, position) => ({
+  };
+  const lineRows = order.lines.map(
+    (line, position): PaymentLineItemsTable => ({
       line_id: ctx.ids.next('paymentLineItem'),
       payment_id,
       position,
@@ -104,11 +104,13 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
       is_prorated: line.is_prorated ? 1 : 0,
       proration_factor: line.proration_factor ?? null,
       refunded_amount: 0,
-    })),
+    }),
   );
-  // The payment is read back once, as written (with its customer's name and email); its later states are
-  // that one plus the fields each step writes, so every event still carries the payment as it stands.
-  const processing = await load(trx, ctx, payment_id);
+  await insertPayment(trx, row);
+  await insertLineItems(trx, lineRows);
+  // The payment as written (with its customer's name and email); its later states are that one plus the
+  // fields each step writes, so every event still carries the payment as it stands.
+  const processing = await paymentAsWritten(trx, row, lineRows);
   await record(trx, ctx, 'payment.processing', processing.payment);
 
   const result = await processor.charge({

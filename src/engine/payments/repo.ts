@@ -1,4 +1,5 @@
 import { iso } from '../clock.js';
+import { findCustomer } from '../customers/repo.js';
 import type { Db } from '../db/database.js';
 import type { InvoicesTable, PaymentLineItemsTable, PaymentsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
@@ -147,6 +148,22 @@ export async function findPaymentWithLines(
   const lines = (await linesByPayment(db, [paymentId])).get(paymentId) ?? [];
   const refunds = (await refundsByPayment(db, [paymentId])).get(paymentId) ?? [];
   return { payment: toPayment(row, lines, refunds), lines };
+}
+
+/**
+ * A payment just inserted, from the rows written instead of read back: what findPaymentWithLines returns
+ * right after the insert (the customer's name and email as stored, the lines in position order, no refunds
+ * yet) for one customer read, cached in a due-work batch, instead of three statements.
+ */
+export async function paymentAsWritten(
+  db: Db,
+  row: PaymentsTable,
+  lineRows: readonly PaymentLineItemsTable[],
+): Promise<{ payment: Payment; lines: StoredLineItem[] }> {
+  const customer = await findCustomer(db, row.business_id, row.customer_id);
+  if (!customer) throw new Error(`payment ${row.payment_id} names customer ${row.customer_id}, which does not exist`);
+  const lines = lineRows.map(toLine).sort((a, b) => a.position - b.position);
+  return { payment: toPayment({ ...row, customer_email: customer.email, customer_name: customer.name }, lines, []), lines };
 }
 
 /** Newest first; ties (same instant) by id, newest id first. */
