@@ -39,6 +39,7 @@ export interface Database {
   usage_events: UsageEventsTable;
   usage_events_staged: UsageEventsTable;
   usage_event_runs: UsageEventRunsTable;
+  usage_event_ids: UsageEventIdsTable;
   usage_staging_state: UsageStagingStateTable;
   subscription_usage_lines: SubscriptionUsageLinesTable;
 }
@@ -478,6 +479,12 @@ export interface UsageEventRunsTable {
   last_seq: number;
   min_ts: number;
   max_ts: number;
+}
+
+/** The idempotency index of merged events: the 52-bit hash of each event_id and the row's seq. */
+export interface UsageEventIdsTable {
+  id_hash: number;
+  seq: number;
 }
 
 /** One row: generation counts merges, so a process holding staged events in memory sees it must reload. */

@@ -114,10 +114,12 @@ describe('staged and merged events behave as one store', () => {
 
   test('equal id hashes are only candidates: a different event_id with the same hash is stored', async () => {
     // A merged row whose hash is e1's but whose id is not: what a 52-bit hash collision would look like.
-    await engine.ctx.db
+    const collider = await engine.ctx.db
       .insertInto('usage_events')
       .values({ id_hash: eventIdHash('e1'), event_id: 'collider', business_id: engine.ctx.businessId, customer_id: cus, event_name: 'other', timestamp: Date.parse(NOW), metadata: null })
-      .execute();
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    await engine.ctx.db.insertInto('usage_event_ids').values({ id_hash: eventIdHash('e1'), seq: collider.seq }).execute();
     expect(await engine.usage.ingest([event('e1', 1)])).toEqual({ ingested_count: 1, duplicate_count: 0 });
     await engine.usage.mergeStaged();
     expect((await engine.usage.getEvent('e1')).event_id).toBe('e1');

@@ -5,7 +5,7 @@ import { eventIdHash } from '../../usage/event-hash.js';
 // event_id and an index on (customer, event name, timestamp); a 1000-event batch spread over 1000
 // customers dirtied ~2,000 index pages, ~8 KB of WAL per event, and ingested ~11,000 events/s on a
 // 1,000,000-event database. Now a batch is appended to usage_events_staged (no index: ~40 pages) and
-// checked for duplicates against the merged events' hash index; staged events are merged in bulk, sorted
+// checked for duplicates against the merged events' hash index (usage_event_ids); staged events are merged in bulk, sorted
 // by (customer, event name, timestamp), so each customer's events of a merge are one contiguous run of
 // rows, found through usage_event_runs (one row per customer and event name per merge, not per event).
 // Forward-only: existing events are moved into the new layout, in run order.
@@ -42,9 +42,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addColumn('metadata', 'text')
       .execute();
   }
-  // The idempotency index (not unique: equal hashes are compared by event_id), and time order for listing.
-  await db.schema.createIndex('usage_events_by_hash').on('usage_events').column('id_hash').execute();
   await db.schema.createIndex('usage_events_by_time').on('usage_events').column('timestamp').execute();
+
+  // The idempotency index, in a table of its own (not unique: equal hashes are compared by event_id). A
+  // merge appends its rows and fills the index in hash order; an index on usage_events itself would be
+  // filled in the merge's customer order, at random places: 5.3–5.9 → 3.6–3.8 µs per merged event.
+  await db.schema
+    .createTable('usage_event_ids')
+    .addColumn('id_hash', 'bigint', (c) => c.notNull())
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('usage_event_ids_by_hash').on('usage_event_ids').column('id_hash').execute();
 
   await db.schema
     .createTable('usage_event_runs')
@@ -81,6 +89,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     const last = page.rows[page.rows.length - 1] as V1Row;
     after = [last.customer_id, last.event_name, last.timestamp, last.event_id];
   }
+  await sql`INSERT INTO usage_event_ids (id_hash, seq) SELECT id_hash, seq FROM usage_events ORDER BY id_hash`.execute(db);
   await sql`INSERT INTO usage_event_runs (customer_id, event_name, first_seq, last_seq, min_ts, max_ts)
     SELECT customer_id, event_name, min(seq), max(seq), min(timestamp), max(timestamp) FROM usage_events GROUP BY customer_id, event_name`.execute(db);
   await sql`DROP TABLE usage_events_v1`.execute(db);
