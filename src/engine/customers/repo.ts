@@ -1,6 +1,7 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
+import { reusableQuery } from '../db/reusable.js';
 import type { CustomersTable, PaymentMethodsTable } from '../db/schema.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
@@ -100,15 +101,18 @@ export async function insertPaymentMethod(db: Db, row: PaymentMethodsTable): Pro
 
 /** A payment method of any customer of the business. */
 export async function findPaymentMethod(db: Db, businessId: string, paymentMethodId: string): Promise<PaymentMethod | undefined> {
-  const row = await db
+  const [row] = (await selectPaymentMethod(db, businessId, paymentMethodId)).rows;
+  return row && toPaymentMethod(row);
+}
+
+const selectPaymentMethod = reusableQuery((db: Db, businessId: string, paymentMethodId: string) =>
+  db
     .selectFrom('payment_methods')
     .innerJoin('customers', 'customers.customer_id', 'payment_methods.customer_id')
     .selectAll('payment_methods')
     .where('customers.business_id', '=', businessId)
-    .where('payment_methods.payment_method_id', '=', paymentMethodId)
-    .executeTakeFirst();
-  return row && toPaymentMethod(row);
-}
+    .where('payment_methods.payment_method_id', '=', paymentMethodId),
+);
 
 /** Newest first; rows saved in the same millisecond by id, newest id first. */
 export async function listPaymentMethods(db: Db, customerId: string): Promise<PaymentMethod[]> {

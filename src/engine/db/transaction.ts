@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { type Db, shareRawConnection } from './database.js';
 
 /**
@@ -24,15 +24,20 @@ export type SavepointOutcome<T> = { ok: true; value: T } | { ok: false; error: u
  */
 export async function inSavepoint<T>(trx: Db, work: () => Promise<T>): Promise<SavepointOutcome<T>> {
   if (!trx.isTransaction) throw new Error('inSavepoint must run inside a transaction');
-  await sql`savepoint work_item`.execute(trx);
+  await trx.executeQuery(SAVEPOINT);
   let value: T;
   try {
     value = await work();
   } catch (error) {
-    await sql`rollback to savepoint work_item`.execute(trx);
-    await sql`release savepoint work_item`.execute(trx);
+    await trx.executeQuery(ROLLBACK_TO_SAVEPOINT);
+    await trx.executeQuery(RELEASE_SAVEPOINT);
     return { ok: false, error };
   }
-  await sql`release savepoint work_item`.execute(trx);
+  await trx.executeQuery(RELEASE_SAVEPOINT);
   return { ok: true, value };
 }
+
+// The same in SQLite and PostgreSQL.
+const SAVEPOINT = CompiledQuery.raw('savepoint work_item');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint work_item');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('release savepoint work_item');

@@ -1,6 +1,9 @@
+import type { Insertable } from 'kysely';
 import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
+import type { OutboxEventsTable } from '../db/schema.js';
+import { reusableQuery } from '../db/reusable.js';
 
 /** The event types of SPEC §4 that the engine emits. */
 export type EventType =
@@ -43,19 +46,18 @@ export interface NewEvent {
 export async function recordEvent(trx: Db, ctx: EngineContext, event: NewEvent): Promise<string> {
   if (!trx.isTransaction) throw new Error('recordEvent must run inside the transaction of the change it reports');
   const event_id = ctx.ids.next('event');
-  await trx
-    .insertInto('outbox_events')
-    .values({
-      event_id,
-      business_id: ctx.businessId,
-      type: event.type,
-      object_id: event.objectId,
-      payload: JSON.stringify(event.payload),
-      occurred_at: ctx.clock.now(),
-    })
-    .execute();
+  await insertEvent(trx, {
+    event_id,
+    business_id: ctx.businessId,
+    type: event.type,
+    object_id: event.objectId,
+    payload: JSON.stringify(event.payload),
+    occurred_at: ctx.clock.now(),
+  });
   return event_id;
 }
+
+const insertEvent = reusableQuery((db: Db, row: Insertable<OutboxEventsTable>) => db.insertInto('outbox_events').values(row));
 
 /** Events after `afterSequence`, oldest first: what a dispatcher has not yet seen. */
 export async function eventsAfter(db: Db, afterSequence: number, limit: number): Promise<OutboxEvent[]> {

@@ -1,6 +1,7 @@
 import { iso } from '../clock.js';
 import { findCustomer } from '../customers/repo.js';
 import type { Db } from '../db/database.js';
+import { reusableQuery } from '../db/reusable.js';
 import type { InvoicesTable, PaymentLineItemsTable, PaymentsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
 import type { LineKind } from '../pricing/types.js';
@@ -188,21 +189,27 @@ export async function listPayments(db: Db, businessId: string, query: PaymentQue
 }
 
 export async function insertPayment(db: Db, row: PaymentsTable): Promise<void> {
-  await db.insertInto('payments').values(row).execute();
+  await insertPaymentRow(db, row);
 }
 
-export async function updatePaymentRow(
-  db: Db,
-  paymentId: string,
-  changes: Partial<Pick<PaymentsTable, 'status' | 'error_code' | 'error_message' | 'invoice_id' | 'refund_status' | 'updated_at'>>,
-): Promise<void> {
-  await db.updateTable('payments').set(changes).where('payment_id', '=', paymentId).execute();
+const insertPaymentRow = reusableQuery((db: Db, row: PaymentsTable) => db.insertInto('payments').values(row));
+
+type PaymentChanges = Partial<Pick<PaymentsTable, 'status' | 'error_code' | 'error_message' | 'invoice_id' | 'refund_status' | 'updated_at'>>;
+
+export async function updatePaymentRow(db: Db, paymentId: string, changes: PaymentChanges): Promise<void> {
+  await updatePayment(db, changes, paymentId);
 }
+
+const updatePayment = reusableQuery((db: Db, changes: PaymentChanges, paymentId: string) =>
+  db.updateTable('payments').set(changes).where('payment_id', '=', paymentId),
+);
 
 export async function insertLineItems(db: Db, rows: readonly PaymentLineItemsTable[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('payment_line_items').values([...rows]).execute();
+  await insertLineRows(db, [...rows]);
 }
+
+const insertLineRows = reusableQuery((db: Db, rows: PaymentLineItemsTable[]) => db.insertInto('payment_line_items').values(rows));
 
 /** Refunds: the new running total refunded on one line, tax included. */
 export async function setLineRefundedAmount(db: Db, lineId: string, refundedAmount: number): Promise<void> {
@@ -216,17 +223,22 @@ export async function setPaymentRefundStatus(db: Db, paymentId: string, status: 
 
 /** 1 for a business's first invoice, then one more than the highest number issued. */
 export async function nextInvoiceNumber(db: Db, businessId: string): Promise<number> {
-  const row = await db
-    .selectFrom('invoices')
-    .select((eb) => eb.fn.max('number').as('highest'))
-    .where('business_id', '=', businessId)
-    .executeTakeFirst();
+  const [row] = (await selectHighestInvoiceNumber(db, businessId)).rows;
   return Number(row?.highest ?? 0) + 1;
 }
 
+const selectHighestInvoiceNumber = reusableQuery((db: Db, businessId: string) =>
+  db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.max('number').as('highest'))
+    .where('business_id', '=', businessId),
+);
+
 export async function insertInvoice(db: Db, row: InvoicesTable): Promise<void> {
-  await db.insertInto('invoices').values(row).execute();
+  await insertInvoiceRow(db, row);
 }
+
+const insertInvoiceRow = reusableQuery((db: Db, row: InvoicesTable) => db.insertInto('invoices').values(row));
 
 export async function findInvoiceByPayment(db: Db, businessId: string, paymentId: string): Promise<Invoice | undefined> {
   const row = await db

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { reusableQuery } from '../db/reusable.js';
 
 /** A scheduled plan change as stored (SPEC §2.4 effective_at=next_billing_date). */
 export interface StoredScheduledChange {
@@ -26,14 +27,7 @@ export async function insertScheduledChange(db: Db, change: StoredScheduledChang
 
 /** The subscription's pending change (at most one is ever pending), or undefined. */
 export async function findPendingChange(db: Db, subscriptionId: string): Promise<StoredScheduledChange | undefined> {
-  const row = await db
-    .selectFrom('scheduled_plan_changes')
-    .selectAll()
-    .where('subscription_id', '=', subscriptionId)
-    .where('status', '=', 'pending')
-    .orderBy('created_at', 'desc')
-    .orderBy('change_id', 'desc')
-    .executeTakeFirst();
+  const [row] = (await selectPendingChange(db, subscriptionId)).rows;
   if (!row) return undefined;
   return {
     change_id: row.change_id,
@@ -48,6 +42,17 @@ export async function findPendingChange(db: Db, subscriptionId: string): Promise
     updated_at: Number(row.updated_at),
   };
 }
+
+// Every renewal asks (SPEC §3 G), so it is compiled once (db/reusable.ts).
+const selectPendingChange = reusableQuery((db: Db, subscriptionId: string) =>
+  db
+    .selectFrom('scheduled_plan_changes')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .where('status', '=', 'pending')
+    .orderBy('created_at', 'desc')
+    .orderBy('change_id', 'desc'),
+);
 
 export async function setScheduledChangeStatus(db: Db, changeId: string, status: ScheduledChangeStatus, now: number): Promise<void> {
   await db.updateTable('scheduled_plan_changes').set({ status, updated_at: now }).where('change_id', '=', changeId).execute();

@@ -1,6 +1,7 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { ScheduledPlanChangesTable, SubscriptionsTable } from '../db/schema.js';
+import { reusableQuery } from '../db/reusable.js';
+import type { ScheduledPlanChangesTable, SubscriptionPeriodRunsTable, SubscriptionsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
 import type { BillingAddress } from '../payments/types.js';
 import type { Interval } from '../products/types.js';
@@ -177,8 +178,12 @@ export async function updateSubscription(
     (row as Record<string, unknown>)[key] = full[key as keyof SubscriptionsTable];
   }
   if (Object.keys(row).length === 0) return;
-  await db.updateTable('subscriptions').set(row).where('subscription_id', '=', subscriptionId).execute();
+  await updateRow(db, row, subscriptionId);
 }
+
+const updateRow = reusableQuery((db: Db, row: Partial<SubscriptionsTable>, subscriptionId: string) =>
+  db.updateTable('subscriptions').set(row).where('subscription_id', '=', subscriptionId),
+);
 
 // A template so toSubscriptionRow can convert a partial change; only the changed keys are written.
 const EMPTY: StoredSubscription = {
@@ -221,37 +226,39 @@ const EMPTY: StoredSubscription = {
 };
 
 export async function findStoredSubscription(db: Db, businessId: string, subscriptionId: string): Promise<StoredSubscription | undefined> {
-  const row = await db
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('subscription_id', '=', subscriptionId)
-    .executeTakeFirst();
+  const [row] = (await selectSubscription(db, businessId, subscriptionId)).rows;
   return row && toStoredSubscription(row);
 }
 
+const selectSubscription = reusableQuery((db: Db, businessId: string, subscriptionId: string) =>
+  db.selectFrom('subscriptions').selectAll().where('business_id', '=', businessId).where('subscription_id', '=', subscriptionId),
+);
+
 async function customerOf(db: Db, customerId: string): Promise<SubscriptionCustomer> {
-  const row = await db
-    .selectFrom('customers')
-    .select(['customer_id', 'email', 'name'])
-    .where('customer_id', '=', customerId)
-    .executeTakeFirst();
+  const [row] = (await selectCustomer(db, customerId)).rows;
   if (!row) throw new Error(`customer ${customerId} of a subscription is missing`);
   return row;
 }
 
+const selectCustomer = reusableQuery((db: Db, customerId: string) =>
+  db.selectFrom('customers').select(['customer_id', 'email', 'name']).where('customer_id', '=', customerId),
+);
+
 /** The pending scheduled plan change of a subscription (at most one), or null. */
 export async function findPendingScheduledChange(db: Db, subscriptionId: string): Promise<ScheduledChange | null> {
-  const row = await db
+  const [row] = (await selectPendingChange(db, subscriptionId)).rows;
+  return row ? toScheduledChange(row) : null;
+}
+
+const selectPendingChange = reusableQuery((db: Db, subscriptionId: string) =>
+  db
     .selectFrom('scheduled_plan_changes')
     .selectAll()
     .where('subscription_id', '=', subscriptionId)
     .where('status', '=', 'pending')
     .orderBy('created_at', 'desc')
-    .orderBy('change_id', 'desc')
-    .executeTakeFirst();
-  return row ? toScheduledChange(row) : null;
-}
+    .orderBy('change_id', 'desc'),
+);
 
 /** The API view of one subscription, or undefined when the business has no such id. */
 export async function findSubscription(db: Db, businessId: string, subscriptionId: string): Promise<Subscription | undefined> {
@@ -354,27 +361,33 @@ export async function claimPeriodRun(
   db: Db,
   run: { subscription_id: string; period_index: number; kind: string; ran_at: number },
 ): Promise<boolean> {
-  const inserted = await db
-    .insertInto('subscription_period_runs')
-    .values({ ...run, payment_id: null })
-    .onConflict((conflict) => conflict.columns(['subscription_id', 'period_index', 'kind']).doNothing())
-    .executeTakeFirst();
-  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const inserted = await insertClaim(db, { ...run, payment_id: null });
+  return Number(inserted.numAffectedRows ?? 0n) === 1;
 }
+
+const insertClaim = reusableQuery((db: Db, row: SubscriptionPeriodRunsTable) =>
+  db
+    .insertInto('subscription_period_runs')
+    .values(row)
+    .onConflict((conflict) => conflict.columns(['subscription_id', 'period_index', 'kind']).doNothing()),
+);
 
 export async function setPeriodRunPayment(
   db: Db,
   key: { subscription_id: string; period_index: number; kind: string },
   paymentId: string,
 ): Promise<void> {
-  await db
+  await updateRunPayment(db, paymentId, key.subscription_id, key.period_index, key.kind);
+}
+
+const updateRunPayment = reusableQuery((db: Db, paymentId: string, subscriptionId: string, periodIndex: number, kind: string) =>
+  db
     .updateTable('subscription_period_runs')
     .set({ payment_id: paymentId })
-    .where('subscription_id', '=', key.subscription_id)
-    .where('period_index', '=', key.period_index)
-    .where('kind', '=', key.kind)
-    .execute();
-}
+    .where('subscription_id', '=', subscriptionId)
+    .where('period_index', '=', periodIndex)
+    .where('kind', '=', kind),
+);
 
 export async function findPeriodRun(
   db: Db,
@@ -429,5 +442,9 @@ export async function lastEventSequence(db: Db): Promise<number> {
 
 /** The events after `sequence`, in order: their sequence and type. */
 export async function eventTypesSince(db: Db, sequence: number): Promise<Array<{ sequence: number; type: string }>> {
-  return db.selectFrom('outbox_events').select(['sequence', 'type']).where('sequence', '>', sequence).orderBy('sequence').execute();
+  return (await selectEventTypes(db, sequence)).rows;
 }
+
+const selectEventTypes = reusableQuery((db: Db, sequence: number) =>
+  db.selectFrom('outbox_events').select(['sequence', 'type']).where('sequence', '>', sequence).orderBy('sequence'),
+);

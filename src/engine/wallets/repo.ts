@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { reusableQuery } from '../db/reusable.js';
 import type { WalletLedgerEntriesTable, WalletsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
 import { fromFlag } from '../shared/flags.js';
@@ -49,14 +50,13 @@ export async function findWallets(db: Db, customerId: string): Promise<Wallet[]>
 }
 
 export async function findWallet(db: Db, customerId: string, currency: Currency): Promise<Wallet | undefined> {
-  const row = await db
-    .selectFrom('wallets')
-    .selectAll()
-    .where('customer_id', '=', customerId)
-    .where('currency', '=', currency)
-    .executeTakeFirst();
+  const [row] = (await selectWallet(db, customerId, currency)).rows;
   return row && toWallet(row);
 }
+
+const selectWallet = reusableQuery((db: Db, customerId: string, currency: string) =>
+  db.selectFrom('wallets').selectAll().where('customer_id', '=', customerId).where('currency', '=', currency),
+);
 
 /**
  * Moves a balance from `before` to `after` only if it still holds `before` (compare-and-set), so a

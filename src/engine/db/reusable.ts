@@ -1,0 +1,117 @@
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
+import type { Db } from './database.js';
+
+/**
+ * Kysely builds a query as a tree of frozen nodes and compiles it to SQL on every call: ~4 µs for a short
+ * select, more for an insert, about a tenth of a renewal's time at ~30 statements each. A reusable query
+ * is built and compiled once per database handle (the root db, or one transaction) and value shape, with
+ * stand-ins for its values, then run with each call's values in their places: the same SQL text and
+ * parameters in the same order, through the same connection.
+ *
+ * `build` must use each value as a plain value: a scalar (a `where` operand), or a row or list of rows of
+ * scalars (`values`, `set`); undefined fields are left out, as Kysely does. A value that is used twice, not
+ * at all, inside an `in` list or as an expression makes a shape that cannot be reused: it is then built
+ * and compiled on every call, as without this helper.
+ */
+export function reusableQuery<V extends readonly unknown[], R>(
+  build: (db: Db, ...values: V) => Compilable<R>,
+): (db: Db, ...values: V) => Promise<QueryResult<R>> {
+  const compiled = new WeakMap<Db, Map<string, Reusable<R> | null>>();
+  return (db, ...values) => {
+    const shape = shapeOf(values);
+    if (shape === null) return db.executeQuery(build(db, ...values));
+    let shapes = compiled.get(db);
+    if (!shapes) {
+      shapes = new Map();
+      compiled.set(db, shapes);
+    }
+    let entry = shapes.get(shape);
+    if (entry === undefined) {
+      entry = compileOnce(db, build, values);
+      shapes.set(shape, entry);
+    }
+    if (entry === null) return db.executeQuery(build(db, ...values));
+    const { query, slots } = entry;
+    const parameters = slots.map((slot, i) => (slot === null ? query.parameters[i] : valueAt(values, slot)));
+    return db.executeQuery<R>({ ...query, parameters });
+  };
+}
+
+/** Where a parameter comes from: the index of the value, and within a row (list) the row and field. */
+interface Slot {
+  value: number;
+  row?: number | undefined;
+  field?: string | undefined;
+}
+
+interface Reusable<R> {
+  query: CompiledQuery<R>;
+  /** Per parameter: where its value comes from, or null for a constant of the query itself. */
+  slots: Array<Slot | null>;
+}
+
+class StandIn {
+  constructor(readonly slot: Slot) {}
+}
+
+type Scalar = string | number | bigint | boolean | null;
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof value);
+}
+
+function isRow(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && Object.values(value).every((v) => v === undefined || isScalar(v));
+}
+
+function definedKeys(row: Record<string, unknown>): string[] {
+  return Object.keys(row).filter((key) => row[key] !== undefined);
+}
+
+/** A key naming the values' shape (which are scalars, rows with which fields, lists of how many rows), or null when one is none of these. */
+function shapeOf(values: readonly unknown[]): string | null {
+  const parts: string[] = [];
+  for (const value of values) {
+    if (isScalar(value)) parts.push('s');
+    else if (isRow(value)) parts.push(`{${definedKeys(value).join(',')}}`);
+    else if (Array.isArray(value) && value.length > 0 && value.every(isRow)) parts.push(`[${value.map((row) => definedKeys(row).join(',')).join('|')}]`);
+    else return null;
+  }
+  return parts.join(';');
+}
+
+/** The stand-ins to build with, in the values' shape, and all of them. */
+function standInsFor(values: readonly unknown[]): { standIns: unknown[]; all: StandIn[] } {
+  const all: StandIn[] = [];
+  const standIn = (slot: Slot) => {
+    const made = new StandIn(slot);
+    all.push(made);
+    return made;
+  };
+  const rowOf = (row: Record<string, unknown>, value: number, index?: number) =>
+    Object.fromEntries(definedKeys(row).map((field) => [field, standIn({ value, row: index, field })]));
+  const standIns = values.map((value, index) => {
+    if (isScalar(value)) return standIn({ value: index });
+    if (Array.isArray(value)) return value.map((row: Record<string, unknown>, rowIndex) => rowOf(row, index, rowIndex));
+    return rowOf(value as Record<string, unknown>, index);
+  });
+  return { standIns, all };
+}
+
+/** The query compiled with stand-ins, or null when its parameters do not use every stand-in exactly once. */
+function compileOnce<V extends readonly unknown[], R>(db: Db, build: (db: Db, ...values: V) => Compilable<R>, values: V): Reusable<R> | null {
+  const { standIns, all } = standInsFor(values);
+  const query = build(db, ...(standIns as unknown as V)).compile();
+  const placed = query.parameters.filter((p): p is StandIn => p instanceof StandIn);
+  if (placed.length !== all.length || new Set(placed).size !== all.length) return null;
+  return { query, slots: query.parameters.map((p) => (p instanceof StandIn ? p.slot : null)) };
+}
+
+function valueAt(values: readonly unknown[], slot: Slot): unknown {
+  const value = values[slot.value];
+  if (slot.field === undefined) return value;
+  const row = (slot.row === undefined ? value : (value as unknown[])[slot.row]) as Record<string, unknown>;
+  return row[slot.field];
+}
