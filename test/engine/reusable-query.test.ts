@@ -1,7 +1,8 @@
 // Rule under test: db/reusable.ts — a query built and compiled once per database handle and value shape
 // returns exactly what building it on every call returns (selects, inserts of one row or several, PATCH
 // updates whose fields vary, constants of the query kept); shapes it cannot reuse (a value used twice, an
-// `in` list) are built on every call and still correct; a transaction compiles its own copy.
+// `in` list) are built on every call and still correct; a transaction on the same connection runs the root's
+// compiled copy, another handle compiles its own.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Db } from '../../src/engine/db/database.js';
 import type { BrandsTable } from '../../src/engine/db/schema.js';
@@ -66,13 +67,18 @@ describe('reusableQuery', () => {
       { brand_id: 'b4', name: 'Four', url: null },
     ]);
 
-    // A transaction has its own compiled copy; its results are the transaction's.
+    // A transaction of the same connection runs the same compiled query; its results are the transaction's.
     await inTransaction(db, async (trx) => {
       await rename(trx, { name: 'Tres' }, 'b3');
       expect((await find(trx, 'b3')).rows).toEqual([{ brand_id: 'b3', name: 'Tres', url: null }]);
     });
-    expect(builds).toBe(7);
+    expect(builds).toBe(5);
     expect((await find(db, 'b3')).rows).toEqual([{ brand_id: 'b3', name: 'Tres', url: null }]);
+    // Kysely's own transaction handle is not known to share the connection: it compiles its own copy.
+    await db.transaction().execute(async (trx) => {
+      expect((await find(trx, 'b4')).rows).toEqual([{ brand_id: 'b4', name: 'Four', url: null }]);
+    });
+    expect(builds).toBe(6);
   });
 
   test('shapes that cannot be reused are built on every call, with the right results', async () => {

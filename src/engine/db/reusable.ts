@@ -1,12 +1,13 @@
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
-import type { Db } from './database.js';
+import { type Db, rawSqliteOf } from './database.js';
 
 /**
  * Kysely builds a query as a tree of frozen nodes and compiles it to SQL on every call: ~4 µs for a short
  * select, more for an insert, about a tenth of a renewal's time at ~30 statements each. A reusable query
- * is built and compiled once per database handle (the root db, or one transaction) and value shape, with
- * stand-ins for its values, then run with each call's values in their places: the same SQL text and
- * parameters in the same order, through the same connection.
+ * is built and compiled once per connection (an openDatabase SQLite connection and its transactions share
+ * one; any other db handle has its own) and value shape, with stand-ins for its values, then run with each
+ * call's values in their places: the same SQL text and parameters in the same order, on the handle given.
+ * Everything that varies between calls must be one of the values: the query is built with the first's.
  *
  * `build` must use each value as a plain value: a scalar (a `where` operand), or a row or list of rows of
  * scalars (`values`, `set`); undefined fields are left out, as Kysely does. A value that is used twice, not
@@ -16,14 +17,16 @@ import type { Db } from './database.js';
 export function reusableQuery<V extends readonly unknown[], R>(
   build: (db: Db, ...values: V) => Compilable<R>,
 ): (db: Db, ...values: V) => Promise<QueryResult<R>> {
-  const compiled = new WeakMap<Db, Map<string, Reusable<R> | null>>();
+  const compiled = new WeakMap<object, Map<string, Reusable<R> | null>>();
   return (db, ...values) => {
     const shape = shapeOf(values);
     if (shape === null) return db.executeQuery(build(db, ...values));
-    let shapes = compiled.get(db);
+    // The SQL depends only on the dialect: one connection's transactions compile it as the root db does.
+    const owner: object = rawSqliteOf(db) ?? db;
+    let shapes = compiled.get(owner);
     if (!shapes) {
       shapes = new Map();
-      compiled.set(db, shapes);
+      compiled.set(owner, shapes);
     }
     let entry = shapes.get(shape);
     if (entry === undefined) {
