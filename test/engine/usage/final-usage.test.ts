@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 import { customerWithCard, eventTypes, lastSequence, paymentsOf } from '../../support/subscription-fixtures.js';
+import { usagePlan } from '../../support/usage-fixtures.js';
 
 let engine: TestEngine;
 afterEach(async () => {
@@ -24,29 +25,7 @@ interface Options {
 async function subscribe(options: Options = {}) {
   engine = await createTestEngine('2025-04-01T00:00:00.000Z');
   const { customer, method } = await customerWithCard(engine);
-  const calls = await engine.meters.create({ name: 'API calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
-  const images = await engine.meters.create({
-    name: 'Images',
-    event_name: 'image.generated',
-    measurement_unit: 'images',
-    aggregation: { type: 'sum', key: 'count' },
-  });
-  const product = await engine.products.create({
-    name: 'API plan',
-    tax_category: 'saas',
-    price: {
-      type: 'usage_based_price',
-      currency: 'USD',
-      fixed_price: 1000,
-      payment_frequency_count: 1,
-      payment_frequency_interval: 'Month',
-      ...(options.term && { subscription_period_count: options.term.count, subscription_period_interval: options.term.interval }),
-      meters: [
-        { meter_id: calls.meter_id, price_per_unit: '2', free_threshold: 1000 },
-        { meter_id: images.meter_id, price_per_unit: '5', free_threshold: 10 },
-      ],
-    },
-  });
+  const { calls, images, product } = await usagePlan(engine, { term: options.term });
   if (options.code) {
     await engine.discounts.create({
       code: 'SAVE',

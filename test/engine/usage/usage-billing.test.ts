@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { meterCharge } from '../../../src/engine/usage/billing.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 import { customerWithCard } from '../../support/subscription-fixtures.js';
+import { usagePlan } from '../../support/usage-fixtures.js';
 
 let engine: TestEngine;
 afterEach(async () => {
@@ -26,32 +27,6 @@ describe('meterCharge: the docs’ numbers', () => {
     expect(meterCharge(units, free, price)).toEqual({ chargeable_units: chargeable, amount });
   });
 });
-
-async function usagePlan(e: TestEngine) {
-  const calls = await e.meters.create({ name: 'API calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
-  const images = await e.meters.create({
-    name: 'Images',
-    event_name: 'image.generated',
-    measurement_unit: 'images',
-    aggregation: { type: 'sum', key: 'count' },
-  });
-  const product = await e.products.create({
-    name: 'API plan',
-    tax_category: 'saas',
-    price: {
-      type: 'usage_based_price',
-      currency: 'USD',
-      fixed_price: 1000,
-      payment_frequency_count: 1,
-      payment_frequency_interval: 'Month',
-      meters: [
-        { meter_id: calls.meter_id, price_per_unit: '2', free_threshold: 1000 },
-        { meter_id: images.meter_id, price_per_unit: '5', free_threshold: 10 },
-      ],
-    },
-  });
-  return { calls, images, product };
-}
 
 function calls(customerId: string, prefix: string, n: number, at?: string) {
   return Array.from({ length: n }, (_, i) => ({
