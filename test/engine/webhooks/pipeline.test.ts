@@ -33,6 +33,25 @@ async function purchases(engine: TestEngine, n: number): Promise<void> {
 }
 
 describe('dispatcher pipeline', () => {
+  test('with no endpoint the cursor passes the events unread; an endpoint made later gets only later events', async () => {
+    const engine = await createTestEngine();
+    cleanups.push(() => engine.close());
+    await purchases(engine, 3);
+    const events = async () => (await engine.ctx.db.selectFrom('outbox_events').select('sequence').execute()).length;
+    const before = await events();
+    expect(await engine.webhookDispatcher.fanOut()).toBe(before);
+    expect(await engine.webhookDispatcher.fanOut()).toBe(0);
+    const cursor = await engine.ctx.db.selectFrom('webhook_dispatch_cursor').select('last_sequence').executeTakeFirstOrThrow();
+    expect(cursor.last_sequence).toBe(before);
+
+    const { r } = await verifying(engine);
+    await purchases(engine, 1);
+    await engine.dueWork.run(engine.clock.now());
+    const messages = await engine.ctx.db.selectFrom('webhook_messages').select('event_id').execute();
+    expect(messages).toHaveLength((await events()) - before);
+    expect(r.received).toHaveLength(messages.length);
+  });
+
   test('a hanging endpoint with 40 queued (4 senders, 300 ms timeout) does not hold up another endpoint', async () => {
     const engine = await createTestEngine(undefined, { webhooks: { timeoutMs: 300, perEndpointConcurrency: 4 } });
     cleanups.push(() => engine.close());
