@@ -24,15 +24,14 @@ function toCustomer(row: CustomersTable): Customer {
 /** One customer; read once per due-work batch (db/read-cache.ts): a renewal's charge and payment both name it. */
 export async function findCustomer(db: Db, businessId: string, customerId: string): Promise<Customer | undefined> {
   return cachedRead(db, `customer:${businessId}:${customerId}`, async () => {
-    const row = await db
-      .selectFrom('customers')
-      .selectAll()
-      .where('business_id', '=', businessId)
-      .where('customer_id', '=', customerId)
-      .executeTakeFirst();
+    const [row] = (await selectCustomer(db, businessId, customerId)).rows;
     return row && toCustomer(row);
   });
 }
+
+const selectCustomer = reusableQuery((db: Db, businessId: string, customerId: string) =>
+  db.selectFrom('customers').selectAll().where('business_id', '=', businessId).where('customer_id', '=', customerId),
+);
 
 /** The first customer created with this (lower-case) email, by creation order. */
 export async function findOldestCustomerByEmail(db: Db, businessId: string, email: string): Promise<Customer | undefined> {

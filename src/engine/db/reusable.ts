@@ -60,29 +60,51 @@ class StandIn {
 type Scalar = string | number | bigint | boolean | null;
 
 function isScalar(value: unknown): value is Scalar {
-  return value === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof value);
+  const type = typeof value;
+  return value === null || type === 'string' || type === 'number' || type === 'bigint' || type === 'boolean';
 }
 
 function isRow(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
-  return (proto === Object.prototype || proto === null) && Object.values(value).every((v) => v === undefined || isScalar(v));
+  return proto === Object.prototype || proto === null;
 }
 
 function definedKeys(row: Record<string, unknown>): string[] {
   return Object.keys(row).filter((key) => row[key] !== undefined);
 }
 
+/** The row's defined fields joined, or null when one of them is not a scalar. */
+function rowShape(row: Record<string, unknown>): string | null {
+  let shape = '';
+  for (const key in row) {
+    const value = row[key];
+    if (value === undefined) continue;
+    if (!isScalar(value)) return null;
+    shape += `${key},`;
+  }
+  return shape;
+}
+
 /** A key naming the values' shape (which are scalars, rows with which fields, lists of how many rows), or null when one is none of these. */
 function shapeOf(values: readonly unknown[]): string | null {
-  const parts: string[] = [];
+  let shape = '';
   for (const value of values) {
-    if (isScalar(value)) parts.push('s');
-    else if (isRow(value)) parts.push(`{${definedKeys(value).join(',')}}`);
-    else if (Array.isArray(value) && value.length > 0 && value.every(isRow)) parts.push(`[${value.map((row) => definedKeys(row).join(',')).join('|')}]`);
-    else return null;
+    if (isScalar(value)) {
+      shape += 's;';
+      continue;
+    }
+    const rows = Array.isArray(value) ? (value as unknown[]) : [value];
+    if (rows.length === 0) return null;
+    shape += Array.isArray(value) ? '[' : '{';
+    for (const row of rows) {
+      const fields = isRow(row) ? rowShape(row) : null;
+      if (fields === null) return null;
+      shape += `${fields}|`;
+    }
+    shape += ';';
   }
-  return parts.join(';');
+  return shape;
 }
 
 /** The stand-ins to build with, in the values' shape, and all of them. */

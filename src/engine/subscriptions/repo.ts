@@ -1,4 +1,5 @@
 import { iso } from '../clock.js';
+import { findCustomer } from '../customers/repo.js';
 import type { Db } from '../db/database.js';
 import { reusableQuery } from '../db/reusable.js';
 import type { ScheduledPlanChangesTable, SubscriptionPeriodRunsTable, SubscriptionsTable } from '../db/schema.js';
@@ -234,15 +235,12 @@ const selectSubscription = reusableQuery((db: Db, businessId: string, subscripti
   db.selectFrom('subscriptions').selectAll().where('business_id', '=', businessId).where('subscription_id', '=', subscriptionId),
 );
 
-async function customerOf(db: Db, customerId: string): Promise<SubscriptionCustomer> {
-  const [row] = (await selectCustomer(db, customerId)).rows;
-  if (!row) throw new Error(`customer ${customerId} of a subscription is missing`);
-  return row;
+/** The subscription's customer as the API shows it; in a due-work batch, the one the charge already read. */
+async function customerOf(db: Db, sub: Pick<StoredSubscription, 'business_id' | 'customer_id'>): Promise<SubscriptionCustomer> {
+  const customer = await findCustomer(db, sub.business_id, sub.customer_id);
+  if (!customer) throw new Error(`customer ${sub.customer_id} of a subscription is missing`);
+  return { customer_id: customer.customer_id, email: customer.email, name: customer.name };
 }
-
-const selectCustomer = reusableQuery((db: Db, customerId: string) =>
-  db.selectFrom('customers').select(['customer_id', 'email', 'name']).where('customer_id', '=', customerId),
-);
 
 /** The pending scheduled plan change of a subscription (at most one), or null. */
 export async function findPendingScheduledChange(db: Db, subscriptionId: string): Promise<ScheduledChange | null> {
@@ -268,7 +266,7 @@ export async function findSubscription(db: Db, businessId: string, subscriptionI
 
 /** The API view of a stored subscription the caller has read: its customer and pending scheduled change added. */
 export async function subscriptionView(db: Db, stored: StoredSubscription): Promise<Subscription> {
-  return toSubscription(stored, await customerOf(db, stored.customer_id), await findPendingScheduledChange(db, stored.subscription_id));
+  return toSubscription(stored, await customerOf(db, stored), await findPendingScheduledChange(db, stored.subscription_id));
 }
 
 /** Newest first (ties by id, newest id first, as a frozen clock gives many the same instant). */
@@ -291,7 +289,7 @@ export async function listSubscriptions(
   const views: Subscription[] = [];
   for (const row of rows) {
     const stored = toStoredSubscription(row);
-    views.push(toSubscription(stored, await customerOf(db, stored.customer_id), await findPendingScheduledChange(db, stored.subscription_id)));
+    views.push(toSubscription(stored, await customerOf(db, stored), await findPendingScheduledChange(db, stored.subscription_id)));
   }
   return views;
 }
