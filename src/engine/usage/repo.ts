@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { reusableQuery } from '../db/reusable.js';
 import type { SubscriptionUsageLinesTable } from '../db/schema.js';
 
 // Usage events themselves are stored by event-repo.ts; these are the billing reads around them.
@@ -11,16 +12,7 @@ export interface PlanChangeFact {
 
 /** The subscription's plan changes with start ≤ at ≤ end, oldest first, from their plan_changed events (D6). */
 export async function planChangesBetween(db: Db, subscriptionId: string, start: number, end: number): Promise<PlanChangeFact[]> {
-  const rows = await db
-    .selectFrom('outbox_events')
-    .select(['payload', 'occurred_at'])
-    .where('object_id', '=', subscriptionId)
-    .where('type', '=', 'subscription.plan_changed')
-    .where('occurred_at', '>=', start)
-    .where('occurred_at', '<=', end)
-    .orderBy('occurred_at')
-    .orderBy('sequence')
-    .execute();
+  const { rows } = await selectPlanChanges(db, subscriptionId, start, end);
   return rows.flatMap((r) => {
     const payload = JSON.parse(r.payload) as { plan_change?: { previous_plan?: { product_id?: string }; new_plan?: { product_id?: string } } };
     const from = payload.plan_change?.previous_plan?.product_id;
@@ -29,10 +21,24 @@ export async function planChangesBetween(db: Db, subscriptionId: string, start: 
   });
 }
 
+const selectPlanChanges = reusableQuery((db: Db, subscriptionId: string, start: number, end: number) =>
+  db
+    .selectFrom('outbox_events')
+    .select(['payload', 'occurred_at'])
+    .where('object_id', '=', subscriptionId)
+    .where('type', '=', 'subscription.plan_changed')
+    .where('occurred_at', '>=', start)
+    .where('occurred_at', '<=', end)
+    .orderBy('occurred_at')
+    .orderBy('sequence'),
+);
+
 export async function insertUsageLines(db: Db, lines: readonly SubscriptionUsageLinesTable[]): Promise<void> {
   if (lines.length === 0) return;
-  await db.insertInto('subscription_usage_lines').values([...lines]).execute();
+  await insertLineRows(db, [...lines]);
 }
+
+const insertLineRows = reusableQuery((db: Db, rows: SubscriptionUsageLinesTable[]) => db.insertInto('subscription_usage_lines').values(rows));
 
 export async function findUsageLines(db: Db, subscriptionId: string): Promise<SubscriptionUsageLinesTable[]> {
   return db
@@ -54,6 +60,9 @@ export interface CustomerSubscriptionMeter {
 /**
  * The customer's subscriptions, oldest first, each with the meters among `meterIds` its product has: what
  * attribution needs for every meter of a period in one query (AMBIG-11), instead of one per meter link.
+ * The query reads every meter of their products and the ids asked about are picked here, so it has the same
+ * SQL for any list of ids and is compiled once (reusableQuery): a subscription whose product has meters A and
+ * B, asked about [A], gives one row with A; asked about [C], one row with null.
  */
 export async function customerSubscriptionMeters(
   db: Db,
@@ -62,18 +71,33 @@ export async function customerSubscriptionMeters(
   meterIds: readonly string[],
 ): Promise<CustomerSubscriptionMeter[]> {
   if (meterIds.length === 0) return [];
-  return db
+  const { rows } = await selectSubscriptionMeters(db, businessId, customerId);
+  const result: CustomerSubscriptionMeter[] = [];
+  for (const row of rows) {
+    const asked = row.meter_id !== null && meterIds.includes(row.meter_id);
+    const last = result.at(-1);
+    const sameAsLast = last !== undefined && last.subscription_id === row.subscription_id;
+    if (asked) {
+      // An earlier row of this subscription with none of the asked meters gives way to this one.
+      if (sameAsLast && last.meter_id === null) result.pop();
+      result.push({ subscription_id: row.subscription_id, status: row.status, meter_id: row.meter_id });
+    } else if (!sameAsLast) {
+      result.push({ subscription_id: row.subscription_id, status: row.status, meter_id: null });
+    }
+  }
+  return result;
+}
+
+const selectSubscriptionMeters = reusableQuery((db: Db, businessId: string, customerId: string) =>
+  db
     .selectFrom('subscriptions')
-    .leftJoin('product_meters', (join) =>
-      join.onRef('product_meters.product_id', '=', 'subscriptions.product_id').on('product_meters.meter_id', 'in', meterIds),
-    )
+    .leftJoin('product_meters', 'product_meters.product_id', 'subscriptions.product_id')
     .select(['subscriptions.subscription_id', 'subscriptions.status', 'product_meters.meter_id'])
     .where('subscriptions.business_id', '=', businessId)
     .where('subscriptions.customer_id', '=', customerId)
     .orderBy('subscriptions.created_at')
-    .orderBy('subscriptions.subscription_id')
-    .execute();
-}
+    .orderBy('subscriptions.subscription_id'),
+);
 
 /**
  * Per meter, where the usage the customer's other subscriptions billed within [start, end) ends: the
