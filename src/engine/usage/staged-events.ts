@@ -70,6 +70,28 @@ export class StagedEvents {
     return this.byCustomer.get(customerId) ?? [];
   }
 
+  /**
+   * Per customer and event name: [customer, event name, count, earliest timestamp, latest timestamp], in
+   * no particular order. 3 calls and 1 image of cus_1 → [["cus_1", "api.call", 3, …], ["cus_1", "image", 1, …]].
+   */
+  runs(): [string, string, number, number, number][] {
+    const runs: [string, string, number, number, number][] = [];
+    for (const [customerId, events] of this.byCustomer) {
+      const byName = new Map<string, [string, string, number, number, number]>();
+      for (const e of events) {
+        const run = byName.get(e.event_name);
+        if (!run) byName.set(e.event_name, [customerId, e.event_name, 1, e.timestamp, e.timestamp]);
+        else {
+          run[2] += 1;
+          if (e.timestamp < run[3]) run[3] = e.timestamp;
+          if (e.timestamp > run[4]) run[4] = e.timestamp;
+        }
+      }
+      runs.push(...byName.values());
+    }
+    return runs;
+  }
+
   all(): IterableIterator<StagedEvent> {
     return this.byId.values();
   }

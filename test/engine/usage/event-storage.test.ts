@@ -152,6 +152,49 @@ describe('staged and merged events behave as one store', () => {
   });
 });
 
+describe('runs: each customer’s share of a merge is one contiguous range of rows', () => {
+  // Event names whose UTF-16 and UTF-8 (SQLite BINARY) orders differ: '\uFF61' sorts after '😀' in a JS
+  // comparison and before it in SQLite. The merge orders rows in SQLite and the runs must match it.
+  const NAMES = ['api.call', 'é', '😀', '\uFF61', 'Z', 'a b'];
+
+  test('property: after any batches and merges, the runs partition usage_events and each matches its rows', async () => {
+    const engine = await engineOn(join(dir, 'runs.db'), 1_000_000);
+    const customers: string[] = [];
+    for (let i = 0; i < 4; i++) customers.push((await engine.customers.create({ email: `r${i}@example.com`, name: `R${i}` })).customer_id);
+    let next = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.record({ customer: fc.nat(3), name: fc.nat(NAMES.length - 1), minute: fc.nat(55) }), { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+        async (batches) => {
+          for (const batch of batches) {
+            await engine.usage.ingest(batch.map((e) => ({ event_id: `run-${next++}`, customer_id: customers[e.customer] as string, event_name: NAMES[e.name] as string, timestamp: minute(e.minute) })));
+          }
+          await engine.usage.mergeStaged();
+          const rows = await engine.ctx.db.selectFrom('usage_events').select(['seq', 'customer_id', 'event_name', 'timestamp']).orderBy('seq').execute();
+          const runs = await engine.ctx.db.selectFrom('usage_event_runs').selectAll().orderBy('first_seq').execute();
+          let expectedFirst = rows[0]?.seq ?? 1;
+          for (const run of runs) {
+            expect(run.first_seq).toBe(expectedFirst);
+            const inRun = rows.filter((r) => r.seq >= run.first_seq && r.seq <= run.last_seq);
+            expect(inRun).toHaveLength(run.last_seq - run.first_seq + 1);
+            expect(new Set(inRun.map((r) => `${r.customer_id}/${r.event_name}`))).toEqual(new Set([`${run.customer_id}/${run.event_name}`]));
+            expect([run.min_ts, run.max_ts]).toEqual([Math.min(...inRun.map((r) => r.timestamp)), Math.max(...inRun.map((r) => r.timestamp))]);
+            expectedFirst = run.last_seq + 1;
+          }
+          expect(expectedFirst - 1).toBe(rows.at(-1)?.seq ?? 0);
+        },
+      ),
+      { numRuns: 20 },
+    );
+    // And reads through the runs find every event: each customer's listing holds exactly its events.
+    for (const customer of customers) {
+      const listed = (await engine.usage.listEvents({ customer_id: customer }, { page_size: 100 })).items;
+      const stored = await engine.ctx.db.selectFrom('usage_events').select('event_id').where('customer_id', '=', customer).execute();
+      expect(listed.length).toBe(Math.min(100, stored.length));
+    }
+  });
+});
+
 describe('a second connection on the same file (another server process)', () => {
   test('sees the other one’s staged events and merges, and dedupes against both', async () => {
     const path = join(dir, 'shared.db');
@@ -171,6 +214,22 @@ describe('a second connection on the same file (another server process)', () => 
     expect(await b.usage.ingest([ev('x1'), ev('x5')])).toEqual({ ingested_count: 1, duplicate_count: 1 });
     expect(await total(a)).toBe(5);
     expect((await a.usage.getEvent('x5')).event_id).toBe('x5');
+  });
+
+  test('an event the other one merged is a duplicate here, though this one learnt of it only from the merge', async () => {
+    const path = join(dir, 'merged-elsewhere.db');
+    const a = await engineOn(path, 1000);
+    const cus = (await a.customers.create({ email: 'a@example.com', name: 'A' })).customer_id;
+    const b = await engineOn(path, 1000);
+    const ev = (id: string): UsageEventInput => ({ event_id: id, customer_id: cus, event_name: 'api.call' });
+    // b has ingested (so holds its filter of merged ids) before a stores and merges y1..y3.
+    expect(await b.usage.ingest([ev('y0')])).toEqual({ ingested_count: 1, duplicate_count: 0 });
+    await a.usage.ingest([ev('y1'), ev('y2'), ev('y3')]);
+    expect(await a.usage.mergeStaged()).toBe(4);
+    expect(await b.usage.ingest([ev('y1'), ev('y2'), ev('y3'), ev('y0'), ev('y4')])).toEqual({ ingested_count: 1, duplicate_count: 4 });
+    // And a, whose own merge put y0..y3 in its filter, sees b's y4 once b merges.
+    expect(await b.usage.mergeStaged()).toBe(1);
+    expect(await a.usage.ingest([ev('y4'), ev('y0'), ev('y5')])).toEqual({ ingested_count: 1, duplicate_count: 2 });
   });
 });
 
