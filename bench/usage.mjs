@@ -97,6 +97,15 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
   const count = await engine.meters.create({ name: 'Calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
   const start = new Date(NOW - 30 * 86_400_000).toISOString();
   const end = new Date(NOW + 86_400_000).toISOString();
+  // Baseline in the same run: one row by primary key straight from better-sqlite3 (no engine, no Kysely).
+  const byKey = opened.sqlite.prepare('SELECT * FROM customers WHERE customer_id = ?');
+  const keyTimes = [];
+  for (let i = 0; i < 3000; i++) {
+    const s = performance.now();
+    byKey.get(customers[i % customers.length]);
+    keyTimes.push(performance.now() - s);
+  }
+  results.raw_pk_read_median_ms = Math.round(median(keyTimes.slice(500)) * 10000) / 10000;
   for (const [name, meter] of [['sum_filtered', sum], ['count', count]]) {
     const times = [];
     for (let i = 0; i < 300; i++) {
@@ -106,6 +115,7 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
       times.push(performance.now() - s);
     }
     results[`meter_total_${name}_median_ms`] = Math.round(median(times.slice(50)) * 1000) / 1000;
+    results[`meter_total_${name}_vs_raw_pk_read`] = Math.round(median(times.slice(50)) / results.raw_pk_read_median_ms);
   }
   await engine.close();
 }
@@ -128,6 +138,7 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
     if (r.isError) throw new Error(JSON.stringify(r.content));
   }
   results.stdio_ingest_events_per_s = Math.round((Number(flags.batches) * 1000) / ((performance.now() - t) / 1000));
+  results.stdio_vs_floor_ratio = Math.round((results.stdio_ingest_events_per_s / results.raw_floor_events_per_s) * 1000) / 1000;
   await client.close();
 }
 
@@ -159,6 +170,9 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
   results.renewal_errors = done.filter((r) => r.error).length;
   results.renew_s = Math.round(performance.now() - t2) / 1000;
   results.renewal_amount_sample = done[0]?.amount;
+  results.renew_ms_each = Math.round((results.renew_s * 1000 * 1000) / n) / 1000;
+  // Each renewal's cost in raw no-index row inserts (part 1's floor, same run): machine-independent.
+  results.renew_vs_floor_row_inserts = Math.round(results.renew_ms_each / (1000 / results.raw_floor_events_per_s));
   await engine.close();
 }
 

@@ -21,7 +21,7 @@ export class MergedIdFilter {
   private readonly bitMask: number;
   private added = 0;
 
-  /** Sized for `expected` events with room to double: 1,000,000 merged → 2 Mi events, 2.5 MiB. */
+  /** Sized for `expected` events with room to double: 1,000,000 merged → 2^25 bits (4 MiB), room for 3.3M. */
   constructor(expected: number) {
     const wanted = Math.max(MIN_CAPACITY, expected * 2) * BITS_PER_EVENT;
     let bits = 32;
