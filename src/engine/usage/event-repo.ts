@@ -35,8 +35,9 @@ interface Statements {
   stagedAfter: SQLite.Statement<[number], StagedEvent>;
   knownCustomers: SQLite.Statement<[string, string], string>;
   mergedWithHashes: SQLite.Statement<[string], { event_id: string }>;
-  allMergedHashes: SQLite.Statement<[], number>;
-  mergedHashesAfter: SQLite.Statement<[number], number>;
+  lastIdsRow: SQLite.Statement<[], number | null>;
+  idHashesInRows: SQLite.Statement<[number, number], string>;
+  mergedHashesAfter: SQLite.Statement<[number], string>;
   stage: SQLite.Statement<[number, string, string, string, string, number, string | null]>;
   maxMergedSeq: SQLite.Statement<[], number | null>;
   mergeStaged: SQLite.Statement<[]>;
@@ -69,8 +70,11 @@ function prepare(raw: SQLite.Database): Statements {
     mergedWithHashes: raw.prepare<[string], { event_id: string }>(
       'SELECT e.event_id FROM usage_event_ids i CROSS JOIN usage_events e ON e.seq = i.seq WHERE i.id_hash IN (SELECT value FROM json_each(?))',
     ),
-    allMergedHashes: raw.prepare<[], number>('SELECT id_hash FROM usage_event_ids').pluck(),
-    mergedHashesAfter: raw.prepare<[number], number>('SELECT id_hash FROM usage_events WHERE seq > ?').pluck(),
+    // Hashes come back as one JSON array per chunk: parsing 100,000 numbers from one string is ~3x faster
+    // than stepping through 100,000 rows (the 1M-event database's filter: ~350 ms instead of ~1 s).
+    lastIdsRow: raw.prepare<[], number | null>('SELECT max(rowid) FROM usage_event_ids').pluck(),
+    idHashesInRows: raw.prepare<[number, number], string>('SELECT json_group_array(id_hash) FROM usage_event_ids WHERE rowid > ? AND rowid <= ?').pluck(),
+    mergedHashesAfter: raw.prepare<[number], string>('SELECT json_group_array(id_hash) FROM usage_events WHERE seq > ?').pluck(),
     stage: raw.prepare(
       'INSERT INTO usage_events_staged (id_hash, event_id, business_id, customer_id, event_name, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -157,10 +161,11 @@ class EventStore {
     const mergedThrough = this.sql.maxMergedSeq.get() ?? 0;
     if (!this.filter || this.filter.full) {
       const filter = new MergedIdFilter(mergedThrough);
-      for (const hash of this.sql.allMergedHashes.iterate()) filter.add(hash);
+      const lastRow = this.sql.lastIdsRow.get() ?? 0;
+      for (let after = 0; after < lastRow; after += HASH_CHUNK_ROWS) addAll(filter, this.sql.idHashesInRows.get(after, after + HASH_CHUNK_ROWS));
       this.filter = filter;
     } else if (this.filterThroughSeq < mergedThrough) {
-      for (const hash of this.sql.mergedHashesAfter.iterate(this.filterThroughSeq)) this.filter.add(hash);
+      addAll(this.filter, this.sql.mergedHashesAfter.get(this.filterThroughSeq));
     }
     this.filterThroughSeq = mergedThrough;
     return this.filter;
@@ -189,6 +194,13 @@ class EventStore {
     if (generation !== this.staged.generation) this.staged.reset(generation);
     this.staged.add(this.sql.stagedAfter.all(this.staged.lastSeq));
   }
+}
+
+const HASH_CHUNK_ROWS = 100_000;
+
+/** Adds a JSON array of id hashes (52-bit integers, exact as JSON numbers) to the filter. */
+function addAll(filter: MergedIdFilter, hashesJson: string | undefined): void {
+  for (const hash of JSON.parse(hashesJson ?? '[]') as number[]) filter.add(hash);
 }
 
 const stores = new WeakMap<SQLite.Database, EventStore>();
