@@ -51,6 +51,16 @@ export class MergedIdFilter {
 
   add(idHash: number): void {
     this.added += 1;
+    this.probe(idHash, true);
+  }
+
+  /** False only for an id hash never added. */
+  mayHold(idHash: number): boolean {
+    return this.probe(idHash, false);
+  }
+
+  /** The hash's 7 bits in its block: sets them, or tells whether all are set. */
+  private probe(idHash: number, set: boolean): boolean {
     const v = idHash + TWO_POW_51;
     const block = ((Math.floor(v / TWO_POW_20) >>> 0) & this.blockMask) * BLOCK_WORDS;
     const mixed = Math.imul(v % TWO_POW_20, 0x9e3779b1) >>> 0;
@@ -58,19 +68,9 @@ export class MergedIdFilter {
     for (let i = 0, at = mixed; i < PROBES; i++, at = (at + step) >>> 0) {
       const bit = at & (BLOCK_BITS - 1);
       const word = block + (bit >>> 5);
-      this.words[word] = (this.words[word] as number) | (1 << (bit & 31));
-    }
-  }
-
-  /** False only for an id hash never added. */
-  mayHold(idHash: number): boolean {
-    const v = idHash + TWO_POW_51;
-    const block = ((Math.floor(v / TWO_POW_20) >>> 0) & this.blockMask) * BLOCK_WORDS;
-    const mixed = Math.imul(v % TWO_POW_20, 0x9e3779b1) >>> 0;
-    const step = (mixed >>> 9) | 1;
-    for (let i = 0, at = mixed; i < PROBES; i++, at = (at + step) >>> 0) {
-      const bit = at & (BLOCK_BITS - 1);
-      if (((this.words[block + (bit >>> 5)] as number) & (1 << (bit & 31))) === 0) return false;
+      const mask = 1 << (bit & 31);
+      if (set) this.words[word] = (this.words[word] as number) | mask;
+      else if (((this.words[word] as number) & mask) === 0) return false;
     }
     return true;
   }
