@@ -172,13 +172,13 @@ class EventStore {
   }
 
   /**
-   * In a merge's transaction, once the staged rows moved to usage_events (seq `before` + 1 on): adds
+   * In a merge's transaction, once every staged row moved to usage_events (seq `before` + 1 on): adds
    * their hashes from the staged copy, so the filter need not read them back; returns whether it did
-   * (only a filter that was current before the merge, with the copy holding exactly the moved rows).
-   * Hashes added for a merge that then rolls back only cost false positives.
+   * (only a filter that was current before the merge). Hashes added for a merge that then rolls back
+   * only cost false positives.
    */
-  addMergedFromStaged(before: number, moved: number): boolean {
-    if (!this.filter || this.filterThroughSeq !== before || moved !== this.staged.size) return false;
+  addMergedFromStaged(before: number): boolean {
+    if (!this.filter || this.filterThroughSeq !== before) return false;
     for (const event of this.staged.all()) this.filter.add(event.id_hash);
     return true;
   }
@@ -317,10 +317,12 @@ function mergeStaged(store: EventStore): number {
         const before = store.sql.maxMergedSeq.get() ?? 0;
         const moved = store.sql.mergeStaged.run().changes;
         store.sql.recordIds.run(before);
-        const runs = moved === store.staged.size ? store.staged.runs() : undefined;
-        if (runs) store.sql.recordRunsOf.run(before, before, JSON.stringify(runs));
+        // The staged copy, synced in this transaction, holds exactly the moved rows: runs and filter
+        // hashes come from it; were it ever short, both are read back from usage_events instead.
+        const copyIsExact = moved === store.staged.size;
+        if (copyIsExact) store.sql.recordRunsOf.run(before, before, JSON.stringify(store.staged.runs()));
         else store.sql.recordRuns.run(before);
-        const filtered = store.addMergedFromStaged(before, moved);
+        const filtered = copyIsExact && store.addMergedFromStaged(before);
         store.sql.clearStaged.run();
         store.sql.nextGeneration.run();
         return { moved, filteredThrough: filtered ? before + moved : undefined };

@@ -8,6 +8,9 @@ export interface StagedEvent extends UsageEventRow {
   parsed?: UsageMetadata | null;
 }
 
+/** One customer's staged events of one name: how many, and their earliest and latest timestamps. */
+export type StagedRun = [customerId: string, eventName: string, count: number, minTimestamp: number, maxTimestamp: number];
+
 export function metadataOf(event: StagedEvent): UsageMetadata | null {
   if (event.parsed === undefined) event.parsed = parseUsageMetadata(event.metadata);
   return event.parsed;
@@ -74,10 +77,10 @@ export class StagedEvents {
    * Per customer and event name: [customer, event name, count, earliest timestamp, latest timestamp], in
    * no particular order. 3 calls and 1 image of cus_1 → [["cus_1", "api.call", 3, …], ["cus_1", "image", 1, …]].
    */
-  runs(): [string, string, number, number, number][] {
-    const runs: [string, string, number, number, number][] = [];
+  runs(): StagedRun[] {
+    const runs: StagedRun[] = [];
     for (const [customerId, events] of this.byCustomer) {
-      const byName = new Map<string, [string, string, number, number, number]>();
+      const byName = new Map<string, StagedRun>();
       for (const e of events) {
         const run = byName.get(e.event_name);
         if (!run) byName.set(e.event_name, [customerId, e.event_name, 1, e.timestamp, e.timestamp]);
