@@ -1,8 +1,10 @@
 // Rule under test: db/reusable.ts — a query built and compiled once per database handle and value shape
 // returns exactly what building it on every call returns (selects, inserts of one row or several, PATCH
-// updates whose fields vary, constants of the query kept); shapes it cannot reuse (a value used twice, an
-// `in` list) are built on every call and still correct; a transaction on the same connection runs the root's
-// compiled copy, another handle compiles its own.
+// updates whose fields vary, constants of the query kept; the same fields in another order are another
+// shape); shapes it cannot reuse (a value used twice, an `in` list, a value that is not a scalar) are built
+// on every call and still correct; a transaction on the same connection runs the root's compiled copy,
+// another handle compiles its own.
+import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Db } from '../../src/engine/db/database.js';
 import type { BrandsTable } from '../../src/engine/db/schema.js';
@@ -98,5 +100,31 @@ describe('reusableQuery', () => {
     expect((await anyOf(db, ['Primary brand', 'x'])).rows).toEqual([{ name: 'Primary brand' }]);
     expect((await anyOf(db, ['y'])).rows).toEqual([]);
     expect(builds).toBe(5); // twice: compiled once, refused, then built on each of its 2 calls; anyOf: 2
+  });
+
+  test('a call runs the compiled copy only when its values have that shape: the same fields in the same order, all scalars', async () => {
+    engine = await createTestEngine();
+    const db = engine.ctx.db;
+    let builds = 0;
+    const rename = reusableQuery((d: Db, changes: { name?: string | undefined; url?: string | null | undefined }, id: string) => {
+      builds += 1;
+      return d.updateTable('brands').set(changes).where('brand_id', '=', id);
+    });
+    const find = reusableQuery((d: Db, id: string) => {
+      builds += 1;
+      return d.selectFrom('brands').select(['name', 'url']).where('brand_id', '=', id);
+    });
+    const [primary] = (await db.selectFrom('brands').select('brand_id').execute()).map((r) => r.brand_id);
+    const id = primary as string;
+    await rename(db, { name: 'A', url: 'https://a.example' }, id);
+    await rename(db, { url: 'https://b.example', name: 'B' }, id); // other order: its own shape
+    expect((await find(db, id)).rows).toEqual([{ name: 'B', url: 'https://b.example' }]);
+    await rename(db, { name: 'C', url: 'https://c.example' }, id);
+    expect(builds).toBe(3);
+    expect((await find(db, id)).rows).toEqual([{ name: 'C', url: 'https://c.example' }]);
+    // A value that is not a scalar never runs a compiled copy: Kysely builds it (here, a raw expression).
+    await rename(db, { name: sql<string>`upper(${'d'})` as unknown as string }, id);
+    expect((await find(db, id)).rows).toEqual([{ name: 'D', url: 'https://c.example' }]);
+    expect(builds).toBe(4);
   });
 });
