@@ -195,6 +195,24 @@ describe('runs: each customer’s share of a merge is one contiguous range of ro
   });
 });
 
+describe('a staging table the staged copy does not match', () => {
+  test('a row written behind the copy’s back (same event_id twice): the merge reads runs and hashes back from the table', async () => {
+    const engine = await engineOn(join(dir, 'inexact.db'), 1000);
+    const cus = (await engine.customers.create({ email: 'x@example.com', name: 'X' })).customer_id;
+    const ev = (id: string): UsageEventInput => ({ event_id: id, customer_id: cus, event_name: 'api.call', timestamp: minute(5) });
+    expect(await engine.usage.ingest([ev('z1'), ev('z2')])).toEqual({ ingested_count: 2, duplicate_count: 0 });
+    // What no ingestion writes: z1 staged a second time. The copy keeps one z1, the table holds three rows.
+    await engine.ctx.db
+      .insertInto('usage_events_staged')
+      .values({ id_hash: eventIdHash('z1'), event_id: 'z1', business_id: engine.ctx.businessId, customer_id: cus, event_name: 'api.call', timestamp: Date.parse(minute(6)), metadata: null })
+      .execute();
+    expect(await engine.usage.mergeStaged()).toBe(3);
+    const runs = await engine.ctx.db.selectFrom('usage_event_runs').selectAll().execute();
+    expect(runs.map((r) => [r.customer_id, r.last_seq - r.first_seq + 1, r.min_ts, r.max_ts])).toEqual([[cus, 3, Date.parse(minute(5)), Date.parse(minute(6))]]);
+    expect(await engine.usage.ingest([ev('z1'), ev('z2'), ev('z3')])).toEqual({ ingested_count: 1, duplicate_count: 2 });
+  });
+});
+
 describe('a second connection on the same file (another server process)', () => {
   test('sees the other one’s staged events and merges, and dedupes against both', async () => {
     const path = join(dir, 'shared.db');
