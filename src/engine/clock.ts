@@ -67,17 +67,41 @@ export function isAdvanceable(clock: Clock): clock is AdvanceableClock {
 }
 
 /**
+ * Where a shared test clock's offset is stored (the database), read without waiting. `version()` must cost
+ * next to nothing and change whenever the stored offset may have changed since it was last read.
+ */
+export interface StoredOffset {
+  version(): number;
+  read(): number;
+}
+
+/**
  * Real time plus an offset that only grows: the engine's clock in test mode (SPEC D14). Time flows
  * normally, and `advance_test_clock` jumps it forward so trials end and renewals charge on demand.
- * The offset is persisted by the engine, so a restart keeps the simulated date.
+ *
+ * Following a StoredOffset (the engine's default), the offset is the database's, so every process on the
+ * database shows one clock (SPEC D17): each now() asks the store's version and reads the offset again only
+ * when it changed, so an advance committed by any process is seen by the next now() here. Nothing else
+ * keeps it true; the offset held in memory is only a copy of the stored one.
  */
 export class OffsetClock implements AdvanceableClock {
+  private stored: StoredOffset | undefined;
+  private seenVersion = Number.NaN;
+
   constructor(
     private readonly base: Clock,
     private offsetMs = 0,
   ) {}
 
   now(): number {
+    const stored = this.stored;
+    if (stored !== undefined) {
+      const version = stored.version();
+      if (version !== this.seenVersion) {
+        this.offsetMs = stored.read();
+        this.seenVersion = version;
+      }
+    }
     return this.base.now() + this.offsetMs;
   }
 
@@ -85,8 +109,34 @@ export class OffsetClock implements AdvanceableClock {
     return this.offsetMs;
   }
 
+  /** Real time, as the clock's base tells it. */
+  realNow(): number {
+    return this.base.now();
+  }
+
+  /** From now on the offset is the stored one (read at the next now()). */
+  follow(stored: StoredOffset): void {
+    this.stored = stored;
+    this.seenVersion = Number.NaN;
+  }
+
+  get shared(): boolean {
+    return this.stored !== undefined;
+  }
+
+  /** Forgets the copy: the next now() reads the stored offset (after this process stored a new one). */
+  resync(): void {
+    this.seenVersion = Number.NaN;
+  }
+
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`the test clock only moves forward (${ms} ms)`);
+    if (this.stored !== undefined) throw new Error('a shared clock moves by storing its offset, then resync()');
     this.offsetMs += ms;
   }
+}
+
+/** An OffsetClock whose offset is the database's (see OffsetClock). */
+export function isSharedClock(clock: Clock): clock is OffsetClock {
+  return clock instanceof OffsetClock && clock.shared;
 }

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'CHARGE_NOT_ALLOWED_FOR_SCHEDULED_CANCELLATION',
   'CHECKOUT_SESSION_CONSUMED',
   'CONFLICT',
+  'DATABASE_BUSY',
   'DISCOUNT_CODE_ALREADY_EXISTS',
   'DISCOUNT_CODE_EXPIRED',
   'DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED',
@@ -117,6 +118,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 429;
     case 'INTERNAL_SERVER_ERROR':
       return 500;
+    case 'DATABASE_BUSY':
+      return 503;
     default:
       return 422;
   }

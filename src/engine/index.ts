@@ -7,7 +7,7 @@ import { type Clock, OffsetClock, systemClock } from './clock.js';
 import { CollectionService } from './collections/service.js';
 import type { EngineContext } from './context.js';
 import { CustomerService } from './customers/service.js';
-import { type Db, migrateToLatest, pendingMigrations } from './db/database.js';
+import { type Db, migrateToLatest, pendingMigrations, rawSqliteOf } from './db/database.js';
 import { inTransaction } from './db/transaction.js';
 import { DiscountService } from './discounts/service.js';
 import { type IdSource, randomIds } from './ids.js';
@@ -22,7 +22,7 @@ import { findBusinessId, insertBusiness } from './settings/repo.js';
 import { SettingsService } from './settings/service.js';
 import { DueWorkRunner } from './subscriptions/runner.js';
 import { SubscriptionService } from './subscriptions/service.js';
-import { findTestClockOffset } from './test-clock/repo.js';
+import { findTestClockOffset, sqliteStoredOffset } from './test-clock/repo.js';
 import { TestClockService } from './test-clock/service.js';
 import { MeterService } from './meters/service.js';
 import { closingPeriodUsage, finalPeriodUsage } from './usage/billing.js';
@@ -51,6 +51,8 @@ export interface EngineOptions {
   /** Usage events staged before they are merged in bulk (default 100,000; see usage/event-repo.ts). */
   usageMergeThreshold?: number;
 }
+
+export { databaseBusy, isDatabaseBusy } from './db/write-lock.js';
 
 export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
@@ -109,7 +111,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const businessId = options.readonly
     ? await requireReadyDatabase(options.db)
     : await prepareDatabase(options.db, clock, ids);
-  if (clock === defaultClock) defaultClock.advance(await findTestClockOffset(options.db, businessId));
+  if (clock === defaultClock) {
+    // One test clock for every process on the database (SPEC D17): the offset is the stored one.
+    const raw = rawSqliteOf(options.db);
+    if (raw) defaultClock.follow(sqliteStoredOffset(raw, businessId));
+    else defaultClock.advance(await findTestClockOffset(options.db, businessId));
+  }
   const ctx: EngineContext = { db: options.db, clock, ids, businessId };
   const processor = options.processor ?? new TestProcessor(clock);
   const subscriptions = new SubscriptionService(ctx, processor, finalPeriodUsage);

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { Engine } from '../engine/index.js';
+import { databaseBusy, type Engine, isDatabaseBusy } from '../engine/index.js';
 import { BillingError } from '../engine/errors.js';
 
 export type Operation = 'read' | 'write';
@@ -93,6 +93,11 @@ export function failureResult(code: string, message: string, nextStep?: string):
 
 export function errorResult(toolName: string, error: unknown): CallToolResult {
   if (error instanceof BillingError) return failureResult(error.code, error.message, error.nextStep);
+  // A statement outside a write transaction that waited out SQLite's busy timeout: retryable, not a bug.
+  if (isDatabaseBusy(error)) {
+    const busy = databaseBusy();
+    return failureResult(busy.code, busy.message, busy.nextStep);
+  }
   // A bug, not a business error: say so without leaking internals, and keep the detail on stderr.
   process.stderr.write(`billing-mcp: ${toolName} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return failureResult(

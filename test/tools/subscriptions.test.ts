@@ -39,6 +39,8 @@ describe('subscription tools', () => {
     expect(advanced).toEqual({
       from: '2025-04-01T00:00:00.000Z',
       to: '2025-05-01T00:00:00.000Z',
+      target: '2025-05-01T00:00:00.000Z',
+      completed: true,
       processed: [
         {
           at: '2025-05-01T00:00:00.000Z',

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { type DatabaseConnection, Kysely, Migrator, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type Driver } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
+import { beginWriteTransaction, setWriteLockWait, writeTransactionEnded } from './write-lock.js';
 
 export type Db = Kysely<Database>;
 
@@ -13,6 +14,8 @@ export interface OpenDatabaseOptions {
   path: string;
   /** Open the file read-only: no statement can write, whatever a caller asks. */
   readonly?: boolean;
+  /** How long a write transaction waits for another process's write lock (default 15 s, write-lock.ts). */
+  writeLockWaitMs?: number;
 }
 
 export interface OpenedDatabase {
@@ -45,7 +48,8 @@ export function shareRawConnection(root: Db, trx: Db): void {
 
 /**
  * Opens SQLite the way a billing engine needs it: WAL (readers never block the writer), foreign keys
- * enforced, and a busy timeout so a second process waits instead of failing. Kysely's SQLite driver holds
+ * enforced, write transactions that wait for the write lock (WriteLockingSqliteDialect), and a busy
+ * timeout for single statements, so a second process waits instead of failing. Kysely's SQLite driver holds
  * one connection and a transaction keeps it until commit, so concurrent requests never see half a change.
  */
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
@@ -74,7 +78,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   // b-trees kept in memory rather than in temp files: with files, renewing 1,000 subscriptions made
   // 80,848 pwrite64 calls (~69 a renewal), in memory 11,828 (strace of .bench-tmp/renew/bench2.mjs).
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  if (options.writeLockWaitMs !== undefined) setWriteLockWait(sqlite, options.writeLockWaitMs);
+  const db = new Kysely<Database>({ dialect: new WriteLockingSqliteDialect(sqlite, { database: withStatementCache(sqlite) }) });
   rawConnections.set(db, sqlite);
   return {
     db,
@@ -83,6 +88,55 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     readonly,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely's SQLite dialect, except that a transaction takes the write lock when it begins and waits for it
+ * (write-lock.ts): every transaction the engine opens writes, and one that only took the lock at its
+ * first write would fail at once whenever another process had written since it began reading. On a
+ * read-only connection transactions stay deferred (nothing there can write).
+ */
+class WriteLockingSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly raw: SQLite.Database,
+    private readonly driverConfig: SqliteDialectConfig,
+  ) {
+    super(driverConfig);
+  }
+
+  override createDriver(): Driver {
+    return new WriteLockingSqliteDriver(this.raw, this.driverConfig);
+  }
+}
+
+class WriteLockingSqliteDriver extends SqliteDriver {
+  constructor(
+    private readonly raw: SQLite.Database,
+    config: SqliteDialectConfig,
+  ) {
+    super(config);
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.raw.readonly) return super.beginTransaction(connection);
+    await beginWriteTransaction(this.raw);
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.commitTransaction(connection);
+    } finally {
+      if (!this.raw.inTransaction) writeTransactionEnded(this.raw);
+    }
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      writeTransactionEnded(this.raw);
+    }
+  }
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */

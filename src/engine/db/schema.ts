@@ -30,6 +30,7 @@ export interface Database {
   test_clock: TestClockTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_messages: WebhookMessagesTable;
+  webhook_message_claims: WebhookMessageClaimsTable;
   webhook_attempts: WebhookAttemptsTable;
   webhook_dispatch_cursor: WebhookDispatchCursorTable;
   license_keys: LicenseKeysTable;
@@ -396,6 +397,9 @@ export interface TestClockTable {
   business_id: string;
   offset_ms: number;
   updated_at: number;
+  /** The engine running an advance now (migration 0010), and until when its lease holds, real-time ms. */
+  advance_owner: string | null;
+  advance_lease_until: number | null;
 }
 
 /** License keys (migration 0007): status is derived on read from disabled, expires_at and the subscription. */
@@ -547,6 +551,13 @@ export interface WebhookMessagesTable {
   is_test: Flag;
   created_at: number;
   updated_at: number;
+}
+
+/** A message whose attempt one engine is making now (migration 0010); real-time lease. */
+export interface WebhookMessageClaimsTable {
+  message_id: string;
+  claimed_by: string;
+  claimed_until: number;
 }
 
 export interface WebhookAttemptsTable {

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { addInterval } from '../calendar.js';
-import { isAdvanceable, iso } from '../clock.js';
+import { type AdvanceableClock, type Clock, isAdvanceable, isSharedClock, iso, systemClock } from '../clock.js';
 import type { EngineContext } from '../context.js';
+import { inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';
+import { sleep } from '../shared/sleep.js';
 import type { DueWorkRunner } from '../subscriptions/runner.js';
-import { findTestClockOffset, saveTestClockOffset } from './repo.js';
+import type { DueWorkResult } from '../subscriptions/types.js';
+import { claimAdvanceLease, findTestClockOffset, releaseAdvanceLease, renewAdvanceLease, saveTestClockOffset } from './repo.js';
 import type { ClockAdvance, ClockAdvanced, ClockStep, TestClock } from './types.js';
 import { parseInstant } from '../shared/instants.js';
 
@@ -12,19 +16,40 @@ const MINUTE_MS = 60 * SECOND_MS;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
+/** An advance holds its lease this long past its last heartbeat (real time); one every LEASE_MS / 5. */
+const LEASE_MS = 10 * SECOND_MS;
+/** How long an advance waits for another process's advance to finish before answering DATABASE_BUSY. */
+const LEASE_WAIT_MS = 60 * SECOND_MS;
+
+export interface TestClockOptions {
+  /** Real time, for the advance lease (the test clock itself jumps); default the system clock. */
+  realClock?: Clock | undefined;
+}
+
 /**
- * The test clock (SPEC D14, DESIGN "A test clock is part of the product"): reads the engine's time and
- * moves it forward, never back. An advance walks STEPWISE: to each due instant in order, running the due
- * work there (so a renewal's payment is dated on its billing date), then to the target. The offset is
- * persisted after every step, so a restarted server keeps the simulated date.
+ * The test clock (SPEC D14, D17, DESIGN "A test clock is part of the product"): reads the engine's time
+ * and moves it forward, never back. An advance walks STEPWISE: to each due instant in order, running the
+ * due work there (so a renewal's payment is dated on its billing date), then to the target. Each step
+ * stores the clock in its own write transaction, so every process on the database sees it at once.
+ *
+ * Several processes, one clock: an advance holds a lease in the database (test_clock.advance_owner) for
+ * as long as it runs, renewed by a heartbeat, so advances from any processes run one after another and
+ * each starts where the previous one ended; a process that dies mid-advance loses the lease after
+ * LEASE_MS. Advances in this process also queue in memory, so they never poll for their own lease.
  */
 export class TestClockService {
   private queue: Promise<unknown> = Promise.resolve();
+  /** This engine's token in the lease; random, so two processes never share one. */
+  private readonly owner = randomUUID();
+  private readonly realClock: Clock;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly runner: DueWorkRunner,
-  ) {}
+    options: TestClockOptions = {},
+  ) {
+    this.realClock = options.realClock ?? systemClock;
+  }
 
   async get(): Promise<TestClock> {
     const now = this.ctx.clock.now();
@@ -37,7 +62,13 @@ export class TestClockService {
    * Moves the clock to `to` (ISO-8601) or by `by` (months on the calendar: Jan 31 + 1 month = Feb 28;
    * days, hours, minutes, seconds exactly), running every due item on the way. Exactly one of the two
    * (INVALID_REQUEST_BODY); a target before now is INVALID_REQUEST_PARAMETERS; a real-time clock that
-   * cannot be moved is UNSUPPORTED_ACTION. Advances run one at a time.
+   * cannot be moved is UNSUPPORTED_ACTION. Advances run one at a time, across processes too; `by` counts
+   * from where the previous advance ended.
+   *
+   * When a step fails after others were done (the database stayed locked past its wait, say), the answer
+   * is not an error: it says where the clock stopped (`to`, `completed: false`, `stopped_by`), with every
+   * item processed up to there, and the clock stands exactly where that work left it. A failure before
+   * anything moved is thrown as it is: nothing changed.
    */
   async advance(input: ClockAdvance): Promise<ClockAdvanced> {
     const run = this.queue.then(() => this.advanceNow(input));
@@ -54,19 +85,93 @@ export class TestClockService {
         'start the server without an injected real-time clock to use the test clock',
       );
     }
-    const from = clock.now();
-    const to = targetOf(input, from);
-    const moveTo = async (at: number) => {
+    // Bad input is refused before waiting for another process's advance.
+    targetOf(input, clock.now());
+    const release = await this.takeLease();
+    try {
+      // Where the previous advance (of any process) ended.
+      const from = clock.now();
+      const target = targetOf(input, from);
+      const processed: DueWorkResult[] = [];
+      let moved = false;
+      const moveTo = async (at: number) => {
+        moved = (await this.moveTo(clock, at)) || moved;
+      };
+      try {
+        await this.runner.run(target, { moveClockTo: moveTo, report: (result) => processed.push(result) });
+        await moveTo(target);
+      } catch (error) {
+        if (!moved && processed.length === 0) throw error;
+        const reason = error instanceof BillingError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+        return advanced(from, clock.now(), target, processed, `${reason}; call advance_test_clock again to go on`);
+      }
+      return advanced(from, clock.now(), target, processed);
+    } finally {
+      await release();
+    }
+  }
+
+  /**
+   * Stores the clock at `at` when it is behind it, in a write transaction: under the write lock no other
+   * process can store the clock, so the stored offset becomes exactly `at` − real time (never a sum of
+   * two processes' moves). Returns whether it moved.
+   */
+  private async moveTo(clock: AdvanceableClock, at: number): Promise<boolean> {
+    let moved = 0;
+    await inTransaction(this.ctx.db, async (trx) => {
       const now = clock.now();
       if (at <= now) return;
-      clock.advance(at - now);
-      const offset = await findTestClockOffset(this.ctx.db, this.ctx.businessId);
-      await saveTestClockOffset(this.ctx.db, this.ctx.businessId, offset + (at - now), clock.now());
-    };
-    const processed = await this.runner.run(to, { moveClockTo: moveTo });
-    await moveTo(to);
-    return { from: iso(from), to: iso(clock.now()), processed, events: processed.flatMap((r) => r.events) };
+      moved = at - now;
+      const offset = isSharedClock(clock) ? at - clock.realNow() : (await findTestClockOffset(trx, this.ctx.businessId)) + moved;
+      await saveTestClockOffset(trx, this.ctx.businessId, offset, at);
+    });
+    if (moved === 0) return false;
+    if (isSharedClock(clock)) clock.resync();
+    else clock.advance(moved);
+    return true;
   }
+
+  /** Waits for the advance lease (see the class comment); returns its release. */
+  private async takeLease(): Promise<() => Promise<void>> {
+    const { db, businessId } = this.ctx;
+    const started = this.realClock.now();
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      const realNow = this.realClock.now();
+      const taken = await inTransaction(db, (trx) => claimAdvanceLease(trx, businessId, this.owner, realNow, realNow + LEASE_MS, this.ctx.clock.now()));
+      if (taken) break;
+      if (realNow - started >= LEASE_WAIT_MS) {
+        throw new BillingError(
+          'DATABASE_BUSY',
+          `another billing-mcp process has been advancing the test clock for over ${LEASE_WAIT_MS / SECOND_MS} s; this call changed nothing`,
+          'retry the call once that advance has finished (get_test_clock shows the time it has reached)',
+        );
+      }
+      await sleep(delay);
+    }
+    // A heartbeat that fails (the database busy for a moment) is made up by the next one, well within the lease.
+    const heartbeat = setInterval(() => {
+      const until = this.realClock.now() + LEASE_MS;
+      inTransaction(db, (trx) => renewAdvanceLease(trx, businessId, this.owner, until)).catch(() => undefined);
+    }, LEASE_MS / 5);
+    heartbeat.unref();
+    return async () => {
+      clearInterval(heartbeat);
+      // Left in place if this fails: the lease then simply runs out.
+      await inTransaction(db, (trx) => releaseAdvanceLease(trx, businessId, this.owner)).catch(() => undefined);
+    };
+  }
+}
+
+function advanced(from: number, reached: number, target: number, processed: DueWorkResult[], stoppedBy?: string): ClockAdvanced {
+  return {
+    from: iso(from),
+    to: iso(reached),
+    target: iso(target),
+    completed: stoppedBy === undefined,
+    ...(stoppedBy !== undefined && { stopped_by: stoppedBy }),
+    processed,
+    events: processed.flatMap((r) => r.events),
+  };
 }
 
 /** The instant an advance aims at; see advance(). */

@@ -28,7 +28,13 @@ export interface ClockAdvance {
 
 export interface ClockAdvanced {
   from: string;
+  /** Where the clock stands after the advance: `target`, or where it stopped when `completed` is false. */
   to: string;
+  /** Where the advance was asked to go. */
+  target: string;
+  completed: boolean;
+  /** Why it stopped short of `target` (a step failed after earlier ones were done), and what to do. */
+  stopped_by?: string | undefined;
   /** Every due item processed on the way, in time order. */
   processed: DueWorkResult[];
   /** The event types those items emitted, in order. */

@@ -1,6 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { rawSqliteOf } from '../db/database.js';
+import { inRawWriteTransaction } from '../db/write-lock.js';
 import { BillingError } from '../errors.js';
 import { type AggregatedEvent, aggregate, matchesFilter } from '../meters/matching.js';
 import type { Meter, UsageMetadata } from '../meters/types.js';
@@ -239,13 +240,21 @@ export interface IngestOutcome {
 }
 
 /**
- * Stores validated rows all or nothing (SPEC §2.7): every customer must exist, an event_id already stored
+ * Stores validated rows all or nothing (SPEC §2.7), built by `rowsNow` under the write lock (so the clock
+ * they are stamped with is the one every process sees while they are stored): every customer must exist, an event_id already stored
  * (staged or merged) is skipped and counted as a duplicate. One immediate transaction; the staged copy
  * learns the new rows after the commit. Then, once `mergeThreshold` events are staged, merges them.
  */
-export async function ingestUsageEvents(db: Db, businessId: string, rows: readonly UsageEventRow[], mergeThreshold: number): Promise<IngestOutcome> {
+export async function ingestUsageEvents(
+  db: Db,
+  businessId: string,
+  rowsNow: () => readonly UsageEventRow[],
+  mergeThreshold: number,
+): Promise<IngestOutcome> {
   const store = storeOf(db);
+  let rows: readonly UsageEventRow[] = [];
   const ingest = (): StagedEvent[] => {
+    rows = rowsNow();
     store.sync();
     const unchecked = [...new Set(rows.map((r) => r.customer_id))].filter((id) => !store.knowsCustomer(businessId, id));
     const found = unchecked.length === 0 ? [] : store.sql.knownCustomers.all(businessId, JSON.stringify(unchecked));
@@ -291,13 +300,13 @@ export async function ingestUsageEvents(db: Db, businessId: string, rows: readon
   return db.connection().execute(async () => {
     let added: StagedEvent[];
     try {
-      added = store.raw.transaction(ingest).immediate();
+      added = await inRawWriteTransaction(store.raw, ingest);
     } catch (error) {
       store.staged.markStale();
       throw error;
     }
     store.staged.add(added);
-    if (store.staged.size >= mergeThreshold) mergeStaged(store);
+    if (store.staged.size >= mergeThreshold) await mergeStaged(store);
     return { ingested: added.length, duplicates: rows.length - added.length };
   });
 }
@@ -309,25 +318,23 @@ export async function ingestUsageEvents(db: Db, businessId: string, rows: readon
  * staged copy. 100,000 staged events over
  * 1,000 customers and 2 event names → 100,000 rows appended and 2,000 runs.
  */
-function mergeStaged(store: EventStore): number {
+async function mergeStaged(store: EventStore): Promise<number> {
   try {
-    const merged = store.raw
-      .transaction(() => {
-        store.sync();
-        const before = store.sql.maxMergedSeq.get() ?? 0;
-        const moved = store.sql.mergeStaged.run().changes;
-        store.sql.recordIds.run(before);
-        // The staged copy, synced in this transaction, holds exactly the moved rows: runs and filter
-        // hashes come from it; were it ever short, both are read back from usage_events instead.
-        const copyIsExact = moved === store.staged.size;
-        if (copyIsExact) store.sql.recordRunsOf.run(before, before, JSON.stringify(store.staged.runs()));
-        else store.sql.recordRuns.run(before);
-        const filtered = copyIsExact && store.addMergedFromStaged(before);
-        store.sql.clearStaged.run();
-        store.sql.nextGeneration.run();
-        return { moved, filteredThrough: filtered ? before + moved : undefined };
-      })
-      .immediate();
+    const merged = await inRawWriteTransaction(store.raw, () => {
+      store.sync();
+      const before = store.sql.maxMergedSeq.get() ?? 0;
+      const moved = store.sql.mergeStaged.run().changes;
+      store.sql.recordIds.run(before);
+      // The staged copy, synced in this transaction, holds exactly the moved rows: runs and filter
+      // hashes come from it; were it ever short, both are read back from usage_events instead.
+      const copyIsExact = moved === store.staged.size;
+      if (copyIsExact) store.sql.recordRunsOf.run(before, before, JSON.stringify(store.staged.runs()));
+      else store.sql.recordRuns.run(before);
+      const filtered = copyIsExact && store.addMergedFromStaged(before);
+      store.sql.clearStaged.run();
+      store.sql.nextGeneration.run();
+      return { moved, filteredThrough: filtered ? before + moved : undefined };
+    });
     store.staged.markStale();
     if (merged.filteredThrough !== undefined) store.filterCoversThrough(merged.filteredThrough);
     return merged.moved;

@@ -1,5 +1,6 @@
 import { type Clock, iso, systemClock } from '../clock.js';
 import type { EngineContext } from '../context.js';
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type SQLite from 'better-sqlite3';
 import { type Db, rawSqliteOf } from '../db/database.js';
@@ -9,6 +10,9 @@ import { BillingError } from '../errors.js';
 import { eventsAfter } from '../events/outbox.js';
 import {
   attemptCounts,
+  type ClaimScope,
+  claimDueMessages,
+  releaseClaims,
   type DueKey,
   dueMessageKeys,
   earliestDueMessage,
@@ -28,7 +32,8 @@ import {
   updateMessagesAfterAttempts,
 } from './repo.js';
 import { signatureHeader, signingSecrets } from './signing.js';
-import { EndpointThrottle, sleep } from './throttle.js';
+import { sleep } from '../shared/sleep.js';
+import { EndpointThrottle } from './throttle.js';
 import type { AttemptTrigger, PayloadType } from './types.js';
 
 const SECOND_MS = 1000;
@@ -61,6 +66,8 @@ const RECORD_BACKLOG = 4096;
 /** How long a built body (the event with its object's latest state) is reused for the event's other endpoints. */
 const BODY_TTL_MS = 1000;
 const MAX_CACHED_BODIES = 10_000;
+/** A claim outlasts its sends by this much, for the recorder's batching and a slow commit. */
+const CLAIM_MARGIN_MS = 30 * SECOND_MS;
 
 /** Reads an object's latest state by id; a BillingError (e.g. NOT_FOUND) falls back to the event's payload. */
 export type ObjectLoader = (objectId: string) => Promise<object>;
@@ -246,6 +253,8 @@ export class WebhookDispatcher {
   /** The SQLite connection under ctx.db, for the repo's prepared-statement hot paths; undefined elsewhere. */
   private readonly raw: SQLite.Database | undefined;
   private closed = false;
+  /** This engine's token in message claims; random, so two processes never share one. */
+  private readonly owner = randomUUID();
   private onError: (error: unknown) => void = () => undefined;
 
   constructor(
@@ -270,7 +279,7 @@ export class WebhookDispatcher {
   /** When work is next due: now when events wait for fan-out, else the earliest pending attempt, or null. */
   async nextDueAt(): Promise<number | null> {
     if (await this.hasPendingEvents()) return this.ctx.clock.now();
-    return earliestDueMessage(this.ctx.db, this.ctx.businessId);
+    return earliestDueMessage(this.ctx.db, this.ctx.businessId, this.claimScope());
   }
 
   /**
@@ -282,7 +291,9 @@ export class WebhookDispatcher {
     let work = await this.fanOut();
     const seen = new Set<string>();
     for (;;) {
-      const due = (await dueMessageKeys(this.ctx.db, this.ctx.businessId, at, SWEEP_LIMIT, this.raw !== undefined)).filter((k) => !seen.has(k.message_id));
+      const due = (await dueMessageKeys(this.ctx.db, this.ctx.businessId, at, SWEEP_LIMIT, this.claimScope(), this.raw !== undefined)).filter(
+        (k) => !seen.has(k.message_id),
+      );
       if (due.length === 0) return work;
       for (const k of due) seen.add(k.message_id);
       await Promise.all(this.enqueue(due));
@@ -302,7 +313,7 @@ export class WebhookDispatcher {
       ticking = true;
       try {
         await this.fanOut();
-        this.enqueue(await dueMessageKeys(this.ctx.db, this.ctx.businessId, this.ctx.clock.now(), SWEEP_LIMIT, this.raw !== undefined));
+        this.enqueue(await dueMessageKeys(this.ctx.db, this.ctx.businessId, this.ctx.clock.now(), SWEEP_LIMIT, this.claimScope(), this.raw !== undefined));
       } catch (error) {
         if (!this.closed) this.onError(error);
       } finally {
@@ -335,6 +346,11 @@ export class WebhookDispatcher {
   /** Sends a test message once and records it; test sends are never retried. */
   async sendOnce(messageId: string): Promise<void> {
     await this.sendNow(messageId, 'test');
+  }
+
+  /** This dispatcher's claims, and the real time they are judged by. */
+  private claimScope(): ClaimScope {
+    return { owner: this.owner, realNow: this.wallClock.now() };
   }
 
   private async hasPendingEvents(): Promise<boolean> {
@@ -460,11 +476,18 @@ export class WebhookDispatcher {
     lane.loading.catch(() => undefined);
   }
 
+  /**
+   * Reads a chunk of the lane's messages, claiming them first (migration 0010): another process's
+   * dispatcher sees them as due too, and of the two only the one holding the claim sends.
+   */
   private async load(lane: Lane, ids: string[]): Promise<void> {
-    const [rows, endpoint] = await Promise.all([
-      sendableMessages(this.ctx.db, this.ctx.businessId, ids),
-      findEndpointRow(this.ctx.db, this.ctx.businessId, lane.webhook_id),
-    ]);
+    const endpoint = await findEndpointRow(this.ctx.db, this.ctx.businessId, lane.webhook_id);
+    const scope = this.claimScope();
+    // Long enough for every send of the chunk: its throttled spacing, the timeout, the recorder's delay.
+    const spacing = endpoint?.rate_limit ? Math.ceil((ids.length * SECOND_MS) / endpoint.rate_limit) : 0;
+    const until = scope.realNow + spacing + this.timeoutMs + CLAIM_MARGIN_MS;
+    const claimed = await inTransaction(this.ctx.db, (trx) => claimDueMessages(trx, ids, this.ctx.clock.now(), scope, until));
+    const rows = await sendableMessages(this.ctx.db, this.ctx.businessId, claimed);
     lane.endpoint = endpoint;
     const byId = new Map(rows.map((r) => [r.message_id, r]));
     for (const id of ids) {
@@ -665,6 +688,7 @@ export class WebhookDispatcher {
         this.ctx.clock.now(),
         this.raw,
       );
+      await releaseClaims(trx, ids, this.owner);
     });
   }
 }

@@ -156,7 +156,7 @@ export interface DueKey {
  * Pending messages of enabled endpoints due at or before `at`, earliest first: only their keys, so one
  * query (and one sort) serves a whole sweep of the dispatcher; rows are read later in small chunks.
  */
-export async function dueMessageKeys(db: Db, businessId: string, at: number, limit: number, sqlite = false): Promise<DueKey[]> {
+export async function dueMessageKeys(db: Db, businessId: string, at: number, limit: number, claims: ClaimScope, sqlite = false): Promise<DueKey[]> {
   const query = db
     .selectFrom('webhook_messages as m')
     .innerJoin('webhook_endpoints as e', 'e.webhook_id', 'm.webhook_id')
@@ -165,6 +165,7 @@ export async function dueMessageKeys(db: Db, businessId: string, at: number, lim
     .where('m.status', '=', 'pending')
     .where('m.next_attempt_at', '<=', at)
     .where('e.disabled', '=', 0)
+    .where(notClaimedByAnother(claims))
     .orderBy('m.next_attempt_at');
   // On SQLite, ties in insertion order (rowid, the due index's own order: no sort): the recorder's batches
   // then touch neighbouring pages, which made recording ~35% cheaper in bench/webhooks.mjs than id order.
@@ -304,7 +305,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** The earliest next_attempt_at of a pending message to an enabled endpoint, or null. */
-export async function earliestDueMessage(db: Db, businessId: string): Promise<number | null> {
+export async function earliestDueMessage(db: Db, businessId: string, claims: ClaimScope): Promise<number | null> {
   const row = await db
     .selectFrom('webhook_messages as m')
     .innerJoin('webhook_endpoints as e', 'e.webhook_id', 'm.webhook_id')
@@ -312,8 +313,61 @@ export async function earliestDueMessage(db: Db, businessId: string): Promise<nu
     .where('m.business_id', '=', businessId)
     .where('m.status', '=', 'pending')
     .where('e.disabled', '=', 0)
+    .where(notClaimedByAnother(claims))
     .executeTakeFirst();
   return row?.at == null ? null : Number(row.at);
+}
+
+/**
+ * Who asks, and the real time now: a message another engine claimed until after `realNow` is that
+ * engine's to send (its POST may be in flight); a claim that ran out (its engine died) no longer counts.
+ */
+export interface ClaimScope {
+  owner: string;
+  realNow: number;
+}
+
+/** For a query over `webhook_messages as m`: m has no claim by another engine that still lasts. */
+function notClaimedByAnother(claims: ClaimScope) {
+  return sql<boolean>`NOT EXISTS (SELECT 1 FROM webhook_message_claims c WHERE c.message_id = m.message_id AND c.claimed_by <> ${claims.owner} AND c.claimed_until > ${claims.realNow})`;
+}
+
+/**
+ * Claims, for `claims.owner` until `until` (real ms), those of `messageIds` that are still pending, due at
+ * `at` and not claimed by another engine, in the caller's write transaction; returns their ids. No other
+ * engine sends a message while its claim lasts; recording the attempt ends it (releaseClaims).
+ */
+export async function claimDueMessages(trx: Db, messageIds: readonly string[], at: number, claims: ClaimScope, until: number): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const claimable: string[] = [];
+  for (const chunk of chunks(messageIds, 500)) {
+    const rows = await trx
+      .selectFrom('webhook_messages as m')
+      .select('m.message_id')
+      .where('m.message_id', 'in', chunk)
+      .where('m.status', '=', 'pending')
+      .where('m.next_attempt_at', '<=', at)
+      .where(notClaimedByAnother(claims))
+      .execute();
+    claimable.push(...rows.map((r) => r.message_id));
+  }
+  for (const chunk of chunks(claimable, 300)) {
+    await trx
+      .insertInto('webhook_message_claims')
+      .values(chunk.map((message_id) => ({ message_id, claimed_by: claims.owner, claimed_until: until })))
+      .onConflict((oc) =>
+        oc.column('message_id').doUpdateSet((eb) => ({ claimed_by: eb.ref('excluded.claimed_by'), claimed_until: eb.ref('excluded.claimed_until') })),
+      )
+      .execute();
+  }
+  return claimable;
+}
+
+/** Ends `owner`'s claims on these messages (their attempts are recorded). */
+export async function releaseClaims(trx: Db, messageIds: readonly string[], owner: string): Promise<void> {
+  for (const chunk of chunks(messageIds, 500)) {
+    await trx.deleteFrom('webhook_message_claims').where('message_id', 'in', chunk).where('claimed_by', '=', owner).execute();
+  }
 }
 
 export async function listMessageRows(db: Db, businessId: string, filter: DeliveryFilter, window: PageWindow): Promise<MessageRow[]> {

@@ -1,3 +1,5 @@
+import { sleep } from '../shared/sleep.js';
+
 /**
  * An endpoint's `rate_limit` (SPEC §1.17, §4: "per-endpoint rate_limit throttles"): at most N sends per
  * second per endpoint, as a token bucket of one token refilled every 1000/N ms — sends to a throttled
@@ -51,7 +53,3 @@ export class EndpointThrottle {
   }
 }
 
-/** Waits `ms` of real time; 0 or less resolves without a timer. */
-export function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}

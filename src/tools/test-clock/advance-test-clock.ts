@@ -14,7 +14,9 @@ export const advanceTestClock = defineTool({
     'Moves the engine’s time forward, never back, to `to` (ISO-8601) or `by` a duration (give exactly one; months count ' +
     'on the calendar, so Jan 31 + 1 month = Feb 28). On the way it stops at each due instant in order and runs what is ' +
     'due there: trial ends, renewals (charging the saved method), scheduled plan changes and cancellations, term ends. ' +
-    'Returns from, to, every item processed with its payment and amount (minor units), and the event types in order.',
+    'Returns from, to, every item processed with its payment and amount (minor units), and the event types in order. ' +
+    'Every server on the database shares this clock; advances run one at a time, each from where the last ended. ' +
+    'If a step fails midway, completed is false and stopped_by says why: to is where the clock stopped, with the work done up to there.',
   input: z.object({
     to: z.string().optional().describe('Target ISO-8601 instant, not before now, e.g. 2025-05-01T00:00:00Z.'),
     by: z
@@ -30,7 +32,10 @@ export const advanceTestClock = defineTool({
   }),
   output: z.object({
     from: isoInstant.describe('The time before the advance, ISO-8601.'),
-    to: isoInstant.describe('The time after it, ISO-8601.'),
+    to: isoInstant.describe('The time after it (target, unless it stopped short), ISO-8601.'),
+    target: isoInstant.describe('The time asked for, ISO-8601.'),
+    completed: z.boolean().describe('False when a step failed before target was reached.'),
+    stopped_by: z.string().optional().describe('Why it stopped short, and what to do.'),
     processed: z.array(dueWorkResultSchema).describe('Due items processed, in time order.'),
     events: z.array(z.string()).describe('Event types the items emitted, in order.'),
   }),

@@ -48,7 +48,7 @@ describe('advance_test_clock', () => {
     ['by nothing stays put', '2025-04-01T00:00:00.000Z', {}, '2025-04-01T00:00:00.000Z'],
   ])('by: %s', async (_name, start, by, expected) => {
     engine = await createTestEngine(start);
-    expect(await engine.testClock.advance({ by })).toEqual({ from: start, to: expected, processed: [], events: [] });
+    expect(await engine.testClock.advance({ by })).toEqual({ from: start, to: expected, target: expected, completed: true, processed: [], events: [] });
     expect(new Date(engine.clock.now()).toISOString()).toBe(expected);
   });
 

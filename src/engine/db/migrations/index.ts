@@ -8,6 +8,7 @@ import * as webhooks from './0008-webhooks.js';
 import * as usage from './0006-usage.js';
 import * as licenseKeys from './0007-license-keys.js';
 import * as usageEventRuns from './0009-usage-event-runs.js';
+import * as sharedEngine from './0010-shared-engine.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-usage': usage,
   '0007-license-keys': licenseKeys,
   '0009-usage-event-runs': usageEventRuns,
+  '0010-shared-engine': sharedEngine,
 };
 
 export const migrationProvider: MigrationProvider = {
