@@ -231,6 +231,12 @@ class SendPool {
  * writes them in batches — one transaction per batch of finished attempts, while sends go on — and never
  * does network I/O inside a transaction. An attempt whose outcome was not yet written when the process
  * stopped is made again after a restart, under the same webhook-id (receivers dedupe on it, SPEC §4).
+ *
+ * Several processes on one database (SPEC D17): every dispatcher sees the same due messages, so a lane
+ * claims each chunk in the database before sending it (webhook_message_claims, a real-time lease of the
+ * send timeout + 30 s, ended when the outcome is recorded), and sweeps skip messages another engine has
+ * claimed. Only the claim holder sends; if it dies, its claims lapse and any dispatcher sends them. A
+ * rate-limited endpoint is sent to by one engine at a time, since its throttle lives in that engine.
  */
 export class WebhookDispatcher {
   /** Queued or in-flight messages: settled once the attempt is recorded (or found not due). */
@@ -486,7 +492,8 @@ export class WebhookDispatcher {
     // Long enough for every send of the chunk: its throttled spacing, the timeout, the recorder's delay.
     const spacing = endpoint?.rate_limit ? Math.ceil((ids.length * SECOND_MS) / endpoint.rate_limit) : 0;
     const until = scope.realNow + spacing + this.timeoutMs + CLAIM_MARGIN_MS;
-    const claimed = await inTransaction(this.ctx.db, (trx) => claimDueMessages(trx, ids, this.ctx.clock.now(), scope, until));
+    const exclusive = endpoint?.rate_limit ? endpoint.webhook_id : null;
+    const claimed = await inTransaction(this.ctx.db, (trx) => claimDueMessages(trx, ids, this.ctx.clock.now(), scope, until, exclusive));
     const rows = await sendableMessages(this.ctx.db, this.ctx.businessId, claimed);
     lane.endpoint = endpoint;
     const byId = new Map(rows.map((r) => [r.message_id, r]));

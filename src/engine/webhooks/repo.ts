@@ -335,20 +335,35 @@ function notClaimedByAnother(claims: ClaimScope) {
 /**
  * Claims, for `claims.owner` until `until` (real ms), those of `messageIds` that are still pending, due at
  * `at` and not claimed by another engine, in the caller's write transaction; returns their ids. No other
- * engine sends a message while its claim lasts; recording the attempt ends it (releaseClaims).
+ * engine sends a message while its claim lasts; recording the attempt ends it (releaseClaims). With
+ * `exclusiveEndpoint`, none is claimed while another engine holds a claim on a message of that endpoint.
  */
-export async function claimDueMessages(trx: Db, messageIds: readonly string[], at: number, claims: ClaimScope, until: number): Promise<string[]> {
+export async function claimDueMessages(
+  trx: Db,
+  messageIds: readonly string[],
+  at: number,
+  claims: ClaimScope,
+  until: number,
+  exclusiveEndpoint: string | null = null,
+): Promise<string[]> {
   if (messageIds.length === 0) return [];
   const claimable: string[] = [];
   for (const chunk of chunks(messageIds, 500)) {
-    const rows = await trx
+    let query = trx
       .selectFrom('webhook_messages as m')
       .select('m.message_id')
       .where('m.message_id', 'in', chunk)
       .where('m.status', '=', 'pending')
       .where('m.next_attempt_at', '<=', at)
-      .where(notClaimedByAnother(claims))
-      .execute();
+      .where(notClaimedByAnother(claims));
+    // A rate-limited endpoint is sent to by one engine at a time: its throttle lives in that engine's memory.
+    if (exclusiveEndpoint !== null) {
+      query = query.where(
+        sql<boolean>`NOT EXISTS (SELECT 1 FROM webhook_message_claims c JOIN webhook_messages o ON o.message_id = c.message_id
+          WHERE o.webhook_id = ${exclusiveEndpoint} AND c.claimed_by <> ${claims.owner} AND c.claimed_until > ${claims.realNow})`,
+      );
+    }
+    const rows = await query.execute();
     claimable.push(...rows.map((r) => r.message_id));
   }
   for (const chunk of chunks(claimable, 300)) {
