@@ -38,9 +38,13 @@ function serverOf(name: string, client: Client, kill: () => Promise<void>, close
   };
 }
 
-/** `billing-mcp --db <db>` over stdio. */
-export async function stdioServer(name: string, db: string, extraArgs: readonly string[] = []): Promise<Server> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db, ...extraArgs], env: getDefaultEnvironment(), stderr: 'pipe' });
+/**
+ * `billing-mcp --db <db>` over stdio. `onStderr` gets everything the process writes to stderr from its
+ * first byte, so a server that dies while it starts (or later) says why.
+ */
+export async function stdioServer(name: string, db: string, onStderr?: (text: string) => void): Promise<Server> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db], env: getDefaultEnvironment(), stderr: 'pipe' });
+  if (onStderr) transport.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString()));
   const client = new Client({ name: `shared-db-${name}`, version: '0.0.0' });
   await client.connect(transport);
   const kill = async () => {
