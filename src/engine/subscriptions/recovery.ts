@@ -1,3 +1,4 @@
+import { addInterval } from '../calendar.js';
 import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
@@ -6,17 +7,21 @@ import { findProduct } from '../products/repo.js';
 import { type SubscriptionChargeDeps, chargeSubscription } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
 import { findPeriodRun, setPeriodRunPayment, updateSubscription } from './repo.js';
-import { periodStart } from './rules.js';
 import type { StoredSubscription } from './types.js';
 
 /**
- * Leaving on_hold (SPEC §2.3, seed 004): the new method is charged the outstanding amount as one line
- * (taxed as it was when first billed: an inclusive line at today's rate, so 3540 at 1800 bps shows
- * 3000 + 540), with no credits or code, as those were applied when it was first billed. On success:
- * `active`, outstanding 0, payment.succeeded then subscription.active; and when the hold came from a
- * failed renewal (or trial end), that period is now paid: the dates move on one period
- * (previous := old next), the code spends its cycle, and subscription.renewed follows. On failure the
- * subscription stays on_hold with payment.failed.
+ * Leaving on_hold (SPEC D15; seed 004 calls on_hold "paused"): the new method is charged the outstanding
+ * amount once, as one line (taxed as it was when first billed: an inclusive line at today's rate, so 3540
+ * at 1800 bps shows 3000 + 540), with no credits or code, as those were applied when it was first billed.
+ * On success: `active`, outstanding 0, payment.succeeded then subscription.active, and the billing cycle
+ * restarts at the recovery instant, so the months spent on hold are never billed:
+ * - a hold from a failed renewal (or trial end): the outstanding amount was that period's charge, so it now
+ *   pays a period starting now. Declined on May 1, recovered on Aug 1: 3000 once, previous Aug 1, next
+ *   Sep 1, subscription.renewed; no renewal for May, June or July.
+ * - a hold from a failed plan-change charge: the period it fell in was paid already, so its dates stay
+ *   while that period lasts; recovered after it ended, the next period starts now and is due now (one
+ *   renewal, from now), instead of every period missed since.
+ * On failure the subscription stays on_hold with the same outstanding amount (payment.failed).
  */
 export async function recoverFromHold(
   trx: Db,
@@ -33,7 +38,8 @@ export async function recoverFromHold(
     : (await findPeriodRun(trx, sub.subscription_id, unpaidPeriod, 'trial_end'))
       ? 'trial_end'
       : null;
-  const periodEnd = failedKind === null ? null : periodStart(sub, unpaidPeriod + 1);
+  const now = ctx.clock.now();
+  const restartedEnd = addInterval(now, sub.payment_frequency_count, sub.payment_frequency_interval);
   const payment = await chargeSubscription(trx, ctx, deps, {
     subscription: sub,
     lines: [
@@ -50,26 +56,31 @@ export async function recoverFromHold(
     ],
     reason: 'recovery',
     applyCredits: false,
-    period: periodEnd === null ? null : { start: iso(sub.next_billing_date), end: iso(periodEnd) },
+    period: failedKind === null ? null : { start: iso(now), end: iso(restartedEnd) },
   });
   if (payment.status !== 'succeeded') return payment;
 
   const cycles = sub.discount_cycles_remaining;
+  const periodEnded = sub.next_billing_date <= now;
   await updateSubscription(trx, sub.subscription_id, {
     status: 'active',
     outstanding_amount: 0,
-    ...(periodEnd !== null && {
+    ...(failedKind !== null && {
       period_index: unpaidPeriod,
-      previous_billing_date: sub.next_billing_date,
-      next_billing_date: periodEnd,
+      billing_anchor: now,
+      anchor_period_index: unpaidPeriod,
+      previous_billing_date: now,
+      next_billing_date: restartedEnd,
       ...(sub.discount_id !== null && cycles !== null && cycles > 0 && { discount_cycles_remaining: cycles - 1 }),
     }),
-    updated_at: ctx.clock.now(),
+    // The next period starts now; the due-work runner bills it as a renewal dated now.
+    ...(failedKind === null && periodEnded && { billing_anchor: now, anchor_period_index: unpaidPeriod, next_billing_date: now }),
+    updated_at: now,
   });
   if (failedKind !== null) {
     await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: unpaidPeriod, kind: failedKind }, payment.payment_id);
   }
   await emitSubscriptionEvent(trx, tctx, 'subscription.active', sub.subscription_id);
-  if (periodEnd !== null) await emitSubscriptionEvent(trx, tctx, 'subscription.renewed', sub.subscription_id);
+  if (failedKind !== null) await emitSubscriptionEvent(trx, tctx, 'subscription.renewed', sub.subscription_id);
   return payment;
 }

@@ -329,6 +329,32 @@ describe('J: the plan-change charge fails (card 4000 0000 0000 0002)', () => {
     expect(updated.payment).toMatchObject({ total_amount: 3333, status: 'succeeded' });
     expect(updated.subscription).toMatchObject({ status: 'active', outstanding_amount: 0, product_id: world.pro.product_id });
     expect(await eventsSince(engine, mark2)).toEqual(['payment.processing', 'payment.succeeded', 'subscription.active']);
+    // Recovered inside the period the change fell in (paid on 04-01): its dates stay.
+    expect(updated.subscription).toMatchObject({ previous_billing_date: isoDay('2025-04-01'), next_billing_date: isoDay('2025-05-01') });
+  });
+
+  test('SPEC D15: recovered after the period ended, the 3333 is charged once and one renewal starts then', async () => {
+    world = await planWorld();
+    const { engine } = world;
+    const sub = await subscribe(engine, world.basic, { declined: true });
+    await advanceTo(engine, '2025-04-11');
+    await engine.planChanges.change(sub.subscription_id, { product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' });
+    // On hold from 04-11 to 07-10: May, June and July are never renewed, then never billed.
+    await advanceTo(engine, '2025-07-10');
+    const card = await addCard(engine, sub.customer.customer_id);
+    const updated = await engine.subscriptions.updatePaymentMethod(sub.subscription_id, { payment_method_id: card });
+    expect(updated.payment).toMatchObject({ total_amount: 3333, status: 'succeeded' });
+    expect(updated.subscription).toMatchObject({ status: 'active', next_billing_date: isoDay('2025-07-10') });
+    const renewed = await engine.testClock.advance({ by: { seconds: 1 } });
+    expect(renewed.processed).toMatchObject([{ at: isoDay('2025-07-10'), kind: 'renewal', amount: 8000 }]);
+    await advanceTo(engine, '2025-08-10');
+    expect(await paymentsOf(engine, sub.subscription_id)).toEqual([
+      ['2025-04-01', 3000, 'succeeded'],
+      ['2025-04-11', 3333, 'failed'],
+      ['2025-07-10', 3333, 'succeeded'],
+      ['2025-07-10', 8000, 'succeeded'],
+      ['2025-08-10', 8000, 'succeeded'],
+    ]);
   });
 
   test('prevent_change: stays Basic and active; only the payment events', async () => {

@@ -1,8 +1,9 @@
 // Rule under test: SPEC §2.3 failures and "Leaving on_hold" (seed 004) — a declined first charge leaves the
 // subscription failed (subscription.failed, payment.failed); a declined renewal puts it on_hold with the
 // amount outstanding (payment.failed, subscription.on_hold) and stops renewals; updating the payment method
-// with a good card charges the outstanding amount, reactivates it (payment.succeeded then
-// subscription.active) and pays the period; on an active subscription the update only swaps the method.
+// with a good card charges the outstanding amount once, reactivates it (payment.succeeded then
+// subscription.active) and restarts the cycle at that instant (SPEC D15: the months on hold are never
+// billed); on an active subscription the update only swaps the method.
 import { afterEach, describe, expect, test } from 'vitest';
 import { BillingError } from '../../../src/engine/errors.js';
 import { CARD_OK } from '../../support/checkout-fixtures.js';
@@ -83,17 +84,36 @@ describe('SPEC §2.3 failed charges', () => {
       status: 'active',
       outstanding_amount: 0,
       payment_method_id: good.payment_method_id,
-      // The paid period is May 1 → Jun 1, the one the failed renewal was for.
-      previous_billing_date: '2025-05-01T00:00:00.000Z',
-      next_billing_date: '2025-06-01T00:00:00.000Z',
+      // SPEC D15: the cycle restarts at the recovery instant; the 3000 pays May 3 → Jun 3.
+      previous_billing_date: '2025-05-03T00:00:00.000Z',
+      next_billing_date: '2025-06-03T00:00:00.000Z',
     });
     expect(await engine.payments.invoice(payment?.payment_id ?? '')).toMatchObject({
       total_amount: 3000,
-      period: { start: '2025-05-01T00:00:00.000Z', end: '2025-06-01T00:00:00.000Z' },
+      period: { start: '2025-05-03T00:00:00.000Z', end: '2025-06-03T00:00:00.000Z' },
     });
-    // Renewals resume on the new card.
-    const june = await engine.testClock.advance({ to: '2025-06-01T00:00:00.000Z' });
-    expect(june.processed).toMatchObject([{ kind: 'renewal', amount: 3000, status_after: 'active' }]);
+    // Renewals resume on the new card, one interval after the recovery.
+    expect((await engine.testClock.advance({ to: '2025-06-02T00:00:00.000Z' })).processed).toEqual([]);
+    const june = await engine.testClock.advance({ to: '2025-06-03T00:00:00.000Z' });
+    expect(june.processed).toMatchObject([{ at: '2025-06-03T00:00:00.000Z', kind: 'renewal', amount: 3000, status_after: 'active' }]);
+  });
+
+  test('SPEC D15: three months on hold, then a good card: 3000 charged once, the next renewal one interval later', async () => {
+    const { customer, id } = await activeThenDeclining();
+    await engine.testClock.advance({ to: '2025-08-01T00:00:00.000Z' });
+    const good = await engine.customers.createPaymentMethod(customer.customer_id, CARD_OK);
+    const { subscription, payment } = await engine.subscriptions.updatePaymentMethod(id, { payment_method_id: good.payment_method_id });
+    expect(payment).toMatchObject({ status: 'succeeded', total_amount: 3000 });
+    expect(subscription).toMatchObject({ previous_billing_date: '2025-08-01T00:00:00.000Z', next_billing_date: '2025-09-01T00:00:00.000Z' });
+    // The months on hold (May, June, July) are never billed: the next tick charges nothing.
+    expect((await engine.testClock.advance({ by: { minutes: 1 } })).processed).toEqual([]);
+    await engine.testClock.advance({ to: '2025-09-01T00:00:00.000Z' });
+    expect(await paymentsOf(engine, id)).toEqual([
+      ['2025-04-01', 3000, 'succeeded'],
+      ['2025-05-01', 3000, 'failed'],
+      ['2025-08-01', 3000, 'succeeded'],
+      ['2025-09-01', 3000, 'succeeded'],
+    ]);
   });
 
   test('recovery with another declining card: payment.failed, still on_hold with 3000 outstanding', async () => {

@@ -200,16 +200,17 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
     const good = await addCard(engine, sub.customer.customer_id);
     const { payment } = await engine.subscriptions.updatePaymentMethod(sub.subscription_id, { payment_method_id: good });
     const recovered = await listener.step();
-    // SPEC §2.3 (S004): payment.succeeded then subscription.active; the charge pays the May period, and every
-    // successful subscription charge is also subscription.renewed (§4, FAQ Q83).
+    // SPEC §2.3 (S004), D15: payment.succeeded then subscription.active; the charge pays a period starting at
+    // the recovery (May 3 → Jun 3), and every successful subscription charge is also subscription.renewed
+    // (§4, FAQ Q83).
     expect(types(recovered)).toEqual(['payment.processing', 'payment.succeeded', 'subscription.active', 'subscription.renewed']);
     expect(dataOf(recovered, 'payment.succeeded')).toMatchObject({ payment_id: payment?.payment_id, status: 'succeeded', total_amount: 3000 });
     expect(dataOf(recovered, 'subscription.active')).toMatchObject({
       status: 'active',
       outstanding_amount: 0,
       payment_method_id: good,
-      previous_billing_date: isoDay('2025-05-01'),
-      next_billing_date: isoDay('2025-06-01'),
+      previous_billing_date: isoDay('2025-05-03'),
+      next_billing_date: isoDay('2025-06-03'),
     });
     for (const r of recovered) expect(r.body.timestamp).toBe(isoDay('2025-05-03'));
   });
