@@ -1,3 +1,4 @@
+import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import type { SubscriptionUsageLinesTable } from '../db/schema.js';
@@ -9,7 +10,7 @@ import type { ProductMeter } from '../products/types.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
 import { meterUnitsOf } from './event-repo.js';
-import { customerSubscriptionMeters, hasUsageLines, insertUsageLines, planChangesBetween, usageBilledElsewhereUntil } from './repo.js';
+import { customerSubscriptionMeters, findUsageLinesOfPeriodEnding, hasUsageLines, insertUsageLines, planChangesBetween, usageBilledElsewhereUntil } from './repo.js';
 import type { MeterUsage } from './types.js';
 
 /** A meter's units for one customer over [start, end): its event name, its filter, its aggregation. */
@@ -157,11 +158,12 @@ export interface ClosingUsage {
 export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription, end: number = sub.next_billing_date): Promise<ClosingUsage> {
   const start = sub.previous_billing_date;
   const { meters, segments } = await usageOfPeriod(trx, ctx.businessId, sub, start, end);
+  const dates = periodName(start, end);
   const lines = meters.map(
     (m): SubscriptionChargeLine => ({
       item_id: m.meter_id,
       kind: 'meter',
-      name: `${m.name}: ${m.consumed_units} ${m.measurement_unit}, ${m.free_threshold} free, ${m.chargeable_units} × ${m.price_per_unit}`,
+      name: `${m.name}, ${dates}: ${m.consumed_units} ${m.measurement_unit}, ${m.free_threshold} free, ${m.chargeable_units} × ${m.price_per_unit}`,
       product_id: m.product_id,
       quantity: 1,
       unit_price: m.amount,
@@ -169,10 +171,12 @@ export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: Store
       tax_inclusive: sub.tax_inclusive,
     }),
   );
+  const late = await lateUsage(trx, ctx.businessId, sub, start);
   return {
-    lines,
-    amount: meters.reduce((sum, m) => sum + m.amount, 0),
+    lines: [...lines, ...late.lines],
+    amount: meters.reduce((sum, m) => sum + m.amount, 0) + late.amount,
     record: async (paymentId) => {
+      await late.record(paymentId);
       const rows = meters.map(
         (m, position): SubscriptionUsageLinesTable => ({
           subscription_id: sub.subscription_id,
@@ -194,6 +198,82 @@ export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: Store
       );
       await insertUsageLines(trx, rows);
     },
+  };
+}
+
+/** A period as invoice lines name it: "2025-04-01 to 2025-05-01" (with the time when not midnight UTC). */
+export function periodName(start: number, end: number): string {
+  const day = (at: number) => {
+    const text = iso(at);
+    return text.endsWith('T00:00:00.000Z') ? text.slice(0, 10) : `${text.slice(0, 16)}Z`;
+  };
+  return `${day(start)} to ${day(end)}`;
+}
+
+/**
+ * Late usage (SPEC D16): events accepted inside the D12 window (at most 1 hour old) whose timestamps lie in
+ * the period the previous renewal billed, ending at `periodEnd`. Only that period can receive them: it
+ * ended at most an hour before they arrived, and a billing interval is at least a day. Each meter line the
+ * period recorded is measured again over its own part of the period, and what its usage costs now under
+ * that line's own free threshold and price is compared with what was billed for it (the line and any late
+ * lines before): a positive difference is billed on its own line, naming the period, and recorded with the
+ * extra units, so every accepted event is billed exactly once. Example: 2,400 calls billed for Apr 1 – May
+ * 1 (1,000 free at "2": 2800); 100 more dated Apr 30 arrive on May 1 → May's renewal adds "API calls, late
+ * usage for 2025-04-01 to 2025-05-01: +100 calls" for 200.
+ */
+async function lateUsage(trx: Db, businessId: string, sub: StoredSubscription, periodEnd: number): Promise<Omit<ClosingUsage, 'record'> & { record(paymentId: string | null): Promise<void> }> {
+  const billed = await findUsageLinesOfPeriodEnding(trx, sub.subscription_id, periodEnd);
+  const none = { lines: [], amount: 0, record: async () => undefined };
+  if (billed.length === 0) return none;
+  const periodStart = billed[0]?.period_start ?? periodEnd;
+  const meters = new Map((await findMeters(trx, businessId, [...new Set(billed.map((l) => l.meter_id))])).map((m) => [m.meter_id, m]));
+  // The first line of each (meter, part) holds its threshold and price; later ones are late lines for it.
+  const parts = new Map<string, { first: SubscriptionUsageLinesTable; consumed: number; chargeable: number; amount: number }>();
+  for (const line of billed) {
+    const key = `${line.meter_id}/${line.segment_start}/${line.segment_end}`;
+    const part = parts.get(key);
+    if (part) {
+      part.consumed += Number(line.consumed_units);
+      part.chargeable += Number(line.chargeable_units);
+      part.amount += line.amount;
+    } else {
+      parts.set(key, { first: line, consumed: Number(line.consumed_units), chargeable: Number(line.chargeable_units), amount: line.amount });
+    }
+  }
+  const dates = periodName(periodStart, periodEnd);
+  const lines: SubscriptionChargeLine[] = [];
+  const rows: Omit<SubscriptionUsageLinesTable, 'payment_id'>[] = [];
+  let position = Math.max(...billed.map((l) => l.position)) + 1;
+  for (const { first, consumed, chargeable, amount } of parts.values()) {
+    const meter = meters.get(first.meter_id);
+    if (!meter) continue;
+    const units = await meterUnits(trx, sub.customer_id, meter, first.segment_start, first.segment_end);
+    const now = meterCharge(units, first.free_threshold, first.price_per_unit);
+    const extra = now.amount - amount;
+    if (extra <= 0) continue;
+    const extraUnits = units - consumed;
+    lines.push({
+      item_id: meter.meter_id,
+      kind: 'meter',
+      name: `${meter.name}, late usage for ${dates}: +${extraUnits} ${meter.measurement_unit}`,
+      product_id: first.product_id,
+      quantity: 1,
+      unit_price: extra,
+      discount_percent: 0,
+      tax_inclusive: sub.tax_inclusive,
+    });
+    rows.push({
+      ...first,
+      position: position++,
+      consumed_units: String(extraUnits),
+      chargeable_units: String(now.chargeable_units - chargeable),
+      amount: extra,
+    });
+  }
+  return {
+    lines,
+    amount: lines.reduce((sum, line) => sum + line.unit_price, 0),
+    record: async (paymentId) => insertUsageLines(trx, rows.map((row) => ({ ...row, payment_id: paymentId }))),
   };
 }
 

@@ -50,6 +50,17 @@ export async function findUsageLines(db: Db, subscriptionId: string): Promise<Su
     .execute();
 }
 
+/** The lines recorded for the subscription's period that ends at `periodEnd` (empty when none was billed). */
+export async function findUsageLinesOfPeriodEnding(db: Db, subscriptionId: string, periodEnd: number): Promise<SubscriptionUsageLinesTable[]> {
+  return db
+    .selectFrom('subscription_usage_lines')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .where('period_end', '=', periodEnd)
+    .orderBy('position')
+    .execute();
+}
+
 /** One of a customer's subscriptions, with a meter its product has now (null: none of those asked about). */
 export interface CustomerSubscriptionMeter {
   subscription_id: string;

@@ -9,7 +9,7 @@ import { meterUnits, usageOfPeriod } from './billing.js';
 import { DEFAULT_MERGE_THRESHOLD, findUsageEventRow, ingestUsageEvents, listUsageEventRows, mergeStagedEvents } from './event-repo.js';
 import { findUsageLines } from './repo.js';
 import { parseUsageMetadata, type UsageEventRow, validateBatch } from './rules.js';
-import type { IngestResult, UsageEvent, UsageEventFilter, UsageEventInput, UsageHistory, UsagePeriod } from './types.js';
+import type { IngestResult, MeterUsage, UsageEvent, UsageEventFilter, UsageEventInput, UsageHistory, UsagePeriod } from './types.js';
 import { parseInstant } from '../shared/instants.js';
 
 const SCAN_CHUNK = 500;
@@ -108,6 +108,8 @@ export class UsageService {
     const from = range.start_date === undefined ? -Infinity : parseInstant('start_date', range.start_date);
     const to = range.end_date === undefined ? Infinity : parseInstant('end_date', range.end_date);
     const periods = new Map<number, UsagePeriod>();
+    // A late line (SPEC D16) adds to the line of the same meter and part of the period it was billed for.
+    const partLines = new Map<string, MeterUsage>();
     for (const line of await findUsageLines(this.ctx.db, subscriptionId)) {
       const period = periods.get(line.period_start) ?? {
         start_date: iso(line.period_start),
@@ -116,7 +118,17 @@ export class UsageService {
         meters: [],
         total_amount: 0,
       };
-      period.meters.push({
+      periods.set(line.period_start, period);
+      period.total_amount += line.amount;
+      const partKey = `${line.period_start}/${line.meter_id}/${line.segment_start}/${line.segment_end}`;
+      const earlier = partLines.get(partKey);
+      if (earlier) {
+        earlier.consumed_units += Number(line.consumed_units);
+        earlier.chargeable_units += Number(line.chargeable_units);
+        earlier.amount += line.amount;
+        continue;
+      }
+      const meter: MeterUsage = {
         meter_id: line.meter_id,
         name: line.meter_name,
         measurement_unit: '',
@@ -126,9 +138,9 @@ export class UsageService {
         free_threshold: line.free_threshold,
         price_per_unit: line.price_per_unit,
         amount: line.amount,
-      });
-      period.total_amount += line.amount;
-      periods.set(line.period_start, period);
+      };
+      partLines.set(partKey, meter);
+      period.meters.push(meter);
     }
     const all = [...periods.entries()].map(([start, p]) => ({ start, end: Date.parse(p.end_date), p }));
     if (['active', 'on_hold'].includes(sub.status) && !periods.has(sub.previous_billing_date)) {

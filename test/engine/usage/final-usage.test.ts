@@ -102,7 +102,7 @@ describe('scheduled cancellation (D11) bills the closing period’s usage', () =
       ['meter', calls.meter_id, 3000],
       ['meter', images.meter_id, 75],
     ]);
-    expect(lines.items[0]?.name).toBe('API calls: 2500 calls, 1000 free, 1500 × 2');
+    expect(lines.items[0]?.name).toBe('API calls, 2025-04-01 to 2025-05-01: 2500 calls, 1000 free, 1500 × 2');
     const invoice = await engine.payments.invoice('pay_0002');
     expect(invoice).toMatchObject({ total_amount: 3075, period: { start: '2025-04-01T00:00:00.000Z', end: '2025-05-01T00:00:00.000Z' } });
 

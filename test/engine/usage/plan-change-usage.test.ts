@@ -112,7 +112,7 @@ describe('free thresholds reset per period, not per plan-change part', () => {
       ['meter', 0],
       ['meter', 1000],
     ]);
-    expect(lines.items[2]?.name).toBe('API calls: 500 calls, 0 free, 500 × 2');
+    expect(lines.items[2]?.name).toBe('API calls, 2025-04-01 to 2025-05-01: 500 calls, 0 free, 500 × 2');
     // May is a new period: A's 1,000 free calls are back.
     await callsAt(w, '2025-05-10T00:00:00.000Z', 1200);
     await engine.testClock.advance({ to: '2025-06-01T00:00:00.000Z' });

@@ -82,7 +82,7 @@ describe('SPEC §2.7 timeline: usage billed in arrears at renewal', () => {
       ['meter', callMeter.meter_id, 3000],
       ['meter', images.meter_id, 75],
     ]);
-    expect(lines.items[1]?.name).toBe('API calls: 2500 calls, 1000 free, 1500 × 2');
+    expect(lines.items[1]?.name).toBe('API calls, 2025-04-01 to 2025-05-01: 2500 calls, 1000 free, 1500 × 2');
 
     // May: thresholds reset; 1,200 calls → 200 chargeable × 2 = 400; no images → 0.
     await engine.testClock.advance({ to: '2025-05-20T00:00:00.000Z' });
