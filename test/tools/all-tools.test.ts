@@ -95,6 +95,15 @@ function invalidArgumentsFor(inputSchema: JsonSchema): { args: Record<string, un
   return { args, named };
 }
 
+/** Paths of the object schemas with named properties that do not say additionalProperties: false. */
+function openObjectsIn(schema: unknown, path: string): string[] {
+  if (schema === null || typeof schema !== 'object') return [];
+  if (Array.isArray(schema)) return schema.flatMap((member, index) => openObjectsIn(member, `${path}[${index}]`));
+  const node = schema as JsonSchema;
+  const here = node.type === 'object' && node.properties !== undefined && node.additionalProperties !== false ? [path] : [];
+  return [...here, ...Object.entries(node).flatMap(([key, value]) => openObjectsIn(value, `${path}.${key}`))];
+}
+
 function expectPortable(tool: ToolDefinition): void {
   const entry = entryOf(tool.name);
   expect(tool.name).toMatch(NAME_PATTERN);
@@ -116,6 +125,10 @@ function expectPortable(tool: ToolDefinition): void {
     expect(text, `${which} holds $defs`).not.toMatch(/"(\$defs|definitions)"/);
     for (const name of requiredOf(json)) expect(json.properties, `${which} requires ${name}`).toHaveProperty(name);
   }
+
+  // Strict at every depth and in every union member (issue 13): an unknown key inside `price` would
+  // otherwise be dropped silently, and an assistant would report a setting that was never stored.
+  expect(openObjectsIn(entry.inputSchema as JsonSchema, 'input'), 'input objects that accept unknown keys').toEqual([]);
 
   const undescribed = propertiesOf(entry.inputSchema as JsonSchema)
     .filter(([, property]) => typeof property.description !== 'string' || property.description.trim() === '')

@@ -33,6 +33,28 @@ describe('products', () => {
     await c.ok('create_product', basic);
   });
 
+  test('issue 13: unknown keys inside price (pay_what_you_want on a recurring price, bogus) are refused, nothing stored', async () => {
+    const text = await c.fail('create_product', { ...basic, price: { ...basic.price, pay_what_you_want: true, bogus: 1 } });
+    expect(text).toMatch(/^INVALID_REQUEST_BODY: invalid arguments for create_product: price: /);
+    expect(text).toContain('pay_what_you_want');
+    expect(text).toContain('bogus');
+    expect(await c.ok('list_products', {})).toMatchObject({ items: [] });
+    // One level deeper: a meter line of a usage price.
+    const deeper = await c.fail('create_product', {
+      name: 'API',
+      tax_category: 'saas',
+      price: {
+        type: 'usage_based_price',
+        currency: 'USD',
+        fixed_price: 0,
+        payment_frequency_count: 1,
+        payment_frequency_interval: 'Month',
+        meters: [{ meter_id: 'mtr_1', price_per_unit: '2', free: 10 }],
+      },
+    });
+    expect(deeper).toMatch(/^INVALID_REQUEST_BODY: .*price\.meters\.0: .*free/);
+  });
+
   test('the pricing model cannot change', async () => {
     await c.ok('create_product', basic);
     const text = await c.fail('update_product', {

@@ -20,7 +20,7 @@ export const createProductCollection = defineTool({
     brand_id: z.string().optional().describe('Brand (brnd_…) whose products it holds; default: the primary brand.'),
     groups: z
       .array(
-        z.object({
+        z.strictObject({
           group_name: groupNameInput.optional(),
           status: groupStatusInput.optional(),
           products: groupProductsInput.optional(),

@@ -19,7 +19,7 @@ export const createMeter = defineTool({
     event_name: z.string().describe('Events counted: exact, case-sensitive name ("api.call").'),
     measurement_unit: z.string().describe('Label of the units: "calls", "tokens", "GB".'),
     aggregation: z
-      .object({
+      .strictObject({
         type: z.enum(AGGREGATION_TYPES).describe('count events, or sum|max|last|unique_count of metadata[key].'),
         key: z.string().nullable().optional().describe('The metadata key aggregated; required unless type is count.'),
       })

@@ -35,7 +35,7 @@ export const policyFields = {
     .describe('If a plan-change charge fails: prevent_change keeps the old plan, apply_change switches anyway; null inherits the business setting.'),
 };
 
-export const groupProductInput = z.object({
+export const groupProductInput = z.strictObject({
   product_id: idOf('product', 'pdt'),
   status: z.boolean().optional().describe('Enabled, i.e. shown at checkout (default true).'),
 });

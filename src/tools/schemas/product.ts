@@ -22,7 +22,7 @@ const recurringTermsInput = {
 
 export const priceInputSchema = z
   .discriminatedUnion('type', [
-    z.object({
+    z.strictObject({
       type: z.literal('one_time_price'),
       currency: currencySchema,
       price: minorUnits('Price (the minimum when pay_what_you_want)'),
@@ -31,14 +31,14 @@ export const priceInputSchema = z
       suggested_price: minorUnits('Suggested amount shown for pay-what-you-want').nullable().optional(),
       tax_inclusive: taxInclusive.optional(),
     }),
-    z.object({ type: z.literal('recurring_price'), price: minorUnits('Price per billing cycle'), ...recurringTermsInput }),
-    z.object({
+    z.strictObject({ type: z.literal('recurring_price'), price: minorUnits('Price per billing cycle'), ...recurringTermsInput }),
+    z.strictObject({
       type: z.literal('usage_based_price'),
       fixed_price: minorUnits('Base fee per cycle (may be 0)'),
       ...recurringTermsInput,
       meters: z
         .array(
-          z.object({
+          z.strictObject({
             meter_id: z.string().describe('The meter (mtr_…), from create_meter or list_meters.'),
             price_per_unit: z.string().describe('Decimal string of minor units per unit, > 0: "2" = 2¢, "0.5" = half a cent.'),
             free_threshold: z.number().int().optional().describe('Units free every period (default 0).'),
@@ -84,12 +84,12 @@ export const priceSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-export const licenseKeyDurationSchema = z.object({
+export const licenseKeyDurationSchema = z.strictObject({
   count: z.number().int().min(1),
   interval: intervalSchema,
 });
 
-export const digitalDeliverySchema = z.object({
+export const digitalDeliverySchema = z.strictObject({
   external_url: z.string().nullable().optional(),
   instructions: z.string().nullable().optional(),
 });

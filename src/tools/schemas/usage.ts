@@ -3,22 +3,22 @@ import { AGGREGATION_TYPES, FILTER_OPERATORS } from '../../engine/meters/types.j
 
 const valueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
-const conditionSchema = z.object({
+const conditionSchema = z.strictObject({
   key: z.string().describe('Metadata key the condition reads; a missing key makes the condition false.'),
   operator: z.enum(FILTER_OPERATORS).describe('equals and not_equals are type-strict ("150" ≠ 150); comparisons need numbers; contains is a substring test.'),
   value: valueSchema.describe('String, number or boolean to compare with.'),
 });
 
 // Three explicit levels instead of a recursive schema: portable JSON Schema has no $ref.
-const level3 = z.object({
+const level3 = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
   clauses: z.array(conditionSchema).describe('Conditions.'),
 });
-const level2 = z.object({
+const level2 = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
   clauses: z.array(z.union([conditionSchema, level3])).describe('Conditions or nested filters (one more level).'),
 });
-export const meterFilterSchema = z.object({
+export const meterFilterSchema = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
   clauses: z.array(z.union([conditionSchema, level2])).describe('Conditions or nested filters (at most 3 levels in all).'),
 });

@@ -22,7 +22,7 @@ export const createSubscription = defineTool({
     quantity: z.number().int().min(1).describe('Units of the product, ≥ 1 (exactly 1 for usage-based products).'),
     addons: z
       .array(
-        z.object({
+        z.strictObject({
           addon_id: z.string().min(1).describe('An addon attached to the product (adn_…).'),
           quantity: z.number().int().min(1).describe('Units of the addon, ≥ 1.'),
         }),
@@ -32,7 +32,7 @@ export const createSubscription = defineTool({
     discount_code: z.string().optional().describe('A discount code to apply, any case; reduces subscription_cycles paid periods (all when unset).'),
     trial_period_days: z.number().int().optional().describe('Trial length in days, 0–10000; overrides the product’s (0 = charge now).'),
     on_demand: z
-      .object({
+      .strictObject({
         mandate_only: z.boolean().describe('True: authorise the method without charging now; false: charge product_price now.'),
         product_price: z.number().int().optional().describe('The first charge in minor units when mandate_only is false (default the product price × quantity).'),
       })

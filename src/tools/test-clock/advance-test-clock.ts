@@ -20,7 +20,7 @@ export const advanceTestClock = defineTool({
   input: z.object({
     to: z.string().optional().describe('Target ISO-8601 instant, not before now, e.g. 2025-05-01T00:00:00Z.'),
     by: z
-      .object({
+      .strictObject({
         months: whole('calendar months'),
         days: whole('days (24 h)'),
         hours: whole('hours'),

@@ -15,7 +15,7 @@ export const ingestUsageEvents = defineTool({
   input: z.object({
     events: z
       .array(
-        z.object({
+        z.strictObject({
           event_id: z.string().describe('Globally unique id, the idempotency key.'),
           customer_id: z.string().describe('The customer (cus_…); must exist.'),
           event_name: z.string().describe('Matched by meters exactly, case-sensitive.'),
