@@ -58,6 +58,9 @@ describe('checkout tools', () => {
     ['create: an empty cart', 'create_checkout_session', { product_cart: [] }, 'PRODUCT_CART_EMPTY'],
     ['create: an unknown product', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_nope', quantity: 1 }] }, 'NOT_FOUND'],
     ['create: quantity 0 (schema)', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 0 }] }, 'INVALID_REQUEST_BODY'],
+    // Issue 13: 2,147,483,648 made a succeeded payment of 21,260,088,115,200; 10^12 was INTERNAL_SERVER_ERROR.
+    ['create: quantity 2,147,483,648 (over 10000)', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 2_147_483_648 }] }, 'INVALID_REQUEST_BODY'],
+    ['create: quantity 10^12', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1e12 }] }, 'INVALID_REQUEST_BODY'],
     ['create: an unknown field', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], confirmed: true }, 'INVALID_REQUEST_BODY'],
     ['create: a trial of 10001 days', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], subscription_data: { trial_period_days: 10_001 } }, 'INVALID_REQUEST_PARAMETERS'],
     ['create: a bad return_url', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], return_url: 'thanks' }, 'INVALID_REQUEST_BODY'],

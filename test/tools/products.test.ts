@@ -55,6 +55,13 @@ describe('products', () => {
     expect(deeper).toMatch(/^INVALID_REQUEST_BODY: .*price\.meters\.0: .*free/);
   });
 
+  test('issue 13: an amount above 10000000000 minor units is refused by the schema, nothing stored', async () => {
+    const text = await c.fail('create_product', { ...basic, price: { ...basic.price, price: 10_000_000_001 } });
+    expect(text).toMatch(/^INVALID_REQUEST_BODY: invalid arguments for create_product: price\.price: /);
+    expect(await c.ok('list_products', {})).toMatchObject({ items: [] });
+    await c.ok('create_product', { ...basic, price: { ...basic.price, price: 10_000_000_000 } });
+  });
+
   test('the pricing model cannot change', async () => {
     await c.ok('create_product', basic);
     const text = await c.fail('update_product', {

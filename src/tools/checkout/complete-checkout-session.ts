@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { payWithOf } from '../../engine/checkout/request-rules.js';
 import { defineTool } from '../define-tool.js';
 import { cardInput } from '../schemas/checkout.js';
+import { minorUnits } from '../schemas/common.js';
 import { paymentSchema } from '../schemas/payment.js';
 
 export const completeCheckoutSession = defineTool({
@@ -32,7 +33,7 @@ export const completeCheckoutSession = defineTool({
       .array(
         z.strictObject({
           product_id: z.string().describe('A pay-what-you-want product in the cart.'),
-          amount: z.number().int().min(0).describe('Chosen price per unit, minor units, at least the product price.'),
+          amount: minorUnits('Chosen price per unit, at least the product price,'),
         }),
       )
       .optional()

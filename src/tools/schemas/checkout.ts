@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { CHECKOUT_STATUSES } from '../../engine/checkout/types.js';
 import { MAX_TRIAL_DAYS } from '../../engine/checkout/request-rules.js';
 import { billingAddressSchema, paymentStatusSchema } from './payment.js';
-import { currencySchema, isoInstant, metadataSchema } from './common.js';
+import { currencySchema, isoInstant, metadataSchema, quantityInput } from './common.js';
 
 export const cartLineInput = z.strictObject({
   product_id: z.string().min(1).describe('The product to buy (pdt_…).'),
-  quantity: z.number().int().min(1).describe('Units, ≥ 1 (exactly 1 for usage-based products).'),
+  quantity: quantityInput('Units (exactly 1 for usage-based products)'),
   amount: z
     .number()
     .int()
@@ -17,7 +17,7 @@ export const cartLineInput = z.strictObject({
     .array(
       z.strictObject({
         addon_id: z.string().min(1).describe('An addon attached to this subscription product (adn_…).'),
-        quantity: z.number().int().min(1).describe('Units of the addon, ≥ 1 (e.g. seats).'),
+        quantity: quantityInput('Units of the addon (e.g. seats)'),
       }),
     )
     .optional()

@@ -30,9 +30,21 @@ export const metadataSchema = z
 
 export const currencySchema = z.enum(SUPPORTED_CURRENCIES).describe('ISO currency: USD or INR.');
 
-/** Minor units: 3000 = $30.00. */
+/**
+ * The largest amount an input takes, minor units ($100,000,000.00), and the largest quantity: a line's
+ * quantity × unit price stays ≤ 10^14, so sums of lines, proration (amount × seconds) and tax stay exact
+ * integers. Larger values are INVALID_REQUEST_BODY (issue 13: quantity 2,147,483,648 made a payment of
+ * 21,260,088,115,200; 10^12 was an internal error).
+ */
+export const MAX_AMOUNT = 10_000_000_000;
+export const MAX_QUANTITY = 10_000;
+
+/** Minor units: 3000 = $30.00, at most MAX_AMOUNT. */
 export const minorUnits = (what: string) =>
-  z.number().int().min(0).describe(`${what} in minor units (cents): 3000 = $30.00.`);
+  z.number().int().min(0).max(MAX_AMOUNT).describe(`${what} in minor units (cents): 3000 = $30.00; at most 10000000000.`);
+
+/** A count of units: ≥ 1, at most MAX_QUANTITY. */
+export const quantityInput = (what: string) => z.number().int().min(1).max(MAX_QUANTITY).describe(`${what}, 1–10000.`);
 
 export const idOf = (what: string, prefix: string) => z.string().min(1).describe(`The ${what} id (${prefix}_…).`);
 

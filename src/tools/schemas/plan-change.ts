@@ -3,7 +3,7 @@ import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../..
 import { PLAN_DIRECTIONS } from '../../engine/plan-changes/direction.js';
 import { PLAN_CHANGE_STATUSES } from '../../engine/plan-changes/types.js';
 import { INTERVALS, PRICE_TYPES } from '../../engine/products/types.js';
-import { currencySchema, idOf, isoInstant, metadataSchema } from './common.js';
+import { currencySchema, idOf, isoInstant, metadataSchema, quantityInput } from './common.js';
 import { subscriptionSchema } from './subscription.js';
 import { meterUsageSchema } from './usage.js';
 
@@ -24,14 +24,14 @@ export const directionSchema = z
 
 const addonInput = z.strictObject({
   addon_id: z.string().min(1).describe('An addon attached to the new product (adn_…).'),
-  quantity: z.number().int().min(1).describe('Units of the addon, ≥ 1 (e.g. seats).'),
+  quantity: quantityInput('Units of the addon (e.g. seats)'),
 });
 
 /** The body preview and change share (SPEC §2.4), plus the subscription it applies to. */
 export const planChangeInput = {
   subscription_id: idOf('subscription', 'sub'),
   product_id: z.string().min(1).describe('The product to move to (pdt_…): a live recurring or usage-based product in the subscription’s currency.'),
-  quantity: z.number().int().min(1).describe('Units of the new product, ≥ 1 (seats); usage-based products take 1.'),
+  quantity: quantityInput('Units of the new product (seats; usage-based products take 1)'),
   proration_billing_mode: prorationModeSchema,
   addons: z
     .array(addonInput)

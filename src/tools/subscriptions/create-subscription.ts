@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { idOf, metadataSchema } from '../schemas/common.js';
+import { idOf, metadataSchema, minorUnits, quantityInput } from '../schemas/common.js';
 import { billingAddressInput } from '../schemas/payment.js';
 import { subscriptionWithPaymentSchema } from '../schemas/subscription.js';
 
@@ -19,12 +19,12 @@ export const createSubscription = defineTool({
     customer_id: idOf('customer', 'cus'),
     payment_method_id: z.string().min(1).describe('A saved method of that customer (pm_…); list_customer_payment_methods shows them.'),
     product_id: idOf('recurring or usage-based product', 'pdt'),
-    quantity: z.number().int().min(1).describe('Units of the product, ≥ 1 (exactly 1 for usage-based products).'),
+    quantity: quantityInput('Units of the product (exactly 1 for usage-based products)'),
     addons: z
       .array(
         z.strictObject({
           addon_id: z.string().min(1).describe('An addon attached to the product (adn_…).'),
-          quantity: z.number().int().min(1).describe('Units of the addon, ≥ 1.'),
+          quantity: quantityInput('Units of the addon'),
         }),
       )
       .optional()
@@ -34,7 +34,7 @@ export const createSubscription = defineTool({
     on_demand: z
       .strictObject({
         mandate_only: z.boolean().describe('True: authorise the method without charging now; false: charge product_price now.'),
-        product_price: z.number().int().optional().describe('The first charge in minor units when mandate_only is false (default the product price × quantity).'),
+        product_price: minorUnits('The first charge when mandate_only is false (default the product price × quantity)').optional(),
       })
       .optional()
       .describe('Make it on-demand: never renews on its own; charge it with charge_subscription.'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { currencySchema } from '../schemas/common.js';
+import { currencySchema, MAX_AMOUNT } from '../schemas/common.js';
 import { customerIdInput } from '../schemas/customer.js';
 import { entryTypeSchema, ledgerEntrySchema, walletSchema } from '../schemas/wallet.js';
 
@@ -17,7 +17,7 @@ export const createWalletLedgerEntry = defineTool({
     'and duplicate.',
   input: z.object({
     customer_id: customerIdInput,
-    amount: z.number().int().min(1).describe('Minor units to move, > 0: 10000 = $100.00 or ₹100.00.'),
+    amount: z.number().int().min(1).max(MAX_AMOUNT).describe('Minor units to move, 1–10000000000: 10000 = $100.00 or ₹100.00.'),
     currency: currencySchema,
     entry_type: entryTypeSchema,
     reason: z.string().max(500).optional().describe('Why, kept on the entry: "Welcome bonus", "Service credit for outage".'),
