@@ -54,6 +54,15 @@ describe('checkout tools', () => {
     expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({ status: 'active', next_billing_date: '2025-05-01T00:00:00.000Z' });
   });
 
+  test('issue 13 links: a subscription checkout’s payment names its session; bought by cart, the subscription names the one collection holding its product (D7)', async () => {
+    const plan = await monthlyPlan(c.engine);
+    const collection = await c.ok<{ collection_id: string }>('create_product_collection', { name: 'Plans', products: [{ product_id: plan.product_id }] });
+    await c.ok('create_checkout_session', { product_cart: [{ product_id: plan.product_id, quantity: 1 }], customer: ann });
+    const done = await c.ok<{ payment: { payment_id: string } }>('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK });
+    expect(await c.ok('get_payment', { payment_id: done.payment.payment_id })).toMatchObject({ checkout_session_id: 'cks_0001', subscription_id: 'sub_0001' });
+    expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({ collection_id: collection.collection_id });
+  });
+
   test.each([
     ['create: an empty cart', 'create_checkout_session', { product_cart: [] }, 'PRODUCT_CART_EMPTY'],
     ['create: an unknown product', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_nope', quantity: 1 }] }, 'NOT_FOUND'],

@@ -194,3 +194,22 @@ export async function setGroupPositions(db: Db, groupIds: readonly string[]): Pr
 export async function setItemPositions(db: Db, itemIds: readonly string[]): Promise<void> {
   for (const [position, itemId] of itemIds.entries()) await updateItemRow(db, itemId, { position });
 }
+
+/**
+ * Live (unarchived) collections of the business that hold the product in any group: a
+ * subscription bought outside a collection belongs to the one collection holding its product (SPEC D7).
+ */
+export async function liveCollectionIdsHolding(db: Db, businessId: string, productId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('collection_items')
+    .innerJoin('collection_groups', 'collection_groups.group_id', 'collection_items.group_id')
+    .innerJoin('collections', 'collections.collection_id', 'collection_groups.collection_id')
+    .select('collections.collection_id')
+    .distinct()
+    .where('collections.business_id', '=', businessId)
+    .where('collections.archived', '=', 0)
+    .where('collection_items.product_id', '=', productId)
+    .orderBy('collections.collection_id')
+    .execute();
+  return rows.map((r) => r.collection_id);
+}

@@ -25,7 +25,8 @@ import { findWallet } from '../wallets/repo.js';
 import { type ReducedCharge, reduceCharge } from '../subscriptions/reductions.js';
 import { directionDefaults, onPaymentFailureOf } from './policy.js';
 import { type Plan, type PlanItem, type Quote, quoteChange, scheduleAfterChange } from './quote.js';
-import { findPendingChange, liveCollectionIdsHolding, type StoredScheduledChange } from './repo.js';
+import { liveCollectionIdsHolding } from '../collections/repo.js';
+import { findPendingChange, type StoredScheduledChange } from './repo.js';
 import type { PlanChangeAddon, PlanChangeRequest, PlanChangeUsage } from './types.js';
 
 /** The plan a subscription moves to, checked against the catalogue (SPEC §2.4 preconditions, §1.4). */

@@ -58,25 +58,6 @@ export async function setScheduledChangeStatus(db: Db, changeId: string, status:
   await db.updateTable('scheduled_plan_changes').set({ status, updated_at: now }).where('change_id', '=', changeId).execute();
 }
 
-/**
- * Live (unarchived) collections of the business that hold the product in any group: a
- * subscription bought outside a collection belongs to the one collection holding its product (SPEC D7).
- */
-export async function liveCollectionIdsHolding(db: Db, businessId: string, productId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('collection_items')
-    .innerJoin('collection_groups', 'collection_groups.group_id', 'collection_items.group_id')
-    .innerJoin('collections', 'collections.collection_id', 'collection_groups.collection_id')
-    .select('collections.collection_id')
-    .distinct()
-    .where('collections.business_id', '=', businessId)
-    .where('collections.archived', '=', 0)
-    .where('collection_items.product_id', '=', productId)
-    .orderBy('collections.collection_id')
-    .execute();
-  return rows.map((r) => r.collection_id);
-}
-
 /** Row counts of the scheduled-change table, for tests that check a preview or a refusal wrote nothing. */
 export async function countScheduledChanges(db: Db): Promise<number> {
   const row = await db.selectFrom('scheduled_plan_changes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();

@@ -143,6 +143,8 @@ export async function chargeSubscriptionWithTotals(
     metadata: charge.metadata ?? sub.metadata,
     discount_id: code ? sub.discount_id : null,
     subscription_id: sub.subscription_id,
+    // The first payment of a subscription bought through checkout belongs to that session, as a one-time one does.
+    checkout_session_id: charge.reason === 'first' ? sub.checkout_session_id : null,
     period: charge.period,
     beforeOutcomeEvent: charge.beforeOutcomeEvent,
   });

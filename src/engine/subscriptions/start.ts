@@ -1,3 +1,4 @@
+import { liveCollectionIdsHolding } from '../collections/repo.js';
 import type { Addon } from '../addons/types.js';
 import type { EngineContext } from '../context.js';
 import type { Customer, PaymentMethod } from '../customers/types.js';
@@ -101,7 +102,8 @@ export async function startSubscription(
     billing: purchase.billing,
     credit_balance: 0,
     outstanding_amount: 0,
-    collection_id: purchase.collection_id,
+    // SPEC D7: the collection it was bought through, else the one live collection holding its product.
+    collection_id: purchase.collection_id ?? (await soleCollectionHolding(trx, ctx.businessId, purchase.product.product_id)),
     checkout_session_id: purchase.checkout_session_id,
     metadata: purchase.metadata,
     created_at: now,
@@ -163,6 +165,11 @@ async function firstLines(
   }
   if (sub.trial_period_days > 0) return lines.map((line) => ({ ...line, unit_price: 0 }));
   return lines;
+}
+
+async function soleCollectionHolding(trx: Db, businessId: string, productId: string): Promise<string | null> {
+  const holders = await liveCollectionIdsHolding(trx, businessId, productId);
+  return holders.length === 1 ? (holders[0] ?? null) : null;
 }
 
 /** SPEC §2.3 (PROPOSED): with allow_multiple_subscriptions off, one live subscription per customer. */
