@@ -191,6 +191,12 @@ describe('bad input to every tool is isError and changes nothing', () => {
     ['create_webhook', {}, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: url: .*\. Next: fix those fields and call create_webhook again; its input schema lists every field$/],
     ['create_webhook', { url: 'ftp://example.com/x' }, 'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "ftp://example.com/x". Next: send e.g. https://example.com/webhooks'],
     ['create_webhook', { url: 'not a url' }, 'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "not a url". Next: send e.g. https://example.com/webhooks'],
+    // Issue 13: the password would be echoed by create/get/list and the delivery log.
+    [
+      'create_webhook',
+      { url: 'http://user:s3cret@hooks.example.com/x' },
+      'INVALID_REQUEST_BODY: url must not carry a user name or password (http://hooks.example.com…); nothing was stored. Next: send the URL without them and put the credentials in headers, e.g. {"Authorization": "Basic …"}',
+    ],
     ['create_webhook', { url: 'https://example.com/h', filter_types: ['payment.nope'] }, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: filter_types\.0: /],
     ['create_webhook', { url: 'https://example.com/h', rate_limit: 0 }, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: rate_limit: /],
     ['create_webhook', { url: 'https://example.com/h', rate_limit: 2.5 }, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: rate_limit: /],
@@ -207,6 +213,7 @@ describe('bad input to every tool is isError and changes nothing', () => {
     ['list_webhooks', { page_size: 0 }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhooks: page_size: /],
     ['list_webhooks', { page_size: 101 }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhooks: page_size: /],
     ['update_webhook', { webhook_id: 'wh_9999', disabled: true }, 'NOT_FOUND: no webhook wh_9999. Next: list_webhooks shows the existing ids'],
+    ['update_webhook', { webhook_id: 'wh_0001', url: 'https://admin@hooks.example.com/' }, 'INVALID_REQUEST_BODY: url must not carry a user name or password (https://hooks.example.com…); nothing was stored. Next: send the URL without them and put the credentials in headers, e.g. {"Authorization": "Basic …"}'],
     ['update_webhook', { webhook_id: 'wh_0001', url: 'mailto:a@b.c' }, 'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "mailto:a@b.c". Next: send e.g. https://example.com/webhooks'],
     ['update_webhook', { webhook_id: 'wh_0001', rate_limit: -1 }, /^INVALID_REQUEST_BODY: invalid arguments for update_webhook: rate_limit: /],
     ['update_webhook', { webhook_id: 'wh_0001', filter_types: ['payment.nope'] }, /^INVALID_REQUEST_BODY: invalid arguments for update_webhook: filter_types\.0: /],

@@ -253,13 +253,21 @@ function checkUrl(url: string): void {
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || url.length > 2000) {
     throw new BillingError('INVALID_REQUEST_BODY', `url must be an http(s) URL of at most 2000 characters, got "${url.slice(0, 100)}"`, 'send e.g. https://example.com/webhooks');
   }
+  // Every read and the delivery log would echo it: credentials go in headers, which are never echoed whole.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `url must not carry a user name or password (${parsed.protocol}//${parsed.host}…); nothing was stored`,
+      'send the URL without them and put the credentials in headers, e.g. {"Authorization": "Basic …"}',
+    );
+  }
 }
 
 function checkEventTypes(types: readonly string[], field: string): void {
   const known: readonly string[] = WEBHOOK_EVENT_TYPES;
   const unknown = types.filter((t) => !known.includes(t));
   if (unknown.length > 0) {
-    throw new BillingError('INVALID_REQUEST_BODY', `${field} has unknown event types: ${unknown.join(', ')}`, `use event types such as ${known.slice(0, 3).join(', ')} (SPEC §4 lists them all)`);
+    throw new BillingError('INVALID_REQUEST_BODY', `${field} has unknown event types: ${unknown.join(', ')}`, `use only these event types: ${known.join(', ')}`);
   }
 }
 
