@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { openDatabase } from './engine/db/database.js';
 import { createEngine } from './engine/index.js';
 import { formatToolList } from './cli/list-tools.js';
@@ -116,6 +117,9 @@ function publicBaseUrlOf(options: CliOptions): string | undefined {
  * with strict allow-scripts), say how to fix that instead of printing a bindings stack.
  */
 function openNativeDatabase(options: CliOptions): ReturnType<typeof openDatabase> {
+  if (options.readOnly && !existsSync(options.db)) {
+    throw new Error(`--read-only needs an existing database, and ${options.db} does not exist: start once without --read-only to create it, or give its path with --db`);
+  }
   try {
     return openDatabase({ path: options.db, readonly: options.readOnly });
   } catch (error) {

@@ -151,7 +151,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     help: bool('help'),
     version: bool('version'),
     list: bool('list'),
-    db: str('db') ?? defaultDatabasePath(env),
+    db: databasePathOf(str('db')) ?? defaultDatabasePath(env),
     demo: bool('demo'),
     readOnly,
     transport,
@@ -170,6 +170,20 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       excludeTools: list('no-tool'),
     },
   };
+}
+
+/**
+ * The --db value when it names what this server serves: a file path. An empty value would run on a
+ * throwaway database and lose everything; a URL (file:…, postgres://…) would become a folder named after
+ * its scheme with a SQLite file inside. Both are refused.
+ */
+function databasePathOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError('--db is empty: give the path of the SQLite file, e.g. --db ./billing.db (omit --db for the default)');
+  if (/^file:/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value === ':memory:') {
+    throw new UsageError(`--db takes a file path; "${value.replace(/\/\/[^/@]*@/, '//…@')}" is not one this version serves: give e.g. --db ./billing.db`);
+  }
+  return value;
 }
 
 function envName(flag: FlagName): string {

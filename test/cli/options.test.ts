@@ -123,3 +123,22 @@ describe('bad values are usage errors', () => {
     expect(() => parse(['brands'])).toThrow(UsageError);
   });
 });
+
+// Issue 13: --db '' ran on a throwaway database; file:… and postgres://… became folders named after the scheme.
+describe('--db takes a file path', () => {
+  test.each([
+    [['--db', ''], {}, '--db is empty: give the path of the SQLite file, e.g. --db ./billing.db (omit --db for the default)'],
+    [[], { BILLING_MCP_DB: ' ' }, '--db is empty'],
+    [['--db', 'file:/tmp/x.db'], {}, '--db takes a file path; "file:/tmp/x.db" is not one this version serves: give e.g. --db ./billing.db'],
+    [['--db', 'postgres://app:secret@db.example.com/billing'], {}, '--db takes a file path; "postgres://…@db.example.com/billing" is not one'],
+    [['--db', ':memory:'], {}, '":memory:" is not one this version serves'],
+  ])('%j %j is refused', (argv, env, message) => {
+    const run = () => parse(argv, env);
+    expect(run).toThrow(UsageError);
+    expect(run).toThrow(message);
+  });
+
+  test.each(['./billing.db', '/var/lib/billing/billing.db', 'C:\\Users\\me\\billing.db', 'data/2025:q1.db'])('%s is a path', (path) => {
+    expect(parse(['--db', path], {}).db).toBe(path);
+  });
+});

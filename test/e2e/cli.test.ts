@@ -37,6 +37,19 @@ describe('startup options', () => {
     expect(run.stderr).toMatch(/refusing to serve HTTP on 0\.0\.0\.0 without a bearer token.*--auth-token/);
   });
 
+  test('issue 13: --db with a URL or nothing exits 2 and creates nothing; --read-only on a missing file names it', async () => {
+    const refused = await runCli(['--db', 'postgres://app:secret@localhost/billing']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--db takes a file path; "postgres://…@localhost/billing" is not one this version serves');
+    expect(existsSync('postgres:')).toBe(false);
+    expect((await runCli(['--db', ''])).code).toBe(2);
+    const missing = join(dir.path, 'never-created.db');
+    const readOnly = await runCli(['--db', missing, '--read-only']);
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toContain(`--read-only needs an existing database, and ${missing} does not exist: start once without --read-only to create it`);
+    expect(existsSync(missing)).toBe(false);
+  });
+
   test('the default database is $XDG_DATA_HOME/billing-mcp/billing.db, printed to stderr', async () => {
     const dataHome = join(dir.path, 'xdg');
     const run = await runCli([], cliEnv({ XDG_DATA_HOME: dataHome }));
