@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type DatabaseConnection, Kysely, Migrator, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type Driver } from 'kysely';
@@ -55,7 +55,13 @@ export function shareRawConnection(root: Db, trx: Db): void {
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const readonly = options.readonly ?? false;
   const inMemory = options.path === ':memory:';
-  if (!inMemory && !readonly) mkdirSync(dirname(options.path), { recursive: true });
+  // The file holds webhook secrets, custom header values and license keys: a folder this creates is the
+  // user's alone (0700), and so is a database file it creates (0600; SQLite gives -wal and -shm the
+  // database file's mode). Existing folders and files keep the modes their owner chose.
+  if (!inMemory && !readonly) {
+    mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    if (!existsSync(options.path)) closeSync(openSync(options.path, 'a', 0o600));
+  }
   const sqlite = new SQLite(options.path, { readonly, fileMustExist: readonly });
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
