@@ -83,6 +83,7 @@ async function main(): Promise<number> {
       allowedHosts: options.allowedHosts,
       allowedOrigins: options.allowedOrigins,
       licenseRateLimit: options.licenseRateLimit,
+      readOnly: options.readOnly,
       log,
     });
     log(`listening on ${http.url} (Streamable HTTP at /mcp, SSE at /sse, health at /health)`);

@@ -15,6 +15,52 @@ const validateBody = z.object({ license_key: licenseKey, license_key_instance_id
 const activateBody = z.object({ license_key: licenseKey, name: z.string().min(1).max(255) });
 const deactivateBody = z.object({ license_key: licenseKey, license_key_instance_id: z.string().min(1).max(100) });
 
+/** Each public endpoint mirrors one tool, and is served only when this server serves that tool (issue 13). */
+const MIRRORED_TOOLS: Readonly<Record<string, string>> = {
+  '/licenses/validate': 'validate_license',
+  '/licenses/activate': 'activate_license',
+  '/licenses/deactivate': 'deactivate_license',
+};
+
+/** Why an endpoint is not served, as the house error: its status, code and message; null when it is served. */
+export interface LicenseRefusal {
+  status: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Which endpoints this server serves: those whose tool the server's selection (--operation, --resource,
+ * --tool and their exclusions) kept. --read-only refuses the two that write with 403; any other endpoint
+ * left out is 404, so `--no-resource licenses` or `--operation read` cannot be sidestepped over HTTP.
+ */
+export function licenseEndpointPolicy(selectedTools: readonly string[], readOnly: boolean): (path: string) => LicenseRefusal | null {
+  const selected = new Set(selectedTools);
+  return (path) => {
+    const tool = MIRRORED_TOOLS[path];
+    if (tool === undefined || selected.has(tool)) return null;
+    if (readOnly && tool !== 'validate_license') {
+      return {
+        status: 403,
+        code: 'FORBIDDEN',
+        message: `this server runs --read-only, so POST ${path} (${tool}) changes nothing here; send it to a server started without --read-only`,
+      };
+    }
+    return {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: `POST ${path} is not served: this server was started without the ${tool} tool; start it with that tool selected (see --tool, --resource, --operation)`,
+    };
+  };
+}
+
+export interface LicenseEndpointOptions {
+  ratePerMinute: number;
+  store: MemoryStore;
+  /** Which endpoints are served (licenseEndpointPolicy); default all. */
+  refusal?: ((path: string) => LicenseRefusal | null) | undefined;
+}
+
 /**
  * The three public license operations of the Dodo API for desktop apps and CLIs (SPEC §2.10), with its
  * bodies and answers: POST /licenses/validate → {valid}, /activate → the instance, /deactivate → 200 with
@@ -22,8 +68,13 @@ const deactivateBody = z.object({ license_key: licenseKey, license_key_instance_
  * public in Dodo too), but a per-address rate limit (429 TOO_MANY_REQUESTS; 0 turns it off) and a 16 KB body
  * limit (413). Host and Origin are checked before this router runs.
  */
-export function licenseRoutes(engine: Engine, options: { ratePerMinute: number; store: MemoryStore }): Router {
+export function licenseRoutes(engine: Engine, options: LicenseEndpointOptions): Router {
   const router = Router();
+  router.use((req, res, next) => {
+    const refused = options.refusal?.(`/licenses${req.path}`);
+    if (refused) return sendError(res, refused.code, refused.message, refused.status);
+    next();
+  });
   if (options.ratePerMinute > 0) {
     router.use(
       rateLimit({
@@ -80,13 +131,19 @@ const OPERATIONS: Record<string, Operation> = {
  */
 export function fastLicenseHandler(
   engine: Engine,
-  options: { ratePerMinute: number; store: MemoryStore; hostnames: readonly string[] },
+  options: LicenseEndpointOptions & { hostnames: readonly string[] },
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const hostnames = new Set(options.hostnames);
   return (req, res) => {
     if (req.method !== 'POST' || req.headers.origin !== undefined) return false;
     const operation = req.url === undefined ? undefined : OPERATIONS[req.url];
     if (operation === undefined || !hostnames.has(hostnameOf(req.headers.host))) return false;
+    const refused = options.refusal?.(req.url ?? '');
+    if (refused) {
+      req.resume();
+      writeError(res, refused.code, refused.message, refused.status);
+      return true;
+    }
     void answer(engine, operation, options, req, res);
     return true;
   };

@@ -6,7 +6,7 @@ import { buildServer } from '../server.js';
 import type { ToolCatalog } from '../tools/catalog.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { HTTP_ERROR_CODE, jsonRpcErrorHandler, sendJsonRpcError } from './http-errors.js';
-import { DEFAULT_LICENSE_RATE_LIMIT, fastLicenseHandler, licenseRateStore, licenseRoutes } from './http-licenses.js';
+import { DEFAULT_LICENSE_RATE_LIMIT, fastLicenseHandler, licenseEndpointPolicy, licenseRateStore, licenseRoutes } from './http-licenses.js';
 import { allowedHostnames, assertSafeBinding, bearerAuth, hostCheck, originCheck, urlHost } from './http-security.js';
 import { mcpSessions } from './http-sessions.js';
 
@@ -22,6 +22,8 @@ export interface HttpServerOptions {
   allowedOrigins: string[];
   /** Requests per minute per client address on the public /licenses/* endpoints; 0 = no limit (default 120). */
   licenseRateLimit?: number | undefined;
+  /** --read-only: the license endpoints that write answer 403 instead of failing on the read-only file. */
+  readOnly?: boolean | undefined;
   log: (line: string) => void;
 }
 
@@ -52,7 +54,15 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
   const sessions = mcpSessions({ newServer: () => buildServer(engine, { catalog }), jsonBody, log });
 
-  const licenseOptions = { ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT, store: licenseRateStore(), hostnames };
+  const licenseOptions = {
+    ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT,
+    store: licenseRateStore(),
+    hostnames,
+    refusal: licenseEndpointPolicy(
+      catalog.selected.map((tool) => tool.name),
+      options.readOnly ?? false,
+    ),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.use(hostCheck(hostnames));

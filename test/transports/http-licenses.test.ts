@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { buildToolCatalog } from '../../src/tools/catalog.js';
+import { selectTools, type ToolFilter } from '../../src/tools/select.js';
 import { type RunningHttpServer, serveHttp } from '../../src/transports/http.js';
 import { licensedApp, oneKey } from '../engine/licenses/fixtures.js';
 import { rawRequest } from '../support/raw-http.js';
@@ -14,11 +15,12 @@ const TOKEN = 'secret-token';
 let engine: TestEngine;
 let server: RunningHttpServer;
 
-async function start(licenseRateLimit = 1000): Promise<void> {
+async function start(licenseRateLimit = 1000, selection: { filter?: ToolFilter; readOnly?: boolean } = {}): Promise<void> {
   engine = await createTestEngine();
   server = await serveHttp({
     engine,
-    catalog: buildToolCatalog(ALL_TOOLS),
+    catalog: buildToolCatalog(selection.filter ? selectTools(ALL_TOOLS, selection.filter) : ALL_TOOLS),
+    readOnly: selection.readOnly,
     host: '127.0.0.1',
     port: 0,
     authToken: TOKEN,
@@ -167,5 +169,44 @@ describe('rate limit', () => {
     expect(((await limited.json()) as { code: string }).code).toBe('TOO_MANY_REQUESTS');
     // The MCP endpoint has its own rules: not counted against the license limit.
     expect((await post('/mcp', {}, { authorization: `Bearer ${TOKEN}` })).status).not.toBe(429);
+  });
+});
+
+// Issue 13: the public endpoints obey the server's selection, on both paths (apps without Origin take the
+// fast path, browsers with an allowed Origin the express one), and a refused call changes nothing.
+describe('endpoints follow the tool selection', () => {
+  const noFilter: ToolFilter = { operations: [], resources: [], excludeResources: [], tools: [], excludeTools: [] };
+  const viaBoth = async (path: string, body: unknown) => [await post(path, body), await post(path, body, { origin: server.url })];
+
+  test('--no-resource licenses: all three are 404 NOT_FOUND naming the tool; no activation is made', async () => {
+    await start(1000, { filter: { ...noFilter, excludeResources: ['licenses'] } });
+    const key = await oneKey(engine, await licensedApp(engine, { limit: 1 }));
+    for (const response of await viaBoth('/licenses/activate', { license_key: key.key, name: 'laptop' })) {
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({
+        code: 'NOT_FOUND',
+        message: 'POST /licenses/activate is not served: this server was started without the activate_license tool; start it with that tool selected (see --tool, --resource, --operation)',
+      });
+    }
+    expect((await post('/licenses/validate', { license_key: key.key })).status).toBe(404);
+    expect((await engine.licenses.get(key.id)).instances_count).toBe(0);
+  });
+
+  test('--operation read: validate answers, activate and deactivate are 404', async () => {
+    await start(1000, { filter: { ...noFilter, operations: ['read'] } });
+    const key = await oneKey(engine, await licensedApp(engine, { limit: 1 }));
+    expect([(await post('/licenses/validate', { license_key: key.key })).status]).toEqual([200]);
+    for (const response of await viaBoth('/licenses/activate', { license_key: key.key, name: 'laptop' })) expect(response.status).toBe(404);
+    expect((await engine.licenses.get(key.id)).instances_count).toBe(0);
+  });
+
+  test('--read-only: activate and deactivate are 403 FORBIDDEN with the next step, never 500', async () => {
+    await start(1000, { filter: { ...noFilter, operations: ['read'] }, readOnly: true });
+    const key = await oneKey(engine, await licensedApp(engine, { limit: 1 }));
+    for (const response of [...(await viaBoth('/licenses/activate', { license_key: key.key, name: 'laptop' })), ...(await viaBoth('/licenses/deactivate', { license_key: key.key, license_key_instance_id: 'lki_1' }))]) {
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^this server runs --read-only, .*send it to a server started without --read-only$/) });
+    }
+    expect(await (await post('/licenses/validate', { license_key: key.key })).json()).toEqual({ valid: true });
   });
 });
