@@ -43,7 +43,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.list) {
-    process.stdout.write(`${formatToolList(tools)}\n`);
+    // Exactly what a client will be sent: with --tools dynamic, the three meta-tools over the selection.
+    const listed = options.tools === 'dynamic' ? [...buildToolCatalog(tools, true).byName.values()] : tools;
+    process.stdout.write(`${formatToolList(listed)}\n`);
     return 0;
   }
 

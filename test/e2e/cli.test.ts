@@ -25,6 +25,12 @@ describe('startup options', () => {
     expect(run.stdout).toMatch(/\n\d+ tools\n$/);
   });
 
+  test('--list --tools dynamic prints the three meta-tools a client is sent (issue 13)', async () => {
+    const run = await runCli(['--list', '--tools', 'dynamic']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^meta\n {2}list_tools +read .*\n {2}describe_tool +read .*\n {2}invoke_tool +write .*\n\n3 tools\n$/);
+  });
+
   test('--tool nope exits 2 and lists the valid tools', async () => {
     const run = await runCli(['--tool', 'nope']);
     expect(run.code).toBe(2);

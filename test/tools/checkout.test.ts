@@ -32,6 +32,12 @@ describe('checkout tools', () => {
     expect(done).toMatchObject({ session_id: 'cks_0001', status: 'completed', payment: { payment_id: 'pay_0001', status: 'succeeded', total_amount: 3800 } });
   });
 
+  test('an unknown session: NOT_FOUND with a next step that reads (issue 13)', async () => {
+    expect(await c.fail('get_checkout_session', { session_id: 'cks_nope' })).toBe(
+      'NOT_FOUND: no checkout session cks_nope. Next: use the session_id that create_checkout_session returned, or create a new session',
+    );
+  });
+
   test('a declined card returns the failed payment, not an error; the session stays open', async () => {
     const guide = await oneTime(c.engine);
     await c.ok('create_checkout_session', { product_cart: [{ product_id: guide.product_id, quantity: 1 }], customer: ann });

@@ -199,7 +199,7 @@ export class CheckoutService {
 
   private async stored(sessionId: string): Promise<StoredSession> {
     const session = await findSession(this.ctx.db, this.ctx.businessId, sessionId);
-    if (!session) throw notFound('checkout session', sessionId, 'create_checkout_session returns session ids');
+    if (!session) throw new BillingError('NOT_FOUND', `no checkout session ${sessionId}`, 'use the session_id that create_checkout_session returned, or create a new session');
     return session;
   }
 

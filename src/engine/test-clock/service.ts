@@ -197,6 +197,10 @@ export function targetOf(input: ClockAdvance, now: number): number {
 }
 
 function stepFrom(now: number, by: ClockStep): number {
+  // An empty step would answer as if time had moved: refused, so the caller learns it did not.
+  if (Object.values(by).every((value) => value === undefined)) {
+    throw new BillingError('INVALID_REQUEST_BODY', 'by has no duration: give at least one of months, days, hours, minutes, seconds', 'send e.g. by: {days: 1}');
+  }
   const parts: Array<[keyof ClockStep, number]> = [
     ['months', 0],
     ['days', DAY_MS],

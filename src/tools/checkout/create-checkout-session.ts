@@ -28,7 +28,7 @@ export const createCheckoutSession = defineTool({
       })
       .optional()
       .describe('Who buys: {customer_id}, or {email, name, phone_number}.'),
-    billing_address: billingAddressInput.optional(),
+    billing_address: billingAddressInput.optional().describe('Billing address; country is required, the other fields are required too when confirm is true.'),
     minimal_address: z.boolean().optional().describe('With confirm, require only zipcode and country (default false).'),
     show_saved_payment_methods: z.boolean().optional().describe('Offer the customer’s saved cards on the page (default false).'),
     return_url: z.string().optional().describe('Where to send the buyer after paying; gets ?payment_id=…&status=….'),

@@ -12,7 +12,7 @@ export const billingAddressInput = z
     state: z.string().max(100).nullable().optional().describe('State, province or region.'),
     zipcode: z.string().max(20).nullable().optional().describe('Postal code.'),
   })
-  .describe('Billing address; country is required, the other fields are required too when confirm is true.');
+  .describe('Billing address; country is required.');
 
 export const billingAddressSchema = z
   .object({

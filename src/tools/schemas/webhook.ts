@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../engine/webhooks/types.js';
 import { isoInstant, metadataSchema } from './common.js';
 
-export const eventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).describe('An event type of SPEC §4, e.g. payment.succeeded.');
+export const eventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).describe('An event type, e.g. payment.succeeded or subscription.renewed.');
 
 export const webhookHeadersSchema = z
   .record(z.string(), z.string())

@@ -29,7 +29,7 @@ export const createSubscription = defineTool({
       )
       .optional()
       .describe('Addons billed every cycle with the product; not for usage-based or on-demand subscriptions.'),
-    discount_code: z.string().optional().describe('A discount code to apply, any case; reduces subscription_cycles paid periods (all when unset).'),
+    discount_code: z.string().optional().describe('A discount code to apply, any case; it reduces as many paid periods as its subscription_cycles (create_discount), every one when unset.'),
     trial_period_days: z.number().int().optional().describe('Trial length in days, 0–10000; overrides the product’s (0 = charge now).'),
     on_demand: z
       .strictObject({
