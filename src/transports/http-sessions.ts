@@ -15,6 +15,11 @@ export interface McpSessionsOptions {
   log: (line: string) => void;
   /** A Streamable HTTP session unused this long is closed (default 30 min): clients often never DELETE. */
   idleTimeoutMs?: number;
+  /**
+   * Live sessions at most (default 256; each holds an MCP server, ~50 KB): a new one closes the least
+   * recently used. 3,000 sessions that only sent initialize held 160 MB for 30 minutes.
+   */
+  maxSessions?: number;
 }
 
 export interface McpSessions {
@@ -32,16 +37,30 @@ interface Session<T extends Transport> {
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+const DEFAULT_MAX_SESSIONS = 256;
 
 /**
  * The MCP sessions of one HTTP server. One server per session, made on `initialize` (Streamable HTTP)
  * or on GET /sse, kept in a map by session id and dropped when its transport closes. Everything
  * MCP-specific (protocol versions, Accept headers, stream handling) is left to the SDK transports.
  */
-export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: McpSessionsOptions): McpSessions {
+export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS, maxSessions = DEFAULT_MAX_SESSIONS }: McpSessionsOptions): McpSessions {
   const streamable = new Map<string, Session<StreamableHTTPServerTransport>>();
   const sse = new Map<string, Session<SSEServerTransport>>();
   const router = Router();
+
+  /** Before a session opens: at the cap, the least recently used one (either kind) is closed to make room. */
+  const makeRoom = (): void => {
+    if (streamable.size + sse.size < maxSessions) return;
+    let oldest: [string, Session<Transport>] | undefined;
+    for (const entry of [...streamable, ...sse]) if (oldest === undefined || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
+    if (oldest === undefined) return;
+    const [id, session] = oldest;
+    streamable.delete(id);
+    sse.delete(id);
+    log(`session ${id} closed: ${maxSessions} sessions are open, the most this server keeps; it was the least recently used`);
+    void session.server.close();
+  };
 
   // SSE sessions end with their stream; Streamable ones only on DELETE, which many clients never send.
   const sweep = setInterval(() => {
@@ -80,6 +99,7 @@ export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
+        makeRoom();
         streamable.set(id, { server, transport, lastSeen: Date.now() });
         log(`session ${id} opened (Streamable HTTP)`);
       },
@@ -114,6 +134,7 @@ export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_
     const server = newServer();
     const transport = new SSEServerTransport('/messages', res);
     const id = transport.sessionId;
+    makeRoom();
     sse.set(id, { server, transport, lastSeen: Date.now() });
     transport.onclose = () => {
       if (sse.delete(id)) log(`session ${id} closed`);
@@ -133,6 +154,7 @@ export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_
       sendJsonRpcError(res, 404, HTTP_ERROR_CODE.sessionNotFound, 'Session not found; open a new stream at /sse');
       return;
     }
+    session.lastSeen = Date.now();
     await session.transport.handlePostMessage(req, res, req.body);
   });
 

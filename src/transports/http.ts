@@ -24,6 +24,11 @@ export interface HttpServerOptions {
   licenseRateLimit?: number | undefined;
   /** --read-only: the license endpoints that write answer 403 instead of failing on the read-only file. */
   readOnly?: boolean | undefined;
+  /** Live MCP sessions at most (default 256): a new one closes the least recently used. */
+  maxSessions?: number | undefined;
+  /** How long a request's headers may take to arrive (default 10 s), and its whole body (default 30 s). */
+  headersTimeoutMs?: number | undefined;
+  requestTimeoutMs?: number | undefined;
   log: (line: string) => void;
 }
 
@@ -34,6 +39,9 @@ export interface RunningHttpServer {
   /** Closes every session, then the listener and its open connections. */
   close(): Promise<void>;
 }
+
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Largest JSON-RPC body accepted on POST /mcp and /messages; a bigger one is answered 413. */
 export const MAX_BODY = '1mb';
@@ -52,7 +60,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   // Body-parser reads every content type on these routes so no body is ever read without the limit;
   // the SDK transports still reject a wrong Content-Type themselves.
   const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
-  const sessions = mcpSessions({ newServer: () => buildServer(engine, { catalog }), jsonBody, log });
+  const sessions = mcpSessions({ newServer: () => buildServer(engine, { catalog }), jsonBody, log, maxSessions: options.maxSessions });
 
   const licenseOptions = {
     ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT,
@@ -81,7 +89,9 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
 
   // Apps' license calls (no Origin, an accepted Host) skip express; everything else goes through it.
   const licenses = fastLicenseHandler(engine, licenseOptions);
-  const server = createServer((req, res) => {
+  // A request's headers must arrive within 10 s and its whole body within 30 s (checked every second):
+  // headers and bodies that trickled in were held for 90-130 s. Responses (SSE streams) are not limited.
+  const server = createServer({ headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, (req, res) => {
     if (!licenses(req, res)) app(req, res);
   });
   const port = await listen(server, host, options.port);
