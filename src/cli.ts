@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     });
     await http.close();
   } else {
-    const { closed } = await serveStdio(buildServer(engine, { catalog }));
+    const { closed } = await serveStdio(buildServer(engine, { catalog }), log);
     await Promise.race([
       closed,
       new Promise<void>((resolve) => {
