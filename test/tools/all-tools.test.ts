@@ -104,6 +104,15 @@ function openObjectsIn(schema: unknown, path: string): string[] {
   return [...here, ...Object.entries(node).flatMap(([key, value]) => openObjectsIn(value, `${path}.${key}`))];
 }
 
+/** Paths of the array schemas that do not say maxItems. */
+function unboundedArraysIn(schema: unknown, path: string): string[] {
+  if (schema === null || typeof schema !== 'object') return [];
+  if (Array.isArray(schema)) return schema.flatMap((member, index) => unboundedArraysIn(member, `${path}[${index}]`));
+  const node = schema as JsonSchema;
+  const here = node.type === 'array' && typeof node.maxItems !== 'number' ? [path] : [];
+  return [...here, ...Object.entries(node).flatMap(([key, value]) => unboundedArraysIn(value, `${path}.${key}`))];
+}
+
 function expectPortable(tool: ToolDefinition): void {
   const entry = entryOf(tool.name);
   expect(tool.name).toMatch(NAME_PATTERN);
@@ -129,6 +138,9 @@ function expectPortable(tool: ToolDefinition): void {
   // Strict at every depth and in every union member (issue 13): an unknown key inside `price` would
   // otherwise be dropped silently, and an assistant would report a setting that was never stored.
   expect(openObjectsIn(entry.inputSchema as JsonSchema, 'input'), 'input objects that accept unknown keys').toEqual([]);
+  // Every array is bounded (issue 13: 100,000 empty groups in one create_product_collection stalled the
+  // server for a minute and answered 19 MB).
+  expect(unboundedArraysIn(entry.inputSchema as JsonSchema, 'input'), 'input arrays without maxItems').toEqual([]);
 
   const undescribed = propertiesOf(entry.inputSchema as JsonSchema)
     .filter(([, property]) => typeof property.description !== 'string' || property.description.trim() === '')

@@ -159,6 +159,14 @@ describe('create and read', () => {
   });
 });
 
+describe('bounded input (issue 13)', () => {
+  test('51 groups in one create_product_collection are refused by the schema before any work, nothing written', async () => {
+    const groups = Array.from({ length: 51 }, () => ({ products: [] }));
+    expect(await c.fail('create_product_collection', { name: 'Huge', groups })).toMatch(/^INVALID_REQUEST_BODY: invalid arguments for create_product_collection: groups: .*50/);
+    expect(await c.ok('list_product_collections', {})).toMatchObject({ items: [] });
+  });
+});
+
 describe('products that cannot join', () => {
   test('unknown, archived, other-brand and repeated products are refused with their codes', async () => {
     await products();

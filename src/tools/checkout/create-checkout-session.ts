@@ -17,7 +17,7 @@ export const createCheckoutSession = defineTool({
     'checkout_url is null; create_payment does the same without a session. Paying a subscription cart starts the ' +
     'subscription (create_subscription starts one for an existing customer without a session).',
   input: z.object({
-    product_cart: z.array(cartLineInput).optional().describe('Lines to buy; may be omitted with product_collection_id.'),
+    product_cart: z.array(cartLineInput).max(50).optional().describe('Lines to buy; may be omitted with product_collection_id.'),
     product_collection_id: z.string().optional().describe('Sell from a product collection (pcl_…): the buyer buys exactly one of its products.'),
     customer: z
       .strictObject({

@@ -25,7 +25,7 @@ export const createProductCollection = defineTool({
           status: groupStatusInput.optional(),
           products: groupProductsInput.optional(),
         }),
-      )
+      ).max(50)
       .optional()
       .describe('Groups in display order, e.g. [{group_name: "Monthly", products: […]}, {group_name: "Annual", …}].'),
     products: groupProductsInput

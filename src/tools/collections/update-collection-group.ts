@@ -19,7 +19,7 @@ export const updateCollectionGroup = defineTool({
     group_name: groupNameInput.optional(),
     status: groupStatusInput.optional(),
     product_order: z
-      .array(z.string())
+      .array(z.string()).max(100)
       .optional()
       .describe('Every item of the group, each once, by item id (pci_…) or product id (pdt_…), in the new display order.'),
   }),

@@ -19,7 +19,7 @@ export const updateProductCollection = defineTool({
     description: z.string().max(1000).nullable().optional().describe('New description (≤ 1000 characters); null clears it.'),
     image: z.string().nullable().optional().describe('New image URL; null clears it.'),
     group_order: z
-      .array(z.string())
+      .array(z.string()).max(50)
       .optional()
       .describe('Every group id (grp_…) of the collection, each once, in the new display order.'),
     ...z.object(policyFields).partial().shape,

@@ -15,7 +15,7 @@ export const validateDiscount = defineTool({
   input: z.object({
     code: z.string().min(1).describe('The discount code, any case.'),
     product_ids: z
-      .array(z.string().min(1))
+      .array(z.string().min(1)).max(100)
       .optional()
       .describe('Product ids (pdt_…) of the cart lines; omit to check the code alone, without its product restriction.'),
     on_demand: z.boolean().optional().describe('True when the purchase is an on-demand subscription (codes never apply to those).'),

@@ -19,7 +19,7 @@ export const cartLineInput = z.strictObject({
         addon_id: z.string().min(1).describe('An addon attached to this subscription product (adn_…).'),
         quantity: quantityInput('Units of the addon (e.g. seats)'),
       }),
-    )
+    ).max(20)
     .optional()
     .describe('Subscription lines only: addons billed with the plan every cycle.'),
 });

@@ -41,7 +41,7 @@ export const groupProductInput = z.strictObject({
 });
 
 export const groupProductsInput = z
-  .array(groupProductInput)
+  .array(groupProductInput).max(100)
   .describe('Products in display order; each product may appear only once per collection and must be of its brand.');
 
 export const groupNameInput = z

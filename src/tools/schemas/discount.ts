@@ -68,7 +68,7 @@ export const discountFields = {
     .nullable()
     .describe('ISO-8601 instant with Z or an offset (2025-12-31T23:59:59Z), in the future; from then on the code is refused. Null = never expires.'),
   restricted_to: z
-    .array(z.string().min(1))
+    .array(z.string().min(1)).max(100)
     .describe('Product ids (pdt_…) the code applies to; [] = every product. Replaces the whole list on update.'),
   subscription_cycles: z
     .number()

@@ -34,7 +34,7 @@ export const planChangeInput = {
   quantity: quantityInput('Units of the new product (seats; usage-based products take 1)'),
   proration_billing_mode: prorationModeSchema,
   addons: z
-    .array(addonInput)
+    .array(addonInput).max(20)
     .optional()
     .describe('Addons of the new plan. Omit to keep the current addons; [] removes them all.'),
   effective_at: z

@@ -44,7 +44,7 @@ export const priceInputSchema = z
             free_threshold: z.number().int().optional().describe('Units free every period (default 0).'),
             description: z.string().nullable().optional().describe('Shown with the meter.'),
           }),
-        )
+        ).max(10)
         .optional()
         .describe('At most 10 meters billed in arrears each period: max(0, units − free_threshold) × price_per_unit. On update, omitted keeps them.'),
     }),
@@ -124,7 +124,7 @@ export const productFields = {
   brand_id: z.string().describe('Brand to sell under (brnd_…); default: the primary brand.'),
   tax_category: taxCategorySchema,
   price: priceInputSchema,
-  addons: z.array(z.string()).describe('Addon ids (adn_…) buyers may add; subscription (recurring_price) products only.'),
+  addons: z.array(z.string()).max(20).describe('Addon ids (adn_…) buyers may add; subscription (recurring_price) products only.'),
   license_key_enabled: z.boolean().describe('Issue a license key for every purchase (default false).'),
   license_key_activations_limit: z.number().int().min(0).nullable().describe('Activations per key; null = unlimited.'),
   license_key_duration: licenseKeyDurationSchema.nullable().describe('How long keys stay valid, e.g. {count: 1, interval: "Year"}; null = forever.'),

@@ -58,7 +58,7 @@ export const refundItemInput = z.strictObject({
 export const refundInputFields = {
   payment_id: z.string().min(1).describe(`The succeeded payment to refund (pay_…), made at most ${REFUND_WINDOW_DAYS} days ago.`),
   items: z
-    .array(refundItemInput)
+    .array(refundItemInput).max(50)
     .optional()
     .describe('The lines to refund, each item_id once. Omit for a full refund of everything that remains of the payment; [] is refused.'),
   reason: z.string().max(MAX_REASON_LENGTH).optional().describe(`Why the refund is made, ≤ ${MAX_REASON_LENGTH} characters; shown on the receipt.`),

@@ -12,15 +12,15 @@ const conditionSchema = z.strictObject({
 // Three explicit levels instead of a recursive schema: portable JSON Schema has no $ref.
 const level3 = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
-  clauses: z.array(conditionSchema).describe('Conditions.'),
+  clauses: z.array(conditionSchema).max(20).describe('Conditions.'),
 });
 const level2 = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
-  clauses: z.array(z.union([conditionSchema, level3])).describe('Conditions or nested filters (one more level).'),
+  clauses: z.array(z.union([conditionSchema, level3])).max(20).describe('Conditions or nested filters (one more level).'),
 });
 export const meterFilterSchema = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
-  clauses: z.array(z.union([conditionSchema, level2])).describe('Conditions or nested filters (at most 3 levels in all).'),
+  clauses: z.array(z.union([conditionSchema, level2])).max(20).describe('Conditions or nested filters (at most 3 levels in all).'),
 });
 
 export const meterSchema = z.object({

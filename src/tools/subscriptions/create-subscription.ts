@@ -26,7 +26,7 @@ export const createSubscription = defineTool({
           addon_id: z.string().min(1).describe('An addon attached to the product (adn_…).'),
           quantity: quantityInput('Units of the addon'),
         }),
-      )
+      ).max(20)
       .optional()
       .describe('Addons billed every cycle with the product; not for usage-based or on-demand subscriptions.'),
     discount_code: z.string().optional().describe('A discount code to apply, any case; it reduces as many paid periods as its subscription_cycles (create_discount), every one when unset.'),

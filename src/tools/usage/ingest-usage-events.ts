@@ -22,7 +22,7 @@ export const ingestUsageEvents = defineTool({
           timestamp: z.string().optional().describe('ISO-8601; default the engine clock. Within 1 h before / 5 min after it.'),
           metadata: usageMetadataSchema.optional().describe('Flat map of string | number | boolean; ≤ 50 pairs, keys ≤ 100 and values ≤ 500 characters.'),
         }),
-      )
+      ).max(1000)
       .describe('1 to 1000 events.'),
   }),
   output: z.object({ ingested_count: z.number().int(), duplicate_count: z.number().int() }),

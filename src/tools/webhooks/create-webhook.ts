@@ -16,7 +16,7 @@ export const createWebhook = defineTool({
   input: z.object({
     url: z.string().describe('The http(s) URL deliveries are POSTed to.'),
     description: z.string().optional().describe('Free text, at most 1000 characters.'),
-    filter_types: z.array(eventTypeSchema).optional().describe('Only these event types; omitted or [] = every type.'),
+    filter_types: z.array(eventTypeSchema).max(50).optional().describe('Only these event types; omitted or [] = every type.'),
     headers: webhookHeadersSchema.optional(),
     disabled: z.boolean().optional().describe('Create it disabled (receives nothing); default false.'),
     metadata: metadataSchema.optional(),

@@ -16,7 +16,7 @@ export const updateWebhook = defineTool({
     webhook_id: idOf('webhook endpoint', 'wh'),
     url: z.string().optional().describe('The new http(s) URL.'),
     description: z.string().nullable().optional().describe('New text; null clears it.'),
-    filter_types: z.array(eventTypeSchema).optional().describe('Only these event types; [] = every type.'),
+    filter_types: z.array(eventTypeSchema).max(50).optional().describe('Only these event types; [] = every type.'),
     headers: webhookHeadersSchema.optional(),
     disabled: z.boolean().optional().describe('true pauses deliveries, false resumes them.'),
     metadata: metadataSchema.optional(),
