@@ -11,6 +11,7 @@ import { claimAdvanceLease, findTestClockOffset, releaseAdvanceLease, renewAdvan
 import type { ClockAdvance, ClockAdvanced, ClockStep, TestClock } from './types.js';
 import { parseInstant } from '../shared/instants.js';
 
+const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59);
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -186,6 +187,11 @@ export function targetOf(input: ClockAdvance, now: number): number {
     );
   }
   const target = input.to !== undefined ? parseInstant('to', input.to, 'send e.g. 2025-05-01T00:00:00Z') : stepFrom(now, input.by ?? {});
+  // Past the year 9999 an instant has no ISO-8601 form (and past 275760 none at all): the clock stopped
+  // there would break every later read.
+  if (!(target <= LATEST_INSTANT)) {
+    throw new BillingError('INVALID_REQUEST_PARAMETERS', `the test clock goes no later than ${iso(LATEST_INSTANT)}`, 'send a nearer instant or a shorter duration');
+  }
   if (target < now) {
     throw new BillingError(
       'INVALID_REQUEST_PARAMETERS',

@@ -3,7 +3,8 @@ import { defineTool } from '../define-tool.js';
 import { isoInstant } from '../schemas/common.js';
 import { dueWorkResultSchema } from '../schemas/subscription.js';
 
-const whole = (unit: string) => z.number().int().min(0).optional().describe(`Whole ${unit} to move forward.`);
+/** At most about 100 years of each unit; the clock stops at the end of the year 9999 in any case. */
+const whole = (unit: string, max: number) => z.number().int().min(0).max(max).optional().describe(`Whole ${unit} to move forward, at most ${max}.`);
 
 export const advanceTestClock = defineTool({
   name: 'advance_test_clock',
@@ -21,11 +22,11 @@ export const advanceTestClock = defineTool({
     to: z.string().optional().describe('Target ISO-8601 instant, not before now, e.g. 2025-05-01T00:00:00Z.'),
     by: z
       .strictObject({
-        months: whole('calendar months'),
-        days: whole('days (24 h)'),
-        hours: whole('hours'),
-        minutes: whole('minutes'),
-        seconds: whole('seconds'),
+        months: whole('calendar months', 1200),
+        days: whole('days (24 h)', 36_500),
+        hours: whole('hours', 876_000),
+        minutes: whole('minutes', 52_560_000),
+        seconds: whole('seconds', 3_153_600_000),
       })
       .optional()
       .describe('Duration to move forward; months apply first, then the rest.'),

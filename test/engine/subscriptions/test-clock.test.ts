@@ -53,6 +53,9 @@ describe('advance_test_clock', () => {
 
   test.each([
     ['to before now', { to: '2025-03-31T23:59:59Z' }, 'INVALID_REQUEST_PARAMETERS', 'the test clock only moves forward: 2025-03-31T23:59:59.000Z is before now (2025-04-01T00:00:00.000Z)'],
+    // Found by the fuzz (issue 13): 10^12 minutes moved the clock past any Date, and every later read failed.
+    ['by 10^12 minutes', { by: { minutes: 1e12 } }, 'INVALID_REQUEST_PARAMETERS', 'the test clock goes no later than 9999-12-31T23:59:59.000Z'],
+    ['to past the year 9999', { to: '+010000-01-01T00:00:00Z' }, 'INVALID_REQUEST_PARAMETERS', 'the test clock goes no later than 9999-12-31T23:59:59.000Z'],
     ['a negative by', { by: { days: -1 } }, 'INVALID_REQUEST_PARAMETERS', 'the test clock only moves forward: by.days is -1'],
     ['an empty by (issue 13: it answered as a no-op)', { by: {} }, 'INVALID_REQUEST_BODY', 'by has no duration: give at least one of months, days, hours, minutes, seconds'],
     ['both to and by', { to: '2025-05-01T00:00:00Z', by: { days: 1 } }, 'INVALID_REQUEST_BODY', 'give to or by, not both'],
