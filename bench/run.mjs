@@ -5,7 +5,7 @@
 // bench/results/latest.json. Exit status 1 means a check failed, not that a target was missed.
 import { deepStrictEqual } from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, totalmem, tmpdir, platform, arch } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { coldStartCases } from './cold-start.mjs';
 import { WEBHOOK_TARGET_RATIO, benchWebhooks } from './webhooks.mjs';
 import { fromDist, snapshotDist } from './dist.mjs';
 import { formatReport } from './report.mjs';
-import { ratio, round, roundStats, summarize } from './stats.mjs';
+import { machine, ratio, round, roundStats, summarize } from './stats.mjs';
 import { benchCases, connectHttp, connectStdio, listTools, timeCases } from './tool-calls.mjs';
 
 const TARGETS = {
@@ -50,18 +50,6 @@ const config = {
 };
 const nodeFlags = config.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(RESULTS_DIR, 'profiles')] : [];
 
-function machine() {
-  const list = cpus();
-  return {
-    node: process.version,
-    platform: `${platform()} ${arch()}`,
-    cpus: list.length,
-    cpuModel: list[0]?.model ?? 'unknown',
-    memoryGb: round(totalmem() / 2 ** 30, 1),
-    freeMemoryGb: round(freemem() / 2 ** 30, 1),
-    loadavg1mAtStart: round(loadavg()[0] ?? 0, 2),
-  };
-}
 
 /** A database with the demo catalog, and the id of a real product to read (a plan with an addon). */
 async function seededDatabase(dist, path) {

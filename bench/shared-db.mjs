@@ -19,7 +19,7 @@
 // timings are inflated then).
 // Exit status 1 when a tool call failed or an invariant of the file broke, never for a missed target.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, platform, arch, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { fromDist, snapshotDist } from './dist.mjs';
-import { ratio, round, summarize } from './stats.mjs';
+import { machine, ratio, round, summarize } from './stats.mjs';
 
 export const SHARED_DB_TARGETS = { twoVsOne: 0.8, failedCalls: 0, clockCheckRatio: 1.05 };
 
@@ -106,18 +106,6 @@ function ioOf(pid) {
   }
 }
 
-function machine() {
-  const list = cpus();
-  return {
-    node: process.version,
-    platform: `${platform()} ${arch()}`,
-    cpus: list.length,
-    cpuModel: list[0]?.model ?? 'unknown',
-    memoryGb: round(totalmem() / 2 ** 30, 1),
-    freeMemoryGb: round(freemem() / 2 ** 30, 1),
-    loadavg1mAtStart: round(loadavg()[0] ?? 0, 2),
-  };
-}
 
 // --------------------------------------------------------------------------- 1. two processes, one file
 

@@ -1,3 +1,4 @@
+import { arch, cpus, freemem, loadavg, platform, totalmem } from 'node:os';
 /** Summary statistics over latency samples in milliseconds. Percentiles use the nearest-rank rule. */
 export function summarize(samples) {
   const sorted = Float64Array.from(samples).sort();
@@ -29,4 +30,18 @@ export function roundStats(stats) {
 
 export function ratio(numerator, denominator) {
   return round(numerator / denominator, 2);
+}
+
+/** The machine a run measured, for its JSON report: Node, CPUs, memory and the load when it started. */
+export function machine() {
+  const list = cpus();
+  return {
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    cpus: list.length,
+    cpuModel: list[0]?.model ?? 'unknown',
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    freeMemoryGb: round(freemem() / 2 ** 30, 1),
+    loadavg1mAtStart: round(loadavg()[0] ?? 0, 2),
+  };
 }
