@@ -72,7 +72,8 @@ export function defineTool<I extends ObjectSchema, O extends ObjectSchema>(spec:
       if (!parsed.success) return invalidArguments(spec.name, parsed.error);
       try {
         // The strict twin has the same shape, so its output is the declared input's output.
-        return successResult(await spec.handler(engine, parsed.data as z.output<I>));
+        const result = successResult(await spec.handler(engine, parsed.data as z.output<I>));
+        return spec.operation === 'read' ? boundedRead(result) : result;
       } catch (error) {
         return errorResult(spec.name, error);
       }
@@ -83,6 +84,24 @@ export function defineTool<I extends ObjectSchema, O extends ObjectSchema>(spec:
 export function successResult(value: unknown): CallToolResult {
   const structured = value as Record<string, unknown>;
   return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+/**
+ * The most a read answers, in bytes of its JSON text (it is sent twice, as text and structured). A page of
+ * 100 usage events with 50 metadata pairs of 500 characters each would be ~2.5 MB: beyond this, a read is
+ * refused (it changed nothing) and told how to ask for less. Writes are bounded by their inputs instead.
+ */
+export const MAX_READ_RESULT_BYTES = 1024 * 1024;
+
+function boundedRead(result: CallToolResult): CallToolResult {
+  const first = result.content[0];
+  const bytes = first?.type === 'text' ? Buffer.byteLength(first.text) : 0;
+  if (bytes <= MAX_READ_RESULT_BYTES) return result;
+  return failureResult(
+    'INVALID_REQUEST_PARAMETERS',
+    `the answer would be ${(bytes / 2 ** 20).toFixed(1)} MB, over the 1 MB a result may take`,
+    'ask for less: a smaller page_size, or a narrower filter',
+  );
 }
 
 /** `CODE: message. Next: step` — the shape every failed call has, so an assistant can read and act. */

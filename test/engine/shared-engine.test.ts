@@ -151,7 +151,7 @@ describe('one test clock', () => {
     } as unknown as DueWorkRunner;
     const service = new TestClockService(engine.ctx, runner);
     const result = await service.advance({ by: { days: 5 } });
-    expect(result).toMatchObject({ completed: false, processed: [renewed], events: renewed.events });
+    expect(result).toMatchObject({ completed: false, processed_count: 1, processed: [renewed], events: renewed.events });
     expect(result.stopped_by).toMatch(/^DATABASE_BUSY: .*call advance_test_clock again to go on$/);
     expect(Date.parse(result.to) - start).toBeGreaterThanOrEqual(DAY_MS);
     expect(Date.parse(result.to) - start).toBeLessThan(2 * DAY_MS);
@@ -166,6 +166,34 @@ describe('one test clock', () => {
     const before = (await engine.testClock.get()).offset_ms;
     await expect(idle.advance({ by: { days: 1 } })).rejects.toMatchObject({ code: 'DATABASE_BUSY' });
     expect((await engine.testClock.get()).offset_ms).toBe(before);
+  });
+});
+
+describe('a long advance', () => {
+  test('lists the first 500 items it processed and counts them all (the answer stays small)', async () => {
+    const path = join(dir.path, 'long.db');
+    const engine = await engineOn(path);
+    const start = engine.ctx.clock.now();
+    const item = (i: number): DueWorkResult => ({
+      at: new Date(start + 1000 + i).toISOString(),
+      subscription_id: `sub_${i}`,
+      kind: 'renewal',
+      status_before: 'active',
+      status_after: 'active',
+      events: ['payment.succeeded'],
+    });
+    const runner = {
+      nextDueAt: async () => null,
+      run: async (_until: number, options: { report?: (r: DueWorkResult) => void }) => {
+        for (let i = 0; i < 1200; i++) options.report?.(item(i));
+        return [];
+      },
+    } as unknown as DueWorkRunner;
+    const result = await new TestClockService(engine.ctx, runner).advance({ by: { days: 1 } });
+    expect(result.processed_count).toBe(1200);
+    expect(result.processed).toHaveLength(500);
+    expect(result.processed[499]?.subscription_id).toBe('sub_499');
+    expect(result.events).toHaveLength(500);
   });
 });
 

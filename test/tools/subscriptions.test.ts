@@ -41,6 +41,7 @@ describe('subscription tools', () => {
       to: '2025-05-01T00:00:00.000Z',
       target: '2025-05-01T00:00:00.000Z',
       completed: true,
+      processed_count: 1,
       processed: [
         {
           at: '2025-05-01T00:00:00.000Z',

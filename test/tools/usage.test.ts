@@ -22,6 +22,18 @@ async function state() {
   return { meters: await count('meters'), events: (await count('usage_events')) + (await count('usage_events_staged')), products: await count('products'), links: await count('product_meters') };
 }
 
+describe('a read answers at most 1 MB (issue 13)', () => {
+  test('100 events with 50 metadata pairs of 500 characters: page_size 100 is refused with the next step, 20 answers', async () => {
+    const metadata = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(500)]));
+    const events = Array.from({ length: 100 }, (_, i) => ({ event_id: `big-${i}`, customer_id: cus, event_name: 'api.call', metadata }));
+    expect(await c.ok('ingest_usage_events', { events })).toEqual({ ingested_count: 100, duplicate_count: 0 });
+    expect(await c.fail('list_usage_events', { customer_id: cus, page_size: 100 })).toMatch(
+      /^INVALID_REQUEST_PARAMETERS: the answer would be 2\.\d MB, over the 1 MB a result may take\. Next: ask for less: a smaller page_size, or a narrower filter$/,
+    );
+    expect((await c.ok<{ items: unknown[] }>('list_usage_events', { customer_id: cus, page_size: 20 })).items).toHaveLength(20);
+  });
+});
+
 describe('meters and usage tools', () => {
   test('create_meter → usage product → ingest → renewal bills fixed 1000 + 1500 × 2 = 4000 → history', async () => {
     const meter = await c.ok<{ meter_id: string }>('create_meter', { name: 'API calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });

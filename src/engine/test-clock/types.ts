@@ -35,8 +35,10 @@ export interface ClockAdvanced {
   completed: boolean;
   /** Why it stopped short of `target` (a step failed after earlier ones were done), and what to do. */
   stopped_by?: string | undefined;
-  /** Every due item processed on the way, in time order. */
+  /** How many due items were processed on the way. */
+  processed_count: number;
+  /** The due items processed, in time order: the first 500 when there were more. */
   processed: DueWorkResult[];
-  /** The event types those items emitted, in order. */
+  /** The event types those listed items emitted, in order. */
   events: string[];
 }

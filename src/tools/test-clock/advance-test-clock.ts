@@ -37,8 +37,9 @@ export const advanceTestClock = defineTool({
     target: isoInstant.describe('The time asked for, ISO-8601.'),
     completed: z.boolean().describe('False when a step failed before target was reached.'),
     stopped_by: z.string().optional().describe('Why it stopped short, and what to do.'),
-    processed: z.array(dueWorkResultSchema).describe('Due items processed, in time order.'),
-    events: z.array(z.string()).describe('Event types the items emitted, in order.'),
+    processed_count: z.number().int().describe('How many due items were processed.'),
+    processed: z.array(dueWorkResultSchema).describe('Due items processed, in time order: the first 500 when there were more.'),
+    events: z.array(z.string()).describe('Event types the listed items emitted, in order.'),
   }),
   handler: (engine, input) => engine.testClock.advance(input),
 });

@@ -47,7 +47,7 @@ describe('advance_test_clock', () => {
     ['hours, minutes, seconds', '2025-04-01T00:00:00.000Z', { hours: 1, minutes: 2, seconds: 3 }, '2025-04-01T01:02:03.000Z'],
   ])('by: %s', async (_name, start, by, expected) => {
     engine = await createTestEngine(start);
-    expect(await engine.testClock.advance({ by })).toEqual({ from: start, to: expected, target: expected, completed: true, processed: [], events: [] });
+    expect(await engine.testClock.advance({ by })).toEqual({ from: start, to: expected, target: expected, completed: true, processed_count: 0, processed: [], events: [] });
     expect(new Date(engine.clock.now()).toISOString()).toBe(expected);
   });
 
