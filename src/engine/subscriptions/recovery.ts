@@ -7,6 +7,7 @@ import { findProduct } from '../products/repo.js';
 import { type SubscriptionChargeDeps, chargeSubscription } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
 import { findPeriodRun, setPeriodRunPayment, updateSubscription } from './repo.js';
+import type { FinalPeriodUsage } from './final-usage.js';
 import type { StoredSubscription } from './types.js';
 
 /**
@@ -28,6 +29,7 @@ export async function recoverFromHold(
   ctx: EngineContext,
   deps: SubscriptionChargeDeps,
   sub: StoredSubscription,
+  periodUsage?: FinalPeriodUsage,
 ): Promise<Payment> {
   const tctx: EngineContext = { ...ctx, db: trx };
   const product = await findProduct(trx, ctx.businessId, sub.product_id);
@@ -40,6 +42,14 @@ export async function recoverFromHold(
       : null;
   const now = ctx.clock.now();
   const restartedEnd = addInterval(now, sub.payment_frequency_count, sub.payment_frequency_interval);
+  // Usage while on hold: the failed renewal billed the period before it; the restarted cycle starts now.
+  // The events in between are billed here, once, as the part [old next_billing_date, now) (SPEC D16: every
+  // accepted event is billed once). A usage plan declined on May 1 and recovered on Aug 1 with 300 calls in
+  // between adds their meter line to the recovery charge.
+  const held =
+    failedKind !== null && sub.next_billing_date < now
+      ? await periodUsage?.(trx, ctx, { ...sub, previous_billing_date: sub.next_billing_date, next_billing_date: now }, now)
+      : null;
   const payment = await chargeSubscription(trx, ctx, deps, {
     subscription: sub,
     lines: [
@@ -53,12 +63,14 @@ export async function recoverFromHold(
         discount_percent: 0,
         tax_inclusive: true,
       },
+      ...(held?.lines ?? []),
     ],
     reason: 'recovery',
     applyCredits: false,
     period: failedKind === null ? null : { start: iso(now), end: iso(restartedEnd) },
   });
   if (payment.status !== 'succeeded') return payment;
+  await held?.record(payment.payment_id);
 
   const cycles = sub.discount_cycles_remaining;
   const periodEnded = sub.next_billing_date <= now;

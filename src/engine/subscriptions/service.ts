@@ -272,7 +272,7 @@ export class SubscriptionService {
       if (sub.status === 'active') {
         return { subscription: await emitSubscriptionEvent(trx, ctx, 'subscription.updated', subscriptionId), payment: null };
       }
-      const payment = await recoverFromHold(trx, this.ctx, { processor: this.processor }, { ...sub, payment_method_id: method.payment_method_id });
+      const payment = await recoverFromHold(trx, this.ctx, { processor: this.processor }, { ...sub, payment_method_id: method.payment_method_id }, this.finalPeriodUsage);
       return { subscription: await this.within(trx).get(subscriptionId), payment };
     });
   }

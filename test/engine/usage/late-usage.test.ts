@@ -4,6 +4,7 @@
 // that period's own free threshold; every meter line names the dates of the period it bills, and
 // get_usage_history shows the period with the late units added.
 import { afterEach, describe, expect, test } from 'vitest';
+import { CARD_OK } from '../../support/checkout-fixtures.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 import { customerWithCard } from '../../support/subscription-fixtures.js';
 import { usagePlan } from '../../support/usage-fixtures.js';
@@ -28,7 +29,7 @@ async function subscribed() {
     product_id: product.product_id,
     quantity: 1,
   });
-  return { cus: customer.customer_id, id: subscription.subscription_id };
+  return { cus: customer.customer_id, id: subscription.subscription_id, method: method.payment_method_id };
 }
 
 async function renewalOn(id: string, day: string) {
@@ -85,5 +86,27 @@ describe('SPEC D16: late usage', () => {
       ['API calls, late usage for 2025-04-01 to 2025-05-01: +250 calls', 300],
     ]);
     expect(june.payment.total_amount).toBe(1000 + 300);
+  });
+});
+
+describe('usage while on hold (SPEC D15 with D16: every accepted event billed once)', () => {
+  test('declined May 1, 1,500 calls in June, recovered Aug 1: the recovery bills them (500 over the free 1,000 → 1000) once', async () => {
+    const { cus, id, method } = await subscribed();
+    await engine.customers.setPaymentMethodFailure(method, 'CARD_DECLINED');
+    await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' });
+    expect(await engine.subscriptions.get(id)).toMatchObject({ status: 'on_hold', outstanding_amount: 1000 });
+    await engine.testClock.advance({ to: '2025-06-15T00:00:00.000Z' });
+    await engine.usage.ingest(calls(cus, 'june-a', 1000));
+    await engine.usage.ingest(calls(cus, 'june-b', 500));
+    await engine.testClock.advance({ to: '2025-08-01T00:00:00.000Z' });
+    const good = await engine.customers.createPaymentMethod(cus, CARD_OK);
+    const { payment } = await engine.subscriptions.updatePaymentMethod(id, { payment_method_id: good.payment_method_id });
+    expect(payment?.total_amount).toBe(1000 + 1000);
+    const lines = (await engine.payments.lineItems(payment?.payment_id ?? '')).items.map((l) => [l.name, l.amount]);
+    expect(lines).toContainEqual(['API calls, 2025-05-01 to 2025-08-01: 1500 calls, 1000 free, 500 × 2', 1000]);
+    // Billed once: the next renewal bills the fixed fee and August's usage (none), not June again.
+    await engine.testClock.advance({ to: '2025-09-01T00:00:00.000Z' });
+    const september = await renewalOn(id, '2025-09-01T00:00:00.000Z');
+    expect(september.payment.total_amount).toBe(1000);
   });
 });
