@@ -55,6 +55,7 @@ export function iso(epochMs: number): string {
 }
 
 const FORMATTED_LIMIT = 1024;
+// Several processes: holds no database state, only instant → text, the same in every process.
 const formatted = new Map<number, string>();
 
 /** A clock the test clock can move forward: the engine's own in test mode, and FrozenClock in tests. */

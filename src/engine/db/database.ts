@@ -29,6 +29,7 @@ export interface OpenedDatabase {
 
 const BUSY_TIMEOUT_MS = 5000;
 
+// Several processes: maps this process's Kysely handles to this process's own connection; no row is kept.
 const rawConnections = new WeakMap<Db, SQLite.Database>();
 
 /**

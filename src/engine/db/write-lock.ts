@@ -15,7 +15,7 @@ const RETRY_DELAYS_MS = [1, 1, 2, 2, 4] as const;
 /**
  * Per connection: its lock statements, and which of its transactions holds the write lock. The test clock
  * reads this: while this connection holds the write lock no other process can commit, so the clock read
- * at the start of the transaction stays true until it ends (test-clock/shared-offset.ts).
+ * at the start of the transaction stays true until it ends (test-clock/repo.ts sqliteStoredOffset).
  */
 export interface WriteLockState {
   /** Write transactions begun on this connection so far. */
@@ -34,6 +34,8 @@ interface LockStatements {
   rollback: SQLite.Statement;
 }
 
+// Several processes: per connection, its prepared lock statements and whether it holds the write lock
+// now, which only this connection changes; nothing read from the database is kept.
 const connections = new WeakMap<SQLite.Database, LockStatements>();
 
 function statementsOf(raw: SQLite.Database): LockStatements {

@@ -204,6 +204,11 @@ function addAll(filter: MergedIdFilter, hashesJson: string | undefined): void {
   for (const hash of JSON.parse(hashesJson ?? '[]') as number[]) filter.add(hash);
 }
 
+// Several processes: each connection's EventStore copies the staged events, and sync() brings the copy up to
+// the table at the start of every read snapshot and write transaction (a generation counter that every
+// merge bumps, then the rows after the last staged seq it holds); known customers stay true because
+// customers are never deleted; the merged-id filter catches up from usage_events after any process's merge
+// and can only err towards an index lookup.
 const stores = new WeakMap<SQLite.Database, EventStore>();
 
 function storeOf(db: Db): EventStore {

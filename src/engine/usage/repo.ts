@@ -50,16 +50,17 @@ export async function findUsageLines(db: Db, subscriptionId: string): Promise<Su
     .execute();
 }
 
-/** The lines recorded for the subscription's period that ends at `periodEnd` (empty when none was billed). */
+/**
+ * The lines recorded for the subscription's period that ends at `periodEnd` (empty when none was billed).
+ * Every renewal asks (late usage, billing.ts), usage-based or not: compiled once per connection.
+ */
 export async function findUsageLinesOfPeriodEnding(db: Db, subscriptionId: string, periodEnd: number): Promise<SubscriptionUsageLinesTable[]> {
-  return db
-    .selectFrom('subscription_usage_lines')
-    .selectAll()
-    .where('subscription_id', '=', subscriptionId)
-    .where('period_end', '=', periodEnd)
-    .orderBy('position')
-    .execute();
+  return (await selectLinesOfPeriodEnding(db, subscriptionId, periodEnd)).rows;
 }
+
+const selectLinesOfPeriodEnding = reusableQuery((db: Db, subscriptionId: string, periodEnd: number) =>
+  db.selectFrom('subscription_usage_lines').selectAll().where('subscription_id', '=', subscriptionId).where('period_end', '=', periodEnd).orderBy('position'),
+);
 
 /** One of a customer's subscriptions, with a meter its product has now (null: none of those asked about). */
 export interface CustomerSubscriptionMeter {

@@ -56,6 +56,15 @@ export function validateBatch(events: readonly UsageEventInput[], businessId: st
   return rows;
 }
 
+/**
+ * The rows validated at `validatedAt`, with the events that gave no timestamp stamped `now` instead (the
+ * clock under the write lock, UsageService.ingest); explicit timestamps keep the check they had.
+ */
+export function stampedAt(rows: readonly UsageEventRow[], events: readonly UsageEventInput[], validatedAt: number, now: number): readonly UsageEventRow[] {
+  if (now === validatedAt) return rows;
+  return rows.map((row, i) => (events[i]?.timestamp === undefined ? { ...row, timestamp: now } : row));
+}
+
 function timestampOf(timestamp: string | undefined, now: number, at: string): number {
   if (timestamp === undefined) return now;
   const ms = Date.parse(timestamp);

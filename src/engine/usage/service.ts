@@ -8,7 +8,7 @@ import { findStoredSubscription } from '../subscriptions/repo.js';
 import { meterUnits, usageOfPeriod } from './billing.js';
 import { DEFAULT_MERGE_THRESHOLD, findUsageEventRow, ingestUsageEvents, listUsageEventRows, mergeStagedEvents } from './event-repo.js';
 import { findUsageLines } from './repo.js';
-import { parseUsageMetadata, type UsageEventRow, validateBatch } from './rules.js';
+import { parseUsageMetadata, stampedAt, type UsageEventRow, validateBatch } from './rules.js';
 import type { IngestResult, MeterUsage, UsageEvent, UsageEventFilter, UsageEventInput, UsageHistory, UsagePeriod } from './types.js';
 import { parseInstant } from '../shared/instants.js';
 
@@ -46,13 +46,14 @@ export class UsageService {
    * ingests only what was lost. 3 events of which 1 was sent before → {ingested_count: 2, duplicate_count: 1}.
    */
   async ingest(events: readonly UsageEventInput[]): Promise<IngestResult> {
-    // Checked once before waiting for the write lock, so a bad batch never waits; then again under it,
-    // where an event without a timestamp is stamped with the clock as it stands while the batch is
-    // stored: an advance by another process commits either wholly before (the event lands after its
-    // renewal, in the next period) or after (its renewal bills the event). Stamped earlier, an event
-    // could land in a period another process had billed meanwhile, and never be billed.
-    validateBatch(events, this.ctx.businessId, this.ctx.clock.now());
-    const rowsNow = () => validateBatch(events, this.ctx.businessId, this.ctx.clock.now());
+    // Checked before waiting for the write lock, so a bad batch never waits. An event without a timestamp
+    // is stamped under the lock, with the clock as it stands while the batch is stored: an advance by
+    // another process commits either wholly before (the event lands after its renewal, in the next
+    // period) or after (its renewal bills the event). Stamped earlier, an event could land in a period
+    // another process had billed meanwhile.
+    const validatedAt = this.ctx.clock.now();
+    const rows = validateBatch(events, this.ctx.businessId, validatedAt);
+    const rowsNow = () => stampedAt(rows, events, validatedAt, this.ctx.clock.now());
     const { ingested, duplicates } = await ingestUsageEvents(this.ctx.db, this.ctx.businessId, rowsNow, this.mergeThreshold);
     return { ingested_count: ingested, duplicate_count: duplicates };
   }

@@ -766,6 +766,8 @@ class Deadlines {
   }
 }
 
+// Several processes: keyed by the row object a read returned, so a header change by any process reaches the
+// next read (a new object); nothing outlives the row it was parsed from.
 const parsedHeaders = new WeakMap<EndpointRow, Record<string, string>>();
 
 /** The endpoint's custom headers, parsed once per endpoint row read. */

@@ -120,6 +120,7 @@ const UPDATE_AFTER_ATTEMPT_SQL =
 const SCHEDULE_SQL = 'SELECT message_id, status, scheduled_attempts, next_attempt_at FROM webhook_messages WHERE message_id = ?';
 const ATTEMPT_COUNT_SQL = 'SELECT count(*) AS n FROM webhook_attempts WHERE message_id = ?';
 
+// Several processes: prepared statements per connection, no rows; each run reads the database as it is.
 const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
 
 /** The dispatcher's hot statements, prepared once per connection. */
