@@ -3,6 +3,8 @@
 // objects as structuredContent with the §3 numbers, the preview matches the change, errors are isError
 // "CODE: message. Next: …", and a refused or preview call leaves the database unchanged.
 import { afterEach, describe, expect, test } from 'vitest';
+import type { PaymentLineItems } from '../../src/engine/payments/types.js';
+import type { PlanChangePreview, PlanChangeResult } from '../../src/engine/plan-changes/types.js';
 import { type ConnectedClient, connectClient } from '../support/mcp-client.js';
 import { advanceTo, isoDay, type PlanWorld, planChangeState, planWorld, subscribe } from '../support/plan-change-fixtures.js';
 
@@ -26,20 +28,23 @@ describe('preview then change', () => {
     const id = await on0411('basic');
     const args = { subscription_id: id, product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' };
     const before = await planChangeState(world.engine);
-    const preview = await c.ok('preview_subscription_plan_change', args);
+    const preview = await c.ok<PlanChangePreview>('preview_subscription_plan_change', args);
     expect(preview).toMatchObject({
       direction: 'upgrade',
       credit_amount: 0,
       immediate_charge: {
         effective_at: isoDay('2025-04-11'),
-        line_items: [{ type: 'subscription', id: world.pro.product_id, quantity: 1, unit_price: 8000, proration_factor: '0.666667', amount: 3333 }],
-        summary: { total_amount: 3333, currency: 'USD', customer_credits: 0 },
+        line_items: [
+          { type: 'subscription', id: world.pro.product_id, name: 'Pro', quantity: 1, unit_price: 8000, proration_factor: '0.666667', amount: 5333 },
+          { type: 'subscription', id: world.basic.product_id, name: 'Unused time on Basic', quantity: 1, unit_price: -3000, proration_factor: '0.666667', amount: -2000 },
+        ],
+        summary: { total_amount: 3333, subtotal: 3333, currency: 'USD', customer_credits: 0 },
       },
       new_plan: { product_id: world.pro.product_id, next_billing_date: isoDay('2025-05-01') },
     });
     expect(await planChangeState(world.engine)).toEqual(before);
 
-    const changed = await c.ok('change_subscription_plan', args);
+    const changed = await c.ok<PlanChangeResult>('change_subscription_plan', args);
     expect(changed).toMatchObject({
       status: 'applied',
       subscription_id: id,
@@ -50,12 +55,23 @@ describe('preview then change', () => {
     });
     expect(changed.payment_id).toMatch(/^pay_/);
     expect(changed.invoice_id).toMatch(/^inv_/);
+    // The result, the payment's lines and the invoice show the preview's lines.
+    expect(changed.line_items).toEqual(preview.immediate_charge.line_items);
+    const lines = await c.ok<PaymentLineItems>('get_payment_line_items', { payment_id: changed.payment_id });
+    expect(lines.items.map((l) => [l.name, l.unit_price, l.gross_amount])).toEqual([
+      ['Pro', 8000, 5333],
+      ['Unused time on Basic', -3000, -2000],
+    ]);
   });
 
   test('D through the tools: a downgrade previews and adds credit 5000, no payment', async () => {
     const id = await on0411('pro');
     const args = { subscription_id: id, product_id: world.basic.product_id, quantity: 1, proration_billing_mode: 'difference_immediately' };
-    expect(await c.ok('preview_subscription_plan_change', args)).toMatchObject({ direction: 'downgrade', credit_amount: 5000, immediate_charge: { line_items: [] } });
+    expect(await c.ok('preview_subscription_plan_change', args)).toMatchObject({
+      direction: 'downgrade',
+      credit_amount: 5000,
+      immediate_charge: { line_items: [{ name: 'Basic', amount: 3000 }, { name: 'Pro, credited in full', amount: -8000 }], summary: { subtotal: -5000, total_amount: 0 } },
+    });
     expect(await c.ok('change_subscription_plan', args)).toMatchObject({
       status: 'applied',
       payment_id: null,

@@ -130,7 +130,7 @@ export async function prepareChange(
   const now = ctx.clock.now();
   const period = { previous_billing_date: before.previous_billing_date, next_billing_date: before.next_billing_date, in_trial: inTrial(before) };
   const targetPlan = planOf(target, await addonNames(trx, ctx, target.addons));
-  const quote = quoteChange(currentPlanOf(before), targetPlan, period, body.proration_billing_mode, now);
+  const quote = quoteChange(await currentPlanOf(trx, ctx, before), targetPlan, period, body.proration_billing_mode, now);
   const defaults = directionDefaults(collection, quote.direction);
   const effective_at = body.effective_at ?? defaults.effective_at;
   const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure);
@@ -169,7 +169,7 @@ export async function prepareChange(
       created_at: iso(now),
     };
     // SPEC §2.4: the proration mode is ignored; nothing is charged or credited until the switch.
-    const quiet: Quote = { ...quote, charge: 0, credit: 0, resets_cycle: false, lines: quote.lines.map((l) => ({ ...l, amount: 0 })) };
+    const quiet: Quote = { ...quote, charge: 0, credit: 0, resets_cycle: false, lines: [] };
     return {
       ...common,
       after: before,
@@ -376,13 +376,22 @@ async function discountAfter(trx: Db, ctx: EngineContext, sub: StoredSubscriptio
     : { discount: null, cycles_remaining: null, is_new: false };
 }
 
-/** The current plan as billed: frozen prices, current quantity and addons. */
-export function currentPlanOf(sub: StoredSubscription): Plan {
+/** The current plan as billed (frozen prices, current quantity and addons), named from the catalogue. */
+async function currentPlanOf(trx: Db, ctx: EngineContext, sub: StoredSubscription): Promise<Plan> {
+  const product = await findProduct(trx, ctx.businessId, sub.product_id);
+  const names = await addonNames(trx, ctx, sub.addons);
   return {
     items: [
-      { type: 'subscription', id: sub.product_id, product_id: sub.product_id, name: sub.product_id, quantity: sub.quantity, unit_price: sub.unit_price },
+      { type: 'subscription', id: sub.product_id, product_id: sub.product_id, name: product?.name ?? sub.product_id, quantity: sub.quantity, unit_price: sub.unit_price },
       ...sub.addons.map(
-        (a): PlanItem => ({ type: 'addon', id: a.addon_id, product_id: sub.product_id, name: a.addon_id, quantity: a.quantity, unit_price: a.unit_price }),
+        (a): PlanItem => ({
+          type: 'addon',
+          id: a.addon_id,
+          product_id: sub.product_id,
+          name: names.get(a.addon_id) ?? a.addon_id,
+          quantity: a.quantity,
+          unit_price: a.unit_price,
+        }),
       ),
     ],
     payment_frequency_count: sub.payment_frequency_count,
@@ -416,25 +425,25 @@ async function addonNames(trx: Db, ctx: EngineContext, addons: readonly Subscrip
 }
 
 /**
- * The lines chargeSubscription bills: each new-plan item with a share of the charge. A whole-price line
- * (full_immediately, a trial upgrade) keeps its quantity and unit price; an adjustment (a prorated or
- * difference amount) is one unit of its amount, marked is_prorated, so its unit price is what it bills.
+ * The lines chargeSubscription bills when the change charges: every line of the quote, the credited ones
+ * included, each with its quantity, unit price and factor, so the payment and its invoice show the lines
+ * the preview showed. A change that credits (the lines sum below 0) charges nothing.
  */
 function chargeLinesOf(quote: Quote, taxInclusive: boolean): SubscriptionChargeLine[] {
-  return quote.lines
-    .filter((line) => line.amount > 0)
-    .map((line) => ({
-      item_id: line.id,
-      kind: line.type === 'subscription' ? 'product' : 'addon',
-      name: line.name,
-      product_id: line.product_id,
-      quantity: line.is_prorated ? 1 : line.quantity,
-      unit_price: line.is_prorated ? line.amount : line.unit_price,
-      discount_percent: 0,
-      tax_inclusive: taxInclusive,
-      is_prorated: line.is_prorated,
-      proration_factor: line.proration_factor,
-    }));
+  if (quote.charge === 0) return [];
+  return quote.lines.map((line) => ({
+    item_id: line.id,
+    kind: line.type === 'subscription' ? 'product' : 'addon',
+    name: line.name,
+    product_id: line.product_id,
+    quantity: line.quantity,
+    unit_price: line.unit_price,
+    ...(line.is_prorated && { prorated_gross: line.amount }),
+    discount_percent: 0,
+    tax_inclusive: taxInclusive,
+    is_prorated: line.is_prorated,
+    proration_factor: line.proration_factor,
+  }));
 }
 
 /** The charge as chargeSubscription will reduce it for `after` (its code, credit and the wallet, SPEC D4). */

@@ -2,7 +2,7 @@ import { addInterval } from '../calendar.js';
 import type { ProrationBillingMode } from '../collections/types.js';
 import { mulDivHalfUp } from '../money.js';
 import type { Interval } from '../products/types.js';
-import { prorate } from '../proration/proration.js';
+import { FACTOR_SCALE, prorate } from '../proration/proration.js';
 import { type PlanDirection, planDirection, sameBillingInterval } from './direction.js';
 
 /** One billed item of a plan: the product line, or an addon line. Prices in minor units per unit per period. */
@@ -32,13 +32,19 @@ export interface CurrentPeriod {
   in_trial: boolean;
 }
 
-/** A plan item with the share of the immediate charge billed on it. */
+/**
+ * One line of the immediate charge: amount = quantity × unit_price × proration_factor, rounded half up
+ * (SPEC D2). The new plan's items bill positive lines; the unused part of the current plan comes back as
+ * its own negative lines, one per item, with a negative unit price: Basic 1000 → Pro 3000 with 21 of 31
+ * days left is "Pro 1 × 3000 × 0.677419 = 2032" and "Unused time on Basic 1 × −1000 × 0.677419 = −677",
+ * 1355 in all.
+ */
 export interface QuotedLine extends PlanItem {
-  /** Minor units of the charge billed on this line, before codes, credits and tax. */
+  /** Minor units this line bills, before codes, credits and tax; negative for a credited line. */
   amount: number;
-  /** True when `amount` is an adjustment (part of a period, or a price difference), not the item's price. */
+  /** True when the line is an adjustment (part of a period, or netted with a credited line), not a whole price. */
   is_prorated: boolean;
-  /** The fraction of the period the line pays for, six decimals ("0.666667"); null for a whole-price line. */
+  /** The fraction of a period the line bills, six decimals ("0.666667", "1.000000"); null for a whole-price line. */
   proration_factor: string | null;
 }
 
@@ -48,13 +54,13 @@ export interface Quote {
   new_total: number;
   direction: PlanDirection;
   interval_changes: boolean;
-  /** Minor units to charge now, before codes, credits and tax (≥ 0). */
+  /** Minor units to charge now, before codes, credits and tax (≥ 0): Σ line amounts when positive. */
   charge: number;
-  /** Minor units to add to the subscription's credit (≥ 0); never both a charge and a credit. */
+  /** Minor units to add to the subscription's credit (≥ 0): −Σ line amounts when negative. */
   credit: number;
   /** The change starts a new cycle now (full_immediately, a trial upgrade, an interval change). */
   resets_cycle: boolean;
-  /** The new plan's items; their amounts sum to `charge`. */
+  /** The new plan's lines, then the current plan's credited lines; they sum to charge − credit. Zero lines are left out. */
   lines: QuotedLine[];
 }
 
@@ -64,17 +70,17 @@ export function planTotal(plan: Pick<Plan, 'items'>): number {
 }
 
 /**
- * The money of an immediate plan change, without touching anything: prorate() on the two plans' totals
- * (SPEC §2.4, §3, D2, D3), then the charge spread over the new plan's items in proportion to their price
- * (Pro 8000 + 3 seats × 500: 3666 → 3087 + 579), so invoice lines always sum to the charge.
+ * The money of an immediate plan change, without touching anything: prorate() item by item (SPEC §2.4,
+ * §3, D2, D3). H prorated (Basic 3000 + 2 seats × 500 → Pro 8000 + 3 seats × 500, f = 20/30):
+ * Pro 5333 + seats 1000 − unused Basic 2000 − unused seats 667 = 3666.
  */
 export function quoteChange(current: Plan, target: Plan, period: CurrentPeriod, mode: ProrationBillingMode, now: number): Quote {
   const old_total = planTotal(current);
   const new_total = planTotal(target);
   const interval_changes = !sameBillingInterval(current, target);
   const result = prorate({
-    oldTotal: old_total,
-    newTotal: new_total,
+    oldItems: current.items.map((item) => item.unit_price * item.quantity),
+    newItems: target.items.map((item) => item.unit_price * item.quantity),
     periodStart: period.previous_billing_date,
     periodEnd: period.next_billing_date,
     now,
@@ -82,16 +88,27 @@ export function quoteChange(current: Plan, target: Plan, period: CurrentPeriod, 
     intervalChanges: interval_changes,
     ...(period.in_trial && { paidForCurrentPeriod: 0 }),
   });
-  const fullPrice = result.charge === new_total && (mode === 'full_immediately' || (period.in_trial && result.resetsCycle));
-  const is_prorated = result.charge > 0 && !fullPrice;
-  const factor = !is_prorated
-    ? null
-    : mode === 'prorated_immediately' && !result.resetsCycle
-      ? decimalFraction(result.factor.remaining_seconds, result.factor.period_seconds)
-      : decimalFraction(1, 1);
-  const amounts = allocate(
-    result.charge,
-    target.items.map((item) => item.unit_price * item.quantity),
+  // A change that nets a credited line against a billed one is an adjustment throughout: no line of it
+  // is a price paid on its own (so no line of it can be refunded alone).
+  const adjusts = result.old.amounts.length > 0 || result.new.factor !== null;
+  const factorOf = (millionths: number | null) => (millionths === null ? null : decimalFraction(millionths, FACTOR_SCALE));
+  const newLines = target.items.map(
+    (item, index): QuotedLine => ({
+      ...item,
+      amount: result.new.amounts[index] ?? 0,
+      is_prorated: adjusts,
+      proration_factor: factorOf(result.new.factor),
+    }),
+  );
+  const oldLines = current.items.map(
+    (item, index): QuotedLine => ({
+      ...item,
+      name: mode === 'difference_immediately' ? `${item.name}, credited in full` : `Unused time on ${item.name}`,
+      unit_price: -item.unit_price,
+      amount: result.old.amounts[index] ?? 0,
+      is_prorated: true,
+      proration_factor: factorOf(result.old.factor),
+    }),
   );
   return {
     old_total,
@@ -104,12 +121,7 @@ export function quoteChange(current: Plan, target: Plan, period: CurrentPeriod, 
     charge: result.charge,
     credit: result.credit,
     resets_cycle: result.resetsCycle,
-    lines: target.items.map((item, index) => ({
-      ...item,
-      amount: amounts[index] ?? 0,
-      is_prorated,
-      proration_factor: factor,
-    })),
+    lines: [...newLines, ...oldLines].filter((line) => line.amount !== 0),
   };
 }
 
@@ -158,31 +170,6 @@ export function scheduleAfterChange(
     return { ...kept, billing_anchor: schedule.next_billing_date, anchor_period_index: schedule.period_index + 1 };
   }
   return kept;
-}
-
-/**
- * `total` split in proportion to `weights`, each share rounded down and the leftover units given to the
- * largest remainders (ties: the earlier line), so the shares always sum to `total`:
- * allocate(3666, [8000, 1500]) = [3087, 579]; allocate(100, [1, 1, 1]) = [34, 33, 33].
- */
-export function allocate(total: number, weights: readonly number[]): number[] {
-  if (weights.length === 0) return [];
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map((_, index) => (index === 0 ? total : 0));
-  const bigTotal = BigInt(total);
-  const bigSum = BigInt(sum);
-  const shares = weights.map((weight, index) => {
-    const scaled = bigTotal * BigInt(weight);
-    return { index, floor: scaled / bigSum, remainder: scaled % bigSum };
-  });
-  let left = bigTotal - shares.reduce((acc, s) => acc + s.floor, 0n);
-  const byRemainder = [...shares].sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const share of byRemainder) {
-    if (left === 0n) break;
-    share.floor += 1n;
-    left -= 1n;
-  }
-  return shares.map((s) => Number(s.floor));
 }
 
 /** numerator / denominator with six decimals, half up: (20 days, 30 days) → "0.666667". */

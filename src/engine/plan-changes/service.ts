@@ -76,6 +76,7 @@ export class PlanChangeService {
           direction: quote.direction,
           amount_charged: status === 'applied' ? (payment?.amount ?? 0) : 0,
           credit_added: status === 'applied' ? quote.credit : 0,
+          line_items: lineItemsOf(prepared),
           subscription,
           usage: prepared.usage,
         }) satisfies PlanChangeResult;
@@ -192,14 +193,19 @@ export class PlanChangeService {
 }
 
 /**
- * The preview of a prepared change: its lines (the new plan's, then the meter lines a reset bills), the
- * reduced charge, the subscription it leaves and the usage of the current part of the period.
+ * The lines of a prepared change, as the preview, the change's result, the payment and its invoice show
+ * them: the new plan's lines, the current plan's credited lines (negative), then the meter lines a reset
+ * bills. Each plan line reads amount = quantity × unit_price × proration_factor; when the change charges,
+ * discount_amount, tax and total are the payment line's. A change that credits shows its lines (summing to
+ * −credit_amount) and charges nothing.
  */
-export function previewOf(prepared: PreparedChange): PlanChangePreview {
-  const charged = prepared.quote.lines.filter((line) => line.amount > 0);
+export function lineItemsOf(prepared: PreparedChange): PlanChangeLineItem[] {
   const reduced = prepared.reduced;
-  const planItems = charged.map((line, index): PlanChangeLineItem => {
-    const after = reduced?.lines[index];
+  // The plan lines are charge_lines' head when the change charges; otherwise only meter lines are charged.
+  const planCharged = prepared.quote.charge > 0;
+  const reducedAt = (index: number) => reduced?.lines[index];
+  const planItems = prepared.quote.lines.map((line, index): PlanChangeLineItem => {
+    const after = planCharged ? reducedAt(index) : undefined;
     return {
       type: line.type,
       id: line.id,
@@ -215,8 +221,9 @@ export function previewOf(prepared: PreparedChange): PlanChangePreview {
       total: after?.total ?? line.amount,
     };
   });
-  const meterItems = prepared.charge_lines.slice(charged.length).map((line, index): PlanChangeLineItem => {
-    const after = reduced?.lines[charged.length + index];
+  const meterStart = planCharged ? prepared.quote.lines.length : 0;
+  const meterItems = prepared.charge_lines.slice(meterStart).map((line, index): PlanChangeLineItem => {
+    const after = reducedAt(meterStart + index);
     return {
       type: 'meter',
       id: line.item_id,
@@ -232,7 +239,13 @@ export function previewOf(prepared: PreparedChange): PlanChangePreview {
       total: after?.total ?? line.unit_price * line.quantity,
     };
   });
-  const line_items = [...planItems, ...meterItems];
+  return [...planItems, ...meterItems];
+}
+
+/** The preview of a prepared change: its lines, the reduced charge, the subscription it leaves and the usage so far. */
+export function previewOf(prepared: PreparedChange): PlanChangePreview {
+  const reduced = prepared.reduced;
+  const line_items = lineItemsOf(prepared);
   const currency = prepared.before.currency;
   const total_amount = reduced?.total_amount ?? 0;
   const subscription_credit_used = reduced?.subscription_credit_used ?? 0;

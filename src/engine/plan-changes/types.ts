@@ -31,7 +31,11 @@ export interface PlanChangeRequest {
   cancel_scheduled_plan_change?: boolean | undefined;
 }
 
-/** One line of an immediate plan-change charge. Minor units. */
+/**
+ * One line of an immediate plan change, minor units. A plan line reads amount = quantity × unit_price ×
+ * proration_factor (half up): "Pro 1 × 3000 × 0.677419 = 2032", "Unused time on Basic 1 × −1000 × 0.677419
+ * = −677"; the lines sum to the subtotal.
+ */
 export interface PlanChangeLineItem {
   /** A meter line bills usage of the period a cycle-resetting change closes (see PlanChangeUsage). */
   type: 'subscription' | 'addon' | 'meter';
@@ -40,14 +44,14 @@ export interface PlanChangeLineItem {
   /** The product the line belongs to (an addon's parent product). */
   product_id: string;
   name: string;
-  /** Units of the new plan: seats, licences. */
+  /** Units of the plan the line bills or credits: seats, licences. */
   quantity: number;
-  /** The new plan's price per unit per period. */
+  /** Price per unit per period; negative on a line crediting the current plan. */
   unit_price: number;
   /** Fraction of the period the line pays for ("0.666667"); null for a whole-price line. */
   proration_factor: string | null;
   is_prorated: boolean;
-  /** This line's share of the plan-change amount, before discount code, credits and tax. */
+  /** What the line bills (negative: credits), before discount code, credits and tax. */
   amount: number;
   /** Taken off by the discount code and by credits (subscription, then wallet). */
   discount_amount: number;
@@ -145,6 +149,8 @@ export interface PlanChangeResult {
   amount_charged: number;
   /** Subscription credit added by the change. */
   credit_added: number;
+  /** The lines of the change, as its preview showed them and its payment and invoice hold them; [] when scheduled. */
+  line_items: PlanChangeLineItem[];
   subscription: Subscription;
   /** Usage-based subscriptions: the usage of the part of the period the change closed; null otherwise. */
   usage: PlanChangeUsage | null;

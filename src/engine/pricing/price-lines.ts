@@ -29,11 +29,11 @@ export function priceCart(input: PricingInput): PricedCart {
 /** One line; `code` is the code discount when the line is eligible for it, else null. */
 export function priceLine(line: PricingLine, taxRateBps: number, code: CodeDiscount | null): PricedLine {
   assertLine(line, taxRateBps);
-  const gross_amount = line.unit_price * line.quantity;
+  const gross_amount = line.prorated_gross ?? line.unit_price * line.quantity;
   if (!Number.isSafeInteger(gross_amount)) throw new Error(`line ${line.item_id}: ${line.unit_price} × ${line.quantity} is too large`);
   const product_discount = percentOf(gross_amount, line.discount_percent);
   const afterProduct = gross_amount - product_discount;
-  const code_discount = code ? discountAmountFor(code, afterProduct) : 0;
+  const code_discount = code ? codeDiscountOf(code, afterProduct) : 0;
   const price = afterProduct - code_discount;
   const { net, tax } = splitTax(price, taxRateBps, line.tax_inclusive);
   return {
@@ -48,10 +48,24 @@ export function priceLine(line: PricingLine, taxRateBps: number, code: CodeDisco
   };
 }
 
+/**
+ * A code on a credited line (negative, the unused part of an old plan) takes its percentage back off the
+ * credit, so a 10 % code on "Pro 2032, unused Basic −677" is 203 − 68: 10 % of the net, line by line.
+ * A fixed-amount code only reduces what is billed.
+ */
+function codeDiscountOf(code: CodeDiscount, amount: number): number {
+  if (amount >= 0) return discountAmountFor(code, amount);
+  return code.type === 'percentage' ? -discountAmountFor(code, -amount) : 0;
+}
+
 function assertLine(line: PricingLine, taxRateBps: number): void {
   const wholeAtLeast = (value: number, min: number) => Number.isSafeInteger(value) && value >= min;
-  if (!wholeAtLeast(line.unit_price, 0) || !wholeAtLeast(line.quantity, 1)) {
-    throw new Error(`line ${line.item_id} needs unit_price ≥ 0 and quantity ≥ 1 in whole numbers`);
+  const credited = line.prorated_gross !== undefined && line.prorated_gross <= 0;
+  if (!wholeAtLeast(credited ? -line.unit_price : line.unit_price, 0) || !wholeAtLeast(line.quantity, 1)) {
+    throw new Error(`line ${line.item_id} needs unit_price ≥ 0 (≤ 0 on a credited line) and quantity ≥ 1 in whole numbers`);
+  }
+  if (line.prorated_gross !== undefined && !Number.isSafeInteger(line.prorated_gross)) {
+    throw new Error(`line ${line.item_id} needs a whole prorated_gross, got ${line.prorated_gross}`);
   }
   if (!wholeAtLeast(line.discount_percent, 0) || line.discount_percent > 100) {
     throw new Error(`line ${line.item_id} needs a discount percent of 0–100, got ${line.discount_percent}`);

@@ -18,6 +18,12 @@ export interface PricingLine {
   discount_percent: number;
   /** True when unit_price already includes tax. */
   tax_inclusive: boolean;
+  /**
+   * What a plan-change line bills instead of unit × qty: its share of a period, round(unit × qty ×
+   * factor) (SPEC §2.4, D2). Negative for the unused part of the old plan, whose unit_price is negative too:
+   * "Unused time on Basic" 1 × −1000 × 0.677419 = −677. Absent for every other line.
+   */
+  prorated_gross?: number | undefined;
 }
 
 /** The code discount fields pricing reads: how much, and which products it is restricted to. */
@@ -32,7 +38,7 @@ export interface PricingInput {
 
 /** A priced line; every amount is rounded once, half up, to minor units. */
 export interface PricedLine extends PricingLine {
-  /** unit_price × quantity. */
+  /** unit_price × quantity, or the line's prorated_gross. */
   gross_amount: number;
   /** round(gross × discount_percent / 100). */
   product_discount: number;

@@ -173,7 +173,7 @@ export function planRefund(facts: RefundFacts, request: CheckedRefundRequest): R
     throw alreadyRefunded(payment.payment_id, refundedSoFar, payment.total_amount);
   }
 
-  const items = request.items === null ? wholeRemainder(facts.lines) : requestedItems(facts, request.items);
+  const items = request.items === null ? wholeRemainder(facts.lines, payment.total_amount - refundedSoFar) : requestedItems(facts, request.items);
   const amount = items.reduce((sum, i) => sum + i.amount, 0);
   if (refundedSoFar + amount > payment.total_amount) {
     throw new BillingError(
@@ -184,8 +184,7 @@ export function planRefund(facts: RefundFacts, request: CheckedRefundRequest): R
     );
   }
 
-  const after = new Map(items.map((i) => [i.line_id, i.refunded_after]));
-  const fullyRefunded = facts.lines.every((l) => (after.get(l.line_id) ?? l.refunded_amount) >= paidOf(l));
+  const fullyRefunded = refundedSoFar + amount >= payment.total_amount;
   return { items, amount, is_partial: amount < payment.total_amount, refund_status: fullyRefunded ? 'full' : 'partial' };
 }
 
@@ -197,11 +196,22 @@ function alreadyRefunded(paymentId: string, refunded: number, total: number): Bi
   );
 }
 
-/** No items: what remains of every line that has something left. */
-function wholeRemainder(lines: readonly RefundableLine[]): RefundPlan['items'] {
-  return lines
-    .filter((l) => remainingOf(l) > 0)
-    .map((l) => ({ line_id: l.line_id, item_id: l.item_id, amount: remainingOf(l), refunded_after: paidOf(l) }));
+/**
+ * No items: what remains of the payment, line by line in order, up to `left` (its total less earlier
+ * refunds). A plan-change payment nets a credit line against billed ones (Pro 2032, unused Basic −677: 1355
+ * paid), so its billed lines hold more than was paid: Pro is refunded 1355 of its 2032 and the credit line
+ * nothing. For any other payment the lines' remainders sum to `left` exactly.
+ */
+function wholeRemainder(lines: readonly RefundableLine[], left: number): RefundPlan['items'] {
+  const items: RefundPlan['items'] = [];
+  let rest = left;
+  for (const line of lines) {
+    const amount = Math.min(remainingOf(line), rest);
+    if (amount <= 0) continue;
+    rest -= amount;
+    items.push({ line_id: line.line_id, item_id: line.item_id, amount, refunded_after: line.refunded_amount + amount });
+  }
+  return items;
 }
 
 function requestedItems(facts: RefundFacts, requested: NonNullable<CheckedRefundRequest['items']>): RefundPlan['items'] {
@@ -230,7 +240,7 @@ function requestedItems(facts: RefundFacts, requested: NonNullable<CheckedRefund
     if (line.is_prorated) {
       throw new BillingError(
         'LINE_ITEM_PRORATED',
-        `Line item ${id} cannot be refunded because it is prorated (a plan-change charge for part of a period)`,
+        `Line item ${id} cannot be refunded because it is prorated (a plan-change adjustment, netted with the change's other lines)`,
         'omit items to refund the whole payment instead',
       );
     }

@@ -33,8 +33,8 @@ export interface ReducedCharge {
 /**
  * The one implementation of SPEC D4 for subscription charges, used by chargeSubscription and by plan-change
  * previews, so a preview states exactly what the charge will be. The order:
- * the code on eligible lines, then subscription credit, then wallet credit (both spread over the lines in
- * order), then tax per line on what remains. Pure, so a preview can state the charge exactly:
+ * the code on eligible lines, then subscription credit, then wallet credit (both spread over the billed
+ * lines in order, up to the net due), then tax per line on what remains, a credited line's tax negative. Pure, so a preview can state the charge exactly:
  * 3333 with credit 500 and wallet 1000, tax 0 → 1833 charged, 1500 of credits used.
  */
 export function reduceCharge(input: ChargeReductionInput): ReducedCharge {
@@ -44,7 +44,8 @@ export function reduceCharge(input: ChargeReductionInput): ReducedCharge {
   const wallet_credit_used = Math.min(input.wallet_balance, due - subscription_credit_used);
   let credit = subscription_credit_used + wallet_credit_used;
   const lines = reduced.map((line): ReducedLine => {
-    const used = Math.min(credit, line.total);
+    // Credits pay for billed lines only; a credited line (negative) is already netted in `due`.
+    const used = Math.max(0, Math.min(credit, line.total));
     credit -= used;
     const { net, tax } = splitTax(line.total - used, input.tax_rate_bps, line.tax_inclusive);
     return {

@@ -32,9 +32,11 @@ async function previewThenChange(subscriptionId: string, body: PlanChangeRequest
     expect(payment.tax).toBe(preview.immediate_charge.summary.tax);
     expect(lines.items.map((l) => [l.item_id, l.amount + l.tax])).toEqual(preview.immediate_charge.line_items.map((l) => [l.id, l.total]));
   } else {
+    // Nothing charged: a downgrade's lines sum to minus its credit; a scheduled or free change has none.
     expect(preview.immediate_charge.summary.total_amount).toBe(0);
-    expect(preview.immediate_charge.line_items).toEqual([]);
+    expect(preview.immediate_charge.line_items.reduce((sum, l) => sum - l.amount, 0)).toBe(preview.credit_amount);
   }
+  expect(result.line_items).toEqual(preview.immediate_charge.line_items);
   expect(result.credit_added).toBe(preview.credit_amount);
   expect(result.direction).toBe(preview.direction);
   const { scheduled_change: previewed, ...planned } = preview.new_plan;
@@ -58,6 +60,19 @@ describe('the preview writes nothing and equals the change', () => {
     await advanceTo(world.engine, '2025-04-11');
     const { preview } = await previewThenChange(sub.subscription_id, request(world.basic.product_id, { proration_billing_mode: mode }));
     expect(preview).toMatchObject({ direction: 'downgrade', credit_amount: mode === 'prorated_immediately' ? 3333 : 5000 });
+    // B: Basic 3000 × 0.666667 = 2000, unused Pro −5333; D: Basic 3000, Pro credited in full −8000.
+    expect(preview.immediate_charge.line_items.map((l) => [l.name, l.unit_price, l.proration_factor, l.amount])).toEqual(
+      mode === 'prorated_immediately'
+        ? [
+            ['Basic', 3000, '0.666667', 2000],
+            ['Unused time on Pro', -8000, '0.666667', -5333],
+          ]
+        : [
+            ['Basic', 3000, '1.000000', 3000],
+            ['Pro, credited in full', -8000, '1.000000', -8000],
+          ],
+    );
+    expect(preview.immediate_charge.summary).toMatchObject({ subtotal: mode === 'prorated_immediately' ? -3333 : -5000, total_amount: 0 });
     expect(preview.new_plan.credit_balance).toBe(preview.credit_amount);
   });
 
@@ -84,9 +99,10 @@ describe('the preview writes nothing and equals the change', () => {
       immediate_charge: {
         effective_at: isoDay('2025-04-11'),
         line_items: [
-          { type: 'subscription', id: world.pro.product_id, product_id: world.pro.product_id, quantity: 1, unit_price: 8000, proration_factor: '0.666667', amount: 3333, total: 3333 },
+          { type: 'subscription', id: world.pro.product_id, name: 'Pro', quantity: 1, unit_price: 8000, proration_factor: '0.666667', amount: 5333, total: 5333 },
+          { type: 'subscription', id: world.basic.product_id, name: 'Unused time on Basic', quantity: 1, unit_price: -3000, proration_factor: '0.666667', amount: -2000, total: -2000 },
         ],
-        summary: { total_amount: 3333, tax: 0, currency: 'USD', customer_credits: 0, settlement_amount: 3333, settlement_currency: 'USD' },
+        summary: { total_amount: 3333, subtotal: 3333, tax: 0, currency: 'USD', customer_credits: 0, settlement_amount: 3333, settlement_currency: 'USD' },
       },
       new_plan: { product_id: world.pro.product_id, next_billing_date: isoDay('2025-05-01'), recurring_pre_tax_amount: 8000 },
     });

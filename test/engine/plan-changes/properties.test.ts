@@ -1,8 +1,9 @@
 // Rule under test: for random plans, quantities, seats, change instants and modes, a plan change neither
-// creates nor loses money — charge − credit is round(new f) − round(old f) when prorated (D2), new − old
-// for the difference (D3), the new price in full (and on an interval change the old side alone is prorated,
-// K) — its lines sum to the charge, and the preview states exactly what the change then charges, also with
-// tax, wallet credit and a discount code (D4).
+// creates nor loses money — charge − credit is Σ round(item × f) of the new plan less Σ round(item × f) of the
+// current one when prorated (D2, line by line, f to six decimals), new − old for the difference (D3), the new price in full (and
+// on an interval change the old side alone is prorated, K) — every line reads quantity × unit_price ×
+// factor, the lines sum to charge − credit, the payment holds the preview's lines, and the preview states
+// exactly what the change then charges, also with tax, wallet credit and a discount code (D4).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PRORATION_BILLING_MODES, type ProrationBillingMode } from '../../../src/engine/collections/types.js';
@@ -17,6 +18,15 @@ const PERIOD_SECONDS = (MAY1 - APR1) / 1000;
 /** a × b ÷ c half up, written independently of the engine's money helpers. */
 function roundedShare(a: number, b: number, c: number): number {
   return Number((2n * BigInt(a) * BigInt(b) + BigInt(c)) / (2n * BigInt(c)));
+}
+
+/** amount = quantity × unit_price × proration_factor, half up (away from zero on a credit line). */
+function explains(line: { quantity: number; unit_price: number; proration_factor: string | null; amount: number }): boolean {
+  const [whole = '1', fraction = ''] = (line.proration_factor ?? '1').split('.');
+  const millionths = BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+  const exact = BigInt(Math.abs(line.quantity * line.unit_price)) * millionths;
+  const rounded = Number((exact * 2n + 1_000_000n) / 2_000_000n);
+  return Math.abs(line.amount) === rounded && (line.amount === 0 || Math.sign(line.amount) === Math.sign(line.unit_price));
 }
 
 interface Scenario {
@@ -94,8 +104,11 @@ function expectedNet(s: Scenario): { net: number; resets: boolean } {
     case 'difference_immediately':
       return { net: newTotal - oldTotal, resets: intervalChanges };
     case 'prorated_immediately': {
-      const newSide = intervalChanges ? newTotal : roundedShare(newTotal, remaining, PERIOD_SECONDS);
-      return { net: newSide - roundedShare(oldTotal, remaining, PERIOD_SECONDS), resets: intervalChanges };
+      // f in seconds, stated to six decimals; the stated factor bills.
+      const millionths = roundedShare(remaining, 1_000_000, PERIOD_SECONDS);
+      const share = (amount: number) => roundedShare(amount, millionths, 1_000_000);
+      const newSide = intervalChanges ? newTotal : share(s.toPrice * s.toQuantity) + share(s.seatPrice * s.toSeats);
+      return { net: newSide - share(s.fromPrice * s.fromQuantity) - share(s.seatPrice * s.fromSeats), resets: intervalChanges };
     }
   }
 }
@@ -115,11 +128,16 @@ describe('money is neither created nor lost', () => {
           expect(charged - result.credit_added).toBe(net);
           expect(preview.immediate_charge.summary.total_amount).toBe(charged);
           expect(preview.credit_amount).toBe(result.credit_added);
-          expect(preview.immediate_charge.line_items.reduce((sum, l) => sum + l.amount, 0)).toBe(charged);
+          expect(preview.immediate_charge.line_items.reduce((sum, l) => sum + l.amount, 0)).toBe(net);
+          expect(preview.immediate_charge.line_items.filter((l) => !explains(l))).toEqual([]);
+          expect(result.line_items).toEqual(preview.immediate_charge.line_items);
           expect(result.subscription.credit_balance).toBe(result.credit_added);
           if (result.payment_id !== null) {
             const lines = await engine.payments.lineItems(result.payment_id);
             expect(lines.items.reduce((sum, l) => sum + l.amount + l.tax, 0)).toBe(charged);
+            expect(lines.items.map((l) => [l.item_id, l.name, l.quantity, l.unit_price, l.proration_factor, l.gross_amount])).toEqual(
+              result.line_items.map((l) => [l.id, l.name, l.quantity, l.unit_price, l.proration_factor, l.amount]),
+            );
           } else {
             expect(charged).toBe(0);
           }

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { planDirection, sameBillingInterval } from '../../../src/engine/plan-changes/direction.js';
 import { directionDefaults, onPaymentFailureOf, permissionFor } from '../../../src/engine/plan-changes/policy.js';
-import { allocate, decimalFraction, type Plan, quoteChange, scheduleAfterChange } from '../../../src/engine/plan-changes/quote.js';
+import { decimalFraction, type Plan, quoteChange, scheduleAfterChange } from '../../../src/engine/plan-changes/quote.js';
 import type { PlanChangePolicy } from '../../../src/engine/collections/types.js';
 import { prorate } from '../../../src/engine/proration/proration.js';
 
@@ -18,19 +18,19 @@ describe('SPEC §3 K: an interval change restarts the cycle in every charging mo
     ['difference_immediately', 27000, 0],
     ['full_immediately', 30000, 0],
   ] as const)('monthly 3000 → yearly 30000 on day 10, %s charges %i', (mode, charge, credit) => {
-    const result = prorate({ oldTotal: 3000, newTotal: 30000, periodStart: apr1, periodEnd: may1, now: apr11, mode, intervalChanges: true });
+    const result = prorate({ oldItems: [3000], newItems: [30000], periodStart: apr1, periodEnd: may1, now: apr11, mode, intervalChanges: true });
     expect(result).toMatchObject({ charge, credit, resetsCycle: true });
   });
 
   test('do_not_bill neither charges nor restarts', () => {
-    const result = prorate({ oldTotal: 3000, newTotal: 30000, periodStart: apr1, periodEnd: may1, now: apr11, mode: 'do_not_bill', intervalChanges: true });
+    const result = prorate({ oldItems: [3000], newItems: [30000], periodStart: apr1, periodEnd: may1, now: apr11, mode: 'do_not_bill', intervalChanges: true });
     expect(result).toMatchObject({ charge: 0, credit: 0, resetsCycle: false });
   });
 
   test('yearly 30000 → monthly 3000 prorated credits the unused year beyond the new month', () => {
     const year = { periodStart: apr1, periodEnd: Date.parse('2026-04-01T00:00:00Z') };
     // 355 of 365 days left: round(30000 × 355/365) = 29178; 3000 − 29178 = −26178.
-    const result = prorate({ oldTotal: 30000, newTotal: 3000, ...year, now: apr11, mode: 'prorated_immediately', intervalChanges: true });
+    const result = prorate({ oldItems: [30000], newItems: [3000], ...year, now: apr11, mode: 'prorated_immediately', intervalChanges: true });
     expect(result).toMatchObject({ charge: 0, credit: 26178, resetsCycle: true });
   });
 });
@@ -107,15 +107,29 @@ describe('D7 collection policy', () => {
   });
 });
 
-describe('lines: the charge spread over the new plan, summing exactly', () => {
-  test.each([
-    [3666, [8000, 1500], [3087, 579]],
-    [100, [1, 1, 1], [34, 33, 33]],
-    [0, [8000, 1500], [0, 0]],
-    [5, [0, 0], [5, 0]],
-    [3333, [8000], [3333]],
-  ])('allocate(%i, %j) = %j', (total, weights, expected) => {
-    expect(allocate(total, weights)).toEqual(expected);
+/** Each plan line reads amount = quantity × unit_price × factor, half up (issue: lines an assistant can explain). */
+function explains(line: { quantity: number; unit_price: number; proration_factor: string | null; amount: number }): boolean {
+  const millionths = Math.round(Number(line.proration_factor ?? '1') * 1_000_000);
+  const exact = (line.quantity * line.unit_price * millionths) / 1_000_000;
+  return line.amount === Math.sign(exact) * Math.round(Math.abs(exact));
+}
+
+describe('lines: each one explains itself, and they sum to the change', () => {
+  test('Basic 1000 → Pro 3000 with 21 of 31 days left: Pro 2032, unused Basic −677, 1355 in all', () => {
+    const basic: Plan = {
+      items: [{ type: 'subscription', id: 'pdt_basic', product_id: 'pdt_basic', name: 'Basic', quantity: 1, unit_price: 1000 }],
+      payment_frequency_count: 1,
+      payment_frequency_interval: 'Month',
+    };
+    const pro: Plan = { ...basic, items: [{ type: 'subscription', id: 'pdt_pro', product_id: 'pdt_pro', name: 'Pro', quantity: 1, unit_price: 3000 }] };
+    const may = { previous_billing_date: Date.parse('2025-05-01T00:00:00Z'), next_billing_date: Date.parse('2025-06-01T00:00:00Z'), in_trial: false };
+    const quote = quoteChange(basic, pro, may, 'prorated_immediately', Date.parse('2025-05-11T00:00:00Z'));
+    expect(quote.lines.map((l) => [l.name, l.quantity, l.unit_price, l.proration_factor, l.amount])).toEqual([
+      ['Pro', 1, 3000, '0.677419', 2032],
+      ['Unused time on Basic', 1, -1000, '0.677419', -677],
+    ]);
+    expect(quote).toMatchObject({ charge: 1355, credit: 0 });
+    expect(quote.lines.every(explains)).toBe(true);
   });
 
   test('decimal fractions have six places, half up', () => {
@@ -142,16 +156,32 @@ describe('lines: the charge spread over the new plan, summing exactly', () => {
   };
   const period = { previous_billing_date: apr1, next_billing_date: may1, in_trial: false };
 
-  test('H prorated: 6333 − 2667 = 3666 on Pro and seats, factor 0.666667', () => {
+  test('H prorated: Pro 5333 + seats 1000 − unused Basic 2000 − unused seats 667 = 3666, factor 0.666667', () => {
     const quote = quoteChange(basicWithSeats, proWithSeats, period, 'prorated_immediately', apr11);
     expect(quote).toMatchObject({ old_total: 4000, new_total: 9500, direction: 'upgrade', charge: 3666, credit: 0, resets_cycle: false });
-    expect(quote.lines.map((l) => [l.type, l.id, l.quantity, l.unit_price, l.amount, l.is_prorated, l.proration_factor])).toEqual([
-      ['subscription', 'pdt_pro', 1, 8000, 3087, true, '0.666667'],
-      ['addon', 'adn_seat', 3, 500, 579, true, '0.666667'],
+    expect(quote.lines.map((l) => [l.type, l.id, l.name, l.quantity, l.unit_price, l.amount, l.is_prorated, l.proration_factor])).toEqual([
+      ['subscription', 'pdt_pro', 'Pro', 1, 8000, 5333, true, '0.666667'],
+      ['addon', 'adn_seat', 'Seat', 3, 500, 1000, true, '0.666667'],
+      ['subscription', 'pdt_basic', 'Unused time on Basic', 1, -3000, -2000, true, '0.666667'],
+      ['addon', 'adn_seat', 'Unused time on Seat', 2, -500, -667, true, '0.666667'],
     ]);
+    expect(quote.lines.every(explains)).toBe(true);
+    expect(quote.lines.reduce((sum, l) => sum + l.amount, 0)).toBe(quote.charge);
   });
 
-  test('H full: whole-price lines, not prorated, the cycle restarts', () => {
+  test('H difference: the whole new plan less the whole current one, 9500 − 4000 = 5500', () => {
+    const quote = quoteChange(basicWithSeats, proWithSeats, period, 'difference_immediately', apr11);
+    expect(quote.charge).toBe(5500);
+    expect(quote.lines.map((l) => [l.name, l.amount, l.proration_factor])).toEqual([
+      ['Pro', 8000, '1.000000'],
+      ['Seat', 1500, '1.000000'],
+      ['Basic, credited in full', -3000, '1.000000'],
+      ['Seat, credited in full', -1000, '1.000000'],
+    ]);
+    expect(quote.lines.every(explains)).toBe(true);
+  });
+
+  test('H full: whole-price lines, not prorated, nothing credited, the cycle restarts', () => {
     const quote = quoteChange(basicWithSeats, proWithSeats, period, 'full_immediately', apr11);
     expect(quote).toMatchObject({ charge: 9500, resets_cycle: true });
     expect(quote.lines.map((l) => [l.amount, l.is_prorated, l.proration_factor])).toEqual([
@@ -160,10 +190,29 @@ describe('lines: the charge spread over the new plan, summing exactly', () => {
     ]);
   });
 
-  test('B: a downgrade credits and bills no line', () => {
+  test('B: a downgrade shows its lines, summing to minus the credit, and charges nothing', () => {
     const quote = quoteChange(proWithSeats, basicWithSeats, period, 'prorated_immediately', apr11);
     expect(quote).toMatchObject({ charge: 0, credit: 3666, direction: 'downgrade' });
-    expect(quote.lines.map((l) => l.amount)).toEqual([0, 0]);
+    expect(quote.lines.map((l) => l.amount)).toEqual([2000, 667, -5333, -1000]);
+    expect(quote.lines.every(explains)).toBe(true);
+  });
+
+  test('A and B with one item each: 5333 − 2000 = 3333 charged, the reverse credited', () => {
+    const basic: Plan = { ...basicWithSeats, items: basicWithSeats.items.slice(0, 1) };
+    const pro: Plan = { ...proWithSeats, items: proWithSeats.items.slice(0, 1) };
+    const a = quoteChange(basic, pro, period, 'prorated_immediately', apr11);
+    expect(a.lines.map((l) => [l.name, l.unit_price, l.amount])).toEqual([
+      ['Pro', 8000, 5333],
+      ['Unused time on Basic', -3000, -2000],
+    ]);
+    expect(a.charge).toBe(3333);
+    const b = quoteChange(pro, basic, period, 'prorated_immediately', apr11);
+    expect(b.lines.map((l) => l.amount)).toEqual([2000, -5333]);
+    expect(b).toMatchObject({ charge: 0, credit: 3333 });
+  });
+
+  test('do_not_bill has no lines', () => {
+    expect(quoteChange(basicWithSeats, proWithSeats, period, 'do_not_bill', apr11).lines).toEqual([]);
   });
 
   test('I: in a trial every charging mode bills the whole new price', () => {

@@ -4,6 +4,7 @@
 // before the wallet (D4); E resets to 04-11 → 05-11; events per §3 and §4.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ProrationBillingMode } from '../../../src/engine/collections/types.js';
+import type { PlanChangeLineItem } from '../../../src/engine/plan-changes/types.js';
 import {
   addCard,
   advanceTo,
@@ -218,18 +219,27 @@ describe('H: addons and quantity', () => {
     return { engine, sub, preview, result };
   }
 
-  test('prorated: round(9500 × ⅔) − round(4000 × ⅔) = 6333 − 2667 = 3666 (D2), lines 3087 + 579', async () => {
+  test('prorated: Pro 5333 + 3 seats 1000 − unused Basic 2000 − unused 2 seats 667 = 3666; preview, result, payment and invoice show those lines', async () => {
     const { engine, preview, result } = await fromBasicWithSeats({ proration_billing_mode: 'prorated_immediately' });
     expect(result.amount_charged).toBe(3666);
-    expect(preview.immediate_charge.line_items.map((l) => [l.type, l.id, l.quantity, l.unit_price, l.proration_factor, l.amount])).toEqual([
-      ['subscription', world.pro.product_id, 1, 8000, '0.666667', 3087],
-      ['addon', world.seat, 3, 500, '0.666667', 579],
-    ]);
+    const expected = [
+      ['subscription', world.pro.product_id, 'Pro', 1, 8000, '0.666667', 5333],
+      ['addon', world.seat, 'Seat', 3, 500, '0.666667', 1000],
+      ['subscription', world.basic.product_id, 'Unused time on Basic', 1, -3000, '0.666667', -2000],
+      ['addon', world.seat, 'Unused time on Seat', 2, -500, '0.666667', -667],
+    ];
+    const shown = (items: PlanChangeLineItem[]) => items.map((l) => [l.type, l.id, l.name, l.quantity, l.unit_price, l.proration_factor, l.amount]);
+    expect(shown(preview.immediate_charge.line_items)).toEqual(expected);
+    expect(result.line_items).toEqual(preview.immediate_charge.line_items);
     const lines = await engine.payments.lineItems(result.payment_id ?? '');
-    expect(lines.items.map((l) => [l.item_id, l.amount, l.is_prorated, l.proration_factor])).toEqual([
-      [world.pro.product_id, 3087, true, '0.666667'],
-      [world.seat, 579, true, '0.666667'],
-    ]);
+    expect(lines.items.map((l) => [l.item_id, l.name, l.quantity, l.unit_price, l.proration_factor, l.gross_amount, l.is_prorated])).toEqual(
+      expected.map(([, id, name, quantity, unit, factor, amount]) => [id, name, quantity, unit, factor, amount, true]),
+    );
+    const invoice = await engine.payments.invoice(result.payment_id ?? '');
+    expect(invoice.lines.map((l) => [l.item_id, l.name, l.quantity, l.unit_price, l.gross_amount, l.total])).toEqual(
+      expected.map(([, id, name, quantity, unit, , amount]) => [id, name, quantity, unit, amount, amount]),
+    );
+    expect(invoice.total_amount).toBe(3666);
     expect(result.subscription).toMatchObject({ recurring_pre_tax_amount: 9500, addons: [{ addon_id: world.seat, quantity: 3, unit_price: 500 }] });
   });
 
