@@ -12,7 +12,7 @@ export const changeSubscriptionPlan = defineTool({
     'to the saved card now, or subscription credit for a downgrade. Run preview_subscription_plan_change with the same ' +
     'arguments first and confirm the amounts with the user. The merchant may move to any product (collection rules bind ' +
     'only list_plan_change_options). Returns status (applied, scheduled, on_hold, not_applied), amount_charged and ' +
-    'credit_added in minor units, the payment and invoice ids, the subscription, and (usage-based) the usage of the part ' +
+    'credit_added in minor units, the line_items the preview showed, the payment and invoice ids, the subscription, and (usage-based) the usage of the part ' +
     'of the period the change closed, with when it is billed.',
   input: z.object(planChangeInput),
   output: planChangeResultSchema,

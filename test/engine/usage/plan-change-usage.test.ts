@@ -189,8 +189,11 @@ describe('plan-change previews and results show the usage the change leaves to b
     };
     expect(preview.usage).toEqual(expected);
     // The usage is not part of the immediate charge: only the prorated fixed fee, 11 of 30 days left:
-    // round(2000 × 11/30) − round(1000 × 11/30) = 733 − 367 = 366 (D2).
-    expect(preview.immediate_charge.line_items.map((l) => l.type)).toEqual(['subscription']);
+    // B 2000 × 0.366667 = 733, unused A 1000 × 0.366667 = −367: 366 (D2, a line each).
+    expect(preview.immediate_charge.line_items.map((l) => [l.type, l.amount])).toEqual([
+      ['subscription', 733],
+      ['subscription', -367],
+    ]);
     expect(preview.immediate_charge.summary.total_amount).toBe(366);
     const result = await engine.planChanges.change(id, body);
     expect(result).toMatchObject({ status: 'applied', amount_charged: 366 });
