@@ -4,10 +4,11 @@ import { openDatabase } from './engine/db/database.js';
 import { createEngine } from './engine/index.js';
 import { formatToolList } from './cli/list-tools.js';
 import { type CliOptions, parseCliOptions, USAGE, UsageError } from './cli/options.js';
+import { servedTools } from './cli/served-tools.js';
 import { buildServer } from './server.js';
 import { buildToolCatalog } from './tools/catalog.js';
-import { ALL_TOOLS } from './tools/index.js';
-import { selectTools, ToolFilterError } from './tools/select.js';
+import { ToolFilterError } from './tools/select.js';
+import { ToolsetError } from './tools/toolsets.js';
 import { serveStdio } from './transports/stdio.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import { seedDemoCatalog } from './demo.js';
@@ -25,10 +26,10 @@ async function main(): Promise<number> {
   let tools;
   try {
     options = parseCliOptions(process.argv.slice(2), process.env);
-    tools = selectTools(ALL_TOOLS, options.filter);
-    if (tools.length === 0) throw new UsageError('the given filters select no tools; run with --list to see what they select');
+    tools = servedTools(options);
+    if (tools.length === 0) throw new UsageError('the given toolsets and filters select no tools; run with --list to see what they select');
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ToolFilterError) {
+    if (error instanceof UsageError || error instanceof ToolFilterError || error instanceof ToolsetError) {
       process.stderr.write(`billing-mcp: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
@@ -44,8 +45,8 @@ async function main(): Promise<number> {
   }
   if (options.list) {
     // Exactly what a client will be sent: with --tools dynamic, the three meta-tools over the selection.
-    const listed = options.tools === 'dynamic' ? [...buildToolCatalog(tools, true).byName.values()] : tools;
-    process.stdout.write(`${formatToolList(listed)}\n`);
+    const catalog = buildToolCatalog(tools, options.tools === 'dynamic');
+    process.stdout.write(`${formatToolList([...catalog.byName.values()], catalog.listing)}\n`);
     return 0;
   }
 

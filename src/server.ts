@@ -3,10 +3,11 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } fr
 import type { Engine } from './engine/index.js';
 import { buildToolCatalog, type ToolCatalog } from './tools/catalog.js';
 import { ALL_TOOLS } from './tools/index.js';
+import { toolsOfSets } from './tools/toolsets.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 export interface ServerOptions {
-  /** The tools to expose, computed once per process (see buildToolCatalog). Default: every tool. */
+  /** The tools to expose, computed once per process (see buildToolCatalog). Default: every tool, main jobs first. */
   catalog?: ToolCatalog;
 }
 
@@ -29,7 +30,7 @@ export const SERVER_INSTRUCTIONS = [
  * house format ("INVALID_REQUEST_BODY: … Next: …") that an assistant can act on.
  */
 export function buildServer(engine: Engine, options: ServerOptions = {}): Server {
-  const catalog = options.catalog ?? buildToolCatalog(ALL_TOOLS);
+  const catalog = options.catalog ?? buildToolCatalog(toolsOfSets(ALL_TOOLS, ['all']));
   const server = new Server(
     { name: PACKAGE_NAME, title: 'Billing (embedded, Dodo Payments API)', version: PACKAGE_VERSION },
     { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS },

@@ -1,14 +1,27 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
+import { TOOLSETS } from '../tools/toolsets.js';
 
-/** The --list text: the selected tools grouped by resource, in registry order. */
-export function formatToolList(tools: readonly ToolDefinition[]): string {
-  const byResource = new Map<string, ToolDefinition[]>();
-  for (const tool of tools) byResource.set(tool.resource, [...(byResource.get(tool.resource) ?? []), tool]);
-  const lines: string[] = [];
-  for (const [resource, group] of byResource) {
-    lines.push(`${resource}`);
-    for (const tool of group) lines.push(`  ${tool.name.padEnd(36)} ${tool.operation.padEnd(5)}  ${tool.title}`);
-  }
-  lines.push('', `${tools.length} tool${tools.length === 1 ? '' : 's'}`);
+/**
+ * The --list text: exactly the tools a client is sent, in the order it is sent them, each with its
+ * toolset, operation and title, then the count and the size of the tools/list answer:
+ *   create_product                       write  catalog        Create a product
+ *   …
+ *   37 tools, tools/list 44,120 bytes (about 11,030 tokens)
+ */
+export function formatToolList(tools: readonly ToolDefinition[], listing: readonly Tool[]): string {
+  const lines = tools.map((tool) => `${tool.name.padEnd(36)} ${tool.operation.padEnd(5)}  ${setOf(tool).padEnd(14)} ${tool.title}`);
+  const bytes = Buffer.byteLength(JSON.stringify({ tools: listing }));
+  const count = `${tools.length} tool${tools.length === 1 ? '' : 's'}`;
+  lines.push('', `${count}, tools/list ${bytes.toLocaleString('en-US')} bytes (about ${approximateTokens(bytes).toLocaleString('en-US')} tokens)`);
   return lines.join('\n');
+}
+
+/** Tokens as the usual rule of thumb for JSON counts them: a token per 4 bytes. */
+export function approximateTokens(bytes: number): number {
+  return Math.round(bytes / 4);
+}
+
+function setOf(tool: ToolDefinition): string {
+  return TOOLSETS.find((set) => set.tools.includes(tool.name))?.name ?? tool.resource;
 }

@@ -23,6 +23,8 @@ export interface CliOptions {
   /** Requests per minute per client address on the public /licenses/* HTTP endpoints; 0 = no limit. */
   licenseRateLimit: number;
   tools: 'static' | 'dynamic';
+  /** --toolsets as given (`default`, `all`, set names); undefined when not given (see toolsetsToServe). */
+  toolsets: string[] | undefined;
   filter: ToolFilter;
 }
 
@@ -47,6 +49,7 @@ const FLAGS = {
   'allowed-origins': { type: 'string', multiple: true },
   'license-rate-limit': { type: 'string' },
   tools: { type: 'string' },
+  toolsets: { type: 'string', multiple: true },
   operation: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
   'no-resource': { type: 'string', multiple: true },
@@ -74,14 +77,19 @@ Transport
   --allowed-origins URL  browser origins allowed to call the server (repeatable, comma-separated)
   --license-rate-limit N requests a minute per address on the public /licenses/* endpoints (default 120; 0 = off)
 
-Tools (values of one kind are ORed, kinds ANDed, exclusions last)
+Tools
+  --toolsets NAME,...    sets by job: catalog, customers, checkout, subscriptions, usage, licenses,
+                         test_clock, webhooks, discounts, business; default (the main jobs, at most
+                         40 tools) or all. Omitted: default, or all with --tool, --resource or
+                         --tools dynamic
+Filters on top of the toolsets (values of one kind are ORed, kinds ANDed, exclusions last)
   --operation read|write only read or only write tools
   --resource NAME        only these resources; * is a wildcard (license*)
   --no-resource NAME     drop these resources
   --tool NAME            only these tools
   --no-tool NAME         drop these tools
   --tools static|dynamic every tool (default), or three meta-tools: list_tools, describe_tool, invoke_tool
-  --list                 print the selected tools by resource and exit
+  --list                 print exactly the tools a client is sent, in order, and exit
 
   -h, --help             this text
   -v, --version          the version
@@ -94,6 +102,16 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv): string {
   const dataHome = env.XDG_DATA_HOME;
   const base = dataHome ? join(dataHome, 'billing-mcp') : envPaths('billing-mcp', { suffix: '' }).data;
   return join(base, 'billing.db');
+}
+
+/**
+ * The toolsets to serve: as given, else `default`, except when the flags name tools or resources or ask
+ * for dynamic mode, which reach every tool: `--tool create_webhook` alone serves create_webhook.
+ */
+export function toolsetsToServe(options: Pick<CliOptions, 'toolsets' | 'tools' | 'filter'>): string[] {
+  if (options.toolsets !== undefined) return options.toolsets;
+  const namesTools = (options.filter.tools?.length ?? 0) > 0 || (options.filter.resources?.length ?? 0) > 0;
+  return namesTools || options.tools === 'dynamic' ? ['all'] : ['default'];
 }
 
 /** Flags and environment → options. Pure, so every combination is testable without starting anything. */
@@ -162,6 +180,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     allowedOrigins: list('allowed-origins'),
     licenseRateLimit,
     tools,
+    toolsets: values.toolsets === undefined && envValue(env, 'toolsets') === undefined ? undefined : list('toolsets'),
     filter: {
       operations: readOnly ? ['read'] : operations,
       resources: list('resource'),

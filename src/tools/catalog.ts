@@ -3,7 +3,8 @@ import type { ToolDefinition } from './define-tool.js';
 import { describeTool } from './dynamic/describe-tool.js';
 import { invokeTool } from './dynamic/invoke-tool.js';
 import { listTools } from './dynamic/list-tools.js';
-import { toJsonSchema } from './json-schema.js';
+import { toJsonSchema, toOutputShape } from './json-schema.js';
+import { ENTRY_TOOLS } from './toolsets.js';
 
 /**
  * The tools one server exposes, with their `tools/list` entries computed once and shared by every
@@ -17,13 +18,17 @@ export interface ToolCatalog {
 }
 
 export function toListEntry(tool: ToolDefinition): Tool {
+  // The title is said once, at the top: annotations.title would repeat it for every tool.
+  const { title: _sameTitle, ...hints } = tool.annotations;
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
     inputSchema: toJsonSchema(tool.input, 'input'),
-    outputSchema: toJsonSchema(tool.output, 'output'),
-    annotations: tool.annotations,
+    outputSchema: toOutputShape(tool.output),
+    annotations: hints,
+    // Claude Code defers tool schemas and loads these up front: the entry tool of each main job.
+    ...(ENTRY_TOOLS.includes(tool.name) && { _meta: { 'anthropic/alwaysLoad': true } }),
   };
 }
 

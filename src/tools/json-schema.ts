@@ -15,22 +15,90 @@ const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_IN
  */
 export function toJsonSchema(schema: z.ZodObject, io: 'input' | 'output'): { type: 'object' } & JsonObject {
   const { $schema: _marker, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as JsonObject;
-  return { ...(slim(json, io, true) as JsonObject), type: 'object' };
+  return { ...(slim(json, io, true, new Set()) as JsonObject), type: 'object' };
 }
 
-function slim(node: unknown, io: 'input' | 'output', top: boolean): unknown {
-  if (Array.isArray(node)) return node.map((item) => slim(item, io, false));
+/**
+ * The output schema tools/list carries: the result's top-level fields and their JSON types, nothing
+ * deeper ({"subscription_id": {"type": "string"}, "subscription": {"type": "object"}, …}). Every result
+ * validates against it; the full shape is in the result itself, in describe_tool, and in each tool's
+ * description where it matters. This is what keeps tools/list within its budget (issue 14: output
+ * schemas were 160 KB of 297 KB).
+ */
+export function toOutputShape(schema: z.ZodObject): { type: 'object' } & JsonObject {
+  const json = toJsonSchema(schema, 'output');
+  const properties = (json.properties ?? {}) as Record<string, unknown>;
+  const shape = Object.fromEntries(Object.entries(properties).map(([name, field]) => [name, typeOnly(field)]));
+  return { type: 'object', properties: shape };
+}
+
+/** A field's JSON type(s) alone: {"type": ["string", "null"]}; {} when it may be anything. */
+function typeOnly(field: unknown): JsonObject {
+  const types = [...new Set(jsonTypesOf(field))];
+  if (types.length === 0) return {};
+  return { type: types.length === 1 ? types[0] : types };
+}
+
+function jsonTypesOf(node: unknown): string[] {
+  if (node === null || typeof node !== 'object') return [];
+  const schema = node as JsonObject;
+  if (typeof schema.type === 'string') return [schema.type];
+  if (Array.isArray(schema.type)) return schema.type.filter((t): t is string => typeof t === 'string');
+  const branches = [schema.anyOf, schema.oneOf].find(Array.isArray) as unknown[] | undefined;
+  if (branches) {
+    const types = branches.flatMap(jsonTypesOf);
+    // A branch of any type makes the whole field any type.
+    return branches.some((b) => jsonTypesOf(b).length === 0) ? [] : types;
+  }
+  if ('const' in schema) return [schema.const === null ? 'null' : typeof schema.const === 'number' ? 'number' : typeof schema.const];
+  return [];
+}
+
+/**
+ * Drops what says nothing a client needs, and says each thing once:
+ * - the safe-integer bounds zod puts on every integer, and `propertyNames: {type: string}` (JSON keys are strings);
+ * - `anyOf: [X, {type: null}]` becomes X with `type: [X's type, "null"]`;
+ * - a field's description that an earlier field of the same name already gave (the three price variants of
+ *   create_product share currency, discount and tax_inclusive: described in the first only);
+ * - in outputs, nested descriptions and closed-object markers.
+ */
+function slim(node: unknown, io: 'input' | 'output', top: boolean, said: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => slim(item, io, false, said));
   if (node === null || typeof node !== 'object') return node;
   const result: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) {
+  for (const [key, value] of Object.entries(nullableMerged(node as JsonObject))) {
     if ((key === 'maximum' || key === 'minimum') && typeof value === 'number' && SAFE_INTEGER_BOUNDS.has(value)) continue;
+    if (key === 'propertyNames') continue;
     if (io === 'output' && !top && key === 'description' && typeof value === 'string') continue;
     if (io === 'output' && key === 'additionalProperties' && value === false) continue;
     // `properties` maps field names to schemas: its keys are names, never keywords to drop.
     result[key] =
       key === 'properties' && value !== null && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).map(([name, field]) => [name, slim(field, io, false)]))
-        : slim(value, io, false);
+        ? Object.fromEntries(Object.entries(value).map(([name, field]) => [name, slim(saidOnce(name, field, said), io, false, said)]))
+        : slim(value, io, false, said);
   }
   return result;
+}
+
+/** `{anyOf: [{type: "string", …}, {type: "null"}], …}` → `{type: ["string", "null"], …}`; anything else as it is. */
+function nullableMerged(node: JsonObject): JsonObject {
+  const branches = node.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return node;
+  const [value, nothing] = branches as [unknown, unknown];
+  const isNull = (b: unknown) => b !== null && typeof b === 'object' && (b as JsonObject).type === 'null' && Object.keys(b).length === 1;
+  if (!isNull(nothing) || value === null || typeof value !== 'object' || typeof (value as JsonObject).type !== 'string') return node;
+  const { anyOf: _branches, ...rest } = node;
+  const typed = value as JsonObject;
+  return { ...typed, ...rest, type: [typed.type, 'null'] };
+}
+
+/** The field without its description when an earlier field of the same name said the same. */
+function saidOnce(name: string, field: unknown, said: Set<string>): unknown {
+  if (field === null || typeof field !== 'object') return field;
+  const { description, ...rest } = field as JsonObject;
+  if (typeof description !== 'string') return field;
+  const key = `${name}\u0000${description}`;
+  if (said.has(key)) return rest;
+  said.add(key);
+  return field;
 }

@@ -19,9 +19,14 @@ export class ToolFilterError extends Error {
   override readonly name = 'ToolFilterError';
 }
 
-export function selectTools(all: readonly ToolDefinition[], filter: ToolFilter): ToolDefinition[] {
-  const resourceNames = [...new Set(all.map((t) => t.resource))];
-  const toolNames = new Set(all.map((t) => t.name));
+/**
+ * `candidates` (the chosen toolsets' tools, in order) narrowed by `filter`. Names are checked against
+ * `known` (every tool), so excluding a tool the chosen sets do not hold is no error.
+ */
+export function selectTools(candidates: readonly ToolDefinition[], filter: ToolFilter, known: readonly ToolDefinition[] = candidates): ToolDefinition[] {
+  const all = candidates;
+  const resourceNames = [...new Set(known.map((t) => t.resource))];
+  const toolNames = new Set(known.map((t) => t.name));
   const resources = compilePatterns('resource', filter.resources ?? [], resourceNames);
   const excludedResources = compilePatterns('resource', filter.excludeResources ?? [], resourceNames);
   for (const name of [...(filter.tools ?? []), ...(filter.excludeTools ?? [])]) {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { toListEntry } from '../../src/tools/catalog.js';
+import { toJsonSchema } from '../../src/tools/json-schema.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -65,7 +66,8 @@ function descriptionsIn(schema: unknown, into: string[] = []): string[] {
   return into;
 }
 
-const ENTRIES = ALL_TOOLS.map((tool) => toListEntry(tool));
+// The whole output shape (describe_tool's), not tools/list's top-level summary: texts may name nested fields.
+const ENTRIES = ALL_TOOLS.map((tool) => ({ ...toListEntry(tool), outputSchema: toJsonSchema(tool.output, 'output') }));
 const EVERY_NAME = new Set(ENTRIES.flatMap((entry) => [...namesIn(entry.inputSchema), ...namesIn(entry.outputSchema)]));
 
 describe('texts a client reads', () => {

@@ -10,8 +10,8 @@ export const pageInput = {
     .min(1)
     .max(MAX_PAGE_SIZE)
     .optional()
-    .describe(`Items per page, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`),
-  page_number: z.number().int().min(0).optional().describe('Page to return, from 0 (default 0).'),
+    .describe(`Items per page (default ${DEFAULT_PAGE_SIZE}).`),
+  page_number: z.number().int().min(0).optional().describe('Page, from 0.'),
 };
 
 /** The page envelope every list tool returns around its items. */
@@ -26,9 +26,9 @@ export function pageOutput<T extends z.ZodType>(item: T) {
 
 export const metadataSchema = z
   .record(z.string(), z.string())
-  .describe('String key-value pairs echoed in results and webhooks: ≤ 50 keys, keys ≤ 40 chars [A-Za-z0-9_-], values ≤ 500 chars.');
+  .describe('String pairs echoed in results and webhooks: ≤ 50 keys of ≤ 40 chars [A-Za-z0-9_-], values ≤ 500 chars.');
 
-export const currencySchema = z.enum(SUPPORTED_CURRENCIES).describe('ISO currency: USD or INR.');
+export const currencySchema = z.enum(SUPPORTED_CURRENCIES);
 
 /**
  * The largest amount an input takes, minor units ($100,000,000.00), and the largest quantity: a line's
@@ -39,12 +39,12 @@ export const currencySchema = z.enum(SUPPORTED_CURRENCIES).describe('ISO currenc
 export const MAX_AMOUNT = 10_000_000_000;
 export const MAX_QUANTITY = 10_000;
 
-/** Minor units: 3000 = $30.00, at most MAX_AMOUNT. */
+/** Minor units (3000 = $30.00, as the server instructions say once), at most MAX_AMOUNT. */
 export const minorUnits = (what: string) =>
-  z.number().int().min(0).max(MAX_AMOUNT).describe(`${what} in minor units (cents): 3000 = $30.00; at most 10000000000.`);
+  z.number().int().min(0).max(MAX_AMOUNT).describe(`${what}, minor units.`);
 
 /** A count of units: ≥ 1, at most MAX_QUANTITY. */
-export const quantityInput = (what: string) => z.number().int().min(1).max(MAX_QUANTITY).describe(`${what}, 1–10000.`);
+export const quantityInput = (what: string) => z.number().int().min(1).max(MAX_QUANTITY).describe(`${what}.`);
 
 export const idOf = (what: string, prefix: string) => z.string().min(1).describe(`The ${what} id (${prefix}_…).`);
 

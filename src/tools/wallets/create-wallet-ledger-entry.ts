@@ -18,7 +18,7 @@ export const createWalletLedgerEntry = defineTool({
   input: z.object({
     customer_id: customerIdInput,
     amount: z.number().int().min(1).max(MAX_AMOUNT).describe('Minor units to move, 1–10000000000: 10000 = $100.00 or ₹100.00.'),
-    currency: currencySchema,
+    currency: currencySchema.describe('The wallet: one per currency.'),
     entry_type: entryTypeSchema,
     reason: z.string().max(500).optional().describe('Why, kept on the entry: "Welcome bonus", "Service credit for outage".'),
     idempotency_key: z
