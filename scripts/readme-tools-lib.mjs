@@ -66,3 +66,50 @@ export function diffHint(actual, expected, limit = 20) {
   if (all.length === 0) shown.push('(same lines, different order)');
   return shown.join('\n');
 }
+
+export const TOOLSETS_START = '<!-- toolsets:start -->';
+export const TOOLSETS_END = '<!-- toolsets:end -->';
+
+/**
+ * One row per toolset, then the default, all and dynamic modes: how many tools each sends and the bytes
+ * (and about as many tokens, a token per 4 bytes) of its tools/list answer. `modules` are the registry's:
+ * src/ in tests, dist/ in the script, so both measure the same code.
+ */
+export function toolsetRows({ ALL_TOOLS, TOOLSETS, toolsOfSets, buildToolCatalog }) {
+  const bytesOf = (tools, dynamic = false) => Buffer.byteLength(JSON.stringify({ tools: buildToolCatalog(tools, dynamic).listing }));
+  const row = (name, description, tools, inDefault, dynamic = false) => {
+    const bytes = bytesOf(tools, dynamic);
+    return { name, description, tools: dynamic ? 3 : tools.length, inDefault, bytes, tokens: Math.round(bytes / 4) };
+  };
+  return [
+    ...TOOLSETS.map((set) => row(set.name, set.description, toolsOfSets(ALL_TOOLS, [set.name]), set.core.length)),
+    row('default', 'The core of every set: the main jobs end to end (no --toolsets).', toolsOfSets(ALL_TOOLS, ['default']), null),
+    row('all', 'Every tool, the main jobs first.', toolsOfSets(ALL_TOOLS, ['all']), null),
+    row('--tools dynamic', 'list_tools, describe_tool and invoke_tool over every tool.', ALL_TOOLS, null, true),
+  ];
+}
+
+/** The marked toolset table, markers included. */
+export function renderToolsetTable(rows) {
+  const number = (n) => n.toLocaleString('en-US');
+  return [
+    TOOLSETS_START,
+    '<!-- Generated from src/tools/toolsets.ts by `npm run readme:tools`. Do not edit by hand: `npm test` fails when it is out of date. -->',
+    '',
+    '| Toolset | What it holds | Tools | In default | tools/list bytes | ≈ tokens |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) => `| \`${r.name}\` | ${cell(r.description)} | ${r.tools} | ${r.inDefault ?? '–'} | ${number(r.bytes)} | ${number(r.tokens)} |`,
+    ),
+    '',
+    TOOLSETS_END,
+  ].join('\n');
+}
+
+/** The marked toolset table as it stands in a README; null when either marker is missing. */
+export function extractToolsetTable(readme) {
+  const start = readme.indexOf(TOOLSETS_START);
+  const end = readme.indexOf(TOOLSETS_END, start);
+  if (start < 0 || end < 0) return null;
+  return readme.slice(start, end + TOOLSETS_END.length);
+}

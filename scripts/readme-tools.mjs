@@ -6,7 +6,15 @@
 // Reads the BUILT registry (dist/tools/index.js): run `npm run build` first (`npm run readme:tools` does).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { diffHint, extractToolList, renderToolList, replaceToolList } from './readme-tools-lib.mjs';
+import {
+  diffHint,
+  extractToolList,
+  extractToolsetTable,
+  renderToolList,
+  renderToolsetTable,
+  replaceToolList,
+  toolsetRows,
+} from './readme-tools-lib.mjs';
 
 const registryPath = fileURLToPath(new URL('../dist/tools/index.js', import.meta.url));
 const mode = process.argv[2] ?? '--print';
@@ -21,20 +29,30 @@ if (!existsSync(registryPath)) {
 }
 
 const { ALL_TOOLS } = await import(pathToFileURL(registryPath).href);
+const { TOOLSETS, toolsOfSets } = await import(new URL('../dist/tools/toolsets.js', import.meta.url).href);
+const { buildToolCatalog } = await import(new URL('../dist/tools/catalog.js', import.meta.url).href);
 const expected = renderToolList(ALL_TOOLS);
+const expectedSets = renderToolsetTable(toolsetRows({ ALL_TOOLS, TOOLSETS, toolsOfSets, buildToolCatalog }));
 
 if (mode === '--print') {
-  process.stdout.write(`${expected}\n`);
+  process.stdout.write(`${expectedSets}\n\n${expected}\n`);
 } else {
   const readme = readFileSync(readmePath, 'utf8');
   if (mode === '--write') {
-    const next = replaceToolList(readme, expected);
+    const sets = extractToolsetTable(readme);
+    if (sets === null) throw new Error(`${readmePath} has no <!-- toolsets:start --> … <!-- toolsets:end --> block to replace`);
+    const next = replaceToolList(readme, expected).replace(sets, () => expectedSets);
     if (next !== readme) writeFileSync(readmePath, next);
     process.stdout.write(`readme-tools: ${readmePath} lists ${ALL_TOOLS.length} tools${next === readme ? ' (unchanged)' : ''}\n`);
   } else {
     const actual = extractToolList(readme);
     if (actual === null) {
       process.stderr.write(`readme-tools: ${readmePath} has no <!-- tools:start --> … <!-- tools:end --> block\n`);
+      process.exit(1);
+    }
+    const actualSets = extractToolsetTable(readme);
+    if (actualSets !== expectedSets) {
+      process.stderr.write(`readme-tools: ${readmePath}: the toolset table is out of date.\n${diffHint(actualSets ?? '', expectedSets)}\nRun: npm run readme:tools\n`);
       process.exit(1);
     }
     if (actual !== expected) {

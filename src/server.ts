@@ -11,13 +11,28 @@ export interface ServerOptions {
   catalog?: ToolCatalog;
 }
 
+/**
+ * What every assistant reads first (Claude Code loads it with the tool names, before any schema): the
+ * rules that hold for every tool, said once here so tool texts need not repeat them, and the entry tool
+ * of each job (the five ENTRY_TOOLS are also marked anthropic/alwaysLoad). At most 1,500 bytes, kept by
+ * test/tools/context-budget.test.ts.
+ */
 export const SERVER_INSTRUCTIONS = [
-  'billing-mcp runs a complete billing engine (modelled on the Dodo Payments API) on a local SQLite database, in test mode: no real money moves.',
-  'Amounts are integer minor units: 3000 means $30.00 in USD. Percent discounts on products are whole percents; discount codes use basis points (540 = 5.4%).',
-  'Ids carry a prefix that names their kind: pdt_ product, adn_ addon, brnd_ brand, pcl_ product collection, grp_ collection group, pci_ collection item, cus_ customer, sub_ subscription, pay_ payment.',
-  'To present plans, call list_collection_products: it returns a collection’s products in checkout order with the pre-selected one marked.',
-  'Before changing a subscription’s plan, preview the change and tell the user what will be charged or credited.',
-  'Every failed call returns "CODE: message. Next: step"; follow the next step rather than guessing ids.',
+  'billing-mcp is a complete billing engine (Dodo Payments API behaviour) on a local database, in test mode: no real money moves.',
+  'Rules for every tool:',
+  '- Amounts are integer minor units: 3000 = $30.00. Product discounts are whole percents; discount codes use basis points (540 = 5.4%).',
+  '- Ids carry their kind (pdt_ product, pcl_ collection, cus_ customer, pay_ payment, sub_ subscription, mtr_ meter): take them from the tool that creates or lists them, never guess.',
+  '- Preview a plan change (preview_subscription_plan_change) and tell the user the amount before change_subscription_plan. Each line reads quantity × unit_price × proration_factor; unused time comes back as negative lines.',
+  '- Time is the test clock: advance_test_clock moves it and runs the renewals, trial ends, retries and webhooks that fall due.',
+  '- A failed call returns "CODE: message. Next: step": follow the next step.',
+  'Entry tools by job:',
+  '- catalog: list_products, create_product; plans for checkout or plan changes: create_product_collection, list_collection_products',
+  '- sell: create_checkout_session, then complete_checkout_session (test cards) → payment, subscription, license key',
+  '- plan changes: list_plan_change_options, preview_subscription_plan_change',
+  '- usage: create_meter, then ingest_usage_events; get_usage_history shows the bill',
+  '- licenses: validate_license, activate_license',
+  '- time: advance_test_clock',
+  'More tools (webhooks, discounts, refunds, wallets, brands) come with --toolsets all.',
 ].join('\n');
 
 /**

@@ -5,9 +5,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { diffHint, extractToolList, firstSentence, renderToolList, TOOLS_END, TOOLS_START } from '../scripts/readme-tools-lib.mjs';
+import {
+  diffHint,
+  extractToolList,
+  extractToolsetTable,
+  firstSentence,
+  renderToolList,
+  renderToolsetTable,
+  TOOLS_END,
+  TOOLS_START,
+  toolsetRows,
+} from '../scripts/readme-tools-lib.mjs';
 import { parseCliOptions, USAGE } from '../src/cli/options.js';
+import { buildToolCatalog } from '../src/tools/catalog.js';
 import { ALL_TOOLS } from '../src/tools/index.js';
+import { TOOLSETS, toolsOfSets } from '../src/tools/toolsets.js';
 import { README_PATH, ROOT_DIR, readReadme, section, shellWords } from './support/readme.js';
 
 const readme = readReadme();
@@ -55,6 +67,12 @@ describe('README tool list', () => {
     expect(actual, `README.md's tool list is out of date; run npm run readme:tools\n${diffHint(actual ?? '', expected)}`).toBe(
       expected,
     );
+  });
+
+  test('the toolset table (tools, bytes and tokens per set) matches the registry (regenerate with: npm run readme:tools)', () => {
+    const expected = renderToolsetTable(toolsetRows({ ALL_TOOLS, TOOLSETS, toolsOfSets, buildToolCatalog } as Parameters<typeof toolsetRows>[0]));
+    const actual = extractToolsetTable(readme);
+    expect(actual, `README.md's toolset table is out of date; run npm run readme:tools\n${diffHint(actual ?? '', expected)}`).toBe(expected);
   });
 
   test('names every tool once, under its resource', () => {
