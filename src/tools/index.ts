@@ -90,6 +90,7 @@ import { listWalletLedgerEntries } from './wallets/list-wallet-ledger-entries.js
 import { createWebhook } from './webhooks/create-webhook.js';
 import { deleteWebhook } from './webhooks/delete-webhook.js';
 import { getWebhook } from './webhooks/get-webhook.js';
+import { getWebhookDelivery } from './webhooks/get-webhook-delivery.js';
 import { getWebhookHeaders } from './webhooks/get-webhook-headers.js';
 import { getWebhookSecret } from './webhooks/get-webhook-secret.js';
 import { listWebhookDeliveries } from './webhooks/list-webhook-deliveries.js';
@@ -218,6 +219,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   getWebhookHeaders,
   updateWebhookHeaders,
   listWebhookDeliveries,
+  getWebhookDelivery,
   retryWebhookDelivery,
   sendTestWebhook,
 ];

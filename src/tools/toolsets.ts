@@ -150,6 +150,7 @@ export const TOOLSETS: readonly Toolset[] = [
       'rotate_webhook_secret',
       'get_webhook_headers',
       'update_webhook_headers',
+      'get_webhook_delivery',
       'retry_webhook_delivery',
       'send_test_webhook',
     ],

@@ -4,7 +4,7 @@
 // "CODE: message. Next: …" text; bad input to every tool is isError with the webhook tables (endpoints,
 // messages, attempts, outbox cursor) exactly as they were and nothing sent.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { WebhookDelivery, WebhookEndpoint, WebhookSecret } from '../../src/engine/webhooks/types.js';
+import type { WebhookDelivery, WebhookDeliverySummary, WebhookEndpoint, WebhookSecret } from '../../src/engine/webhooks/types.js';
 import { oneTime } from '../support/checkout-fixtures.js';
 import { type ConnectedClient, connectClient } from '../support/mcp-client.js';
 import { buy } from '../support/refund-fixtures.js';
@@ -45,10 +45,10 @@ async function deliveredPurchase(): Promise<WebhookDelivery> {
   const guide = await oneTime(mcp.engine, { price: 1900 });
   await buy(mcp.engine, [[guide.product_id, 1]]);
   await mcp.engine.dueWork.run(mcp.engine.clock.now());
-  const page = await mcp.ok<{ items: WebhookDelivery[] }>('list_webhook_deliveries', { webhook_id: endpoint.id });
-  const [delivery] = page.items;
-  if (!delivery) throw new Error('no delivery');
-  return delivery;
+  const page = await mcp.ok<{ items: WebhookDeliverySummary[] }>('list_webhook_deliveries', { webhook_id: endpoint.id });
+  const [summary] = page.items;
+  if (!summary) throw new Error('no delivery');
+  return mcp.ok<WebhookDelivery>('get_webhook_delivery', { message_id: summary.message_id });
 }
 
 describe('success shapes', () => {
@@ -130,7 +130,7 @@ describe('success shapes', () => {
     expect(receiver.received[0]?.headers['x-env']).toBeUndefined();
   });
 
-  test('list_webhook_deliveries, retry_webhook_delivery and send_test_webhook: the delivery with its attempts', async () => {
+  test('list_webhook_deliveries, get_webhook_delivery, retry_webhook_delivery and send_test_webhook: the delivery with its attempts', async () => {
     const delivery = await deliveredPurchase();
     expect(delivery).toMatchObject({
       message_id: receiver.received[0]?.id,
@@ -146,7 +146,12 @@ describe('success shapes', () => {
     expect(delivery.event_id).toMatch(/^evt_/);
     expect(delivery.object_id).toMatch(/^pay_/);
     expect(await mcp.ok('list_webhook_deliveries', { status: 'failed' })).toMatchObject({ items: [], has_more: false });
-    expect(await mcp.ok('list_webhook_deliveries', { event_type: 'payment.succeeded', status: 'succeeded' })).toMatchObject({ items: [delivery] });
+    // The list holds summaries (issue 14): no body, no attempt history, how the last attempt ended.
+    const { payload: _body, attempts, ...summary } = delivery;
+    const listed = await mcp.ok<{ items: WebhookDeliverySummary[] }>('list_webhook_deliveries', { event_type: 'payment.succeeded', status: 'succeeded' });
+    expect(listed.items).toEqual([
+      { ...summary, last_attempt: { attempted_at: attempts[0]?.attempted_at, status_code: 200, error: null, succeeded: true } },
+    ]);
 
     const replayed = await mcp.ok<WebhookDelivery>('retry_webhook_delivery', { message_id: delivery.message_id });
     expect(replayed).toMatchObject({ message_id: delivery.message_id, status: 'succeeded', attempt_count: 1 });
@@ -248,6 +253,7 @@ describe('bad input to every tool is isError and changes nothing', () => {
     ['list_webhook_deliveries', { event_type: 'payment.nope' }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhook_deliveries: event_type: /],
     ['list_webhook_deliveries', { page_number: -1 }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhook_deliveries: page_number: /],
     ['retry_webhook_delivery', { message_id: 'msg_9999' }, 'NOT_FOUND: no webhook delivery msg_9999. Next: list_webhook_deliveries shows the existing ids'],
+    ['get_webhook_delivery', { message_id: 'msg_9999' }, 'NOT_FOUND: no webhook delivery msg_9999. Next: list_webhook_deliveries shows the existing ids'],
     ['retry_webhook_delivery', {}, /^INVALID_REQUEST_BODY: invalid arguments for retry_webhook_delivery: message_id: /],
     ['send_test_webhook', { webhook_id: 'wh_9999' }, 'NOT_FOUND: no webhook wh_9999. Next: list_webhooks shows the existing ids'],
     ['send_test_webhook', { webhook_id: 'wh_0001', event_type: 'payment.nope' }, /^INVALID_REQUEST_BODY: invalid arguments for send_test_webhook: event_type: /],
@@ -270,6 +276,7 @@ describe('bad input to every tool is isError and changes nothing', () => {
       'create_webhook',
       'delete_webhook',
       'get_webhook',
+      'get_webhook_delivery',
       'get_webhook_headers',
       'get_webhook_secret',
       'list_webhook_deliveries',

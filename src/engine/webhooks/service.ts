@@ -26,6 +26,7 @@ import {
   type DeliveryFilter,
   WEBHOOK_EVENT_TYPES,
   type WebhookDelivery,
+  type WebhookDeliverySummary,
   type WebhookEndpoint,
   type WebhookEndpointInput,
   type WebhookHeaders,
@@ -169,6 +170,12 @@ export class WebhookService {
     return toPage(window, rows.map((r) => toDelivery(r, attempts.get(r.message_id) ?? [])));
   }
 
+  /** The delivery log as summaries, newest first: get_webhook_delivery gives one whole. */
+  async listDeliverySummaries(filter: DeliveryFilter = {}, page?: PageRequest): Promise<Page<WebhookDeliverySummary>> {
+    const deliveries = await this.listDeliveries(filter, page);
+    return { ...deliveries, items: deliveries.items.map(summaryOf) };
+  }
+
   async getDelivery(messageId: string): Promise<WebhookDelivery> {
     const row = await findMessageRow(this.ctx.db, this.ctx.businessId, messageId);
     if (!row) throw notFound('webhook delivery', messageId, 'list_webhook_deliveries');
@@ -289,4 +296,12 @@ function checkHeaders(headers: Record<string, string>): void {
       throw new BillingError('INVALID_REQUEST_BODY', `header ${name} must be at most ${MAX_HEADER_VALUE} characters without line breaks`, 'shorten the value');
     }
   }
+}
+
+function summaryOf({ payload: _body, attempts, ...delivery }: WebhookDelivery): WebhookDeliverySummary {
+  const last = attempts.at(-1);
+  return {
+    ...delivery,
+    last_attempt: last ? { attempted_at: last.attempted_at, status_code: last.status_code, error: last.error, succeeded: last.succeeded } : null,
+  };
 }

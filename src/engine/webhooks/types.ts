@@ -101,6 +101,15 @@ export interface WebhookDelivery {
   updated_at: string;
 }
 
+/**
+ * A delivery as a list shows it: what it is, where it stands and how its last attempt ended, without the
+ * body and the attempt history (get_webhook_delivery has them). Four deliveries were 6.8 KB with bodies
+ * and attempts; as summaries they fit a context window by the hundred.
+ */
+export interface WebhookDeliverySummary extends Omit<WebhookDelivery, 'payload' | 'attempts'> {
+  last_attempt: Pick<WebhookAttempt, 'attempted_at' | 'status_code' | 'error' | 'succeeded'> | null;
+}
+
 export interface DeliveryFilter {
   webhook_id?: string | undefined;
   event_type?: string | undefined;

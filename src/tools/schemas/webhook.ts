@@ -53,3 +53,16 @@ export const webhookDeliverySchema = z.object({
   created_at: isoInstant,
   updated_at: isoInstant,
 });
+
+/** A delivery in a list: no body, no attempt history (get_webhook_delivery has them). */
+export const webhookDeliverySummarySchema = webhookDeliverySchema.omit({ payload: true, attempts: true }).extend({
+  last_attempt: z
+    .object({
+      attempted_at: isoInstant,
+      status_code: z.number().int().nullable().describe('The receiver’s HTTP status; null when no answer came.'),
+      error: z.string().nullable().describe('Why it failed; null on success.'),
+      succeeded: z.boolean(),
+    })
+    .nullable()
+    .describe('How the latest attempt ended; null before the first.'),
+});

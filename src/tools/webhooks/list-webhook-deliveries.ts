@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
 import { idOf, pageInput, pageOutput } from '../schemas/common.js';
-import { eventTypeSchema, webhookDeliverySchema } from '../schemas/webhook.js';
+import { eventTypeSchema, webhookDeliverySummarySchema } from '../schemas/webhook.js';
 
 export const listWebhookDeliveries = defineTool({
   name: 'list_webhook_deliveries',
@@ -9,16 +9,16 @@ export const listWebhookDeliveries = defineTool({
   operation: 'read',
   title: 'List webhook deliveries',
   description:
-    'The delivery log, newest first: one entry per message (its message_id is the webhook-id header) with status ' +
-    '(pending, succeeded, failed), the body last sent and every attempt with status code, latency, error and the ' +
-    'next scheduled attempt. Filter by endpoint, event type or status; paged (max 100). Replay one with retry_webhook_delivery.',
+    'The delivery log, newest first: one summary per message (its message_id is the webhook-id header) with status ' +
+    '(pending, succeeded, failed), attempt_count, how the last attempt ended and the next scheduled one. ' +
+    'get_webhook_delivery shows one with its body and every attempt; retry_webhook_delivery replays it.',
   input: z.object({
     webhook_id: idOf('webhook endpoint', 'wh').optional(),
     event_type: eventTypeSchema.optional(),
     status: z.enum(['pending', 'succeeded', 'failed']).optional().describe('Only messages in this status.'),
     ...pageInput,
   }),
-  output: pageOutput(webhookDeliverySchema),
+  output: pageOutput(webhookDeliverySummarySchema),
   hints: { idempotentHint: true },
-  handler: (engine, { page_size, page_number, ...filter }) => engine.webhooks.listDeliveries(filter, { page_size, page_number }),
+  handler: (engine, { page_size, page_number, ...filter }) => engine.webhooks.listDeliverySummaries(filter, { page_size, page_number }),
 });
