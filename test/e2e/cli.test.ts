@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cliEnv, runCli, tempDir } from '../support/cli-process.js';
 import { callOk, callTool, PLAN, stdioClient } from '../support/e2e-clients.js';
 import { textOf } from '../support/mcp-client.js';
+import { MAIN_JOB_TOOLS } from '../support/main-jobs.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -16,19 +17,32 @@ afterAll(async () => {
 });
 
 describe('startup options', () => {
-  test('--list prints the selected tools by resource and exits 0', async () => {
+  test('--list prints the tools a client is sent, in order, with the size of tools/list, and exits 0', async () => {
     const run = await runCli(['--list', '--resource', 'products']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^products\n/);
-    expect(run.stdout).toMatch(/^ {2}list_products +read +List products$/m);
-    expect(run.stdout).toMatch(/^ {2}create_product +write +Create product$/m);
-    expect(run.stdout).toMatch(/\n\d+ tools\n$/);
+    expect(run.stdout).toMatch(/^create_product +write +catalog +Create product\n/);
+    expect(run.stdout).toMatch(/^list_products +read +catalog +List products$/m);
+    expect(run.stdout).toMatch(/\n6 tools, tools\/list [\d,]+ bytes \(about [\d,]+ tokens\)\n$/);
+  });
+
+  test('--list with no flags prints the default toolset: at most 40 tools, the main jobs among them', async () => {
+    const run = await runCli(['--list']);
+    expect(run.code).toBe(0);
+    const names = run.stdout.split('\n').filter((line) => /^[a-z_]+ +(read|write) /.test(line)).map((line) => line.split(' ')[0]);
+    expect(names.length).toBeLessThanOrEqual(40);
+    expect(MAIN_JOB_TOOLS.filter((name) => !names.includes(name))).toEqual([]);
   });
 
   test('--list --tools dynamic prints the three meta-tools a client is sent (issue 13)', async () => {
     const run = await runCli(['--list', '--tools', 'dynamic']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^meta\n {2}list_tools +read .*\n {2}describe_tool +read .*\n {2}invoke_tool +write .*\n\n3 tools\n$/);
+    expect(run.stdout).toMatch(/^list_tools +read +meta .*\ndescribe_tool +read +meta .*\ninvoke_tool +write +meta .*\n\n3 tools, /);
+  });
+
+  test('--toolsets nope exits 2 and lists the valid toolsets', async () => {
+    const run = await runCli(['--toolsets', 'nope']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown toolset "nope"; valid toolsets: default, all, catalog/);
   });
 
   test('--tool nope exits 2 and lists the valid tools', async () => {

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ALL_TOOLS } from '../../src/tools/index.js';
+import { toolsOfSets } from '../../src/tools/toolsets.js';
 import { ROOT_DIR } from '../support/readme.js';
 import { cleanEnv, listToolsVia } from '../support/spawned-server.js';
 
@@ -105,7 +106,7 @@ describe('the packed tarball', () => {
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const listed = await listToolsVia(transport);
-    expect(listed.names).toEqual(ALL_TOOLS.map((tool) => tool.name));
+    expect(listed.names).toEqual(toolsOfSets(ALL_TOOLS, ['default']).map((tool) => tool.name));
     expect(listed.products, stderr).toMatchObject({ items: [] });
     expect(stderr).toContain(`billing-mcp: database ${db}`);
   }, 60_000);

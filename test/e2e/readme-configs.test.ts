@@ -1,6 +1,7 @@
 // Rule under test: every client config in README.md works as written. Each marked block is parsed and its shape
 // checked, then the command it names is run against the built package (`npx -y billing-mcp` becomes
-// `node dist/cli.js` with the same args and env) and the SDK's own client lists the tools through it. The Docker
+// `node dist/cli.js` with the same args and env) and the SDK's own client lists the tools through it,
+// counting what it is sent: the default toolset, main-job tools within Cursor's first 40, the budget. The Docker
 // config is checked against the Dockerfile, whose CMD and HEALTHCHECK are run the way the image would run them.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -12,12 +13,14 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ALL_TOOLS } from '../../src/tools/index.js';
+import { toolsOfSets } from '../../src/tools/toolsets.js';
 import { configBlock, configNames, readReadme, ROOT_DIR, shellWords } from '../support/readme.js';
-import { answers, cleanEnv, freePort, listToolsVia, type SpawnedServer, spawnServer } from '../support/spawned-server.js';
+import { MAIN_JOB_TOOLS } from '../support/main-jobs.js';
+import { answers, cleanEnv, freePort, type ListedTools, listToolsVia, type SpawnedServer, spawnServer } from '../support/spawned-server.js';
 
 const readme = readReadme();
 const CLI = join(ROOT_DIR, 'dist', 'cli.js');
-const TOOL_NAMES = ALL_TOOLS.map((tool) => tool.name);
+const DEFAULT_TOOL_NAMES = toolsOfSets(ALL_TOOLS, ['default']).map((tool) => tool.name);
 const E2E_TIMEOUT = 60_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'billing-mcp-readme-configs-'));
@@ -62,8 +65,16 @@ function builtPackage(command: string, args: readonly string[]): { command: stri
   return { command: process.execPath, args: [CLI, ...args.slice(2)] };
 }
 
-function expectAllTools(names: readonly string[]): void {
-  expect(names).toEqual(TOOL_NAMES);
+/**
+ * What a client started from a README config is sent (issue 14): the default toolset, in order, within the
+ * context budget, with the server instructions; under Cursor's first-40 cut every main-job tool remains.
+ */
+function expectWhatAClientIsSent(listed: ListedTools): void {
+  expect(listed.names).toEqual(DEFAULT_TOOL_NAMES);
+  expect(MAIN_JOB_TOOLS.filter((name) => !listed.names.slice(0, 40).includes(name)), 'main-job tools beyond the first 40').toEqual([]);
+  expect(listed.bytes).toBeLessThanOrEqual(45_000);
+  expect(listed.instructions).toContain('preview_subscription_plan_change');
+  expect(Buffer.byteLength(listed.instructions)).toBeLessThanOrEqual(1_500);
 }
 
 test('every config block in README.md is one this file runs', () => {
@@ -81,7 +92,7 @@ describe('stdio configs', () => {
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const listed = await listToolsVia(transport);
-    expectAllTools(listed.names);
+    expectWhatAClientIsSent(listed);
     expect(listed.products).toMatchObject({ items: [] });
     // No --db in the config: the database is in the default place, and the server says where.
     const db = join(dataHome, 'billing-mcp', 'billing.db');
@@ -90,7 +101,7 @@ describe('stdio configs', () => {
   }
 
   test.each(['claude-desktop', 'cursor'])(
-    'config:%s starts npx -y billing-mcp and serves every tool',
+    'config:%s starts npx -y billing-mcp and is sent the default toolset, main jobs within the first 40',
     async (name) => {
       const entry = clientConfig(name);
       expect(entry).toEqual({ command: 'npx', args: ['-y', 'billing-mcp'] });
@@ -171,7 +182,7 @@ describe('HTTP configs through mcp-remote', () => {
     'config:%s reaches the server started by config:http-server',
     async (name) => {
       const { transport } = remoteTransport(clientConfig(name), port);
-      expectAllTools((await listToolsVia(transport)).names);
+      expectWhatAClientIsSent(await listToolsVia(transport));
     },
     E2E_TIMEOUT,
   );
@@ -333,7 +344,7 @@ describe('Docker', () => {
       const entry = clientConfig('mcp-remote-bearer');
       const { url, transport, headers } = remoteTransport(entry, port);
       expect(headers.Authorization).toBe(`Bearer ${env.BILLING_MCP_AUTH_TOKEN}`);
-      expectAllTools((await listToolsVia(transport)).names);
+      expectWhatAClientIsSent(await listToolsVia(transport));
 
       const refused = await fetch(url, {
         method: 'POST',
@@ -370,7 +381,7 @@ describe('Docker', () => {
         env,
         stderr: 'pipe',
       });
-      expectAllTools((await listToolsVia(transport)).names);
+      expectWhatAClientIsSent(await listToolsVia(transport));
       expect(existsSync(join(dataDir, 'billing.db'))).toBe(true);
     },
     E2E_TIMEOUT,

@@ -36,6 +36,10 @@ export interface ListedTools {
   names: string[];
   /** structuredContent of one list_products call: proves the engine (and its native SQLite binding) answers. */
   products: Record<string, unknown> | undefined;
+  /** Bytes of the tools/list answer's tools: what the client loads into a model's context. */
+  bytes: number;
+  /** The server's instructions as the client received them. */
+  instructions: string;
 }
 
 /** Connects the SDK's own client over `transport`, lists the tools, calls list_products, and closes. */
@@ -43,15 +47,18 @@ export async function listToolsVia(transport: Transport): Promise<ListedTools> {
   const client = new Client({ name: 'billing-mcp-e2e', version: '0.0.0' });
   await client.connect(transport);
   try {
-    const { tools } = await client.listTools();
+    const listing = await client.listTools();
+    const { tools } = listing;
     const names = tools.map((tool) => tool.name);
+    const bytes = Buffer.byteLength(JSON.stringify({ tools }));
+    const instructions = client.getInstructions() ?? '';
     let products: Record<string, unknown> | undefined;
     if (names.includes('list_products')) {
       const result = (await client.callTool({ name: 'list_products', arguments: {} })) as CallToolResult;
       if (result.isError) throw new Error(`list_products failed: ${JSON.stringify(result.content)}`);
       products = result.structuredContent;
     }
-    return { names, products };
+    return { names, products, bytes, instructions };
   } finally {
     await client.close();
   }
