@@ -6,6 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { HTTP_ERROR_CODE, sendJsonRpcError } from './http-errors.js';
+import { HttpEventStore } from './http-event-store.js';
 
 export interface McpSessionsOptions {
   /** A fresh MCP server for one session; every session's server shares the engine and catalog. */
@@ -20,6 +21,8 @@ export interface McpSessionsOptions {
    * recently used. 3,000 sessions that only sent initialize held 160 MB for 30 minutes.
    */
   maxSessions?: number;
+  /** Where Streamable HTTP streams keep their events for resumption (default: a fresh store, default limits). */
+  events?: HttpEventStore;
 }
 
 export interface McpSessions {
@@ -38,13 +41,28 @@ interface Session<T extends Transport> {
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 const DEFAULT_MAX_SESSIONS = 256;
+/**
+ * The SSE `retry:` field of each POST stream's priming event: a client whose stream dropped reconnects
+ * this many ms later with `GET /mcp` + `Last-Event-ID` and receives what it missed (the SDK client waits
+ * exactly this long). 1000 gets a lost answer back within about a second.
+ */
+export const SSE_RETRY_MS = 1000;
 
 /**
  * The MCP sessions of one HTTP server. One server per session, made on `initialize` (Streamable HTTP)
  * or on GET /sse, kept in a map by session id and dropped when its transport closes. Everything
  * MCP-specific (protocol versions, Accept headers, stream handling) is left to the SDK transports.
+ * Streamable HTTP streams are resumable: the SDK keeps each one's events in `events` and replays them
+ * to a `GET /mcp` carrying `Last-Event-ID`; a closed session's events are dropped with it.
  */
-export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS, maxSessions = DEFAULT_MAX_SESSIONS }: McpSessionsOptions): McpSessions {
+export function mcpSessions({
+  newServer,
+  jsonBody,
+  log,
+  idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+  maxSessions = DEFAULT_MAX_SESSIONS,
+  events = new HttpEventStore(),
+}: McpSessionsOptions): McpSessions {
   const streamable = new Map<string, Session<StreamableHTTPServerTransport>>();
   const sse = new Map<string, Session<SSEServerTransport>>();
   const router = Router();
@@ -96,8 +114,12 @@ export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_
       return;
     }
     const server = newServer();
+    // The id is chosen first so the session's event store is keyed by it from the priming event on.
+    const sessionId = randomUUID();
     const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
+      sessionIdGenerator: () => sessionId,
+      eventStore: events.forSession(sessionId),
+      retryInterval: SSE_RETRY_MS,
       onsessioninitialized: (id) => {
         makeRoom();
         streamable.set(id, { server, transport, lastSeen: Date.now() });
@@ -106,8 +128,8 @@ export function mcpSessions({ newServer, jsonBody, log, idleTimeoutMs = DEFAULT_
     });
     // Set before connect: the server chains its own close handler after this one.
     transport.onclose = () => {
-      const id = transport.sessionId;
-      if (id !== undefined && streamable.delete(id)) log(`session ${id} closed`);
+      events.dropSession(sessionId);
+      if (streamable.delete(sessionId)) log(`session ${sessionId} closed`);
     };
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);

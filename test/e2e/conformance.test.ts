@@ -9,8 +9,11 @@
 //   sampling, elicitation), elicitation-sep1034-defaults, elicitation-sep1330-enums, json-schema-2020-12:
 //   each calls a fixture tool of the suite's reference server (test_simple_text, test_sampling, …), which a
 //   billing server does not have; sampling and elicitation would also need the server to call the client.
-// - server-sse-polling (pending suite): needs the test_reconnection fixture tool and an SSE event store for
-//   resumability, which we do not configure; against us it reports only warnings.
+//
+// server-sse-polling is run on its own (below): our streams are resumable (an event store, a priming event
+// with an id and `retry:`, replay on GET + Last-Event-ID; test/e2e/http-resumable.test.ts checks each with a
+// 2025-11-25 client), yet suite 0.1.16 ends it with three warnings against any SDK 1.32.2 server without its
+// fixture tool, each for a reason outside our code, pinned there so a change either way shows.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +22,19 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cliEnv, type HttpCli, ROOT, startHttpCli, tempDir } from '../support/cli-process.js';
 
 const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'server-sse-multiple-streams', 'dns-rebinding-protection'];
+
+/** server-sse-polling's warnings against us (conformance 0.1.16, SDK 1.32.2), by check id. */
+const SSE_POLLING_WARNINGS = {
+  // Its tools/call sends `mcp-protocol-version: 2025-03-26` though the session negotiated 2025-11-25, and the
+  // SDK writes priming events (which carry `retry:`) only for 2025-11-25 and later: older clients cannot parse
+  // their empty data. Fixed in the suite from 0.2.0-alpha.7 on (conformance #366, then #416), no stable yet.
+  'server-sse-priming-event': 'Server did not send priming event with id and empty data on POST SSE stream. This is recommended for resumability.',
+  'server-sse-retry-field': 'Server did not send retry field. This is recommended for controlling client reconnection timing.',
+  // It calls the suite's fixture tool `test_reconnection` by name (the reference server's tool that closes its
+  // stream mid-call and answers later); a billing server has no such tool, and an unknown tool is a JSON-RPC
+  // error, never the `result` the check waits for. Its reconnect with Last-Event-ID is answered 200 (below).
+  'server-sse-disconnect-resume': 'Server did not send tool response after client reconnected with Last-Event-ID',
+};
 
 const conformancePackage = createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/package.json');
 const CONFORMANCE_BIN = join(dirname(conformancePackage), 'dist', 'index.js');
@@ -29,6 +45,8 @@ interface Check {
   id: string;
   status: 'SUCCESS' | 'FAILURE' | 'WARNING' | 'INFO' | 'SKIPPED';
   errorMessage?: string;
+  /** What the suite saw, e.g. an outgoing request's headers or a response's statusCode. */
+  details?: { headers?: Record<string, string>; statusCode?: number };
 }
 
 interface ScenarioRun {
@@ -74,5 +92,20 @@ describe('MCP conformance suite against the HTTP server', () => {
     expect(run.code, context).toBe(0);
     expect(run.checks.filter((c) => c.status === 'SUCCESS').length, context).toBeGreaterThan(0);
     expect(run.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING'), context).toEqual([]);
+  });
+
+  test('server-sse-polling: no failure, its reconnect with Last-Event-ID is accepted, only the known warnings', { timeout: 90_000 }, async () => {
+    const outputDir = join(dir.path, 'server-sse-polling');
+    mkdirSync(outputDir);
+    const run = await runScenario('server-sse-polling', `${server.url}/mcp`, outputDir);
+    const context = `server-sse-polling output:\n${run.output}`;
+    expect(run.code, context).toBe(0);
+    expect(run.checks.filter((c) => c.status === 'FAILURE'), context).toEqual([]);
+    const warnings = Object.fromEntries(run.checks.filter((c) => c.status === 'WARNING').map((c) => [c.id, c.errorMessage]));
+    expect(warnings, context).toEqual(SSE_POLLING_WARNINGS);
+    // The GET it sends with the last event id it saw, and our answer: a 200 event stream.
+    const resume = run.checks.findIndex((c) => c.id === 'outgoing-request' && c.details?.headers?.['last-event-id'] !== undefined);
+    expect(resume, context).toBeGreaterThan(0);
+    expect(run.checks[resume + 1], context).toMatchObject({ id: 'incoming-response', details: { statusCode: 200, headers: { 'content-type': 'text/event-stream' } } });
   });
 });
