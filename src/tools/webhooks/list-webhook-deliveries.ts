@@ -9,9 +9,7 @@ export const listWebhookDeliveries = defineTool({
   operation: 'read',
   title: 'List webhook deliveries',
   description:
-    'The delivery log, newest first: one entry per message (its message_id is the webhook-id header) with status ' +
-    '(pending, succeeded, failed), the body last sent and every attempt with status code, latency, error and the ' +
-    'next scheduled attempt. Filter by endpoint, event type or status; paged (max 100). Replay one with retry_webhook_delivery.',
+    'The delivery log, newest first: per message its status, the body last sent and every attempt. Replay one with retry_webhook_delivery.',
   input: z.object({
     webhook_id: idOf('webhook endpoint', 'wh').optional(),
     event_type: eventTypeSchema.optional(),
