@@ -8,10 +8,7 @@ export const createAddon = defineTool({
   operation: 'write',
   title: 'Create addon',
   description:
-    'Creates an addon: an extra billed with a subscription every cycle at price × quantity, such as seats or ' +
-    'storage. The price is integer minor units per unit per cycle (500 = $5.00 a seat). Attach it to ' +
-    'subscription products with the addons field of create_product or update_product; the currencies must ' +
-    'match. Returns the addon with its adn_ id.',
+    'Creates an addon: an extra billed with a subscription every cycle at price × quantity (seats, storage). Attach it through the addons field of create_product or update_product.',
   input: z.object({
     ...addonFields,
     description: addonFields.description.optional(),

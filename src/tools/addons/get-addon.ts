@@ -8,9 +8,7 @@ export const getAddon = defineTool({
   resource: 'addons',
   operation: 'read',
   title: 'Get addon',
-  description:
-    'Returns one addon by id: name, price per unit per billing cycle in minor units (500 = $5.00), currency ' +
-    'and tax category. Use list_addons to find ids; get_product shows which addons a product offers.',
+  description: 'Returns one addon by id: name, price per unit per cycle, currency and tax category.',
   input: z.object({ addon_id: idOf('addon', 'adn') }),
   output: addonSchema,
   hints: { idempotentHint: true },

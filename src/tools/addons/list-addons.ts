@@ -8,10 +8,7 @@ export const listAddons = defineTool({
   resource: 'addons',
   operation: 'read',
   title: 'List addons',
-  description:
-    'Lists every addon of the business, oldest first, one page at a time, with prices per unit per billing ' +
-    'cycle in minor units. To see the addons one product offers, use get_product instead. Returns the page ' +
-    'with has_more.',
+  description: 'Lists every addon of the business, oldest first. get_product shows the addons one product offers.',
   input: z.object({ ...pageInput }),
   output: pageOutput(addonSchema),
   hints: { idempotentHint: true },

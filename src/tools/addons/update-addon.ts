@@ -9,9 +9,7 @@ export const updateAddon = defineTool({
   operation: 'write',
   title: 'Update addon',
   description:
-    'Changes the given fields of an addon; omitted fields stay as they are and null clears description or ' +
-    'image. Prices are minor units per unit per billing cycle. The currency can change only while every ' +
-    'product the addon is attached to uses the new one (else UNSUPPORTED_CURRENCY). Returns the updated addon.',
+    'Changes the given fields of an addon; omitted fields stay, null clears. The currency can change only if every product it is attached to uses the new one.',
   input: z.object({ addon_id: idOf('addon', 'adn'), ...z.object(addonFields).partial().shape }),
   output: addonSchema,
   hints: { idempotentHint: true },

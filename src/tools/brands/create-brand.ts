@@ -7,11 +7,7 @@ export const createBrand = defineTool({
   resource: 'brands',
   operation: 'write',
   title: 'Create brand',
-  description:
-    'Creates a secondary brand: a storefront identity (name, website, logo, card statement descriptor, support ' +
-    'email) that products and their sales are filed under, while payouts stay with the one business. Test mode ' +
-    'verifies it at once (verification_status Success). Returns the brand with its brnd_ id; pass it as brand_id ' +
-    'to create_product.',
+  description: 'Creates a secondary brand: a storefront identity that products sell under via brand_id. Test mode verifies it at once.',
   input: z.object({
     ...brandFields,
     description: brandFields.description.optional(),

@@ -8,9 +8,7 @@ export const getBrand = defineTool({
   resource: 'brands',
   operation: 'read',
   title: 'Get brand',
-  description:
-    'Returns one brand by id: name, website, logo, card statement descriptor, support email, whether it is ' +
-    'enabled and whether it is the primary brand. Use list_brands to find ids.',
+  description: 'Returns one brand by id: its storefront details, whether it is enabled and whether it is the primary brand.',
   input: z.object({ brand_id: idOf('brand', 'brnd') }),
   output: brandSchema,
   hints: { idempotentHint: true },

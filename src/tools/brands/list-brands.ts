@@ -8,9 +8,7 @@ export const listBrands = defineTool({
   resource: 'brands',
   operation: 'read',
   title: 'List brands',
-  description:
-    'Lists the business’s brands, the primary brand first and then the others oldest first, one page at a time. ' +
-    'Products created without a brand_id are sold under the primary brand. Returns the page with has_more.',
+  description: 'Lists the brands, the primary one first, then oldest first. Products created without a brand sell under the primary one.',
   input: z.object({ ...pageInput }),
   output: pageOutput(brandSchema),
   hints: { idempotentHint: true },

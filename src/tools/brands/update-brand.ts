@@ -9,13 +9,11 @@ export const updateBrand = defineTool({
   operation: 'write',
   title: 'Update brand',
   description:
-    'Changes the given fields of a secondary brand; omitted fields stay as they are and null clears a nullable ' +
-    'one. enabled: false suspends the brand, which stops only its own sales; other brands keep selling. The ' +
-    'primary brand cannot be edited here (UNABLE_TO_EDIT_PRIMARY_BRAND). Returns the updated brand.',
+    'Changes the given fields of a secondary brand; omitted fields stay, null clears. Disabling stops only this brand’s sales. The primary brand cannot be edited.',
   input: z.object({
     brand_id: idOf('brand', 'brnd'),
     ...z.object(brandFields).partial().shape,
-    enabled: z.boolean().optional().describe('false suspends the brand (only its own sales stop); true restores it.'),
+    enabled: z.boolean().optional().describe('false suspends its sales.'),
   }),
   output: brandSchema,
   hints: { idempotentHint: true },

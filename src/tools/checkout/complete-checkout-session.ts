@@ -11,16 +11,12 @@ export const completeCheckoutSession = defineTool({
   operation: 'write',
   title: 'Complete checkout session (test mode)',
   description:
-    'Pays an open checkout session as the buyer would on the page, in test mode: give exactly one of card (saved as ' +
-    'the customer’s payment method; 4242424242424242 succeeds, 4000000000000002 declines) or payment_method_id. ' +
-    'One-time carts produce one payment with a line per product, and an invoice on success; a declined card returns ' +
-    'the failed payment (error_code CARD_DECLINED) and leaves the session open for another try. A subscription cart ' +
-    'starts the subscription (subscription_id): the first period is charged now, or a trial starts with a $0 payment.',
+    'Pays an open checkout session as the buyer would, with a card or a saved payment_method_id. A decline returns the failed payment and leaves the session open; a subscription cart starts the subscription (a trial with a $0 payment).',
   input: z.object({
     session_id: z.string().min(1).describe('The session to pay (cks_…).'),
     card: cardInput.optional(),
-    payment_method_id: z.string().optional().describe('A saved method of the session’s customer (pm_…), instead of card.'),
-    product_id: z.string().optional().describe('Collection checkouts: buy this product of the collection instead of the selected one.'),
+    payment_method_id: z.string().optional().describe('A saved method of the session’s customer, instead of card.'),
+    product_id: z.string().optional().describe('Collection checkouts: buy this product instead of the selected one.'),
     customer: z
       .strictObject({
         email: z.string().optional().describe('Buyer email.'),
@@ -28,12 +24,12 @@ export const completeCheckoutSession = defineTool({
         phone_number: z.string().nullable().optional().describe('Buyer phone, international form.'),
       })
       .optional()
-      .describe('Used only when the session has no customer yet: email and name are then required.'),
+      .describe('Only when the session has no customer; email and name then required.'),
     amounts: z
       .array(
         z.strictObject({
           product_id: z.string().describe('A pay-what-you-want product in the cart.'),
-          amount: minorUnits('Chosen price per unit, at least the product price,'),
+          amount: minorUnits('Chosen price per unit, ≥ the product price'),
         }),
       ).max(50)
       .optional()

@@ -8,9 +8,7 @@ export const getCheckoutSession = defineTool({
   operation: 'read',
   title: 'Get checkout session',
   description:
-    'Returns a checkout session: status (open, completed, expired), expires_at, the cart or selected collection ' +
-    'product, customer, latest payment_id and payment_status, and a price summary at today’s prices in minor units. ' +
-    'A failed payment leaves the session open; use it to see what complete_checkout_session would charge.',
+    'Returns a checkout session: status, cart or selected collection product, customer, latest payment and a price summary at today’s prices.',
   input: z.object({ session_id: z.string().min(1).describe('The session id (cks_…).') }),
   output: checkoutSessionSchema,
   hints: { idempotentHint: true },

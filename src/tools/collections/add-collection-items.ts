@@ -9,10 +9,7 @@ export const addCollectionItems = defineTool({
   operation: 'write',
   title: 'Add collection items',
   description:
-    'Appends one or more products to the end of a group of a product collection, in the order given. Each ' +
-    'product must exist, be live (not archived), be of the collection’s brand and not be in the collection yet. ' +
-    'To start a new group use create_collection_group instead. Returns the updated collection with the new ' +
-    'pci_ item ids.',
+    'Appends products to the end of a collection group, in the order given. Each must be live, of the collection’s brand and not in the collection yet.',
   input: z.object({
     collection_id: idOf('product collection', 'pcl'),
     group_id: idOf('group', 'grp'),

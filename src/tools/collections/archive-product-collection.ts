@@ -9,9 +9,7 @@ export const archiveProductCollection = defineTool({
   operation: 'write',
   title: 'Archive product collection',
   description:
-    'Archives a product collection: it leaves list_product_collections and can no longer be bought through. ' +
-    'Nothing is deleted, its products stay untouched, and unarchive_product_collection restores it. ' +
-    'Returns the collection with archived: true.',
+    'Archives a product collection: it can no longer be bought through and its products are untouched. unarchive_product_collection restores it.',
   input: z.object({ collection_id: idOf('product collection', 'pcl') }),
   output: collectionSchema,
   hints: { destructiveHint: true, idempotentHint: true },

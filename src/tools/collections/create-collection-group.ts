@@ -9,9 +9,7 @@ export const createCollectionGroup = defineTool({
   operation: 'write',
   title: 'Create collection group',
   description:
-    'Adds a group (e.g. "Annual") after the last group of a product collection, optionally with products in ' +
-    'display order. To add products to an existing group use add_collection_items instead; to move the new ' +
-    'group, update_product_collection with group_order. Returns the updated collection; the new group is last.',
+    'Adds a group after the last group of a product collection, optionally with products. To add products to an existing group, use add_collection_items.',
   input: z.object({
     collection_id: idOf('product collection', 'pcl'),
     group_name: groupNameInput.optional(),

@@ -9,9 +9,7 @@ export const deleteCollectionGroup = defineTool({
   operation: 'write',
   title: 'Delete collection group',
   description:
-    'Deletes a group and all its items from a product collection; the products themselves are untouched and ' +
-    'may be added to another group. To hide a group but keep it, use update_collection_group with status: ' +
-    'false instead. Returns the updated collection.',
+    'Deletes a group and its items from a product collection; the products are untouched. To hide a group instead, disable it with update_collection_group.',
   input: z.object({
     collection_id: idOf('product collection', 'pcl'),
     group_id: idOf('group', 'grp'),

@@ -9,9 +9,7 @@ export const getProductCollection = defineTool({
   operation: 'read',
   title: 'Get product collection',
   description:
-    'Returns one product collection with its groups and items in display order (each enabled or not), its ' +
-    'plan-change policy and whether it is archived. Items name products by id only; to see names and prices ' +
-    'as a checkout shows them, use list_collection_products instead.',
+    'Returns one product collection: groups and items in display order (enabled or not) and its plan-change policy. For names and prices, use list_collection_products.',
   input: z.object({ collection_id: idOf('product collection', 'pcl') }),
   output: collectionSchema,
   hints: { idempotentHint: true },

@@ -9,10 +9,7 @@ export const listCollectionProducts = defineTool({
   operation: 'read',
   title: 'List collection products',
   description:
-    'Lists the products a checkout of this collection offers, in display order: enabled products of enabled ' +
-    'groups, archived products left out, the first one marked pre_selected. Each entry has name, price in ' +
-    'minor units (4900 = $49.00; the fixed fee for usage-based plans), currency, billing interval and trial. ' +
-    'Use it to present plans; get_product_collection shows the raw structure, disabled items included.',
+    'Lists what a checkout of this collection offers, in display order: enabled products of enabled groups, archived ones left out, the first marked pre_selected. Use it to present plans.',
   input: z.object({ collection_id: idOf('product collection', 'pcl'), ...pageInput }),
   output: collectionCheckoutSchema,
   hints: { idempotentHint: true },

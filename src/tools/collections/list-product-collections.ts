@@ -8,13 +8,10 @@ export const listProductCollections = defineTool({
   resource: 'collections',
   operation: 'read',
   title: 'List product collections',
-  description:
-    'Lists product collections, oldest first, one page at a time, each with its groups and items. By default ' +
-    'only live collections; archived: true lists the archived ones instead. Use get_product_collection for ' +
-    'one collection by id.',
+  description: 'Lists product collections, oldest first, with their groups and items; only live ones unless archived: true.',
   input: z.object({
-    archived: z.boolean().optional().describe('true: only archived collections; false or omitted: only live ones.'),
-    brand_id: z.string().optional().describe('Only collections of this brand (brnd_…).'),
+    archived: z.boolean().optional().describe('true: only archived; else only live.'),
+    brand_id: z.string().optional().describe('Only this brand’s.'),
     ...pageInput,
   }),
   output: pageOutput(collectionSchema),

@@ -9,9 +9,7 @@ export const removeCollectionItem = defineTool({
   operation: 'write',
   title: 'Remove collection item',
   description:
-    'Removes one product from a group of a product collection; the product itself is untouched and may be ' +
-    'added again, to this or another group. To hide it but keep its place, use update_collection_item with ' +
-    'status: false instead. Returns the updated collection.',
+    'Removes one product from a collection group; the product itself is untouched. To hide it but keep its place, use update_collection_item.',
   input: z.object({
     collection_id: idOf('product collection', 'pcl'),
     group_id: idOf('group', 'grp'),

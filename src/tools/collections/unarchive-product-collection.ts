@@ -9,9 +9,7 @@ export const unarchiveProductCollection = defineTool({
   operation: 'write',
   title: 'Unarchive product collection',
   description:
-    'Restores an archived product collection so it can be bought through again. Returns the collection and ' +
-    'excluded_product_ids: its products that are themselves archived and so stay out of its checkout until ' +
-    'unarchive_product restores them. Use list_product_collections with archived: true to find archived ones.',
+    'Restores an archived product collection; excluded_product_ids lists its products that are archived themselves and stay out of its checkout.',
   input: z.object({ collection_id: idOf('product collection', 'pcl') }),
   output: unarchivedCollectionSchema,
   hints: { idempotentHint: true },

@@ -9,10 +9,7 @@ export const updateCollectionGroup = defineTool({
   operation: 'write',
   title: 'Update collection group',
   description:
-    'Renames a group of a product collection (null makes it unnamed), enables or disables it (a disabled ' +
-    'group hides all its products from checkout), or reorders its products. product_order must list every ' +
-    'item of the group exactly once, by item id (pci_…) or product id (pdt_…); the first product offered is ' +
-    'pre-selected at checkout. Returns the updated collection.',
+    'Renames, enables or disables a collection group (disabled hides all its products), or reorders its products; the first product offered is pre-selected at checkout.',
   input: z.object({
     collection_id: idOf('product collection', 'pcl'),
     group_id: idOf('group', 'grp'),
@@ -21,7 +18,7 @@ export const updateCollectionGroup = defineTool({
     product_order: z
       .array(z.string()).max(100)
       .optional()
-      .describe('Every item of the group, each once, by item id (pci_…) or product id (pdt_…), in the new display order.'),
+      .describe('Every item of the group once, by item or product id, in the new order.'),
   }),
   output: collectionSchema,
   hints: { idempotentHint: true },

@@ -8,15 +8,12 @@ export const updateCollectionItem = defineTool({
   resource: 'collections',
   operation: 'write',
   title: 'Update collection item',
-  description:
-    'Enables or disables one product of a collection group: a disabled item stays in place but is not ' +
-    'offered at checkout. To move items use update_collection_group with product_order; to take one out, ' +
-    'remove_collection_item. Returns the updated collection.',
+  description: 'Enables or disables one product of a collection group; a disabled item keeps its place but is not offered at checkout.',
   input: z.object({
     collection_id: idOf('product collection', 'pcl'),
     group_id: idOf('group', 'grp'),
     item_id: idOf('collection item', 'pci'),
-    status: z.boolean().describe('true: offered at checkout; false: hidden.'),
+    status: z.boolean().describe('Offered at checkout.'),
   }),
   output: collectionSchema,
   hints: { idempotentHint: true },

@@ -9,19 +9,16 @@ export const updateProductCollection = defineTool({
   operation: 'write',
   title: 'Update product collection',
   description:
-    'Changes the given fields of a product collection: name, description, image, the order of its groups and ' +
-    'its plan-change policy; omitted fields stay and null clears a nullable one (a null billing default ' +
-    'inherits the business setting). group_order must list every group id exactly once. To rename, enable or ' +
-    'reorder within one group use update_collection_group. Returns the updated collection.',
+    'Changes the given fields of a product collection, its group order and plan-change policy; omitted fields stay, null clears. Within one group, use update_collection_group.',
   input: z.object({
     collection_id: idOf('product collection', 'pcl'),
-    name: z.string().min(1).max(100).optional().describe('New name, ≤ 100 characters.'),
-    description: z.string().max(1000).nullable().optional().describe('New description (≤ 1000 characters); null clears it.'),
-    image: z.string().nullable().optional().describe('New image URL; null clears it.'),
+    name: z.string().min(1).max(100).optional().describe('New name.'),
+    description: z.string().max(1000).nullable().optional().describe('Shown at checkout.'),
+    image: z.string().nullable().optional().describe('Image URL.'),
     group_order: z
       .array(z.string()).max(50)
       .optional()
-      .describe('Every group id (grp_…) of the collection, each once, in the new display order.'),
+      .describe('Every group id once, in the new order.'),
     ...z.object(policyFields).partial().shape,
   }),
   output: collectionSchema,

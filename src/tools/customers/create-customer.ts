@@ -8,10 +8,7 @@ export const createCustomer = defineTool({
   operation: 'write',
   title: 'Create customer',
   description:
-    'Creates a customer with an email (stored in lower case) and a name, plus an empty wallet in USD and INR ' +
-    '(balance 0). It always creates a new customer, even for an email already in use; checkouts attach a purchase ' +
-    'to the oldest customer with the buyer’s email, so call list_customers with email first to avoid duplicates. ' +
-    'Returns the customer with its cus_ id. Customers are never deleted.',
+    'Creates a customer with empty USD and INR wallets. It always creates a new one, even for an email in use (checkouts attach to the oldest), so check list_customers by email first.',
   input: z.object({
     ...customerFields,
     phone_number: customerFields.phone_number.optional(),

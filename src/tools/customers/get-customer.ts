@@ -7,9 +7,7 @@ export const getCustomer = defineTool({
   resource: 'customers',
   operation: 'read',
   title: 'Get customer',
-  description:
-    'Returns one customer by id: email, name, phone number, metadata and timestamps. Use list_customers to find ' +
-    'an id by email; get_customer_wallets shows the customer’s credit balances.',
+  description: 'Returns one customer by id: email, name, phone number and metadata. get_customer_wallets shows their credit.',
   input: z.object({ customer_id: customerIdInput }),
   output: customerSchema,
   hints: { idempotentHint: true },

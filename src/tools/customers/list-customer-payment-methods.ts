@@ -9,10 +9,7 @@ export const listCustomerPaymentMethods = defineTool({
   resource: 'customers',
   operation: 'read',
   title: 'List customer payment methods',
-  description:
-    'Lists the cards a customer saved at checkout, newest first: brand, last four digits, expiry, country and, in ' +
-    'test mode, test_failure_code (null when charges succeed). Use the payment_method_id with ' +
-    'set_payment_method_test_behavior to make renewals on a card fail or succeed.',
+  description: 'Lists the cards a customer saved, newest first, each with its test_failure_code (null when charges succeed).',
   input: z.object({ customer_id: customerIdInput, ...pageInput }),
   output: pageOutput(paymentMethodSchema),
   hints: { idempotentHint: true },

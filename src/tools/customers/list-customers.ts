@@ -8,12 +8,9 @@ export const listCustomers = defineTool({
   resource: 'customers',
   operation: 'read',
   title: 'List customers',
-  description:
-    'Lists customers, newest first, one page at a time. Filter by email (exact, case-insensitive) to see who ' +
-    'holds an address; when several do, checkouts attach purchases to the oldest, the last match. Use ' +
-    'get_customer when you already have the id.',
+  description: 'Lists customers, newest first. Filter by email to see who holds an address; checkouts attach purchases to the oldest.',
   input: z.object({
-    email: z.string().min(1).optional().describe('Only customers with exactly this email, case-insensitive.'),
+    email: z.string().min(1).optional().describe('Exact email, any case.'),
     ...pageInput,
   }),
   output: pageOutput(customerSchema),

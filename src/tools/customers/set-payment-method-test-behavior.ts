@@ -9,14 +9,12 @@ export const setPaymentMethodTestBehavior = defineTool({
   operation: 'write',
   title: 'Set payment method test behavior',
   description:
-    'Test mode: makes every later charge on a saved card fail with failure_code (CARD_DECLINED, ' +
-    'INSUFFICIENT_FUNDS …), or succeed again with null. Use it to watch a renewal fail and the subscription go ' +
-    'on hold without a new checkout. Past payments are unchanged. Returns the payment method.',
+    'Test mode: makes every later charge on a saved card fail with failure_code, or succeed again with null, e.g. to watch a renewal fail. Past payments are unchanged.',
   input: z.object({
     payment_method_id: idOf('saved payment method', 'pm'),
     failure_code: testFailureCodeSchema
       .nullable()
-      .describe('The code every later charge on this method fails with, e.g. CARD_DECLINED; null makes charges succeed.'),
+      .describe('e.g. CARD_DECLINED; null: charges succeed.'),
   }),
   output: paymentMethodSchema,
   hints: { idempotentHint: true },

@@ -8,9 +8,7 @@ export const updateCustomer = defineTool({
   operation: 'write',
   title: 'Update customer',
   description:
-    'Changes the given fields of a customer; omitted fields stay as they are, phone_number null clears it and ' +
-    'metadata replaces the whole map. A new email is stored in lower case and decides which future purchases ' +
-    'attach to this customer. Returns the updated customer.',
+    'Changes the given fields of a customer; omitted fields stay and metadata replaces the whole map. A new email decides which future purchases attach to this customer.',
   input: z.object({ customer_id: customerIdInput, ...z.object(customerFields).partial().shape }),
   output: customerSchema,
   hints: { idempotentHint: true },

@@ -8,10 +8,7 @@ export const createDiscount = defineTool({
   operation: 'write',
   title: 'Create discount code',
   description:
-    'Creates a discount code buyers can enter at checkout. type percentage takes amount in basis points ' +
-    '(540 = 5.4 %, 10000 = 100 %); type flat takes amount in minor units off each eligible line (500 = $5.00), ' +
-    'never below zero. Omit code to get a random 16-character one; codes are stored upper-case. Optional usage ' +
-    'limit, expiry, product restriction and subscription cycle limit. Returns the discount with its dsc_ id.',
+    'Creates a discount code buyers enter at checkout, percentage or flat, with optional usage limit, expiry, product restriction and cycle limit. Omit code for a random one.',
   input: z.object({
     ...discountFields,
     code: discountFields.code.optional(),

@@ -8,9 +8,7 @@ export const deleteDiscount = defineTool({
   operation: 'write',
   title: 'Delete discount',
   description:
-    'Deletes a discount: from now on its code is refused at checkout (INVALID_DISCOUNT_CODE) and it leaves ' +
-    'list_discounts, while past payments keep their record of it. The code becomes free for a new discount. ' +
-    'There is no undo; to pause a code instead, set expires_at with update_discount.',
+    'Deletes a discount: its code is refused from now on and free for reuse; past payments keep their record. No undo; to pause a code, set expires_at with update_discount.',
   input: z.object({ discount_id: idOf('discount', 'dsc') }),
   output: z.object({
     discount_id: z.string().describe('The deleted discount (dsc_…).'),

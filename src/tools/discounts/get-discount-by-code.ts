@@ -8,9 +8,7 @@ export const getDiscountByCode = defineTool({
   operation: 'read',
   title: 'Get discount by code',
   description:
-    'Returns the live discount holding a code, matched case-insensitively ("summer25" finds SUMMER25); deleted ' +
-    'codes are NOT_FOUND. It only looks the code up: to know whether a buyer could use it on a cart (expiry, ' +
-    'usage limit, product restriction), use validate_discount.',
+    'Returns the live discount holding a code, any case. It only looks the code up: whether a buyer could use it on a cart is validate_discount.',
   input: z.object({ code: z.string().min(1).describe('The discount code, any case.') }),
   output: discountSchema,
   hints: { idempotentHint: true },

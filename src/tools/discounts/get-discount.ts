@@ -9,9 +9,7 @@ export const getDiscount = defineTool({
   operation: 'read',
   title: 'Get discount',
   description:
-    'Returns one live discount by its dsc_ id: code, type and amount (basis points for percentage, minor units ' +
-    'for flat), usage limit and times used, expiry and product restriction. Deleted discounts are NOT_FOUND. ' +
-    'When you have the code a buyer typed rather than the id, use get_discount_by_code.',
+    'Returns one live discount by id: code, type, amount, usage, expiry and product restriction. With the code a buyer typed, use get_discount_by_code.',
   input: z.object({ discount_id: idOf('discount', 'dsc') }),
   output: discountSchema,
   hints: { idempotentHint: true },

@@ -8,12 +8,9 @@ export const listDiscounts = defineTool({
   resource: 'discounts',
   operation: 'read',
   title: 'List discounts',
-  description:
-    'Lists live discount codes, oldest first, one page at a time; deleted ones are left out. Each shows its ' +
-    'amount (basis points for percentage, minor units for flat), times_used against usage_limit and expires_at. ' +
-    'Pass code to find one code, any case.',
+  description: 'Lists live discount codes, oldest first; deleted ones are left out.',
   input: z.object({
-    code: z.string().min(1).optional().describe('Only the discount with this exact code, any case.'),
+    code: z.string().min(1).optional().describe('Exact code, any case.'),
     ...pageInput,
   }),
   output: pageOutput(discountSchema),

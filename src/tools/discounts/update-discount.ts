@@ -9,10 +9,7 @@ export const updateDiscount = defineTool({
   operation: 'write',
   title: 'Update discount',
   description:
-    'Changes the given fields of a live discount; omitted fields stay, null clears a nullable one and ' +
-    'restricted_to replaces the whole list. type and amount are checked together (percentage: basis points ' +
-    '1–10000; flat: minor units). usage_limit cannot go below times_used (DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED). ' +
-    'Changes apply to future checkouts; subscriptions already using the code keep their cycle count.',
+    'Changes the given fields of a live discount; omitted fields stay, null clears. usage_limit cannot go below times_used. Subscriptions already using the code keep their cycle count.',
   input: z.object({ discount_id: idOf('discount', 'dsc'), ...z.object(discountFields).partial().shape }),
   output: discountSchema,
   hints: { idempotentHint: true },

@@ -8,17 +8,14 @@ export const validateDiscount = defineTool({
   operation: 'read',
   title: 'Validate discount code against a cart',
   description:
-    'Checks a code as checkout would, against the products of a cart: exists, not expired, under its usage ' +
-    'limit, applies to a cart product, not an on-demand subscription — first failure wins. A usable code returns ' +
-    '{valid: true, discount, eligible_product_ids}; an unusable one fails with the exact error checkout would give ' +
-    '(CODE: message. Next: …), so the code and fix you read are what the buyer would hit. Changes nothing.',
+    'Checks a code against a cart as checkout would; an unusable code fails with the exact error checkout would give. Changes nothing.',
   input: z.object({
     code: z.string().min(1).describe('The discount code, any case.'),
     product_ids: z
       .array(z.string().min(1)).max(100)
       .optional()
-      .describe('Product ids (pdt_…) of the cart lines; omit to check the code alone, without its product restriction.'),
-    on_demand: z.boolean().optional().describe('True when the purchase is an on-demand subscription (codes never apply to those).'),
+      .describe('The cart’s products; omit to skip the product restriction.'),
+    on_demand: z.boolean().optional().describe('An on-demand subscription (codes never apply).'),
   }),
   output: z.object({
     valid: z.literal(true).describe('Always true: an unusable code is an error result instead.'),

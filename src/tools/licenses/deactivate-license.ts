@@ -7,13 +7,10 @@ export const deactivateLicense = defineTool({
   resource: 'licenses',
   operation: 'write',
   title: 'Deactivate a license instance',
-  description:
-    'Removes one activation (instance) from a license key, freeing its slot for another device; allowed on disabled ' +
-    'and expired keys too. Fails with LICENSE_KEY_NOT_FOUND when the key is unknown or the instance is not one of its ' +
-    'activations (list_license_key_instances shows them). Returns the removed instance id.',
+  description: 'Removes one activation from a license key, freeing its slot; allowed on disabled and expired keys too.',
   input: z.object({
     license_key: licenseKeyInput,
-    license_key_instance_id: z.string().min(1).describe('The activation to remove (lki_…).'),
+    license_key_instance_id: z.string().min(1).describe('The activation to remove.'),
   }),
   output: z.object({
     deactivated: z.literal(true).describe('Always true: the instance is gone and its slot is free.'),

@@ -8,9 +8,7 @@ export const getLicenseKeyInstance = defineTool({
   resource: 'licenses',
   operation: 'read',
   title: 'Get license key instance',
-  description:
-    'Returns one activation of a license key by its lki_ id: the key it belongs to, its device or seat name and when ' +
-    'it was activated. Use list_license_key_instances to see every activation of a key.',
+  description: 'Returns one activation of a license key: its key, device or seat name and when it was activated.',
   input: z.object({ license_key_instance_id: idOf('license key instance', 'lki') }),
   output: licenseKeyInstanceSchema,
   hints: { idempotentHint: true },

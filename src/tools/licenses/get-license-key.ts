@@ -8,10 +8,7 @@ export const getLicenseKey = defineTool({
   resource: 'licenses',
   operation: 'read',
   title: 'Get license key',
-  description:
-    'Returns one license key by its lic_ id: the key itself, customer, product, the payment or subscription that issued ' +
-    'it, status at the current clock (active, expired or disabled), activations_limit, instances_count and expires_at. ' +
-    'Use validate_license when you have the key string rather than its id.',
+  description: 'Returns one license key by id, with its status at the current clock. With the key string, use validate_license.',
   input: z.object({ license_key_id: idOf('license key', 'lic') }),
   output: licenseKeySchema,
   hints: { idempotentHint: true },

@@ -8,11 +8,9 @@ export const listLicenseKeyInstances = defineTool({
   resource: 'licenses',
   operation: 'read',
   title: 'List license key instances',
-  description:
-    'Lists activations (instances) oldest first, one page at a time, optionally only those of one license key. Each ' +
-    'names its device or seat and when it was activated. Use it to find the lki_ id that deactivate_license needs.',
+  description: 'Lists activations, oldest first, optionally of one license key; it finds the instance id deactivate_license needs.',
   input: z.object({
-    license_key_id: z.string().min(1).optional().describe('Only instances of this key (lic_…).'),
+    license_key_id: z.string().min(1).optional().describe('Only this key’s.'),
     ...pageInput,
   }),
   output: pageOutput(licenseKeyInstanceSchema),

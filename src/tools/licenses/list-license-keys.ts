@@ -9,13 +9,11 @@ export const listLicenseKeys = defineTool({
   operation: 'read',
   title: 'List license keys',
   description:
-    'Lists license keys newest first, one page at a time, optionally only one customer\'s, one product\'s, or those with ' +
-    'one status at the current clock (active, expired, disabled). Keys are issued when a payment for a product with ' +
-    'license keys enabled succeeds, one per purchased line. Use get_license_key for one key by id.',
+    'Lists license keys, newest first, by customer, product or status. A key is issued per purchased line of a product with license keys enabled.',
   input: z.object({
-    customer_id: z.string().min(1).optional().describe('Only keys of this customer (cus_…).'),
-    product_id: z.string().min(1).optional().describe('Only keys of this product (pdt_…).'),
-    status: licenseKeyStatusSchema.optional().describe('Only keys with this status now: active, expired or disabled.'),
+    customer_id: z.string().min(1).optional().describe('Only this customer’s.'),
+    product_id: z.string().min(1).optional().describe('Only this product’s.'),
+    status: licenseKeyStatusSchema.optional().describe('Status at the current clock.'),
     ...pageInput,
   }),
   output: pageOutput(licenseKeySchema),

@@ -9,9 +9,7 @@ export const updateLicenseKeyInstance = defineTool({
   resource: 'licenses',
   operation: 'write',
   title: 'Rename a license key instance',
-  description:
-    'Renames one activation of a license key, e.g. after a device changes hands; its slot and id stay. To free the slot ' +
-    'use deactivate_license instead. Returns the renamed instance.',
+  description: 'Renames one activation of a license key; its slot and id stay. To free the slot, use deactivate_license.',
   input: z.object({
     license_key_instance_id: idOf('license key instance', 'lki'),
     name: z.string().min(1).max(MAX_INSTANCE_NAME_LENGTH).describe('The new device or seat name.'),

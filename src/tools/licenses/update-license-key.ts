@@ -9,15 +9,12 @@ export const updateLicenseKey = defineTool({
   operation: 'write',
   title: 'Update a license key',
   description:
-    'Changes a license key\'s activations_limit (never below its current instances_count, else ' +
-    'ACTIVATION_LIMIT_LESS_THAN_CURRENT_AMOUNT; null = unlimited), disables or re-enables it, or moves its expires_at ' +
-    '(null = never; refused on subscription keys, which follow their subscription: NO_EXPIRY_ON_SUBSCRIPTION_LICENSE_KEYS). ' +
-    'Omitted fields stay. Returns the updated key.',
+    'Changes a license key’s activations_limit (not below instances_count), disables or re-enables it, or moves expires_at (not on subscription keys, which follow their subscription). Omitted fields stay.',
   input: z.object({
     license_key_id: idOf('license key', 'lic'),
-    activations_limit: z.number().int().min(0).nullable().optional().describe('Most instances at once, ≥ instances_count; null = unlimited.'),
-    disabled: z.boolean().optional().describe('True: the key stops validating and activating; false: enabled again.'),
-    expires_at: z.string().nullable().optional().describe('New expiry as an ISO-8601 instant (2026-01-01T00:00:00Z); null = never. Not on subscription keys.'),
+    activations_limit: z.number().int().min(0).nullable().optional().describe('null = unlimited.'),
+    disabled: z.boolean().optional().describe('True stops it validating and activating.'),
+    expires_at: z.string().nullable().optional().describe('ISO-8601 instant; null = never.'),
   }),
   output: licenseKeySchema,
   handler: (engine, { license_key_id, ...changes }) => engine.licenses.update(license_key_id, changes),

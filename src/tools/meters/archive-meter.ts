@@ -9,8 +9,7 @@ export const archiveMeter = defineTool({
   operation: 'write',
   title: 'Archive meter',
   description:
-    'Archives a meter: it can no longer be added to products (METER_IS_DELETED), while products that have it ' +
-    'keep billing it. Nothing is deleted; unarchive_meter restores it.',
+    'Archives a meter: it can no longer be added to products; products that have it keep billing it. unarchive_meter restores it.',
   input: z.object({ meter_id: idOf('meter', 'mtr') }),
   output: meterSchema,
   hints: { destructiveHint: true, idempotentHint: true },

@@ -9,10 +9,7 @@ export const createMeter = defineTool({
   operation: 'write',
   title: 'Create meter',
   description:
-    'Creates a meter: it counts usage events named event_name (exact, case-sensitive) that pass an optional ' +
-    'filter, aggregated by count, sum, max, last or unique_count over a metadata key. Attach it to a ' +
-    'usage_based_price product (create_product meters) with a price per unit in minor units and a free ' +
-    'threshold. At most 50 meters per account.',
+    'Creates a meter counting the usage events named event_name (case-sensitive) that pass an optional filter; price it in the meters of a usage-based product (create_product). At most 50 meters.',
   input: z.object({
     name: z.string().describe('Display name, 1–100 characters: "API calls".'),
     description: z.string().nullable().optional().describe('Up to 1000 characters.'),

@@ -8,9 +8,7 @@ export const getMeter = defineTool({
   resource: 'meters',
   operation: 'read',
   title: 'Get meter',
-  description:
-    'Returns one meter by id: its event name, measurement unit, aggregation and filter, and whether it is ' +
-    'archived. Use list_meters to find ids.',
+  description: 'Returns one meter by id: event name, unit, aggregation, filter and whether it is archived.',
   input: z.object({ meter_id: idOf('meter', 'mtr') }),
   output: meterSchema,
   hints: { idempotentHint: true },

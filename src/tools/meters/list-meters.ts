@@ -8,9 +8,7 @@ export const listMeters = defineTool({
   resource: 'meters',
   operation: 'read',
   title: 'List meters',
-  description:
-    'Lists meters, oldest first, one page at a time. By default only live meters; archived: true lists the ' +
-    'archived ones instead. Use get_meter for one meter.',
+  description: 'Lists meters, oldest first; only live ones unless archived: true.',
   input: z.object({
     archived: z.boolean().optional().describe('true: only archived meters; false or omitted: only live ones.'),
     ...pageInput,

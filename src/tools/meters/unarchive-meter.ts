@@ -8,7 +8,7 @@ export const unarchiveMeter = defineTool({
   resource: 'meters',
   operation: 'write',
   title: 'Unarchive meter',
-  description: 'Restores an archived meter so products can use it again. Returns the meter; archive_meter undoes it.',
+  description: 'Restores an archived meter so products can use it again.',
   input: z.object({ meter_id: idOf('meter', 'mtr') }),
   output: meterSchema,
   hints: { idempotentHint: true },

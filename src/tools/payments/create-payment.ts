@@ -10,10 +10,7 @@ export const createPayment = defineTool({
   operation: 'write',
   title: 'Charge a saved payment method',
   description:
-    'Buys one-time products for an existing customer by charging one of their saved payment methods at once, with ' +
-    'no checkout page (a cross-sell). Subscriptions are refused: start them with create_checkout_session. Prices, ' +
-    'product discounts, the optional discount_code and tax are applied per line; amounts are minor units. Returns the ' +
-    'payment, succeeded or failed (a declined card is a failed payment with error_code, not an error).',
+    'Charges an existing customer’s saved payment method for one-time products at once, with no checkout page. Subscriptions are refused: use create_checkout_session. A decline is a failed payment, not an error.',
   input: z.object({
     customer_id: z.string().min(1).describe('The buyer (cus_…).'),
     payment_method_id: z.string().min(1).describe('A saved method of that customer (pm_…); list_customer_payment_methods shows them.'),

@@ -8,9 +8,7 @@ export const getPaymentInvoice = defineTool({
   operation: 'read',
   title: 'Get payment invoice',
   description:
-    'Returns the invoice of a succeeded payment as JSON: its sequential number (1, 2, 3 … per business), issue date, ' +
-    'seller brand, customer, billing address, lines with tax and totals in minor units. A payment that did not succeed ' +
-    'has no invoice (NOT_FOUND).',
+    'Returns the invoice of a succeeded payment: sequential number, seller brand, customer, lines with tax, and totals. Other payments have none (NOT_FOUND).',
   input: z.object({ payment_id: z.string().min(1).describe('The payment id (pay_…).') }),
   output: invoiceSchema,
   hints: { idempotentHint: true },

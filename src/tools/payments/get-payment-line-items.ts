@@ -7,9 +7,7 @@ export const getPaymentLineItems = defineTool({
   resource: 'payments',
   operation: 'read',
   title: 'Get payment line items',
-  description:
-    'Returns the lines a payment billed, in order: item_id (product or addon), quantity, unit price, gross, discount, ' +
-    'net amount and tax, all in minor units, plus is_prorated and refunded_amount. Refunds name lines by item_id.',
+  description: 'Returns the lines a payment billed, in order, with tax and refunded_amount; refunds name lines by item_id.',
   input: z.object({ payment_id: z.string().min(1).describe('The payment id (pay_…).') }),
   output: paymentLineItemsSchema,
   hints: { idempotentHint: true },

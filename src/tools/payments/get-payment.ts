@@ -8,9 +8,7 @@ export const getPayment = defineTool({
   operation: 'read',
   title: 'Get payment',
   description:
-    'Returns one payment: status (succeeded, failed …), subtotal, tax and total_amount in minor units, the customer, ' +
-    'card used, error_code of a failed charge, product_cart for one-time purchases, and the checkout session, ' +
-    'subscription, discount and invoice ids. Use get_payment_line_items for the per-line breakdown.',
+    'Returns one payment: status, amounts, customer, card, the error_code of a failed charge and related ids. get_payment_line_items gives the lines.',
   input: z.object({ payment_id: z.string().min(1).describe('The payment id (pay_…).') }),
   output: paymentSchema,
   hints: { idempotentHint: true },

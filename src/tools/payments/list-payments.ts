@@ -8,16 +8,14 @@ export const listPayments = defineTool({
   resource: 'payments',
   operation: 'read',
   title: 'List payments',
-  description:
-    'Lists payments newest first, one page at a time, optionally for one customer, subscription or brand, one status, ' +
-    'or a created_at range (inclusive ISO-8601 instants). Amounts are minor units. Use get_payment for one payment.',
+  description: 'Lists payments, newest first, filtered by customer, subscription, brand, status or creation time.',
   input: z.object({
-    customer_id: z.string().optional().describe('Only this customer’s payments (cus_…).'),
+    customer_id: z.string().optional().describe('Only this customer’s.'),
     status: paymentStatusSchema.optional(),
-    subscription_id: z.string().optional().describe('Only payments of this subscription (sub_…).'),
-    brand_id: z.string().optional().describe('Only payments under this brand (brnd_…).'),
-    created_at_gte: z.string().optional().describe('Created at or after this ISO-8601 instant.'),
-    created_at_lte: z.string().optional().describe('Created at or before this ISO-8601 instant.'),
+    subscription_id: z.string().optional().describe('Only this subscription’s.'),
+    brand_id: z.string().optional().describe('Only this brand’s.'),
+    created_at_gte: z.string().optional().describe('ISO-8601, inclusive.'),
+    created_at_lte: z.string().optional().describe('ISO-8601, inclusive.'),
     ...pageInput,
   }),
   output: pageOutput(paymentSchema),

@@ -9,8 +9,7 @@ export const archiveProduct = defineTool({
   operation: 'write',
   title: 'Archive product',
   description:
-    'Archives a product: it disappears from list_products, collections and new checkouts (buying it gives ' +
-    'PRODUCT_IS_DELETED), while existing subscribers keep it. Nothing is deleted; unarchive_product restores it.',
+    'Archives a product: it leaves list_products, collections and new checkouts (PRODUCT_IS_DELETED); subscribers keep it. unarchive_product restores it.',
   input: z.object({ product_id: idOf('product', 'pdt') }),
   output: productSchema,
   hints: { destructiveHint: true, idempotentHint: true },

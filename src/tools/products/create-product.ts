@@ -8,10 +8,7 @@ export const createProduct = defineTool({
   operation: 'write',
   title: 'Create product',
   description:
-    'Creates a product with one of three pricing models: one_time_price (optionally pay-what-you-want), ' +
-    'recurring_price (a subscription plan with interval, trial and term) or usage_based_price (a base fee plus ' +
-    'metered usage). Amounts are integer minor units (3000 = $30.00). The pricing model cannot change later. ' +
-    'Returns the product with its pdt_ id.',
+    'Creates a product: one-time (optionally pay-what-you-want), a subscription plan (recurring_price) or usage-based (base fee plus meters). The pricing model cannot change later.',
   input: z.object({
     ...productFields,
     description: productFields.description.optional(),

@@ -8,9 +8,7 @@ export const getProduct = defineTool({
   resource: 'products',
   operation: 'read',
   title: 'Get product',
-  description:
-    'Returns one product by id: its price (amounts in minor units), billing interval and trial for plans, ' +
-    'attached addons, license-key settings, metadata and whether it is archived. Use list_products to find ids.',
+  description: 'Returns one product by id: price, billing terms, addons, license-key settings and whether it is archived.',
   input: z.object({ product_id: idOf('product', 'pdt') }),
   output: productSchema,
   hints: { idempotentHint: true },

@@ -9,13 +9,11 @@ export const listProducts = defineTool({
   operation: 'read',
   title: 'List products',
   description:
-    'Lists products, oldest first, one page at a time. By default only live products; archived: true lists ' +
-    'the archived ones instead. Filter by recurring (plans vs one-time) and brand. To show the plans of a ' +
-    'collection as a checkout would, use list_collection_products instead.',
+    'Lists products, oldest first; only live ones unless archived: true. To show a collection’s plans as checkout does, use list_collection_products.',
   input: z.object({
-    archived: z.boolean().optional().describe('true: only archived products; false or omitted: only live ones.'),
-    recurring: z.boolean().optional().describe('true: subscription and usage-based plans only; false: one-time only.'),
-    brand_id: z.string().optional().describe('Only products of this brand (brnd_…).'),
+    archived: z.boolean().optional().describe('true: only archived; else only live.'),
+    recurring: z.boolean().optional().describe('true: plans only; false: one-time only.'),
+    brand_id: z.string().optional().describe('Only this brand’s.'),
     ...pageInput,
   }),
   output: pageOutput(productSchema),

@@ -8,9 +8,7 @@ export const unarchiveProduct = defineTool({
   resource: 'products',
   operation: 'write',
   title: 'Unarchive product',
-  description:
-    'Restores an archived product so it can be bought again and shows in its collections. ' +
-    'Use list_products with archived: true to find archived products.',
+  description: 'Restores an archived product so it can be bought again and shows in its collections.',
   input: z.object({ product_id: idOf('product', 'pdt') }),
   output: productSchema,
   hints: { idempotentHint: true },

@@ -9,10 +9,7 @@ export const updateProduct = defineTool({
   operation: 'write',
   title: 'Update product',
   description:
-    'Changes the given fields of a product; omitted fields stay as they are and null clears a nullable one. ' +
-    'The price may change within its pricing model (a one-time product cannot become a plan). A new price ' +
-    'applies to new purchases only: existing subscriptions keep their amount until a plan change. ' +
-    '`addons` replaces the whole list.',
+    'Changes the given fields of a product; omitted fields stay, null clears. The price may change within its pricing model and applies to new purchases; subscriptions keep theirs until a plan change.',
   input: z.object({ product_id: idOf('product', 'pdt'), ...z.object(productFields).partial().shape }),
   output: productSchema,
   hints: { idempotentHint: true },

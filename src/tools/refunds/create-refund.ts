@@ -8,11 +8,7 @@ export const createRefund = defineTool({
   operation: 'write',
   title: 'Refund payment',
   description:
-    'Returns money from a succeeded payment made in the last 30 days to its original payment method. Omit items ' +
-    'for a full refund of everything not yet refunded, or name lines by item_id with an amount in minor units ' +
-    '(tax included unless tax_inclusive is false; omit amount for the rest of the line); several partial refunds ' +
-    'are allowed up to what was paid. In test mode the refund succeeds at once and emits refund.succeeded; it ' +
-    'never cancels a subscription. Returns the refund (ref_…) with its amount and per-line items.',
+    'Refunds a succeeded payment of the last 30 days to its original method: everything not yet refunded, or chosen lines. Partial refunds may repeat up to what was paid. It never cancels a subscription.',
   input: z.object(refundInputFields),
   output: refundSchema,
   hints: { destructiveHint: true },

@@ -9,10 +9,7 @@ export const getRefundReceipt = defineTool({
   operation: 'read',
   title: 'Get refund receipt',
   description:
-    'Returns the receipt of a succeeded refund, as sent to the customer: brand, customer, the payment and card the ' +
-    'money goes back to, each refunded line split into amount and tax, and totals, all in minor units. Lines ' +
-    'always sum to the refund amount. Refunds that did not succeed have no receipt (NOT_FOUND); use get_refund ' +
-    'for the refund record itself.',
+    'Returns the customer-facing receipt of a succeeded refund: brand, the payment and card refunded, each line split into amount and tax, and totals.',
   input: z.object({ refund_id: idOf('refund', 'ref') }),
   output: refundReceiptSchema,
   hints: { idempotentHint: true },

@@ -9,9 +9,7 @@ export const getRefund = defineTool({
   operation: 'read',
   title: 'Get refund',
   description:
-    'Returns one refund by its ref_ id: payment, customer, amount in minor units (tax included), whether it was ' +
-    'partial, status, reason and what each line got back. Use list_refunds to find refunds by payment or customer, ' +
-    'and get_refund_receipt for the customer-facing receipt.',
+    'Returns one refund: payment, customer, amount (tax included), whether partial, reason and per-line amounts. get_refund_receipt gives the customer-facing receipt.',
   input: z.object({ refund_id: idOf('refund', 'ref') }),
   output: refundSchema,
   hints: { idempotentHint: true },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { currencySchema, isoInstant, minorUnits } from './common.js';
 import { taxCategorySchema } from './product.js';
 
-const addonCurrency = currencySchema.describe('ISO currency: USD or INR; must match the products the addon is attached to.');
+const addonCurrency = currencySchema.describe('Must match its products’ currency.');
 
 export const addonSchema = z.object({
   addon_id: z.string().describe('The addon id (adn_…).'),
@@ -19,9 +19,9 @@ export const addonSchema = z.object({
 
 /** The fields create_addon and update_addon share (update makes them all optional). */
 export const addonFields = {
-  name: z.string().min(1).max(100).describe('Name shown at checkout, 1–100 characters: "Extra seat".'),
-  description: z.string().max(1000).nullable().describe('Description shown at checkout, ≤ 1000 characters.'),
-  price: minorUnits('Price per unit per billing cycle'),
+  name: z.string().min(1).max(100).describe('Shown at checkout, e.g. "Extra seat".'),
+  description: z.string().max(1000).nullable().describe('Shown at checkout.'),
+  price: minorUnits('Per unit per cycle'),
   currency: addonCurrency,
   tax_category: taxCategorySchema,
   image: z.string().nullable().describe('Image URL.'),

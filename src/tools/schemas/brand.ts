@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoInstant } from './common.js';
 
-const statementDescriptor = 'Text on the buyer’s card statement, 5–22 characters.';
+const statementDescriptor = 'On the buyer’s card statement.';
 
 export const brandSchema = z.object({
   brand_id: z.string().describe('The brand id (brnd_…).'),
@@ -21,10 +21,10 @@ export const brandSchema = z.object({
 
 /** The fields create_brand and update_brand share (update makes them all optional). */
 export const brandFields = {
-  name: z.string().min(1).max(100).describe('Name shown at checkout and on receipts, 1–100 characters.'),
-  description: z.string().max(1000).nullable().describe('What the brand sells, ≤ 1000 characters.'),
+  name: z.string().min(1).max(100).describe('Shown at checkout and on receipts.'),
+  description: z.string().max(1000).nullable().describe('What the brand sells.'),
   url: z.string().nullable().describe('Website or social profile URL.'),
   image: z.string().nullable().describe('Logo URL.'),
   statement_descriptor: z.string().min(5).max(22).nullable().describe(statementDescriptor),
-  support_email: z.string().nullable().describe('Support address shown to buyers, e.g. help@example.com.'),
+  support_email: z.string().nullable().describe('Support email shown to buyers.'),
 };

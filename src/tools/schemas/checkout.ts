@@ -5,33 +5,33 @@ import { billingAddressSchema, paymentStatusSchema } from './payment.js';
 import { currencySchema, isoInstant, metadataSchema, quantityInput } from './common.js';
 
 export const cartLineInput = z.strictObject({
-  product_id: z.string().min(1).describe('The product to buy (pdt_…).'),
-  quantity: quantityInput('Units (exactly 1 for usage-based products)'),
+  product_id: z.string().min(1).describe('Product to buy.'),
+  quantity: quantityInput('Units (usage-based: 1)'),
   amount: z
     .number()
     .int()
     .min(0)
     .optional()
-    .describe('Pay-what-you-want products only: the price per unit the buyer chose, minor units, at least the product price.'),
+    .describe('Pay-what-you-want: chosen unit price, ≥ the product’s, minor units.'),
   addons: z
     .array(
       z.strictObject({
-        addon_id: z.string().min(1).describe('An addon attached to this subscription product (adn_…).'),
-        quantity: quantityInput('Units of the addon (e.g. seats)'),
+        addon_id: z.string().min(1).describe('Attached to the product (adn_…).'),
+        quantity: quantityInput('Units'),
       }),
     ).max(20)
     .optional()
-    .describe('Subscription lines only: addons billed with the plan every cycle.'),
+    .describe('Subscription lines only.'),
 });
 
 export const cardInput = z
   .strictObject({
     number: z.string().min(12).max(23).describe('Card number; test cards: 4242424242424242 succeeds, 4000000000000002 declines.'),
-    exp_month: z.number().int().min(1).max(12).describe('Expiry month, 1–12 (any future date works, e.g. 6).'),
-    exp_year: z.number().int().describe('Expiry year, e.g. 2032 (or 32).'),
-    cvc: z.string().optional().describe('3 or 4 digits; any, e.g. "123".'),
+    exp_month: z.number().int().min(1).max(12).describe('Any future date works.'),
+    exp_year: z.number().int().describe('e.g. 2032 or 32.'),
+    cvc: z.string().optional().describe('Any 3 or 4 digits.'),
   })
-  .describe('A card to pay with; it is saved as the customer’s payment method.');
+  .describe('Saved as the customer’s payment method.');
 
 const flag = (what: string) => z.boolean().optional().describe(what);
 
@@ -41,8 +41,8 @@ export const featureFlagsInput = z
     allow_discount_code: flag('Show the discount code field (default true).'),
     allow_phone_number_collection: flag('Ask for a phone number (default true).'),
     allow_tax_id: flag('Ask for a tax id (default false).'),
-    always_create_new_customer: flag('Create a new customer even when the email matches one (default false).'),
-    redirect_immediately: flag('Skip the success page and go to return_url (default false).'),
+    always_create_new_customer: flag('Even for a known email (default false).'),
+    redirect_immediately: flag('Skip the success page (default false).'),
   })
   .describe('Checkout behaviour switches.');
 

@@ -9,22 +9,22 @@ const prorationMode = (direction: string) =>
     .enum(PRORATION_BILLING_MODES)
     .nullable()
     .describe(
-      `How a portal ${direction} is billed: prorated_immediately, difference_immediately, full_immediately or do_not_bill; null inherits the business setting.`,
+      `Portal ${direction}s; null: the business setting.`,
     );
 
 const effectiveAt = (direction: string) =>
   z
     .enum(EFFECTIVE_AT)
     .nullable()
-    .describe(`When a portal ${direction} takes effect: immediately or next_billing_date; null inherits the business setting.`);
+    .describe(`Portal ${direction}s; null: the business setting.`);
 
 /** The plan-change policy fields (SPEC D7), as create and update take them. */
 export const policyFields = {
-  allow_upgrades: z.boolean().describe('Customers may move to a dearer plan of this collection in the portal (default true).'),
-  allow_downgrades: z.boolean().describe('Customers may move to a cheaper plan of this collection in the portal (default true).'),
+  allow_upgrades: z.boolean().describe('Portal moves to a dearer plan (default true).'),
+  allow_downgrades: z.boolean().describe('Portal moves to a cheaper plan (default true).'),
   force_same_billing_interval: z
     .boolean()
-    .describe('Only offer plan changes between plans with the same billing interval, e.g. monthly to monthly (default false).'),
+    .describe('Portal moves only within a billing interval (default false).'),
   proration_billing_mode_on_upgrade: prorationMode('upgrade'),
   proration_billing_mode_on_downgrade: prorationMode('downgrade'),
   effective_at_on_upgrade: effectiveAt('upgrade'),
@@ -32,26 +32,26 @@ export const policyFields = {
   on_payment_failure: z
     .enum(ON_PAYMENT_FAILURE)
     .nullable()
-    .describe('If a plan-change charge fails: prevent_change keeps the old plan, apply_change switches anyway; null inherits the business setting.'),
+    .describe('null: the business setting.'),
 };
 
 export const groupProductInput = z.strictObject({
   product_id: idOf('product', 'pdt'),
-  status: z.boolean().optional().describe('Enabled, i.e. shown at checkout (default true).'),
+  status: z.boolean().optional().describe('Shown at checkout (default true).'),
 });
 
 export const groupProductsInput = z
   .array(groupProductInput).max(100)
-  .describe('Products in display order; each product may appear only once per collection and must be of its brand.');
+  .describe('Display order; each once per collection.');
 
 export const groupNameInput = z
   .string()
   .min(1)
   .max(100)
   .nullable()
-  .describe('Group name, e.g. "Monthly"; unique within the collection; null or omitted for an unnamed group.');
+  .describe('Unique in the collection, e.g. "Monthly"; null: unnamed.');
 
-export const groupStatusInput = z.boolean().describe('Enabled: the group’s enabled products are shown at checkout (default true).');
+export const groupStatusInput = z.boolean().describe('Shown at checkout (default true).');
 
 const itemSchema = z.object({
   item_id: z.string().describe('The item id (pci_…): this product’s place in the group.'),

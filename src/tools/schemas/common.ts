@@ -10,8 +10,8 @@ export const pageInput = {
     .min(1)
     .max(MAX_PAGE_SIZE)
     .optional()
-    .describe(`Items per page (default ${DEFAULT_PAGE_SIZE}).`),
-  page_number: z.number().int().min(0).optional().describe('Page, from 0.'),
+    .describe(`Default ${DEFAULT_PAGE_SIZE}.`),
+  page_number: z.number().int().min(0).optional().describe('From 0.'),
 };
 
 /** The page envelope every list tool returns around its items. */
@@ -26,7 +26,7 @@ export function pageOutput<T extends z.ZodType>(item: T) {
 
 export const metadataSchema = z
   .record(z.string(), z.string())
-  .describe('String pairs echoed in results and webhooks: ≤ 50 keys of ≤ 40 chars [A-Za-z0-9_-], values ≤ 500 chars.');
+  .describe('≤ 50 keys [A-Za-z0-9_-]{1,40}, values ≤ 500 chars.');
 
 export const currencySchema = z.enum(SUPPORTED_CURRENCIES);
 
@@ -46,6 +46,7 @@ export const minorUnits = (what: string) =>
 /** A count of units: ≥ 1, at most MAX_QUANTITY. */
 export const quantityInput = (what: string) => z.number().int().min(1).max(MAX_QUANTITY).describe(`${what}.`);
 
-export const idOf = (what: string, prefix: string) => z.string().min(1).describe(`The ${what} id (${prefix}_…).`);
+/** An id input; the field's name says what it is, the description its prefix. `what` documents the call site. */
+export const idOf = (_what: string, prefix: string) => z.string().min(1).describe(`${prefix}_… id.`);
 
 export const isoInstant = z.string().describe('ISO-8601 UTC instant.');

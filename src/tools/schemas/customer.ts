@@ -15,13 +15,13 @@ export const customerSchema = z.object({
 
 /** The fields create_customer and update_customer share (update makes them all optional). */
 export const customerFields = {
-  email: z.string().min(3).max(254).describe('Email address; stored in lower case, matched case-insensitively.'),
-  name: z.string().min(1).max(100).describe('Full name, 1–100 characters.'),
+  email: z.string().min(3).max(254).describe('Stored in lower case.'),
+  name: z.string().min(1).max(100).describe('Full name.'),
   phone_number: z
     .string()
     .max(30)
     .nullable()
-    .describe('Phone number, 7–15 digits, international form preferred (+14155550123); null or "" clears it.'),
+    .describe('7–15 digits, e.g. +14155550123; null or "" clears it.'),
   metadata: metadataSchema,
 };
 

@@ -5,7 +5,7 @@ import { isoInstant, metadataSchema } from './common.js';
 
 export const discountTypeSchema = z
   .enum(DISCOUNT_TYPES)
-  .describe('percentage: amount in basis points (540 = 5.4 %); flat: amount in minor units off each eligible line (500 = $5.00).');
+  .describe('How amount is read.');
 
 const amountOut = z
   .number()
@@ -44,40 +44,38 @@ export const discountFields = {
     .max(CODE_MAX_LENGTH)
     .regex(/^[A-Za-z0-9_-]+$/)
     .describe(
-      `The code buyers enter, ${CODE_MIN_LENGTH}–${CODE_MAX_LENGTH} characters of letters, digits, _ or -; stored upper-case ` +
-        '("summer25" becomes SUMMER25). Must not be held by another live discount.',
+      'Stored upper-case; unique among live discounts.',
     ),
-  name: z.string().min(1).max(100).nullable().describe('Internal name, ≤ 100 characters; null clears it.'),
+  name: z.string().min(1).max(100).nullable().describe('Internal name.'),
   type: discountTypeSchema,
   amount: z
     .number()
     .int()
     .min(1)
     .describe(
-      `percentage: basis points 1–${MAX_BASIS_POINTS} (540 = 5.4 %, 2500 = 25 %, 10000 = 100 %; more → INVALID_PERCENTAGE). ` +
-        'flat: minor units ≥ 1 taken off each eligible line, never below zero (500 = $5.00).',
+      `percentage: basis points ≤ ${MAX_BASIS_POINTS} (540 = 5.4 %); flat: minor units off each eligible line.`,
     ),
   usage_limit: z
     .number()
     .int()
     .min(1)
     .nullable()
-    .describe('Maximum successful purchases with the code, ≥ 1; null = unlimited.'),
+    .describe('Successful purchases allowed; null = unlimited.'),
   expires_at: z
     .string()
     .nullable()
-    .describe('ISO-8601 instant with Z or an offset (2025-12-31T23:59:59Z), in the future; from then on the code is refused. Null = never expires.'),
+    .describe('Future ISO-8601 instant; null = never.'),
   restricted_to: z
     .array(z.string().min(1)).max(100)
-    .describe('Product ids (pdt_…) the code applies to; [] = every product. Replaces the whole list on update.'),
+    .describe('Products it applies to; [] = all.'),
   subscription_cycles: z
     .number()
     .int()
     .min(1)
     .nullable()
-    .describe('Paid subscription cycles the code reduces, ≥ 1 (3 = "50 % off for 3 months"); null = every recurring payment, forever.'),
+    .describe('Paid subscription cycles it reduces; null = all.'),
   preserve_on_plan_change: z
     .boolean()
-    .describe('Keep the code on a subscription across plan changes when it applies to the new product (default false).'),
+    .describe('Kept on plan changes to a product it applies to (default false).'),
   metadata: metadataSchema,
 };

@@ -41,7 +41,7 @@ export const activatedInstanceSchema = licenseKeyInstanceSchema.extend({
     .describe('Who owns the key.'),
 });
 
-export const licenseKeyInput = z.string().max(200).describe('The license key as the customer has it (case, spaces and dashes do not matter).');
+export const licenseKeyInput = z.string().max(200).describe('Case, spaces and dashes are ignored.');
 
 export const validationSchema = z.object({
   valid: z.boolean().describe('True when the key (and the instance, if given) may be used now.'),

@@ -6,10 +6,10 @@ export const paymentStatusSchema = z.enum(PAYMENT_STATUSES).describe('processing
 
 export const billingAddressInput = z
   .strictObject({
-    country: z.string().describe('Two-letter ISO 3166-1 country code: US, IN, GB … Required whenever an address is sent.'),
+    country: z.string().describe('ISO 3166-1 alpha-2, e.g. US.'),
     street: z.string().max(200).nullable().optional().describe('Street and number.'),
     city: z.string().max(100).nullable().optional().describe('City.'),
-    state: z.string().max(100).nullable().optional().describe('State, province or region.'),
+    state: z.string().max(100).nullable().optional().describe('State or region.'),
     zipcode: z.string().max(20).nullable().optional().describe('Postal code.'),
   })
   .describe('Billing address; country is required.');

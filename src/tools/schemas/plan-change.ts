@@ -12,10 +12,9 @@ const minor = (what: string) => z.number().int().describe(`${what}, minor units 
 export const prorationModeSchema = z
   .enum(PRORATION_BILLING_MODES)
   .describe(
-    'How the change is billed now. prorated_immediately: the new plan for the time left minus the unused part of the ' +
-      'current one (Basic 3000 → Pro 8000 with 20 of 30 days left charges 5333 − 2000 = 3333; a downgrade credits). ' +
-      'difference_immediately: new − old whatever the day (5000; a downgrade credits the whole difference). ' +
-      'full_immediately: the whole new price, and the billing cycle restarts today. do_not_bill: switch, charge nothing.',
+    'How the change is billed now; a downgrade credits instead. prorated_immediately: the new plan for the time left minus ' +
+      'the unused current one (Basic 3000 → Pro 8000, 20 of 30 days left: 5333 − 2000 = 3333). difference_immediately: ' +
+      'new − old (5000). full_immediately: the whole new price; the cycle restarts today. do_not_bill: charge nothing.',
   );
 
 export const directionSchema = z
@@ -23,38 +22,46 @@ export const directionSchema = z
   .describe('upgrade or downgrade by recurring amount per day (30 days a month, 365 a year), or same.');
 
 const addonInput = z.strictObject({
-  addon_id: z.string().min(1).describe('An addon attached to the new product (adn_…).'),
-  quantity: quantityInput('Units of the addon (e.g. seats)'),
+  addon_id: z.string().min(1).describe('Attached to the new product (adn_…).'),
+  quantity: quantityInput('Units'),
 });
 
-/** The body preview and change share (SPEC §2.4), plus the subscription it applies to. */
+const effectiveAtInput = z.enum(EFFECTIVE_AT).optional();
+const onPaymentFailureInput = z.enum(ON_PAYMENT_FAILURE).optional();
+
+/**
+ * The body preview and change share (SPEC §2.4), plus the subscription it applies to. The billing rules
+ * are described once, in preview's input (planChangePreviewInput); change, called after it, says less.
+ */
 export const planChangeInput = {
   subscription_id: idOf('subscription', 'sub'),
-  product_id: z.string().min(1).describe('The product to move to (pdt_…): a live recurring or usage-based product in the subscription’s currency.'),
-  quantity: quantityInput('Units of the new product (seats; usage-based products take 1)'),
-  proration_billing_mode: prorationModeSchema,
+  product_id: z.string().min(1).describe('A live recurring or usage-based product in the subscription’s currency.'),
+  quantity: quantityInput('Units (usage-based: 1)'),
+  proration_billing_mode: prorationModeSchema.describe('As previewed.'),
   addons: z
     .array(addonInput).max(20)
     .optional()
-    .describe('Addons of the new plan. Omit to keep the current addons; [] removes them all.'),
-  effective_at: z
-    .enum(EFFECTIVE_AT)
-    .optional()
-    .describe(
-      'immediately (default) switches now; next_billing_date schedules the switch for the next renewal, charges nothing now and bills the new plan then. Omitted: the collection’s setting for the direction, else immediately.',
-    ),
-  on_payment_failure: z
-    .enum(ON_PAYMENT_FAILURE)
-    .optional()
-    .describe(
-      'If the immediate charge fails: apply_change (default) switches anyway and puts the subscription on_hold owing the amount; prevent_change keeps the current plan. Omitted: the collection’s setting, else apply_change.',
-    ),
-  discount_code: z.string().min(1).optional().describe('A code for the new plan, replacing the current one; it must apply to the new product.'),
-  metadata: metadataSchema.optional().describe('Metadata of the plan-change payment (default: the subscription’s).'),
+    .describe('Omit to keep the current addons; [] removes them.'),
+  effective_at: effectiveAtInput.describe('As previewed.'),
+  on_payment_failure: onPaymentFailureInput.describe('As previewed.'),
+  discount_code: z.string().min(1).optional().describe('Replaces the current code; must apply to the new product.'),
+  metadata: metadataSchema.optional().describe('Of the plan-change payment; default the subscription’s.'),
   cancel_scheduled_plan_change: z
     .boolean()
     .optional()
-    .describe('True replaces a plan change already scheduled; without it a second change while one is scheduled is CONFLICT.'),
+    .describe('Replace a scheduled plan change (else CONFLICT).'),
+};
+
+/** planChangeInput with the billing rules described: preview_subscription_plan_change's input. */
+export const planChangePreviewInput = {
+  ...planChangeInput,
+  proration_billing_mode: prorationModeSchema,
+  effective_at: effectiveAtInput.describe(
+    'next_billing_date switches at the next renewal, charging nothing now. Omitted: the collection’s setting, else immediately.',
+  ),
+  on_payment_failure: onPaymentFailureInput.describe(
+    'If the charge fails, apply_change switches anyway, on_hold owing it; prevent_change keeps the plan. Omitted: the collection’s setting, else apply_change.',
+  ),
 };
 
 const lineItemSchema = z.object({

@@ -4,19 +4,19 @@ import { TAX_CATEGORIES } from '../../engine/products/tax-categories.js';
 import { currencySchema, isoInstant, metadataSchema, minorUnits } from './common.js';
 
 export const intervalSchema = z.enum(INTERVALS);
-export const taxCategorySchema = z.enum(TAX_CATEGORIES).describe('Tax category: digital_products, saas, e_book or edtech.');
+export const taxCategorySchema = z.enum(TAX_CATEGORIES).describe('Tax category.');
 
-const discountPercent = z.number().int().min(0).max(100).describe('Whole percent taken off the price, 0–100.');
-const taxInclusive = z.boolean().nullable().describe('True when the price already includes tax.');
+const discountPercent = z.number().int().min(0).max(100).describe('Percent off the price.');
+const taxInclusive = z.boolean().nullable().describe('Price includes tax.');
 
 const recurringTermsInput = {
   currency: currencySchema,
   discount: discountPercent.optional(),
-  payment_frequency_count: z.number().int().min(1).describe('Renew every N intervals: 1 with Month = monthly.'),
-  payment_frequency_interval: intervalSchema.describe('Day, Week, Month or Year.'),
-  subscription_period_count: z.number().int().min(1).nullable().optional().describe('Total term length (10 with Year = ten years); omit for no end.'),
-  subscription_period_interval: intervalSchema.nullable().optional().describe('Unit of the term; given together with subscription_period_count.'),
-  trial_period_days: z.number().int().min(0).max(10000).optional().describe('Free trial days before the first charge, 0–10000 (default 0).'),
+  payment_frequency_count: z.number().int().min(1).describe('Intervals per cycle: 1 with Month = monthly.'),
+  payment_frequency_interval: intervalSchema.describe('Billing interval.'),
+  subscription_period_count: z.number().int().min(1).nullable().optional().describe('Term length (10 with Year = ten years); omit: no end.'),
+  subscription_period_interval: intervalSchema.nullable().optional().describe('Unit of the term, given with its count.'),
+  trial_period_days: z.number().int().min(0).max(10000).optional().describe('Free days before the first charge (default 0).'),
   tax_inclusive: taxInclusive.optional(),
 };
 
@@ -27,11 +27,11 @@ export const priceInputSchema = z
       currency: currencySchema,
       price: minorUnits('Price (the minimum when pay_what_you_want)'),
       discount: discountPercent.optional(),
-      pay_what_you_want: z.boolean().optional().describe('Let the buyer choose the amount, at least `price` (default false).'),
-      suggested_price: minorUnits('Suggested amount shown for pay-what-you-want').nullable().optional(),
+      pay_what_you_want: z.boolean().optional().describe('Buyer chooses the amount, ≥ price.'),
+      suggested_price: minorUnits('Suggested pay-what-you-want amount').nullable().optional(),
       tax_inclusive: taxInclusive.optional(),
     }),
-    z.strictObject({ type: z.literal('recurring_price'), price: minorUnits('Price per billing cycle'), ...recurringTermsInput }),
+    z.strictObject({ type: z.literal('recurring_price'), price: minorUnits('Per cycle'), ...recurringTermsInput }),
     z.strictObject({
       type: z.literal('usage_based_price'),
       fixed_price: minorUnits('Base fee per cycle (may be 0)'),
@@ -39,17 +39,17 @@ export const priceInputSchema = z
       meters: z
         .array(
           z.strictObject({
-            meter_id: z.string().describe('The meter (mtr_…), from create_meter or list_meters.'),
-            price_per_unit: z.string().describe('Decimal string of minor units per unit, > 0: "2" = 2¢, "0.5" = half a cent.'),
-            free_threshold: z.number().int().optional().describe('Units free every period (default 0).'),
+            meter_id: z.string().describe('From create_meter or list_meters.'),
+            price_per_unit: z.string().describe('Decimal minor units, > 0, e.g. "0.5".'),
+            free_threshold: z.number().int().optional().describe('Free units per period (default 0).'),
             description: z.string().nullable().optional().describe('Shown with the meter.'),
           }),
         ).max(10)
         .optional()
-        .describe('At most 10 meters billed in arrears each period: max(0, units − free_threshold) × price_per_unit. On update, omitted keeps them.'),
+        .describe('Billed in arrears: max(0, units − free_threshold) × price_per_unit; omitted on update: kept.'),
     }),
   ])
-  .describe('The price. `type` picks the pricing model, which cannot change after creation.');
+  .describe('`type` is the pricing model.');
 
 const recurringTerms = {
   currency: currencySchema,
@@ -118,17 +118,17 @@ export const productSchema = z.object({
 
 /** The fields create_product and update_product share (update makes them all optional). */
 export const productFields = {
-  name: z.string().min(1).max(100).describe('Product name, ≤ 100 characters.'),
-  description: z.string().max(1000).nullable().describe('Description shown at checkout (Markdown), ≤ 1000 characters.'),
+  name: z.string().min(1).max(100).describe('Product name.'),
+  description: z.string().max(1000).nullable().describe('Markdown, shown at checkout.'),
   image: z.string().nullable().describe('Image URL.'),
-  brand_id: z.string().describe('Brand to sell under (brnd_…); default: the primary brand.'),
+  brand_id: z.string().describe('Default: the primary brand.'),
   tax_category: taxCategorySchema,
   price: priceInputSchema,
-  addons: z.array(z.string()).max(20).describe('Addon ids (adn_…) buyers may add; subscription (recurring_price) products only.'),
-  license_key_enabled: z.boolean().describe('Issue a license key for every purchase (default false).'),
-  license_key_activations_limit: z.number().int().min(0).nullable().describe('Activations per key; null = unlimited.'),
-  license_key_duration: licenseKeyDurationSchema.nullable().describe('How long keys stay valid, e.g. {count: 1, interval: "Year"}; null = forever.'),
+  addons: z.array(z.string()).max(20).describe('Addons buyers may add; recurring_price only.'),
+  license_key_enabled: z.boolean().describe('Issue a key per purchase (default false).'),
+  license_key_activations_limit: z.number().int().min(0).nullable().describe('Per key; null = unlimited.'),
+  license_key_duration: licenseKeyDurationSchema.nullable().describe('Key validity; null = forever.'),
   license_key_activation_message: z.string().nullable().describe('Instructions sent with the key.'),
-  digital_product_delivery: digitalDeliverySchema.nullable().describe('What the buyer receives: a download URL and/or instructions.'),
+  digital_product_delivery: digitalDeliverySchema.nullable().describe('Download URL and/or instructions for the buyer.'),
   metadata: metadataSchema,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_REASON_LENGTH, REFUND_WINDOW_DAYS } from '../../engine/refunds/rules.js';
+import { MAX_REASON_LENGTH } from '../../engine/refunds/rules.js';
 import { REFUND_STATUSES } from '../../engine/refunds/types.js';
 import { currencySchema, isoInstant, metadataSchema } from './common.js';
 
@@ -40,28 +40,27 @@ export const refundSchema = z.object({
 
 // Strict: a misspelt `amount` ("amt") must be refused, not dropped — dropped, it would refund the whole line.
 export const refundItemInput = z.strictObject({
-  item_id: z.string().min(1).describe('The payment line to refund: its product or addon id (pdt_… or adn_…), as in the payment\'s line items.'),
+  item_id: z.string().min(1).describe('The line’s product or addon id, as in the payment’s line items.'),
   amount: z
     .number()
     .int()
     .optional()
     .describe(
-      'Minor units to refund for the line, at least 1 (1000 = $10.00); omit to refund whatever remains of the line. ' +
-        'Must not exceed what was paid for the line minus what was already refunded, tax included.',
+      'Minor units, ≥ 1, up to what remains of the line; omit for all of it.',
     ),
   tax_inclusive: z
     .boolean()
     .optional()
-    .describe('True (default): amount includes tax. False: the line\'s pro-rata tax is added (1000 on a line taxed 18 % returns 1180).'),
+    .describe('Default true: amount includes tax. False adds the line’s tax (1000 at 18 % returns 1180).'),
 });
 
 export const refundInputFields = {
-  payment_id: z.string().min(1).describe(`The succeeded payment to refund (pay_…), made at most ${REFUND_WINDOW_DAYS} days ago.`),
+  payment_id: z.string().min(1).describe('The succeeded payment (pay_…).'),
   items: z
     .array(refundItemInput).max(50)
     .optional()
-    .describe('The lines to refund, each item_id once. Omit for a full refund of everything that remains of the payment; [] is refused.'),
-  reason: z.string().max(MAX_REASON_LENGTH).optional().describe(`Why the refund is made, ≤ ${MAX_REASON_LENGTH} characters; shown on the receipt.`),
+    .describe('Each item_id once; omit to refund all that remains.'),
+  reason: z.string().max(MAX_REASON_LENGTH).optional().describe('Shown on the receipt.'),
   metadata: metadataSchema.optional(),
 };
 

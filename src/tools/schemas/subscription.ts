@@ -8,7 +8,7 @@ const minor = (what: string) => z.number().int().describe(`${what}, minor units 
 
 export const subscriptionStatusSchema = z
   .enum(SUBSCRIPTION_STATUSES)
-  .describe('pending (first charge running), active (renews), on_hold (a charge failed), cancelled, expired (term ended) or failed (never started).');
+  .describe('on_hold: a charge failed; expired: term ended; failed: never started.');
 
 const intervalSchema = z.enum(INTERVALS).describe('Day, Week, Month or Year.');
 

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../engine/webhooks/types.js';
 import { isoInstant, metadataSchema } from './common.js';
 
-export const eventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).describe('An event type, e.g. payment.succeeded or subscription.renewed.');
+export const eventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).describe('An event type.');
 
 export const webhookHeadersSchema = z
   .record(z.string(), z.string())
-  .describe('Custom HTTP headers sent with every delivery, e.g. {"X-Api-Key": "…"}; at most 20; not Content-Type, Host or webhook-*.');
+  .describe('At most 20; not Content-Type, Host or webhook-*.');
 
 export const webhookSchema = z.object({
   id: z.string().describe('The webhook endpoint id (wh_…).'),

@@ -8,10 +8,7 @@ export const getBusinessSettings = defineTool({
   operation: 'read',
   title: 'Get business settings',
   description:
-    'Returns the business-wide settings: whether a customer may hold several active subscriptions at once ' +
-    '(allow_multiple_subscriptions, default true), whether customers may change plans themselves in the ' +
-    'customer portal (allow_subscription_updates, default false) and the default tax rate in basis points ' +
-    '(1800 = 18 %). Use update_business_settings to change them.',
+    'Returns the business-wide settings: several subscriptions per customer, plan changes in the customer portal, and the default tax rate.',
   input: z.object({}),
   output: businessSettingsSchema,
   hints: { idempotentHint: true },

@@ -7,11 +7,7 @@ export const updateBusinessSettings = defineTool({
   resource: 'settings',
   operation: 'write',
   title: 'Update business settings',
-  description:
-    'Changes the given business-wide settings; omitted ones stay as they are. allow_subscription_updates lets ' +
-    'customers upgrade or downgrade in the customer portal within a product collection; ' +
-    'allow_multiple_subscriptions lets one customer hold several active subscriptions. default_tax_rate_bps is ' +
-    'in basis points (1800 = 18 %). Returns every setting after the change.',
+  description: 'Changes the given business-wide settings; omitted ones stay. Returns every setting after the change.',
   input: z.object(businessSettingsFields).partial(),
   output: businessSettingsSchema,
   hints: { idempotentHint: true },

@@ -9,9 +9,7 @@ export const cancelScheduledPlanChange = defineTool({
   operation: 'write',
   title: 'Cancel a scheduled plan change',
   description:
-    'Drops the plan change a subscription has waiting for its next billing date (scheduled_change), so it renews on its ' +
-    'current plan; nothing is charged or refunded. NOT_FOUND when none is scheduled. To replace a scheduled change ' +
-    'instead, call change_subscription_plan with cancel_scheduled_plan_change: true. Returns the subscription.',
+    'Drops the plan change waiting for the next billing date; the subscription renews on its current plan and nothing is charged. NOT_FOUND when none is scheduled.',
   input: z.object({ subscription_id: idOf('subscription', 'sub') }),
   output: subscriptionSchema,
   hints: { destructiveHint: true },

@@ -9,9 +9,7 @@ export const cancelSubscription = defineTool({
   operation: 'write',
   title: 'Cancel a subscription now',
   description:
-    'Cancels a subscription immediately: status cancelled, cancelled_at now, no further charges and no refund of the ' +
-    'current period. To stop at the end of the paid period instead, use update_subscription with ' +
-    'cancel_at_next_billing_date: true. Returns the cancelled subscription.',
+    'Cancels a subscription now: no further charges, no refund of the current period. To stop at period end, use update_subscription with cancel_at_next_billing_date.',
   input: z.object({ subscription_id: idOf('subscription', 'sub') }),
   output: subscriptionSchema,
   hints: { destructiveHint: true },

@@ -9,15 +9,13 @@ export const chargeSubscription = defineTool({
   operation: 'write',
   title: 'Charge an on-demand subscription',
   description:
-    'Charges an active on-demand subscription a custom amount now, to its saved method. product_price is minor units ' +
-    '(2500 = $25.00, at least 50); subscription and wallet credit apply first, then tax. Regular subscriptions renew on ' +
-    'their own and are refused. Returns the payment, succeeded or failed (a decline is not an error).',
+    'Charges an active on-demand subscription a custom amount now, to its saved method; subscription and wallet credit apply first, then tax. A decline is a failed payment, not an error.',
   input: z.object({
     subscription_id: idOf('on-demand subscription', 'sub'),
-    product_price: z.number().int().max(MAX_AMOUNT).describe('Amount to charge in minor units, 50–10000000000: 2500 = $25.00.'),
-    product_currency: z.string().optional().describe('Currency of the charge; must be the subscription’s (USD or INR).'),
-    product_description: z.string().optional().describe('Line description on the payment and invoice, ≤ 1000 characters.'),
-    metadata: metadataSchema.optional().describe('Metadata for the payment; default the subscription’s.'),
+    product_price: z.number().int().max(MAX_AMOUNT).describe('Minor units, at least 50.'),
+    product_currency: z.string().optional().describe('Must be the subscription’s.'),
+    product_description: z.string().optional().describe('Line text on payment and invoice, ≤ 1000 characters.'),
+    metadata: metadataSchema.optional().describe('Of the payment; default the subscription’s.'),
   }),
   output: paymentSchema,
   handler: (engine, { subscription_id, ...charge }) => engine.subscriptions.charge(subscription_id, charge),

@@ -9,9 +9,7 @@ export const getSubscription = defineTool({
   operation: 'read',
   title: 'Get a subscription',
   description:
-    'Returns one subscription: status, product, quantity and addons, recurring_pre_tax_amount (minor units), the ' +
-    'current period (previous_billing_date → next_billing_date, ISO-8601), scheduled cancellation or plan change, ' +
-    'discount cycles left, subscription credit and any outstanding amount. Use list_subscriptions to find ids.',
+    'Returns one subscription: status, plan, current period, scheduled cancellation or plan change, credit and any outstanding amount.',
   input: z.object({ subscription_id: idOf('subscription', 'sub') }),
   output: subscriptionSchema,
   hints: { idempotentHint: true },

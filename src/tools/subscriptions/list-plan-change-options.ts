@@ -9,11 +9,7 @@ export const listPlanChangeOptions = defineTool({
   operation: 'read',
   title: 'List plan change options',
   description:
-    'Lists the products of the subscription’s product collection it could switch to, as a customer portal offers them: ' +
-    'each with direction (upgrade or downgrade by price per day), whether the collection allows it (and why not), the ' +
-    'collection’s default proration mode and timing for that direction, and what that default charges now (charge_now) ' +
-    'or credits (credit_amount), in minor units. Empty when the subscription belongs to no collection. Preview a choice ' +
-    'with preview_subscription_plan_change.',
+    'Lists the products of the subscription’s collection it could switch to, as the portal offers them: direction, whether allowed, and what the collection’s defaults would charge or credit.',
   input: z.object({ subscription_id: idOf('subscription', 'sub'), ...pageInput }),
   output: planChangeOptionsSchema,
   hints: { idempotentHint: true },

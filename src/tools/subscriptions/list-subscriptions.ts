@@ -8,13 +8,11 @@ export const listSubscriptions = defineTool({
   resource: 'subscriptions',
   operation: 'read',
   title: 'List subscriptions',
-  description:
-    'Lists subscriptions newest first, one page at a time, optionally only one customer’s, one status or one ' +
-    'product’s (filters combine). Amounts are minor units and dates ISO-8601. Use get_subscription for one.',
+  description: 'Lists subscriptions, newest first, filtered by customer, status or product (filters combine).',
   input: z.object({
-    customer_id: z.string().optional().describe('Only this customer’s subscriptions (cus_…).'),
+    customer_id: z.string().optional().describe('Only this customer’s.'),
     status: subscriptionStatusSchema.optional(),
-    product_id: z.string().optional().describe('Only subscriptions to this product (pdt_…).'),
+    product_id: z.string().optional().describe('Only this product’s.'),
     ...pageInput,
   }),
   output: pageOutput(subscriptionSchema),

@@ -9,12 +9,10 @@ export const updateSubscriptionPaymentMethod = defineTool({
   operation: 'write',
   title: 'Update a subscription’s payment method',
   description:
-    'Switches the saved method a subscription charges. On an active subscription it only changes future renewals. On ' +
-    'an on_hold one it charges the outstanding_amount (minor units) to the new method and, when that succeeds, makes it ' +
-    'active again; a decline leaves it on_hold. Returns the subscription and the payment made (null when none).',
+    'Switches the saved method a subscription charges. On an on_hold subscription it charges the outstanding_amount to it and reactivates it on success; a decline leaves it on_hold.',
   input: z.object({
     subscription_id: idOf('subscription', 'sub'),
-    payment_method_id: z.string().min(1).describe('A saved method of the subscription’s customer (pm_…).'),
+    payment_method_id: z.string().min(1).describe('A saved method of its customer.'),
   }),
   output: subscriptionWithPaymentSchema,
   handler: (engine, { subscription_id, payment_method_id }) =>

@@ -4,7 +4,7 @@ import { isoInstant } from '../schemas/common.js';
 import { dueWorkResultSchema } from '../schemas/subscription.js';
 
 /** At most about 100 years of each unit; the clock stops at the end of the year 9999 in any case. */
-const whole = (unit: string, max: number) => z.number().int().min(0).max(max).optional().describe(`Whole ${unit} to move forward, at most ${max}.`);
+const whole = (unit: string, max: number) => z.number().int().min(0).max(max).optional().describe(`Whole ${unit}.`);
 
 export const advanceTestClock = defineTool({
   name: 'advance_test_clock',
@@ -12,14 +12,9 @@ export const advanceTestClock = defineTool({
   operation: 'write',
   title: 'Advance the test clock',
   description:
-    'Moves the engine’s time forward, never back, to `to` (ISO-8601) or `by` a duration (give exactly one; months count ' +
-    'on the calendar, so Jan 31 + 1 month = Feb 28). On the way it stops at each due instant in order and runs what is ' +
-    'due there: trial ends, renewals (charging the saved method), scheduled plan changes and cancellations, term ends. ' +
-    'Returns from, to, every item processed with its payment and amount (minor units), and the event types in order. ' +
-    'Every server on the database shares this clock; advances run one at a time, each from where the last ended. ' +
-    'If a step fails midway, completed is false and stopped_by says why: to is where the clock stopped, with the work done up to there.',
+    'Moves the engine’s time forward, running in order everything due on the way: trial ends, renewals, scheduled plan changes and cancellations, term ends. If a step fails, stopped_by says why and the clock stays there.',
   input: z.object({
-    to: z.string().optional().describe('Target ISO-8601 instant, not before now, e.g. 2025-05-01T00:00:00Z.'),
+    to: z.string().optional().describe('Target ISO-8601 instant; give to or by.'),
     by: z
       .strictObject({
         months: whole('calendar months', 1200),
@@ -29,7 +24,7 @@ export const advanceTestClock = defineTool({
         seconds: whole('seconds', 3_153_600_000),
       })
       .optional()
-      .describe('Duration to move forward; months apply first, then the rest.'),
+      .describe('Months apply first (Jan 31 + 1 month = Feb 28), then the rest.'),
   }),
   output: z.object({
     from: isoInstant.describe('The time before the advance, ISO-8601.'),

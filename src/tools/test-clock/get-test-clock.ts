@@ -8,9 +8,7 @@ export const getTestClock = defineTool({
   operation: 'read',
   title: 'Get the test clock',
   description:
-    'Returns the engine’s current time (the test clock), how far it runs ahead of real time (offset_ms, milliseconds), ' +
-    'real time, and next_due_at: the earliest pending renewal, trial end, scheduled cancellation or term end. Use ' +
-    'advance_test_clock to move time forward and run that work.',
+    'Returns the engine’s time (the test clock), its offset from real time, and next_due_at: the earliest pending renewal, trial end, cancellation or term end.',
   input: z.object({}),
   output: z.object({
     now: isoInstant.describe('The engine’s time now, ISO-8601.'),

@@ -7,9 +7,7 @@ export const getUsageEvent = defineTool({
   resource: 'usage',
   operation: 'read',
   title: 'Get usage event',
-  description:
-    'Returns one stored usage event by its event_id: customer, event name, timestamp and metadata. Use ' +
-    'list_usage_events to search by customer, event name, meter or time.',
+  description: 'Returns one stored usage event by event_id: customer, event name, timestamp and metadata.',
   input: z.object({ event_id: z.string().min(1).describe('The event_id given at ingestion.') }),
   output: usageEventSchema,
   hints: { idempotentHint: true },

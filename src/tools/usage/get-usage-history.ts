@@ -9,10 +9,7 @@ export const getUsageHistory = defineTool({
   operation: 'read',
   title: 'Get usage history',
   description:
-    'Shows a usage-based subscription’s usage per billing period and per meter: consumed and chargeable ' +
-    'units, free threshold, price per unit (decimal string of minor units) and amount in minor units. ' +
-    'Closed periods show what their renewal billed; the current period shows usage so far and what it ' +
-    'would bill. start_date/end_date keep the periods overlapping that range.',
+    'Shows a usage-based subscription’s usage per billing period and meter: consumed and chargeable units and amount. Closed periods show what was billed; the current one, usage so far.',
   input: z.object({
     subscription_id: idOf('subscription', 'sub'),
     start_date: z.string().optional().describe('ISO-8601; periods ending after it.'),

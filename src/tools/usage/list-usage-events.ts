@@ -9,13 +9,11 @@ export const listUsageEvents = defineTool({
   operation: 'read',
   title: 'List usage events',
   description:
-    'Lists stored usage events, newest first, one page at a time, filtered by customer, event name, time ' +
-    'range [start, end) and meter. meter_id keeps only the events that meter counts (its event name and ' +
-    'filter). For billed totals per period use get_usage_history.',
+    'Lists stored usage events, newest first, by customer, event name, time range or meter (the events it counts). Billed totals: get_usage_history.',
   input: z.object({
-    customer_id: z.string().optional().describe('Only this customer’s events (cus_…).'),
-    event_name: z.string().optional().describe('Only events of this exact name.'),
-    meter_id: z.string().optional().describe('Only events this meter counts (mtr_…).'),
+    customer_id: z.string().optional().describe('Only this customer’s.'),
+    event_name: z.string().optional().describe('Exact name.'),
+    meter_id: z.string().optional().describe('Only events it counts.'),
     start: z.string().optional().describe('ISO-8601, inclusive.'),
     end: z.string().optional().describe('ISO-8601, exclusive.'),
     ...pageInput,

@@ -10,23 +10,19 @@ export const createWalletLedgerEntry = defineTool({
   operation: 'write',
   title: 'Create wallet ledger entry',
   description:
-    'Credits or debits a customer’s wallet by amount minor units (10000 = $100.00) as a merchant adjustment, ' +
-    'recording the balance before and after. A debit above the balance fails with INSUFFICIENT_WALLET_FUNDS and ' +
-    'changes nothing. Idempotent only with idempotency_key: repeating a key returns the original entry with ' +
-    'duplicate: true and adds nothing, so send one whenever a retry is possible. Returns the wallet, the entry ' +
-    'and duplicate.',
+    'Credits or debits a customer’s wallet as a merchant adjustment; a debit above the balance is INSUFFICIENT_WALLET_FUNDS. A repeated idempotency_key returns the original entry with duplicate: true, so send one whenever a retry is possible.',
   input: z.object({
     customer_id: customerIdInput,
-    amount: z.number().int().min(1).max(MAX_AMOUNT).describe('Minor units to move, 1–10000000000: 10000 = $100.00 or ₹100.00.'),
+    amount: z.number().int().min(1).max(MAX_AMOUNT).describe('Minor units.'),
     currency: currencySchema.describe('The wallet: one per currency.'),
     entry_type: entryTypeSchema,
-    reason: z.string().max(500).optional().describe('Why, kept on the entry: "Welcome bonus", "Service credit for outage".'),
+    reason: z.string().max(500).optional().describe('Kept on the entry, e.g. "Welcome bonus".'),
     idempotency_key: z
       .string()
       .min(1)
       .max(255)
       .optional()
-      .describe('Unique per customer, e.g. welcome_cus_123; a repeat adds nothing and returns the original entry.'),
+      .describe('Unique per customer; a repeat adds nothing.'),
   }),
   output: z.object({
     wallet: walletSchema.describe('The wallet the entry moved, as it is now.'),

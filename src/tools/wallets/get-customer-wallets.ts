@@ -9,10 +9,7 @@ export const getCustomerWallets = defineTool({
   operation: 'read',
   title: 'Get customer wallets',
   description:
-    'Returns a customer’s credit wallets, one per currency (USD, INR), with balances in minor units (6000 = ' +
-    '$60.00), and total_balance_usd: everything in US cents at the fixed test-mode rate 1 USD = 83 INR. Wallet ' +
-    'credit pays subscription charges in the same currency before the card. Use list_wallet_ledger_entries for ' +
-    'the history behind a balance.',
+    'Returns a customer’s credit wallets (USD, INR) and total_balance_usd at the fixed rate 1 USD = 83 INR. Wallet credit pays subscription charges in its currency before the card.',
   input: z.object({ customer_id: customerIdInput }),
   output: customerWalletsSchema,
   hints: { idempotentHint: true },

@@ -9,13 +9,10 @@ export const listWalletLedgerEntries = defineTool({
   resource: 'wallets',
   operation: 'read',
   title: 'List wallet ledger entries',
-  description:
-    'Lists a customer’s wallet ledger, newest first, one page at a time: every credit and debit with amount, ' +
-    'balance before and after (minor units), event_type (merchant_adjustment, payment …), reason and the payment ' +
-    'it references. Filter by currency for one wallet. get_customer_wallets gives the current balances.',
+  description: 'Lists a customer’s wallet credits and debits, newest first, with balances before and after and what caused each.',
   input: z.object({
     customer_id: customerIdInput,
-    currency: currencySchema.optional().describe('Only entries of this wallet: USD or INR.'),
+    currency: currencySchema.optional().describe('Only this wallet.'),
     ...pageInput,
   }),
   output: pageOutput(ledgerEntrySchema),

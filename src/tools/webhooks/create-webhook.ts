@@ -9,18 +9,15 @@ export const createWebhook = defineTool({
   operation: 'write',
   title: 'Create webhook endpoint',
   description:
-    'Registers a URL to receive every billing event (payments, refunds, subscriptions, license keys) as a signed POST ' +
-    '(Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature), retried for about 32 hours on failure. ' +
-    'A whsec_ signing secret is generated; read it with get_webhook_secret. Only events after creation are delivered. ' +
-    'Returns the endpoint without its secret.',
+    'Registers a URL for billing events as signed POSTs (Standard Webhooks), retried for about 32 hours on failure; only later events are delivered. Read the generated secret with get_webhook_secret.',
   input: z.object({
-    url: z.string().describe('The http(s) URL deliveries are POSTed to.'),
-    description: z.string().optional().describe('Free text, at most 1000 characters.'),
-    filter_types: z.array(eventTypeSchema).max(50).optional().describe('Only these event types; omitted or [] = every type.'),
+    url: z.string().describe('http(s) URL to POST to.'),
+    description: z.string().optional().describe('Free text, ≤ 1000 characters.'),
+    filter_types: z.array(eventTypeSchema).max(50).optional().describe('Omitted or [] = every type.'),
     headers: webhookHeadersSchema.optional(),
-    disabled: z.boolean().optional().describe('Create it disabled (receives nothing); default false.'),
+    disabled: z.boolean().optional().describe('Receives nothing (default false).'),
     metadata: metadataSchema.optional(),
-    rate_limit: z.number().int().min(1).optional().describe('Deliveries per second at most to this endpoint (sends are spaced 1/N s apart); default unthrottled.'),
+    rate_limit: z.number().int().min(1).optional().describe('Deliveries per second at most; default unthrottled.'),
   }),
   output: webhookSchema,
   handler: (engine, args) => engine.webhooks.create(args),

@@ -8,9 +8,7 @@ export const deleteWebhook = defineTool({
   resource: 'webhooks',
   operation: 'write',
   title: 'Delete webhook endpoint',
-  description:
-    'Deletes a webhook endpoint with its delivery log; pending retries to it stop and it receives nothing more. ' +
-    'To pause deliveries instead, use update_webhook with disabled: true. Returns the endpoint as it was.',
+  description: 'Deletes a webhook endpoint and its delivery log; pending retries stop. To pause instead, disable it with update_webhook.',
   input: z.object({ webhook_id: idOf('webhook endpoint', 'wh') }),
   output: webhookSchema,
   hints: { destructiveHint: true },

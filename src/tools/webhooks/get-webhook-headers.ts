@@ -8,9 +8,7 @@ export const getWebhookHeaders = defineTool({
   resource: 'webhooks',
   operation: 'read',
   title: 'Get webhook custom headers',
-  description:
-    'Returns the custom HTTP headers sent with every delivery to this endpoint, besides Content-Type and the ' +
-    'webhook-id, webhook-timestamp and webhook-signature headers. Change them with update_webhook_headers.',
+  description: 'Returns the custom HTTP headers sent with every delivery to an endpoint. Change them with update_webhook_headers.',
   input: z.object({ webhook_id: idOf('webhook endpoint', 'wh') }),
   output: webhookHeadersResultSchema,
   hints: { idempotentHint: true },

@@ -9,9 +9,7 @@ export const getWebhookSecret = defineTool({
   operation: 'read',
   title: 'Get webhook signing secret',
   description:
-    'Returns the whsec_ secret that signs deliveries to this endpoint; a receiver verifies webhook-signature with ' +
-    'it (Standard Webhooks, e.g. new Webhook(secret).verify(body, headers)). After rotate_webhook_secret it also ' +
-    'says until when the old secret still co-signs.',
+    'Returns the whsec_ secret that signs deliveries to an endpoint (verify webhook-signature with it) and, after a rotation, until when the old one co-signs.',
   input: z.object({ webhook_id: idOf('webhook endpoint', 'wh') }),
   output: webhookSecretSchema,
   hints: { idempotentHint: true },

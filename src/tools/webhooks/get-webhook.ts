@@ -8,9 +8,7 @@ export const getWebhook = defineTool({
   resource: 'webhooks',
   operation: 'read',
   title: 'Get webhook endpoint',
-  description:
-    'Returns one webhook endpoint by its wh_ id: URL, description, whether it is disabled, the event types it ' +
-    'receives ([] = all), rate limit and metadata. The secret is never shown here; use get_webhook_secret.',
+  description: 'Returns one webhook endpoint: URL, event filter, disabled state, rate limit and metadata; never the secret.',
   input: z.object({ webhook_id: idOf('webhook endpoint', 'wh') }),
   output: webhookSchema,
   hints: { idempotentHint: true },

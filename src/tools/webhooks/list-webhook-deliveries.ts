@@ -9,9 +9,8 @@ export const listWebhookDeliveries = defineTool({
   operation: 'read',
   title: 'List webhook deliveries',
   description:
-    'The delivery log, newest first: one summary per message (its message_id is the webhook-id header) with status ' +
-    '(pending, succeeded, failed), attempt_count, how the last attempt ended and the next scheduled one. ' +
-    'get_webhook_delivery shows one with its body and every attempt; retry_webhook_delivery replays it.',
+    'The delivery log, newest first: per message (message_id = webhook-id header) its status and how the last attempt ended. ' +
+    'get_webhook_delivery shows the body and every attempt; retry_webhook_delivery replays one.',
   input: z.object({
     webhook_id: idOf('webhook endpoint', 'wh').optional(),
     event_type: eventTypeSchema.optional(),

@@ -8,9 +8,7 @@ export const listWebhooks = defineTool({
   resource: 'webhooks',
   operation: 'read',
   title: 'List webhook endpoints',
-  description:
-    'Lists the webhook endpoints, oldest first, paged (page_size default 20, max 100). Secrets are never listed; ' +
-    'use get_webhook_secret for one endpoint. Use list_webhook_deliveries to see what was sent.',
+  description: 'Lists the webhook endpoints, oldest first, without secrets. list_webhook_deliveries shows what was sent.',
   input: z.object({ ...pageInput }),
   output: pageOutput(webhookSchema),
   hints: { idempotentHint: true },

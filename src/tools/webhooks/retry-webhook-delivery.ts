@@ -9,9 +9,7 @@ export const retryWebhookDelivery = defineTool({
   operation: 'write',
   title: 'Replay webhook delivery',
   description:
-    'Sends one message again now, with the same webhook-id, a fresh signature and the object\'s latest state, and ' +
-    'waits for the answer (up to 15 s). A success marks it succeeded; a failure leaves its retry schedule as it ' +
-    'was. Works on failed messages too. Returns the delivery with the new attempt.',
+    'Sends one message again now with the same webhook-id, a fresh signature and the object’s latest state, and waits up to 15 s. A failure leaves its retry schedule unchanged.',
   input: z.object({ message_id: idOf('webhook message', 'msg') }),
   output: webhookDeliverySchema,
   handler: (engine, args) => engine.webhooks.retryDelivery(args.message_id),

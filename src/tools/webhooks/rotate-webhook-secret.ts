@@ -9,9 +9,7 @@ export const rotateWebhookSecret = defineTool({
   operation: 'write',
   title: 'Rotate webhook signing secret',
   description:
-    'Generates a new whsec_ secret for an endpoint. For 24 hours (engine clock) deliveries carry two v1 ' +
-    'signatures, one per secret, so receivers can switch without rejecting anything; then only the new one ' +
-    'signs. Returns the new secret and when the old one stops.',
+    'Generates a new signing secret; for 24 hours deliveries carry a signature per secret so receivers can switch, then only the new one signs.',
   input: z.object({ webhook_id: idOf('webhook endpoint', 'wh') }),
   output: webhookSecretSchema,
   handler: (engine, args) => engine.webhooks.rotateSecret(args.webhook_id),

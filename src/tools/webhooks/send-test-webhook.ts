@@ -9,12 +9,10 @@ export const sendTestWebhook = defineTool({
   operation: 'write',
   title: 'Send test webhook',
   description:
-    'Sends one signed sample event to an endpoint now (even a disabled one) and waits for the answer, to check a ' +
-    'receiver and its signature verification. The data is {payload_type, test: true}. Test sends are never ' +
-    'retried. Returns the delivery with its attempt.',
+    'Sends one signed sample event to an endpoint now (even a disabled one) and waits for the answer, to test a receiver. Never retried.',
   input: z.object({
     webhook_id: idOf('webhook endpoint', 'wh'),
-    event_type: eventTypeSchema.optional().describe('The event type to send (default payment.succeeded).'),
+    event_type: eventTypeSchema.optional().describe('Default payment.succeeded.'),
   }),
   output: webhookDeliverySchema,
   handler: (engine, args) => engine.webhooks.sendTest(args.webhook_id, args.event_type),

@@ -8,10 +8,7 @@ export const updateWebhookHeaders = defineTool({
   resource: 'webhooks',
   operation: 'write',
   title: 'Replace webhook custom headers',
-  description:
-    'Replaces all custom headers of an endpoint with the given ones ({} removes them); later deliveries and ' +
-    'retries carry them. Content-Type, Host and webhook-* are set by the engine and cannot be overridden. ' +
-    'Returns the headers now in force.',
+  description: 'Replaces all custom headers of an endpoint ({} removes them); later deliveries and retries carry them.',
   input: z.object({ webhook_id: idOf('webhook endpoint', 'wh'), headers: webhookHeadersSchema }),
   output: webhookHeadersResultSchema,
   hints: { idempotentHint: true },
