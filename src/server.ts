@@ -32,7 +32,7 @@ export const SERVER_INSTRUCTIONS = [
   '- usage: create_meter, then ingest_usage_events; get_usage_history shows the bill',
   '- licenses: validate_license, activate_license',
   '- time: advance_test_clock',
-  'More tools (webhooks, discounts, refunds, wallets, brands) come with --toolsets all.',
+  'More tools (webhooks, discounts, invoices, wallets, brands) come with --toolsets all.',
 ].join('\n');
 
 /**

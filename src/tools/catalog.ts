@@ -18,8 +18,11 @@ export interface ToolCatalog {
 }
 
 export function toListEntry(tool: ToolDefinition): Tool {
-  // The title is said once, at the top: annotations.title would repeat it for every tool.
-  const { title: _sameTitle, ...hints } = tool.annotations;
+  // The title is said once, at the top: annotations.title would repeat it for every tool. MCP reads the
+  // destructive and idempotent hints only when readOnlyHint is false, so a read tool carries neither.
+  const { title: _sameTitle, ...allHints } = tool.annotations;
+  const { destructiveHint: _destructive, idempotentHint: _idempotent, ...readHints } = allHints;
+  const hints = allHints.readOnlyHint ? readHints : allHints;
   return {
     name: tool.name,
     title: tool.title,

@@ -19,44 +19,20 @@ export function toJsonSchema(schema: z.ZodObject, io: 'input' | 'output'): { typ
 }
 
 /**
- * The output schema tools/list carries: the result's top-level fields and their JSON types, nothing
- * deeper ({"subscription_id": {"type": "string"}, "subscription": {"type": "object"}, …}). Every result
- * validates against it; the full shape is in the result itself, in describe_tool, and in each tool's
- * description where it matters. This is what keeps tools/list within its budget (issue 14: output
- * schemas were 160 KB of 297 KB).
+ * The output schema tools/list carries: the names of the result's top-level fields, nothing deeper
+ * ({"subscription_id": {}, "subscription": {}, …}). Every result validates against it, a model learns what
+ * it will get back, and the whole shape is one describe_tool away (dynamic mode) and in the result itself.
+ * With their JSON types too, output schemas were 25 % of the default tools/list; with nested shapes,
+ * 160 KB of 297 KB (issue 14).
  */
 export function toOutputShape(schema: z.ZodObject): { type: 'object' } & JsonObject {
-  const json = toJsonSchema(schema, 'output');
-  const properties = (json.properties ?? {}) as Record<string, unknown>;
-  const shape = Object.fromEntries(Object.entries(properties).map(([name, field]) => [name, typeOnly(field)]));
-  return { type: 'object', properties: shape };
-}
-
-/** A field's JSON type(s) alone: {"type": ["string", "null"]}; {} when it may be anything. */
-function typeOnly(field: unknown): JsonObject {
-  const types = [...new Set(jsonTypesOf(field))];
-  if (types.length === 0) return {};
-  return { type: types.length === 1 ? types[0] : types };
-}
-
-function jsonTypesOf(node: unknown): string[] {
-  if (node === null || typeof node !== 'object') return [];
-  const schema = node as JsonObject;
-  if (typeof schema.type === 'string') return [schema.type];
-  if (Array.isArray(schema.type)) return schema.type.filter((t): t is string => typeof t === 'string');
-  const branches = [schema.anyOf, schema.oneOf].find(Array.isArray) as unknown[] | undefined;
-  if (branches) {
-    const types = branches.flatMap(jsonTypesOf);
-    // A branch of any type makes the whole field any type.
-    return branches.some((b) => jsonTypesOf(b).length === 0) ? [] : types;
-  }
-  if ('const' in schema) return [schema.const === null ? 'null' : typeof schema.const === 'number' ? 'number' : typeof schema.const];
-  return [];
+  return { type: 'object', properties: Object.fromEntries(Object.keys(schema.shape).map((name) => [name, {}])) };
 }
 
 /**
  * Drops what says nothing a client needs, and says each thing once:
- * - the safe-integer bounds zod puts on every integer, and `propertyNames: {type: string}` (JSON keys are strings);
+ * - the safe-integer bounds zod puts on every integer, `propertyNames: {type: string}` (JSON keys are strings)
+ *   and `minLength: 1` (the server refuses an empty string with its own message);
  * - `anyOf: [X, {type: null}]` becomes X with `type: [X's type, "null"]`;
  * - a field's description that an earlier field of the same name already gave (the three price variants of
  *   create_product share currency, discount and tax_inclusive: described in the first only);
@@ -69,6 +45,8 @@ function slim(node: unknown, io: 'input' | 'output', top: boolean, said: Set<str
   for (const [key, value] of Object.entries(nullableMerged(node as JsonObject))) {
     if ((key === 'maximum' || key === 'minimum') && typeof value === 'number' && SAFE_INTEGER_BOUNDS.has(value)) continue;
     if (key === 'propertyNames') continue;
+    // "Not empty" says nothing a model would get wrong, on 40-odd id fields; the server still refuses "".
+    if (key === 'minLength' && value === 1) continue;
     if (io === 'output' && !top && key === 'description' && typeof value === 'string') continue;
     if (io === 'output' && key === 'additionalProperties' && value === false) continue;
     // `properties` maps field names to schemas: its keys are names, never keywords to drop.

@@ -4,7 +4,8 @@ import type { ToolDefinition } from './define-tool.js';
  * A named set of tools for one job, the way github-mcp-server groups its tools. Every tool is in exactly
  * one set. `core` are the set's tools in the default selection: together they do the main jobs end to end
  * (build a catalog and a collection, sell through checkout, change plans with a preview, meter usage,
- * check licenses, move the test clock) in at most 40 tools, because Cursor sends a model only its first 40.
+ * check licenses, move the test clock) in at most 40 tools, because Cursor sends a model only its first 40,
+ * and within 45,000 bytes of tools/list: each job's entry tools and the reads it needs, no more.
  */
 export interface Toolset {
   name: string;
@@ -49,10 +50,8 @@ export const TOOLSETS: readonly Toolset[] = [
       'get_product',
       'list_products',
       'create_product_collection',
-      'get_product_collection',
       'list_product_collections',
       'list_collection_products',
-      'add_collection_items',
     ],
   },
   {
@@ -69,7 +68,7 @@ export const TOOLSETS: readonly Toolset[] = [
       'create_wallet_ledger_entry',
       'list_wallet_ledger_entries',
     ],
-    core: ['create_customer', 'get_customer', 'list_customers'],
+    core: ['create_customer', 'list_customers'],
   },
   {
     name: 'checkout',
@@ -88,7 +87,7 @@ export const TOOLSETS: readonly Toolset[] = [
       'list_refunds',
       'get_refund_receipt',
     ],
-    core: ['create_checkout_session', 'get_checkout_session', 'complete_checkout_session', 'get_payment', 'list_payments', 'create_refund'],
+    core: ['create_checkout_session', 'complete_checkout_session', 'get_payment', 'list_payments', 'create_refund'],
   },
   {
     name: 'subscriptions',
@@ -128,7 +127,7 @@ export const TOOLSETS: readonly Toolset[] = [
       'list_license_key_instances',
       'update_license_key_instance',
     ],
-    core: ['validate_license', 'activate_license', 'deactivate_license', 'list_license_keys', 'get_license_key'],
+    core: ['validate_license', 'activate_license', 'list_license_keys', 'get_license_key'],
   },
   {
     name: 'test_clock',
@@ -154,7 +153,7 @@ export const TOOLSETS: readonly Toolset[] = [
       'retry_webhook_delivery',
       'send_test_webhook',
     ],
-    core: ['create_webhook', 'list_webhook_deliveries'],
+    core: [],
   },
   {
     name: 'discounts',
@@ -194,7 +193,7 @@ export class ToolsetError extends Error {
  * The tools of the chosen sets, in listing order: the core tools of every set first (so a client that
  * sends only its first 40 still sends every main-job tool), then the rest of each chosen set.
  * `default` is the core of every set; `all` is every tool; names add whole sets:
- * ['default', 'webhooks'] is the 37 core tools and then the other 10 webhook tools.
+ * ['default', 'webhooks'] is the core tools and then every webhook tool.
  */
 export function toolsOfSets(all: readonly ToolDefinition[], names: readonly string[]): ToolDefinition[] {
   const byName = new Map(all.map((tool) => [tool.name, tool]));
