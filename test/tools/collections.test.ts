@@ -328,7 +328,8 @@ describe('annotations', () => {
     const hints = Object.fromEntries(
       tools
         .filter((t) => t.name.includes('collection'))
-        .map((t) => [t.name, [t.annotations?.readOnlyHint, t.annotations?.destructiveHint ?? false, t.annotations?.idempotentHint ?? false]]),
+        // A read-only tool is idempotent; MCP ignores idempotentHint then, so it is not sent (issue 14).
+        .map((t) => [t.name, [t.annotations?.readOnlyHint, t.annotations?.destructiveHint ?? false, t.annotations?.idempotentHint ?? t.annotations?.readOnlyHint === true]]),
     );
     expect(hints).toEqual({
       create_product_collection: [false, false, false],

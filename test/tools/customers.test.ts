@@ -141,10 +141,11 @@ describe('bad input changes nothing', () => {
 });
 
 describe('annotations', () => {
-  test('reads are read-only; writes are not; the test switch and update are idempotent', async () => {
+  test('reads are read-only (and so idempotent); writes are not; the test switch and update are idempotent', async () => {
     const tools = new Map((await c.client.listTools()).tools.map((t) => [t.name, t.annotations]));
     for (const name of ['get_customer', 'list_customers', 'list_customer_payment_methods']) {
-      expect(tools.get(name)).toMatchObject({ readOnlyHint: true, idempotentHint: true });
+      // Read-only implies idempotent; MCP ignores idempotentHint then, so it is not sent (issue 14).
+      expect(tools.get(name)).toEqual({ readOnlyHint: true });
     }
     expect(tools.get('create_customer')).toMatchObject({ readOnlyHint: false });
     expect(tools.get('create_customer')?.idempotentHint).toBeUndefined();

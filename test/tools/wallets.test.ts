@@ -118,8 +118,9 @@ describe('bad input changes nothing', () => {
 describe('annotations', () => {
   test('reads are read-only and idempotent; create_wallet_ledger_entry is idempotent only with a key, so not marked', async () => {
     const tools = new Map((await c.client.listTools()).tools.map((t) => [t.name, t.annotations]));
-    expect(tools.get('get_customer_wallets')).toMatchObject({ readOnlyHint: true, idempotentHint: true });
-    expect(tools.get('list_wallet_ledger_entries')).toMatchObject({ readOnlyHint: true, idempotentHint: true });
+    // Read-only implies idempotent; MCP ignores idempotentHint then, so it is not sent (issue 14).
+    expect(tools.get('get_customer_wallets')).toEqual({ readOnlyHint: true });
+    expect(tools.get('list_wallet_ledger_entries')).toEqual({ readOnlyHint: true });
     expect(tools.get('create_wallet_ledger_entry')).toMatchObject({ readOnlyHint: false, idempotentHint: false });
   });
 });
