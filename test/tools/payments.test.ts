@@ -1,6 +1,7 @@
 // Rule under test: the payment tools (SPEC §1.9, §1.12, seed 003) — create_payment charges a saved method at
 // once, get/list/line items/invoice read what was charged, bad input is isError with the code and next step,
 // and a refused call leaves every checkout and payment table unchanged.
+import { paymentSummarySchema } from '../../src/tools/schemas/payment.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CARD_DECLINED, CARD_OK, moneyState, monthlyPlan, oneTime } from '../support/checkout-fixtures.js';
 import { type ConnectedClient, connectClient } from '../support/mcp-client.js';
@@ -35,6 +36,11 @@ describe('payment tools', () => {
     expect(payment).toMatchObject({ payment_id: 'pay_0001', status: 'succeeded', total_amount: 3800, invoice_id: 'inv_0001' });
     expect(await c.ok('get_payment', { payment_id: 'pay_0001' })).toEqual(payment);
     expect(await c.ok('list_payments', { customer_id: ann.customer_id })).toMatchObject({ items: [{ payment_id: 'pay_0001' }], has_more: false });
+    // A list holds summaries; get_payment the whole record (issue 14).
+    const [summary] = (await c.ok<{ items: Record<string, unknown>[] }>('list_payments', { customer_id: ann.customer_id })).items;
+    expect(Object.keys(summary ?? {}).sort()).toEqual(Object.keys(paymentSummarySchema.shape).sort());
+    const whole = await c.ok<Record<string, unknown>>('get_payment', { payment_id: 'pay_0001' });
+    for (const [field, value] of Object.entries(summary ?? {})) expect(whole[field], field).toEqual(value);
     expect(await c.ok('get_payment_line_items', { payment_id: 'pay_0001' })).toMatchObject({
       items: [{ item_id: guide.product_id, quantity: 2, amount: 3800, tax: 0, refunded_amount: 0 }],
     });

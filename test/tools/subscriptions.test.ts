@@ -1,6 +1,7 @@
 // Rule under test: the subscription and test-clock tools (SPEC §2.3, §2.6, D14) — results are the engine's
 // objects as structuredContent (validated by the SDK client against each output schema), errors are
 // isError with "CODE: message. Next: step", and a refused call leaves every table unchanged.
+import { subscriptionSummarySchema } from '../../src/tools/schemas/subscription.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CARD_DECLINED, CARD_OK } from '../support/checkout-fixtures.js';
 import { type ConnectedClient, connectClient } from '../support/mcp-client.js';
@@ -65,6 +66,11 @@ describe('subscription tools', () => {
   test('list, update (schedule cancellation), advance: cancelled at May 1 without a charge', async () => {
     await subscribe();
     expect(await c.ok('list_subscriptions', { status: 'active' })).toMatchObject({ items: [{ subscription_id: 'sub_0001' }], has_more: false });
+    // A list holds summaries; get_subscription the whole record (issue 14).
+    const [summary] = (await c.ok<{ items: Record<string, unknown>[] }>('list_subscriptions', { status: 'active' })).items;
+    expect(Object.keys(summary ?? {}).sort()).toEqual(Object.keys(subscriptionSummarySchema.shape).sort());
+    const whole = await c.ok<Record<string, unknown>>('get_subscription', { subscription_id: 'sub_0001' });
+    for (const [field, value] of Object.entries(summary ?? {})) expect(whole[field], field).toEqual(value);
     expect(await c.ok('update_subscription', { subscription_id: 'sub_0001', cancel_at_next_billing_date: true, metadata: { why: 'budget' } })).toMatchObject({
       cancel_at_next_billing_date: true,
       metadata: { why: 'budget' },

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { pageInput, pageOutput } from '../schemas/common.js';
-import { paymentSchema, paymentStatusSchema } from '../schemas/payment.js';
+import { pageInput, pageOutput, summaryOf } from '../schemas/common.js';
+import { paymentStatusSchema, paymentSummarySchema } from '../schemas/payment.js';
 
 export const listPayments = defineTool({
   name: 'list_payments',
   resource: 'payments',
   operation: 'read',
   title: 'List payments',
-  description: 'Lists payments, newest first, filtered by customer, subscription, brand, status or creation time.',
+  description: 'Lists payments as summaries, newest first, filtered by customer, subscription, brand, status or creation time; get_payment has the whole record.',
   input: z.object({
     customer_id: z.string().optional().describe('Only this customer’s.'),
     status: paymentStatusSchema.optional(),
@@ -18,7 +18,10 @@ export const listPayments = defineTool({
     created_at_lte: z.string().optional().describe('ISO-8601, inclusive.'),
     ...pageInput,
   }),
-  output: pageOutput(paymentSchema),
+  output: pageOutput(paymentSummarySchema),
   hints: { idempotentHint: true },
-  handler: (engine, { page_size, page_number, ...filter }) => engine.payments.list(filter, { page_size, page_number }),
+  handler: async (engine, { page_size, page_number, ...filter }) => {
+    const page = await engine.payments.list(filter, { page_size, page_number });
+    return { ...page, items: page.items.map((payment) => summaryOf(paymentSummarySchema, payment)) };
+  },
 });

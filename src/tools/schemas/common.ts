@@ -14,6 +14,15 @@ export const pageInput = {
   page_number: z.number().int().min(0).optional().describe('From 0.'),
 };
 
+/**
+ * A list's item as a summary: only the fields `schema` names, taken from the whole entity a get returns,
+ * so a page of 100 fits a context window (issue 14: lists hold summaries, gets the detail).
+ */
+export function summaryOf<S extends z.ZodObject>(schema: S, entity: object): z.input<S> {
+  const fields = entity as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(schema.shape).map((name) => [name, fields[name]])) as z.input<S>;
+}
+
 /** The page envelope every list tool returns around its items. */
 export function pageOutput<T extends z.ZodType>(item: T) {
   return z.object({

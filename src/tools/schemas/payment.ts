@@ -148,3 +148,18 @@ export const invoiceSchema = z.object({
     .nullable()
     .describe('The billing period a subscription invoice covers; null for one-time purchases.'),
 });
+
+/** A payment in a list: who paid what, for what, and how it ended; get_payment has the rest. */
+export const paymentSummarySchema = paymentSchema.pick({
+  payment_id: true,
+  status: true,
+  customer: true,
+  currency: true,
+  total_amount: true,
+  subscription_id: true,
+  checkout_session_id: true,
+  invoice_id: true,
+  refund_status: true,
+  error_code: true,
+  created_at: true,
+});

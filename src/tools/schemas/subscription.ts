@@ -89,3 +89,22 @@ export const subscriptionWithPaymentSchema = z.object({
   subscription: subscriptionSchema,
   payment: paymentSchema.nullable().describe('The payment this call made, or null when it charged nothing.'),
 });
+
+/** A subscription in a list: what it is, where it stands, what it bills next; get_subscription has the rest. */
+export const subscriptionSummarySchema = subscriptionSchema.pick({
+  subscription_id: true,
+  status: true,
+  customer: true,
+  product_id: true,
+  quantity: true,
+  currency: true,
+  recurring_pre_tax_amount: true,
+  payment_frequency_count: true,
+  payment_frequency_interval: true,
+  next_billing_date: true,
+  cancel_at_next_billing_date: true,
+  on_demand: true,
+  credit_balance: true,
+  outstanding_amount: true,
+  created_at: true,
+});

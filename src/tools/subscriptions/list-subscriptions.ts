@@ -1,21 +1,24 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { pageInput, pageOutput } from '../schemas/common.js';
-import { subscriptionSchema, subscriptionStatusSchema } from '../schemas/subscription.js';
+import { pageInput, pageOutput, summaryOf } from '../schemas/common.js';
+import { subscriptionStatusSchema, subscriptionSummarySchema } from '../schemas/subscription.js';
 
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
   resource: 'subscriptions',
   operation: 'read',
   title: 'List subscriptions',
-  description: 'Lists subscriptions, newest first, filtered by customer, status or product (filters combine).',
+  description: 'Lists subscriptions as summaries, newest first, filtered by customer, status or product (filters combine); get_subscription has the whole record.',
   input: z.object({
     customer_id: z.string().optional().describe('Only this customer’s.'),
     status: subscriptionStatusSchema.optional(),
     product_id: z.string().optional().describe('Only this product’s.'),
     ...pageInput,
   }),
-  output: pageOutput(subscriptionSchema),
+  output: pageOutput(subscriptionSummarySchema),
   hints: { idempotentHint: true },
-  handler: (engine, { page_size, page_number, ...filter }) => engine.subscriptions.list(filter, { page_size, page_number }),
+  handler: async (engine, { page_size, page_number, ...filter }) => {
+    const page = await engine.subscriptions.list(filter, { page_size, page_number });
+    return { ...page, items: page.items.map((sub) => summaryOf(subscriptionSummarySchema, sub)) };
+  },
 });
