@@ -1,8 +1,10 @@
 import type { ToolDefinition } from '../tools/define-tool.js';
 
+type ListedTool = Pick<ToolDefinition, 'name' | 'resource' | 'operation' | 'title'>;
+
 /** The --list text: the selected tools grouped by resource, in registry order. */
-export function formatToolList(tools: readonly ToolDefinition[]): string {
-  const byResource = new Map<string, ToolDefinition[]>();
+export function formatToolList(tools: readonly ListedTool[]): string {
+  const byResource = new Map<string, ListedTool[]>();
   for (const tool of tools) byResource.set(tool.resource, [...(byResource.get(tool.resource) ?? []), tool]);
   const lines: string[] = [];
   for (const [resource, group] of byResource) {

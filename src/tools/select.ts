@@ -19,7 +19,10 @@ export class ToolFilterError extends Error {
   override readonly name = 'ToolFilterError';
 }
 
-export function selectTools(all: readonly ToolDefinition[], filter: ToolFilter): ToolDefinition[] {
+/** What selecting needs of a tool: a ToolDefinition, or the CLI's metadata of one not loaded yet. */
+export type SelectableTool = Pick<ToolDefinition, 'name' | 'resource' | 'operation'>;
+
+export function selectTools<T extends SelectableTool>(all: readonly T[], filter: ToolFilter): T[] {
   const resourceNames = [...new Set(all.map((t) => t.resource))];
   const toolNames = new Set(all.map((t) => t.name));
   const resources = compilePatterns('resource', filter.resources ?? [], resourceNames);
