@@ -15,7 +15,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-cli.mjs ./scripts/
 COPY src ./src
+# npm run build: tsc for the library, then scripts/build-cli.mjs bundles the CLI into dist/cli.js.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
@@ -25,7 +27,8 @@ ENV NODE_ENV=production \
     BILLING_MCP_HOST=0.0.0.0 \
     BILLING_MCP_PORT=3000
 WORKDIR /app
-# dist/version.js reads ../package.json for the server's name and version.
+# dist/cli.js is the esbuild bundle; of node_modules it loads only better-sqlite3 (native, built above).
+# Its chunks read ../package.json for the server's name and version.
 COPY --from=builder /app/package.json ./package.json
 COPY --from=builder /app/node_modules ./node_modules
 COPY --from=builder /app/dist ./dist

@@ -1,61 +1,18 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { catalogServer } from './catalog-server.js';
 import type { Engine } from './engine/index.js';
-import { buildToolCatalog, type ToolCatalog } from './tools/catalog.js';
+import { buildToolCatalog, type ServedTool, type ToolCatalog } from './tools/catalog.js';
 import { ALL_TOOLS } from './tools/index.js';
 import { toolsOfSets } from './tools/toolsets.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+export { SERVER_INSTRUCTIONS } from './catalog-server.js';
 
 export interface ServerOptions {
   /** The tools to expose, computed once per process (see buildToolCatalog). Default: every tool, main jobs first. */
-  catalog?: ToolCatalog;
+  catalog?: ToolCatalog<ServedTool>;
 }
 
-/**
- * What every assistant reads first (Claude Code loads it with the tool names, before any schema): the
- * rules that hold for every tool, said once here so tool texts need not repeat them, and the entry tool
- * of each job (the five ENTRY_TOOLS are also marked anthropic/alwaysLoad). At most 1,500 bytes, kept by
- * test/tools/context-budget.test.ts.
- */
-export const SERVER_INSTRUCTIONS = [
-  'billing-mcp is a complete billing engine (Dodo Payments API behaviour) on a local database, in test mode: no real money moves.',
-  'Rules for every tool:',
-  '- Amounts are integer minor units: 3000 = $30.00. Product discounts are whole percents; discount codes use basis points (540 = 5.4%).',
-  '- Ids carry their kind (pdt_ product, pcl_ collection, cus_ customer, pay_ payment, sub_ subscription, mtr_ meter): take them from the tool that creates or lists them, never guess.',
-  '- Preview a plan change (preview_subscription_plan_change) and tell the user the amount before change_subscription_plan. Each line reads quantity × unit_price × proration_factor; unused time comes back as negative lines.',
-  '- Time is the test clock: advance_test_clock moves it and runs the renewals, trial ends, retries and webhooks that fall due.',
-  '- A failed call returns "CODE: message. Next: step": follow the next step.',
-  'Entry tools by job:',
-  '- catalog: list_products, create_product; plans for checkout or plan changes: create_product_collection, list_collection_products',
-  '- sell: create_checkout_session, then complete_checkout_session (test cards) → payment, subscription, license key',
-  '- plan changes: list_plan_change_options, preview_subscription_plan_change',
-  '- usage: create_meter, then ingest_usage_events; get_usage_history shows the bill',
-  '- licenses: validate_license, activate_license',
-  '- time: advance_test_clock',
-  'More tools (webhooks, discounts, invoices, wallets, brands) come with --toolsets all.',
-].join('\n');
-
-/**
- * One MCP server over one engine. The transports (stdio, Streamable HTTP, SSE) are thin adapters that
- * connect to what this returns; HTTP builds one per session, all sharing the engine and the catalog.
- *
- * It is the SDK's protocol-level `Server` rather than `McpServer`: McpServer converts every zod schema to
- * JSON Schema again on each `tools/list` and turns argument errors into protocol errors, while here
- * `tools/list` answers from the catalog computed once and argument errors are `isError` results in the
- * house format ("INVALID_REQUEST_BODY: … Next: …") that an assistant can act on.
- */
+/** One MCP server over one engine, serving every tool (main jobs first) unless `options.catalog` says otherwise. */
 export function buildServer(engine: Engine, options: ServerOptions = {}): Server {
-  const catalog = options.catalog ?? buildToolCatalog(toolsOfSets(ALL_TOOLS, ['all']));
-  const server = new Server(
-    { name: PACKAGE_NAME, title: 'Billing (embedded, Dodo Payments API)', version: PACKAGE_VERSION },
-    { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS },
-  );
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.listing }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const tool = catalog.byName.get(request.params.name);
-    // An unknown tool is a protocol fault (the client listed the tools), not a business error.
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}; tools/list shows the tools this server serves`);
-    return tool.call(engine, request.params.arguments ?? {});
-  });
-  return server;
+  return catalogServer(engine, options.catalog ?? buildToolCatalog(toolsOfSets(ALL_TOOLS, ['all'])));
 }

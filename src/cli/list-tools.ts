@@ -2,14 +2,17 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
 import { TOOLSETS } from '../tools/toolsets.js';
 
+/** What --list needs of a tool: a ToolDefinition, or the build's description of one not loaded yet. */
+type ListedTool = Pick<ToolDefinition, 'name' | 'resource' | 'operation' | 'title'>;
+
 /**
  * The --list text: exactly the tools a client is sent, in the order it is sent them, each with its
  * toolset, operation and title, then the count and the size of the tools/list answer:
  *   create_product                       write  catalog        Create a product
  *   …
- *   37 tools, tools/list 44,120 bytes (about 11,030 tokens)
+ *   29 tools, tools/list 44,555 bytes (about 11,139 tokens)
  */
-export function formatToolList(tools: readonly ToolDefinition[], listing: readonly Tool[]): string {
+export function formatToolList(tools: readonly ListedTool[], listing: readonly Tool[]): string {
   const lines = tools.map((tool) => `${tool.name.padEnd(36)} ${tool.operation.padEnd(5)}  ${setOf(tool).padEnd(14)} ${tool.title}`);
   const bytes = Buffer.byteLength(JSON.stringify({ tools: listing }));
   const count = `${tools.length} tool${tools.length === 1 ? '' : 's'}`;
@@ -22,6 +25,6 @@ export function approximateTokens(bytes: number): number {
   return Math.round(bytes / 4);
 }
 
-function setOf(tool: ToolDefinition): string {
+function setOf(tool: ListedTool): string {
   return TOOLSETS.find((set) => set.tools.includes(tool.name))?.name ?? tool.resource;
 }

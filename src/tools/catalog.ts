@@ -7,14 +7,20 @@ import { toJsonSchema, toOutputShape } from './json-schema.js';
 import { ENTRY_TOOLS } from './toolsets.js';
 
 /**
+ * What serving a tool takes: its metadata and `call`. Every ToolDefinition is one; so is a tool of the
+ * CLI whose module loads on its first call (src/cli/deferred-tools.ts).
+ */
+export type ServedTool = Omit<ToolDefinition, 'input' | 'output'>;
+
+/**
  * The tools one server exposes, with their `tools/list` entries computed once and shared by every
  * session (HTTP serves many), never per request.
  */
-export interface ToolCatalog {
-  readonly byName: ReadonlyMap<string, ToolDefinition>;
+export interface ToolCatalog<T extends ServedTool = ToolDefinition> {
+  readonly byName: ReadonlyMap<string, T>;
   readonly listing: readonly Tool[];
   /** The tools behind the catalog: in dynamic mode, what invoke_tool may call. */
-  readonly selected: readonly ToolDefinition[];
+  readonly selected: readonly T[];
 }
 
 export function toListEntry(tool: ToolDefinition): Tool {

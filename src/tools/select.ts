@@ -19,11 +19,14 @@ export class ToolFilterError extends Error {
   override readonly name = 'ToolFilterError';
 }
 
+/** What selecting needs of a tool: a ToolDefinition, or the CLI's metadata of one not loaded yet. */
+export type SelectableTool = Pick<ToolDefinition, 'name' | 'resource' | 'operation'>;
+
 /**
  * `candidates` (the chosen toolsets' tools, in order) narrowed by `filter`. Names are checked against
  * `known` (every tool), so excluding a tool the chosen sets do not hold is no error.
  */
-export function selectTools(candidates: readonly ToolDefinition[], filter: ToolFilter, known: readonly ToolDefinition[] = candidates): ToolDefinition[] {
+export function selectTools<T extends SelectableTool>(candidates: readonly T[], filter: ToolFilter, known: readonly SelectableTool[] = candidates): T[] {
   const all = candidates;
   const resourceNames = [...new Set(known.map((t) => t.resource))];
   const toolNames = new Set(known.map((t) => t.name));

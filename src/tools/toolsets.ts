@@ -195,7 +195,7 @@ export class ToolsetError extends Error {
  * `default` is the core of every set; `all` is every tool; names add whole sets:
  * ['default', 'webhooks'] is the core tools and then every webhook tool.
  */
-export function toolsOfSets(all: readonly ToolDefinition[], names: readonly string[]): ToolDefinition[] {
+export function toolsOfSets<T extends Pick<ToolDefinition, 'name'>>(all: readonly T[], names: readonly string[]): T[] {
   const byName = new Map(all.map((tool) => [tool.name, tool]));
   const valid = [DEFAULT_TOOLSET, ALL_TOOLSETS, ...TOOLSETS.map((set) => set.name)];
   for (const name of names) {

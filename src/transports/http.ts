@@ -1,9 +1,9 @@
 import { createServer, type Server as NodeHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { catalogServer } from '../catalog-server.js';
 import type { Engine } from '../engine/index.js';
-import { buildServer } from '../server.js';
-import type { ToolCatalog } from '../tools/catalog.js';
+import type { ServedTool, ToolCatalog } from '../tools/catalog.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { HTTP_ERROR_CODE, jsonRpcErrorHandler, sendJsonRpcError } from './http-errors.js';
 import { DEFAULT_LICENSE_RATE_LIMIT, fastLicenseHandler, licenseEndpointPolicy, licenseRateStore, licenseRoutes } from './http-licenses.js';
@@ -12,7 +12,7 @@ import { mcpSessions } from './http-sessions.js';
 
 export interface HttpServerOptions {
   engine: Engine;
-  catalog: ToolCatalog;
+  catalog: ToolCatalog<ServedTool>;
   host: string;
   /** 0 picks a free port; RunningHttpServer.port says which. */
   port: number;
@@ -60,7 +60,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   // Body-parser reads every content type on these routes so no body is ever read without the limit;
   // the SDK transports still reject a wrong Content-Type themselves.
   const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
-  const sessions = mcpSessions({ newServer: () => buildServer(engine, { catalog }), jsonBody, log, maxSessions: options.maxSessions });
+  const sessions = mcpSessions({ newServer: () => catalogServer(engine, catalog), jsonBody, log, maxSessions: options.maxSessions });
 
   const licenseOptions = {
     ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT,

@@ -5,10 +5,11 @@ import { formatToolList } from '../../src/cli/list-tools.js';
 import { parseCliOptions } from '../../src/cli/options.js';
 import { servedTools } from '../../src/cli/served-tools.js';
 import { buildToolCatalog } from '../../src/tools/catalog.js';
+import { ALL_TOOLS } from '../../src/tools/index.js';
 
 function listFor(argv: string[]): string[] {
   const options = parseCliOptions(argv, {});
-  const catalog = buildToolCatalog(servedTools(options), options.tools === 'dynamic');
+  const catalog = buildToolCatalog(servedTools(ALL_TOOLS, options), options.tools === 'dynamic');
   return formatToolList([...catalog.byName.values()], catalog.listing).split('\n');
 }
 

@@ -1,6 +1,7 @@
-// Rule under test: the packed tarball is a working product on its own. It ships only dist (no source maps),
-// README.md and package.json; installed into an empty project that approves better-sqlite3's install script the
-// way README.md tells users to, `npx --no-install billing-mcp` serves every tool over stdio.
+// Rule under test: the packed tarball is a working product on its own. It ships only dist (no source maps;
+// the CLI as its esbuild bundle), README.md and package.json; installed into an empty project that approves
+// better-sqlite3's install script the way README.md tells users to, `npx --no-install billing-mcp` serves
+// every tool over stdio.
 //
 // npm runs with --strict-allow-scripts, so a dependency with an install script the README does not cover fails
 // the install. better-sqlite3's install script is prebuild-install, which normally downloads a prebuilt binary;
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PREBUILT_TOOLS_FILE } from '../../src/cli/deferred-tools.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { toolsOfSets } from '../../src/tools/toolsets.js';
 import { ROOT_DIR } from '../support/readme.js';
@@ -76,11 +78,21 @@ describe('the packed tarball', () => {
     expect(packed.filename).toBe(`${packageJson.name}-${packageJson.version}.tgz`);
     const paths = packed.files.map((file) => file.path);
     expect(paths).toContain('dist/cli.js');
+    expect(paths).toContain(`dist/${PREBUILT_TOOLS_FILE}`);
     expect(paths).toContain('dist/index.js');
     expect(paths).toContain('dist/index.d.ts');
     expect(paths).toContain('README.md');
     expect(paths).toContain('package.json');
-    expect(paths.filter((path) => !/^dist\/.+\.(js|d\.ts)$/.test(path) && !['README.md', 'package.json', 'LICENSE'].includes(path))).toEqual([]);
+    const extra = ['README.md', 'package.json', 'LICENSE', `dist/${PREBUILT_TOOLS_FILE}`];
+    expect(paths.filter((path) => !/^dist\/.+\.(js|d\.ts)$/.test(path) && !extra.includes(path))).toEqual([]);
+  });
+
+  test('ships the CLI as the bundle only: the modules it replaces, reached from no export, stay out', () => {
+    const paths = packed.files.map((file) => file.path);
+    // Every CLI file is the bundle's (dist/cli.js and its dist/cli-*.js chunks); the library (exports ".")
+    // never imports the transports or the demo catalog, which only the CLI uses.
+    expect(paths.filter((path) => /^dist\/(cli\/|transports\/|demo\.)/.test(path))).toEqual([]);
+    expect(paths.filter((path) => /^dist\/cli-[\w-]+\.js$/.test(path)).length).toBeGreaterThan(1);
   });
 
   test('installs into an empty project with only better-sqlite3 approved to run an install script', () => {

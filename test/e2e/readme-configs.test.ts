@@ -261,7 +261,13 @@ describe('Docker', () => {
     for (const step of ['python3', 'make', 'g++', 'npm ci', 'npm run build', 'npm prune --omit=dev']) expect(builderRuns).toContain(step);
     const user = one(runtime, 'USER');
     expect(['root', '0', '']).not.toContain(user);
-    // dist/version.js reads ../package.json, so the runtime stage needs it beside dist.
+    // The builder copies what `npm run build` reads: the tsconfig files, src, and the script that bundles the CLI.
+    const buildScript = (JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.build ?? '';
+    const buildInputs = ['tsconfig.json', 'src', ...(buildScript.match(/\b(?:tsconfig[\w.]*\.json|scripts\/[\w.-]+\.mjs)\b/g) ?? [])];
+    expect(buildInputs).toContain('scripts/build-cli.mjs');
+    const builderCopies = all(builder, 'COPY').join('\n');
+    for (const path of buildInputs) expect(builderCopies, `the builder copies ${path} for npm run build`).toContain(path);
+    // The bundle's chunks read ../package.json, so the runtime stage needs it beside dist.
     const copies = all(runtime, 'COPY').join('\n');
     for (const path of ['/app/package.json', '/app/node_modules', '/app/dist']) expect(copies).toContain(path);
     expect(cmd).toEqual(['node', 'dist/cli.js']);

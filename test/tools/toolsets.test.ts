@@ -11,7 +11,7 @@ import { ENTRY_TOOLS, TOOLSETS, ToolsetError, toolsOfSets } from '../../src/tool
 import { MAIN_JOB_TOOLS } from '../support/main-jobs.js';
 
 
-const served = (argv: string[], env: NodeJS.ProcessEnv = {}) => servedTools(parseCliOptions(argv, env)).map((t) => t.name);
+const served = (argv: string[], env: NodeJS.ProcessEnv = {}) => servedTools(ALL_TOOLS, parseCliOptions(argv, env)).map((t) => t.name);
 
 describe('the sets', () => {
   test('every registered tool is in exactly one set, and each set’s core is part of it', () => {

@@ -1,0 +1,80 @@
+// Builds the CLI that package.json's `bin` runs, after `tsc -p tsconfig.build.json` has built the library
+// (dist/index.js and the modules it imports; the bench imports those too). `npm run build` runs both.
+//
+// 1. dist/cli-tools.json: every tool of ALL_TOOLS described from the tsc output of the same sources (name,
+//    resource, operation, title, description, annotations and its tools/list entry), so the CLI selects
+//    and lists tools without loading their modules or converting 100 zod schemas (src/cli/deferred-tools.ts).
+// 2. dist/cli.js: src/cli.ts bundled by esbuild for Node 20+, ESM. Split at its dynamic imports into
+//    dist/cli-*.js chunks, so each path loads only what it needs: --version the entry and the option parser,
+//    stdio the engine and the SDK, and only --transport http the express stack. The chunks sit beside
+//    cli.js, one folder below package.json, where src/version.ts reads it. better-sqlite3 stays external:
+//    it loads a native binding built for the user's Node at install time.
+import { chmodSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const fromDist = (path) => import(pathToFileURL(join(DIST, path)).href);
+
+// The name src/cli/deferred-tools.ts reads (PREBUILT_TOOLS_FILE); test/e2e/cli-bundle.test.ts checks both agree.
+const TOOLS_FILE = 'cli-tools.json';
+
+const [{ ALL_TOOLS }, { toListEntry }] = await Promise.all([fromDist('tools/index.js'), fromDist('tools/catalog.js')]);
+const described = ALL_TOOLS.map((tool) => ({
+  name: tool.name,
+  resource: tool.resource,
+  operation: tool.operation,
+  title: tool.title,
+  description: tool.description,
+  annotations: tool.annotations,
+  listEntry: toListEntry(tool),
+}));
+writeFileSync(join(DIST, TOOLS_FILE), JSON.stringify(described));
+
+/**
+ * zod's `z.locales` holds its error messages in 40 languages (366 KB of the bundle, a fifth of what a stdio
+ * start parses); this server only ever uses English, which zod sets itself (classic/schemas.js imports
+ * locales/en.js directly). The bundle's `z.locales` keeps `en` alone: z.locales.en() still works,
+ * z.locales.de is undefined.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+const { metafile } = await build({
+  absWorkingDir: ROOT,
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: DIST,
+  chunkNames: 'cli-[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  plugins: [zodEnglishOnly],
+  // Whitespace and syntax only: a third less to read and parse at every start; names stay readable in
+  // stack traces (dist/cli-*.js:1:<column>, mapped back to src/ by the source maps).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // Bundled CommonJS packages (express, ajv) call require() for Node's built-ins; an ES module has none.
+  banner: {
+    js: "import { createRequire as __billingMcpCreateRequire } from 'node:module';\nconst require = __billingMcpCreateRequire(import.meta.url);",
+  },
+  // Not shipped (package.json `files`); `node --enable-source-maps dist/cli.js` maps stacks to src/.
+  sourcemap: 'linked',
+  // What each output file holds and imports; test/e2e/cli-bundle.test.ts reads it. Not shipped either.
+  metafile: true,
+  logLevel: 'warning',
+});
+writeFileSync(join(DIST, 'cli.meta.json'), JSON.stringify(metafile));
+chmodSync(join(DIST, 'cli.js'), 0o755);

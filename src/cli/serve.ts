@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { catalogServer } from '../catalog-server.js';
+import { seedDemoCatalog } from '../demo.js';
+import { openDatabase } from '../engine/db/database.js';
+import { createEngine } from '../engine/index.js';
+import { buildToolCatalog } from '../tools/catalog.js';
+import { serveStdio } from '../transports/stdio.js';
+import { deferredCatalog, type ToolSelection } from './deferred-tools.js';
+import { log } from './log.js';
+import type { CliOptions } from './options.js';
+
+const DUE_WORK_INTERVAL_MS = 30_000;
+// New events reach webhook endpoints within a second; retries fall due on the engine clock (SPEC §4).
+const WEBHOOK_POLL_INTERVAL_MS = 500;
+
+/** Opens the database, serves the selected tools over the chosen transport until the client or a signal ends it. */
+export async function serve(options: CliOptions, selection: ToolSelection): Promise<number> {
+  const opened = openNativeDatabase(options);
+  const engine = await createEngine({ db: opened.db, readonly: options.readOnly, publicBaseUrl: publicBaseUrlOf(options) });
+  log(`database ${options.db}${options.readOnly ? ' (read-only)' : ''}`);
+  if (options.demo) {
+    if (options.readOnly) log('--demo ignored: the database is open read-only');
+    else log((await seedDemoCatalog(engine)) ? 'demo catalog added' : 'demo skipped: the database already has products');
+  }
+
+  // Renewals, trial ends and scheduled cancellations fall due as real time passes: run them every 30 s
+  // (advance_test_clock runs them at once when it moves time). Never in --read-only.
+  const stopDueWork = options.readOnly
+    ? () => undefined
+    : engine.startDueWorkTimer(DUE_WORK_INTERVAL_MS, (error) => log(`due work: ${error instanceof Error ? error.message : String(error)}`));
+  // Webhook deliveries: never in --read-only (nothing new is written there to deliver). Errors name no secret.
+  const stopWebhooks = options.readOnly
+    ? () => undefined
+    : engine.webhookDispatcher.start(WEBHOOK_POLL_INTERVAL_MS, (error) => log(`webhooks: ${error instanceof Error ? error.message : String(error)}`));
+  const catalog = selection.loaded ? buildToolCatalog(selection.tools, options.tools === 'dynamic') : deferredCatalog(selection.tools);
+  const shutdown = async (): Promise<void> => {
+    stopDueWork();
+    stopWebhooks();
+    await engine.close();
+  };
+
+  if (options.transport === 'http') {
+    // Loaded only when used: express and its dependencies are a sixth of a stdio start-up otherwise.
+    const { serveHttp } = await import('../transports/http.js');
+    const http = await serveHttp({
+      engine,
+      catalog,
+      host: options.host,
+      port: options.port,
+      authToken: options.authToken,
+      allowedHosts: options.allowedHosts,
+      allowedOrigins: options.allowedOrigins,
+      licenseRateLimit: options.licenseRateLimit,
+      readOnly: options.readOnly,
+      log,
+    });
+    log(`listening on ${http.url} (Streamable HTTP at /mcp, SSE at /sse, health at /health)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await http.close();
+  } else {
+    const { closed } = await serveStdio(catalogServer(engine, catalog), log);
+    await Promise.race([
+      closed,
+      new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      }),
+    ]);
+  }
+  await shutdown();
+  return 0;
+}
+
+/** checkout_url points at this server: its HTTP address when serving HTTP, the default one otherwise. */
+function publicBaseUrlOf(options: CliOptions): string | undefined {
+  if (options.transport !== 'http' || options.port === 0) return undefined;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+}
+
+/**
+ * better-sqlite3 is a native module built at install time. When its install script was skipped (npm 11
+ * with strict allow-scripts), say how to fix that instead of printing a bindings stack.
+ */
+function openNativeDatabase(options: CliOptions): ReturnType<typeof openDatabase> {
+  if (options.readOnly && !existsSync(options.db)) {
+    throw new Error(`--read-only needs an existing database, and ${options.db} does not exist: start once without --read-only to create it, or give its path with --db`);
+  }
+  try {
+    return openDatabase({ path: options.db, readonly: options.readOnly });
+  } catch (error) {
+    if (error instanceof Error && /bindings file|NODE_MODULE_VERSION|better_sqlite3\.node/.test(error.message)) {
+      throw new Error(
+        `the SQLite driver (better-sqlite3) is not built for this Node.js: ${error.message.split('\n')[0]}. ` +
+          'Allow its install script and reinstall: npx -y --allow-scripts=better-sqlite3 billing-mcp (README: "npm install scripts")',
+      );
+    }
+    throw error;
+  }
+}
