@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PREBUILT_TOOLS_FILE, type PrebuiltTool } from '../../src/cli/deferred-tools.js';
 import { buildToolCatalog } from '../../src/tools/catalog.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
+import { toolsOfSets } from '../../src/tools/toolsets.js';
 import { CLI, cliEnv, ROOT, runCli, tempDir } from '../support/cli-process.js';
 import { callTool, stdioClient } from '../support/e2e-clients.js';
 import { textOf } from '../support/mcp-client.js';
@@ -85,9 +86,9 @@ describe('the CLI bundle', () => {
     expect(main).toMatch(/^dist\/cli-main-/);
     const loaded = [...staticGraph('dist/cli.js'), ...staticGraph(main)];
     const sources = new Set(loaded.flatMap((file) => Object.keys(outputsOf(file).inputs).map(sourceOf)));
-    // select.ts is the filter check alone (it imports types only).
+    // select.ts is the filter check alone and toolsets.ts the table of sets (both import types only).
     const heavy = [...sources].filter((s) => /^src\/(engine|tools|transports|server)|@modelcontextprotocol|zod|kysely|express/.test(s));
-    expect(heavy).toEqual(['src/tools/select.ts']);
+    expect(heavy.sort()).toEqual(['src/tools/select.ts', 'src/tools/toolsets.ts']);
     expect(sources).toContain('src/cli/options.ts');
 
     const version = await runCli(['--version']);
@@ -111,7 +112,11 @@ describe('the CLI bundle', () => {
     expect(prebuilt.map(({ listEntry: _entry, ...info }) => info)).toEqual(
       ALL_TOOLS.map(({ name, resource, operation, title, description, annotations }) => ({ name, resource, operation, title, description, annotations })),
     );
-    expect(await rawToolsList(['--db', join(dir.path, 'static.db')])).toEqual({ tools: fromSource });
+    // With no flags a client is sent the default toolset: those entries, in toolset order.
+    const defaults = JSON.parse(JSON.stringify(buildToolCatalog(toolsOfSets(ALL_TOOLS, ['default'])).listing)) as unknown;
+    expect(await rawToolsList(['--db', join(dir.path, 'static.db')])).toEqual({ tools: defaults });
+    const all = JSON.parse(JSON.stringify(buildToolCatalog(toolsOfSets(ALL_TOOLS, ['all'])).listing)) as unknown;
+    expect(await rawToolsList(['--db', join(dir.path, 'static-all.db'), '--toolsets', 'all'])).toEqual({ tools: all });
   });
 
   test('--tools dynamic lists the meta-tools of the selection, converted at start as before', async () => {

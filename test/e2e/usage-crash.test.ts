@@ -24,7 +24,7 @@ interface UsageEventInput {
 }
 
 async function startServer(db: string): Promise<RunningServer> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db], env: getDefaultEnvironment(), stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db, '--toolsets', 'all'], env: getDefaultEnvironment(), stderr: 'pipe' });
   const client = new Client({ name: 'usage-crash-e2e', version: '0.0.0' });
   await client.connect(transport);
   return { client, transport };

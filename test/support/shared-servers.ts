@@ -43,7 +43,7 @@ function serverOf(name: string, client: Client, kill: () => Promise<void>, close
  * first byte, so a server that dies while it starts (or later) says why.
  */
 export async function stdioServer(name: string, db: string, onStderr?: (text: string) => void): Promise<Server> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db], env: getDefaultEnvironment(), stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db, '--toolsets', 'all'], env: getDefaultEnvironment(), stderr: 'pipe' });
   if (onStderr) transport.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString()));
   const client = new Client({ name: `shared-db-${name}`, version: '0.0.0' });
   await client.connect(transport);
@@ -63,7 +63,7 @@ export async function stdioServer(name: string, db: string, onStderr?: (text: st
 
 /** `billing-mcp --transport http --db <db>` with the SDK's Streamable HTTP client. */
 export async function httpServer(name: string, db: string): Promise<Server> {
-  const http = await startHttpCli(['--db', db], cliEnv());
+  const http = await startHttpCli(['--db', db, '--toolsets', 'all'], cliEnv());
   const client = await streamableClient(http.url);
   return serverOf(
     name,
