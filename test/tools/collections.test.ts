@@ -1,4 +1,5 @@
 // Rule under test: collection tools follow SPEC §1.2 and D7 through MCP: structured results in display order, checkout listing with the first product pre-selected, errors as "CODE: message. Next: step".
+import { collectionSummarySchema } from '../../src/tools/schemas/collection.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type ConnectedClient, connectClient } from '../support/mcp-client.js';
 
@@ -107,8 +108,11 @@ describe('create and read', () => {
       ],
     });
     expect(await c.ok('get_product_collection', { collection_id: 'pcl_0001' })).toEqual(created);
+    // A list holds summaries; get_product_collection the groups (issue 14).
     const listed = await c.ok<{ items: Collection[]; has_more: boolean }>('list_product_collections', {});
-    expect(listed.items).toEqual([created]);
+    const whole = created as unknown as Record<string, unknown>;
+    expect(listed.items).toEqual([Object.fromEntries(Object.keys(collectionSummarySchema.shape).map((field) => [field, whole[field]]))]);
+    expect(Object.keys(listed.items[0] ?? {})).not.toContain('groups');
     expect(listed.has_more).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { pageInput, pageOutput } from '../schemas/common.js';
-import { productSchema } from '../schemas/product.js';
+import { pageInput, pageOutput, summaryOf } from '../schemas/common.js';
+import { productSummarySchema } from '../schemas/product.js';
 
 export const listProducts = defineTool({
   name: 'list_products',
@@ -9,14 +9,17 @@ export const listProducts = defineTool({
   operation: 'read',
   title: 'List products',
   description:
-    'Lists products, oldest first; only live ones unless archived: true. To show a collection’s plans as checkout does, use list_collection_products.',
+    'Lists products as summaries (name, price), oldest first; only live ones unless archived: true. get_product has the whole record; list_collection_products shows a collection’s plans as checkout does.',
   input: z.object({
     archived: z.boolean().optional().describe('true: only archived; else only live.'),
     recurring: z.boolean().optional().describe('true: plans only; false: one-time only.'),
     brand_id: z.string().optional().describe('Only this brand’s.'),
     ...pageInput,
   }),
-  output: pageOutput(productSchema),
+  output: pageOutput(productSummarySchema),
   hints: { idempotentHint: true },
-  handler: (engine, { page_size, page_number, ...filter }) => engine.products.list(filter, { page_size, page_number }),
+  handler: async (engine, { page_size, page_number, ...filter }) => {
+    const page = await engine.products.list(filter, { page_size, page_number });
+    return { ...page, items: page.items.map((product) => summaryOf(productSummarySchema, product)) };
+  },
 });

@@ -115,3 +115,13 @@ export const collectionCheckoutSchema = pageOutput(checkoutProductSchema).extend
   name: z.string(),
   archived: z.boolean().describe('An archived collection cannot be bought through.'),
 });
+
+/** A collection in a list: which it is; get_product_collection has its groups, list_collection_products the checkout. */
+export const collectionSummarySchema = collectionSchema.pick({
+  collection_id: true,
+  name: true,
+  brand_id: true,
+  archived: true,
+  created_at: true,
+  updated_at: true,
+});

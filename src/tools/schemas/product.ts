@@ -132,3 +132,15 @@ export const productFields = {
   digital_product_delivery: digitalDeliverySchema.nullable().describe('Download URL and/or instructions for the buyer.'),
   metadata: metadataSchema,
 };
+
+/** A product in a list: what it is and what it costs; get_product has the rest (description, license, delivery …). */
+export const productSummarySchema = productSchema.pick({
+  product_id: true,
+  name: true,
+  price: true,
+  is_recurring: true,
+  tax_category: true,
+  license_key_enabled: true,
+  archived: true,
+  created_at: true,
+});
