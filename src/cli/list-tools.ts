@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
-import { TOOLSETS } from '../tools/toolsets.js';
+import { toolsetNameOf } from '../tools/toolsets.js';
 
 /** What --list needs of a tool: a ToolDefinition, or the build's description of one not loaded yet. */
 type ListedTool = Pick<ToolDefinition, 'name' | 'resource' | 'operation' | 'title'>;
@@ -13,7 +13,7 @@ type ListedTool = Pick<ToolDefinition, 'name' | 'resource' | 'operation' | 'titl
  *   29 tools, tools/list 44,555 bytes (about 11,139 tokens)
  */
 export function formatToolList(tools: readonly ListedTool[], listing: readonly Tool[]): string {
-  const lines = tools.map((tool) => `${tool.name.padEnd(36)} ${tool.operation.padEnd(5)}  ${setOf(tool).padEnd(14)} ${tool.title}`);
+  const lines = tools.map((tool) => `${tool.name.padEnd(36)} ${tool.operation.padEnd(5)}  ${(toolsetNameOf(tool.name) ?? tool.resource).padEnd(14)} ${tool.title}`);
   const bytes = Buffer.byteLength(JSON.stringify({ tools: listing }));
   const count = `${tools.length} tool${tools.length === 1 ? '' : 's'}`;
   lines.push('', `${count}, tools/list ${bytes.toLocaleString('en-US')} bytes (about ${approximateTokens(bytes).toLocaleString('en-US')} tokens)`);
@@ -23,8 +23,4 @@ export function formatToolList(tools: readonly ListedTool[], listing: readonly T
 /** Tokens as the usual rule of thumb for JSON counts them: a token per 4 bytes. */
 export function approximateTokens(bytes: number): number {
   return Math.round(bytes / 4);
-}
-
-function setOf(tool: ListedTool): string {
-  return TOOLSETS.find((set) => set.tools.includes(tool.name))?.name ?? tool.resource;
 }

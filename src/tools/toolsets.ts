@@ -212,9 +212,7 @@ export function toolsOfSets<T extends Pick<ToolDefinition, 'name'>>(all: readonl
   });
 }
 
-/** The set a tool belongs to, for --list and the README. */
-export function toolsetOf(toolName: string): Toolset {
-  const set = TOOLSETS.find((s) => s.tools.includes(toolName));
-  if (!set) throw new Error(`tool ${toolName} is in no toolset`);
-  return set;
+/** The name of the set a tool belongs to, for --list; undefined for the dynamic meta-tools. */
+export function toolsetNameOf(toolName: string): string | undefined {
+  return TOOLSETS.find((set) => set.tools.includes(toolName))?.name;
 }

@@ -129,8 +129,13 @@ export async function prepareChange(
 
   const now = ctx.clock.now();
   const period = { previous_billing_date: before.previous_billing_date, next_billing_date: before.next_billing_date, in_trial: inTrial(before) };
-  const targetPlan = planOf(target, await addonNames(trx, ctx, target.addons));
-  const quote = quoteChange(await currentPlanOf(trx, ctx, before), targetPlan, period, body.proration_billing_mode, now);
+  // One lookup names the addons of both plans; the current product is named from the catalogue (its id
+  // where it is gone), so a credit line reads "Unused time on Basic".
+  const names = await addonNames(trx, ctx, [...before.addons, ...target.addons]);
+  const currentName = (await findProduct(trx, ctx.businessId, before.product_id))?.name ?? before.product_id;
+  const currentPlan = planOf({ ...before, name: currentName }, names);
+  const targetPlan = planOf({ ...target, product_id: target.product.product_id, name: target.product.name }, names);
+  const quote = quoteChange(currentPlan, targetPlan, period, body.proration_billing_mode, now);
   const defaults = directionDefaults(collection, quote.direction);
   const effective_at = body.effective_at ?? defaults.effective_at;
   const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure);
@@ -376,47 +381,35 @@ async function discountAfter(trx: Db, ctx: EngineContext, sub: StoredSubscriptio
     : { discount: null, cycles_remaining: null, is_new: false };
 }
 
-/** The current plan as billed (frozen prices, current quantity and addons), named from the catalogue. */
-async function currentPlanOf(trx: Db, ctx: EngineContext, sub: StoredSubscription): Promise<Plan> {
-  const product = await findProduct(trx, ctx.businessId, sub.product_id);
-  const names = await addonNames(trx, ctx, sub.addons);
-  return {
-    items: [
-      { type: 'subscription', id: sub.product_id, product_id: sub.product_id, name: product?.name ?? sub.product_id, quantity: sub.quantity, unit_price: sub.unit_price },
-      ...sub.addons.map(
-        (a): PlanItem => ({
-          type: 'addon',
-          id: a.addon_id,
-          product_id: sub.product_id,
-          name: names.get(a.addon_id) ?? a.addon_id,
-          quantity: a.quantity,
-          unit_price: a.unit_price,
-        }),
-      ),
-    ],
-    payment_frequency_count: sub.payment_frequency_count,
-    payment_frequency_interval: sub.payment_frequency_interval,
-  };
+/** What a plan is billed from: the subscription as it stands (frozen prices) or the target of a change. */
+interface BilledPlan {
+  product_id: string;
+  name: string;
+  quantity: number;
+  unit_price: number;
+  addons: readonly SubscriptionAddon[];
+  payment_frequency_count: number;
+  payment_frequency_interval: Interval;
 }
 
-function planOf(target: TargetPlan, names: ReadonlyMap<string, string>): Plan {
-  const productId = target.product.product_id;
+/** The plan's items: the product line, then one line per addon (named from `names`, else by id). */
+function planOf(plan: BilledPlan, names: ReadonlyMap<string, string>): Plan {
   return {
     items: [
-      { type: 'subscription', id: productId, product_id: productId, name: target.product.name, quantity: target.quantity, unit_price: target.unit_price },
-      ...target.addons.map(
+      { type: 'subscription', id: plan.product_id, product_id: plan.product_id, name: plan.name, quantity: plan.quantity, unit_price: plan.unit_price },
+      ...plan.addons.map(
         (a): PlanItem => ({
           type: 'addon',
           id: a.addon_id,
-          product_id: productId,
+          product_id: plan.product_id,
           name: names.get(a.addon_id) ?? a.addon_id,
           quantity: a.quantity,
           unit_price: a.unit_price,
         }),
       ),
     ],
-    payment_frequency_count: target.payment_frequency_count,
-    payment_frequency_interval: target.payment_frequency_interval,
+    payment_frequency_count: plan.payment_frequency_count,
+    payment_frequency_interval: plan.payment_frequency_interval,
   };
 }
 

@@ -173,7 +173,7 @@ export class WebhookService {
   /** The delivery log as summaries, newest first: get_webhook_delivery gives one whole. */
   async listDeliverySummaries(filter: DeliveryFilter = {}, page?: PageRequest): Promise<Page<WebhookDeliverySummary>> {
     const deliveries = await this.listDeliveries(filter, page);
-    return { ...deliveries, items: deliveries.items.map(summaryOf) };
+    return { ...deliveries, items: deliveries.items.map(deliverySummaryOf) };
   }
 
   async getDelivery(messageId: string): Promise<WebhookDelivery> {
@@ -298,7 +298,7 @@ function checkHeaders(headers: Record<string, string>): void {
   }
 }
 
-function summaryOf({ payload: _body, attempts, ...delivery }: WebhookDelivery): WebhookDeliverySummary {
+function deliverySummaryOf({ payload: _body, attempts, ...delivery }: WebhookDelivery): WebhookDeliverySummary {
   const last = attempts.at(-1);
   return {
     ...delivery,

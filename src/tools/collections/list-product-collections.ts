@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { pageInput, pageOutput, summaryOf } from '../schemas/common.js';
+import { pageInput, pageOutput, summaryPage } from '../schemas/common.js';
 import { collectionSummarySchema } from '../schemas/collection.js';
 
 export const listProductCollections = defineTool({
@@ -16,8 +16,5 @@ export const listProductCollections = defineTool({
   }),
   output: pageOutput(collectionSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => {
-    const page = await engine.collections.list(filter, { page_size, page_number });
-    return { ...page, items: page.items.map((collection) => summaryOf(collectionSummarySchema, collection)) };
-  },
+  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(collectionSummarySchema, await engine.collections.list(filter, { page_size, page_number })),
 });

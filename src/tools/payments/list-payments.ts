@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { pageInput, pageOutput, summaryOf } from '../schemas/common.js';
+import { pageInput, pageOutput, summaryPage } from '../schemas/common.js';
 import { paymentStatusSchema, paymentSummarySchema } from '../schemas/payment.js';
 
 export const listPayments = defineTool({
@@ -20,8 +20,5 @@ export const listPayments = defineTool({
   }),
   output: pageOutput(paymentSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => {
-    const page = await engine.payments.list(filter, { page_size, page_number });
-    return { ...page, items: page.items.map((payment) => summaryOf(paymentSummarySchema, payment)) };
-  },
+  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(paymentSummarySchema, await engine.payments.list(filter, { page_size, page_number })),
 });

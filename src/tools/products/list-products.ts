@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { pageInput, pageOutput, summaryOf } from '../schemas/common.js';
+import { pageInput, pageOutput, summaryPage } from '../schemas/common.js';
 import { productSummarySchema } from '../schemas/product.js';
 
 export const listProducts = defineTool({
@@ -18,8 +18,5 @@ export const listProducts = defineTool({
   }),
   output: pageOutput(productSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => {
-    const page = await engine.products.list(filter, { page_size, page_number });
-    return { ...page, items: page.items.map((product) => summaryOf(productSummarySchema, product)) };
-  },
+  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(productSummarySchema, await engine.products.list(filter, { page_size, page_number })),
 });

@@ -15,12 +15,19 @@ export const pageInput = {
 };
 
 /**
- * A list's item as a summary: only the fields `schema` names, taken from the whole entity a get returns,
- * so a page of 100 fits a context window (issue 14: lists hold summaries, gets the detail).
+ * A page of whole records as a list shows it: each item keeps only the fields `schema` names, so a page of
+ * 100 fits a context window (issue 14: lists hold summaries, gets the detail).
  */
-export function summaryOf<S extends z.ZodObject>(schema: S, entity: object): z.input<S> {
-  const fields = entity as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(schema.shape).map((name) => [name, fields[name]])) as z.input<S>;
+export function summaryPage<S extends z.ZodObject, P extends { items: readonly object[] }>(
+  schema: S,
+  page: P,
+): Omit<P, 'items'> & { items: z.input<S>[] } {
+  const names = Object.keys(schema.shape);
+  const summary = (entity: object): z.input<S> => {
+    const fields = entity as Record<string, unknown>;
+    return Object.fromEntries(names.map((name) => [name, fields[name]])) as z.input<S>;
+  };
+  return { ...page, items: page.items.map(summary) };
 }
 
 /** The page envelope every list tool returns around its items. */

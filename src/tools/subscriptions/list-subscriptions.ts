@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { pageInput, pageOutput, summaryOf } from '../schemas/common.js';
+import { pageInput, pageOutput, summaryPage } from '../schemas/common.js';
 import { subscriptionStatusSchema, subscriptionSummarySchema } from '../schemas/subscription.js';
 
 export const listSubscriptions = defineTool({
@@ -17,8 +17,5 @@ export const listSubscriptions = defineTool({
   }),
   output: pageOutput(subscriptionSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => {
-    const page = await engine.subscriptions.list(filter, { page_size, page_number });
-    return { ...page, items: page.items.map((sub) => summaryOf(subscriptionSummarySchema, sub)) };
-  },
+  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(subscriptionSummarySchema, await engine.subscriptions.list(filter, { page_size, page_number })),
 });
