@@ -7,7 +7,7 @@ const shared = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as cons
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/engine/**/*.test.ts', 'test/tools/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/transports/**/*.test.ts'], ...shared } },
+      { test: { name: 'unit', include: ['test/engine/**/*.test.ts', 'test/tools/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/transports/**/*.test.ts', 'test/web/**/*.test.ts'], ...shared } },
       {
         test: {
           name: 'e2e',

@@ -22,11 +22,18 @@ export interface CliOptions {
   allowedOrigins: string[];
   /** Requests per minute per client address on the public /licenses/* HTTP endpoints; 0 = no limit. */
   licenseRateLimit: number;
+  /** stdio only: the first port the loopback page server tries (next free one if taken); 0 = any free port. */
+  pagesPort: number;
+  /** The address links (checkout_url, portal links) name, when a proxy or port mapping sits in front. */
+  publicUrl: string | undefined;
   tools: 'static' | 'dynamic';
   /** --toolsets as given (`default`, `all`, set names); undefined when not given (see toolsetsToServe). */
   toolsets: string[] | undefined;
   filter: ToolFilter;
 }
+
+/** The stdio page server's first port: the HTTP transport's default, as links read the same either way. */
+export const DEFAULT_PAGES_PORT = 3000;
 
 /** A bad flag or value: the CLI prints it with the usage and exits with status 2. */
 export class UsageError extends Error {
@@ -48,6 +55,8 @@ const FLAGS = {
   'allowed-hosts': { type: 'string', multiple: true },
   'allowed-origins': { type: 'string', multiple: true },
   'license-rate-limit': { type: 'string' },
+  'pages-port': { type: 'string' },
+  'public-url': { type: 'string' },
   tools: { type: 'string' },
   toolsets: { type: 'string', multiple: true },
   operation: { type: 'string', multiple: true },
@@ -76,6 +85,11 @@ Transport
   --allowed-hosts NAME   extra Host header names to accept (repeatable, comma-separated)
   --allowed-origins URL  browser origins allowed to call the server (repeatable, comma-separated)
   --license-rate-limit N requests a minute per address on the public /licenses/* endpoints (default 120; 0 = off)
+
+Hosted pages (checkout_url, customer portal links)
+  --pages-port PORT      stdio: the loopback port of the page server (default 3000, else the next free
+                         one; 0 = any). Over HTTP the pages share --port
+  --public-url URL       the address links name, when a proxy or a port mapping sits in front
 
 Tools
   --toolsets NAME,...    sets by job: catalog, customers, checkout, subscriptions, usage, licenses,
@@ -156,6 +170,11 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     throw new UsageError(`--license-rate-limit must be a whole number ≥ 0 (0 = no limit), got ${rateText}`);
   }
 
+  const pagesPortText = str('pages-port') ?? String(DEFAULT_PAGES_PORT);
+  const pagesPort = Number(pagesPortText);
+  if (!Number.isInteger(pagesPort) || pagesPort < 0 || pagesPort > 65535) throw new UsageError(`--pages-port must be 0–65535, got ${pagesPortText}`);
+  const publicUrl = publicUrlOf(str('public-url'));
+
   const readOnly = bool('read-only');
   const operations = list('operation').map((op): Operation => {
     if (op !== 'read' && op !== 'write') throw new UsageError(`--operation must be read or write, got ${op}`);
@@ -179,6 +198,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     allowedHosts: list('allowed-hosts'),
     allowedOrigins: list('allowed-origins'),
     licenseRateLimit,
+    pagesPort,
+    publicUrl,
     tools,
     toolsets: values.toolsets === undefined && envValue(env, 'toolsets') === undefined ? undefined : list('toolsets'),
     filter: {
@@ -203,6 +224,20 @@ function databasePathOf(value: string | undefined): string | undefined {
     throw new UsageError(`--db takes a file path; "${value.replace(/\/\/[^/@]*@/, '//…@')}" is not one this version serves: give e.g. --db ./billing.db`);
   }
   return value;
+}
+
+/** --public-url: an http(s) origin with an optional path prefix, kept without its trailing slash. */
+function publicUrlOf(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--public-url must be an http(s) URL such as https://billing.example.com, got ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--public-url must be http or https, got ${url.protocol}`);
+  if (url.search !== '' || url.hash !== '' || url.username !== '') throw new UsageError('--public-url takes an origin and path only: no query, fragment or credentials');
+  return url.href.replace(/\/+$/, '');
 }
 
 function envName(flag: FlagName): string {

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { catalogServer } from '../catalog-server.js';
 import { seedDemoCatalog } from '../demo.js';
 import { openDatabase } from '../engine/db/database.js';
-import { createEngine } from '../engine/index.js';
+import { createEngine, DEFAULT_PUBLIC_BASE_URL } from '../engine/index.js';
 import { buildToolCatalog } from '../tools/catalog.js';
 import { serveStdio } from '../transports/stdio.js';
+import { servePages } from '../web/page-server.js';
 import { deferredCatalog, type ToolSelection } from './deferred-tools.js';
 import { log } from './log.js';
 import type { CliOptions } from './options.js';
@@ -16,7 +17,9 @@ const WEBHOOK_POLL_INTERVAL_MS = 500;
 /** Opens the database, serves the selected tools over the chosen transport until the client or a signal ends it. */
 export async function serve(options: CliOptions, selection: ToolSelection): Promise<number> {
   const opened = openNativeDatabase(options);
-  const engine = await createEngine({ db: opened.db, readonly: options.readOnly, publicBaseUrl: publicBaseUrlOf(options) });
+  // Links name the address that answers, known once the pages listen (a taken port moves them on).
+  let pagesUrl = options.publicUrl ?? DEFAULT_PUBLIC_BASE_URL;
+  const engine = await createEngine({ db: opened.db, readonly: options.readOnly, publicBaseUrl: () => pagesUrl });
   log(`database ${options.db}${options.readOnly ? ' (read-only)' : ''}`);
   if (options.demo) {
     if (options.readOnly) log('--demo ignored: the database is open read-only');
@@ -54,13 +57,23 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
       readOnly: options.readOnly,
       log,
     });
-    log(`listening on ${http.url} (Streamable HTTP at /mcp, SSE at /sse, health at /health)`);
+    pagesUrl = options.publicUrl ?? linkBaseOf(options.host, http.port);
+    log(`listening on ${http.url} (Streamable HTTP at /mcp, SSE at /sse, health at /health, pages at ${pagesUrl})`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     await http.close();
   } else {
+    // MCP is what the client started us for: a page server that cannot listen is logged, not fatal.
+    const pages = await servePages({ engine, host: PAGES_HOST, port: options.pagesPort, allowedHosts: options.allowedHosts, log }).catch((error: unknown) => {
+      log(`no checkout or portal pages: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (pages !== undefined) {
+      pagesUrl = options.publicUrl ?? pages.url;
+      log(`checkout and portal pages at ${pages.url}`);
+    }
     const { closed } = await serveStdio(catalogServer(engine, catalog), log);
     await Promise.race([
       closed,
@@ -69,16 +82,19 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
         process.once('SIGTERM', resolve);
       }),
     ]);
+    await pages?.close();
   }
   await shutdown();
   return 0;
 }
 
-/** checkout_url points at this server: its HTTP address when serving HTTP, the default one otherwise. */
-function publicBaseUrlOf(options: CliOptions): string | undefined {
-  if (options.transport !== 'http' || options.port === 0) return undefined;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+/** A stdio process's pages are for the browser on this machine: loopback only. */
+const PAGES_HOST = '127.0.0.1';
+
+/** Links point at the HTTP server; one bound to every interface is reached on this machine by loopback. */
+function linkBaseOf(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' || host === '[::]' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') && !reachable.startsWith('[') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /**

@@ -44,8 +44,12 @@ export interface EngineOptions {
    * subscription checkouts cannot complete.
    */
   subscriptionStarter?: SubscriptionStarter | null;
-  /** This server's HTTP address, for checkout_url (default http://127.0.0.1:3000). */
-  publicBaseUrl?: string;
+  /**
+   * Where this process serves the hosted pages, for checkout_url and portal links (default
+   * http://127.0.0.1:3000). A function when the address is known only once the page server listens
+   * (a free port); it is read at each use, so every link names the address that answers now.
+   */
+  publicBaseUrl?: string | (() => string);
   /** Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, the signing timestamp's clock. */
   webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
   /** Usage events staged before they are merged in bulk (default 100,000; see usage/event-repo.ts). */
@@ -147,7 +151,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     checkout: new CheckoutService(ctx, {
       processor,
       subscriptionStarter: options.subscriptionStarter === undefined ? subscriptions.starter() : options.subscriptionStarter,
-      publicBaseUrl: options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL,
+      publicBaseUrl: baseUrlOf(options.publicBaseUrl),
     }),
     payments,
     refunds,
@@ -166,6 +170,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await options.db.destroy();
     },
   };
+}
+
+function baseUrlOf(given: EngineOptions['publicBaseUrl']): () => string {
+  if (typeof given === 'function') return given;
+  const fixed = given ?? DEFAULT_PUBLIC_BASE_URL;
+  return () => fixed;
 }
 
 function startDueWorkTimer(runner: DueWorkRunner, clock: Clock, intervalMs: number, onError?: (error: unknown) => void): () => void {

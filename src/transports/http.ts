@@ -5,6 +5,8 @@ import { catalogServer } from '../catalog-server.js';
 import type { Engine } from '../engine/index.js';
 import type { ServedTool, ToolCatalog } from '../tools/catalog.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { ALL_PAGES } from '../web/all-pages.js';
+import { pagesRouter } from '../web/pages-router.js';
 import { HTTP_ERROR_CODE, jsonRpcErrorHandler, sendJsonRpcError } from './http-errors.js';
 import { DEFAULT_LICENSE_RATE_LIMIT, fastLicenseHandler, licenseEndpointPolicy, licenseRateStore, licenseRoutes } from './http-licenses.js';
 import { allowedHostnames, assertSafeBinding, bearerAuth, hostCheck, originCheck, urlHost } from './http-security.js';
@@ -47,7 +49,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_BODY = '1mb';
 
 /**
- * Streamable HTTP at /mcp, legacy SSE at /sse + /messages, and /health, over one shared engine.
+ * Streamable HTTP at /mcp, legacy SSE at /sse + /messages, /health, the public /licenses/* endpoints and
+ * the hosted pages (/checkout/…, /portal/…), over one shared engine.
  * Checks run in this order: Host, Origin, then (except /health) the bearer token, then the body is
  * read — so a refused request is answered before its body is parsed.
  */
@@ -80,10 +83,12 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   });
   // Public like Dodo's own (apps call them with no API key): mounted before the bearer check.
   app.use('/licenses', licenseRoutes(engine, licenseOptions));
+  // The checkout page and the customer portal: customers reach them by their own tokens, never the bearer's.
+  app.use(pagesRouter({ engine, log }, ALL_PAGES));
   if (authToken !== undefined) app.use(bearerAuth(authToken));
   app.use(sessions.router);
   app.use((req, res) => {
-    sendJsonRpcError(res, 404, HTTP_ERROR_CODE.transport, `Not found: ${req.method} ${req.path}; MCP is at /mcp (or /sse)`);
+    sendJsonRpcError(res, 404, HTTP_ERROR_CODE.transport, `Not found: ${req.method} ${req.path}; MCP is at /mcp (or /sse); pages at /checkout/<session_id> and /portal/<token>`);
   });
   app.use(jsonRpcErrorHandler(log, MAX_BODY));
 

@@ -142,3 +142,29 @@ describe('--db takes a file path', () => {
     expect(parse(['--db', path], {}).db).toBe(path);
   });
 });
+
+// DESIGN "Transports": a stdio server starts a loopback page server so checkout_url always answers.
+describe('hosted pages', () => {
+  test('the page server starts at 3000 by default; --pages-port and its env twin choose another, 0 any', () => {
+    expect(parse([]).pagesPort).toBe(3000);
+    expect(parse(['--pages-port', '4100']).pagesPort).toBe(4100);
+    expect(parse([], { BILLING_MCP_PAGES_PORT: '0' }).pagesPort).toBe(0);
+  });
+
+  test('--public-url is an http(s) address kept without its trailing slash', () => {
+    expect(parse([]).publicUrl).toBeUndefined();
+    expect(parse(['--public-url', 'https://billing.example.com/']).publicUrl).toBe('https://billing.example.com');
+    expect(parse([], { BILLING_MCP_PUBLIC_URL: 'http://localhost:8080/pay' }).publicUrl).toBe('http://localhost:8080/pay');
+  });
+
+  test.each([
+    [['--pages-port', '70000'], /--pages-port must be 0–65535/],
+    [['--pages-port', 'x'], /--pages-port must be 0–65535/],
+    [['--public-url', 'billing.example.com'], /--public-url must be an http\(s\) URL/],
+    [['--public-url', 'ftp://example.com'], /must be http or https/],
+    [['--public-url', 'https://example.com/?a=1'], /no query, fragment or credentials/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parse(argv)).toThrow(UsageError);
+    expect(() => parse(argv)).toThrow(message);
+  });
+});

@@ -47,8 +47,8 @@ export interface CheckoutDependencies {
   processor: PaymentProcessor;
   /** Absent until the subscription engine provides one: subscription checkouts then cannot complete. */
   subscriptionStarter: SubscriptionStarter | null;
-  /** This server's HTTP address; checkout_url = `${publicBaseUrl}/checkout/${session_id}`. */
-  publicBaseUrl: string;
+  /** Where this process serves pages now; checkout_url = `${publicBaseUrl()}/checkout/${session_id}`. */
+  publicBaseUrl: () => string;
 }
 
 /** Checkout sessions (SPEC §1.8, §2.1): create with every rule in order, read, and pay in test mode. */
@@ -63,7 +63,7 @@ export class CheckoutService {
   }
 
   async get(sessionId: string): Promise<CheckoutSession> {
-    return viewOf(this.ctx, await this.stored(sessionId), this.deps.publicBaseUrl);
+    return viewOf(this.ctx, await this.stored(sessionId), this.deps.publicBaseUrl());
   }
 
   /**
@@ -148,7 +148,7 @@ export class CheckoutService {
       };
       await insertSession(trx, this.ctx.businessId, session);
       if (input.payment_method_id === undefined) {
-        return { session_id: session.session_id, checkout_url: checkoutUrlOf(this.deps.publicBaseUrl, session.session_id), payment_id: null, payment_status: null, subscription_id: null };
+        return { session_id: session.session_id, checkout_url: checkoutUrlOf(this.deps.publicBaseUrl(), session.session_id), payment_id: null, payment_status: null, subscription_id: null };
       }
       const paid = await this.pay(ctx, session, { payment_method_id: input.payment_method_id }, {});
       return {

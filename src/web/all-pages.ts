@@ -1,0 +1,4 @@
+import type { PageRoutes } from './pages-router.js';
+
+/** Every group of hosted pages, in the order their routes are tried. */
+export const ALL_PAGES: readonly PageRoutes[] = [];

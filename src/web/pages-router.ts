@@ -1,0 +1,81 @@
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import type { Engine } from '../engine/index.js';
+import { PAGES_CSS, PAGES_JS } from './assets.js';
+import { csrfCheck, csrfToken } from './csrf.js';
+import { messagePage } from './layout.js';
+
+/** What a group of pages (checkout, portal) needs to mount its routes. */
+export interface PageContext {
+  engine: Engine;
+  log: (line: string) => void;
+}
+
+/** A group of pages: mounts its routes under its own path on the pages router. */
+export type PageRoutes = (router: Router, context: PageContext) => void;
+
+/** The paths the pages own; everything else (/mcp, /health, /licenses) passes through untouched. */
+const PAGE_PATHS = /^\/(checkout|portal)(\/|$)/;
+
+/** Form posts are small: a few fields. A bigger body is refused before it is parsed. */
+const MAX_FORM_BODY = '16kb';
+
+/**
+ * Pages are reached by their capability URLs (a checkout session id, a portal token), so nothing about
+ * them may leak: no Referer to return_url or elsewhere, no caching, no framing, no script or style from
+ * anywhere but this server.
+ */
+const pageHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+  });
+  next();
+};
+
+/**
+ * The hosted pages (checkout, customer portal) as one router, mounted by the HTTP server beside /mcp and
+ * by the stdio server's own loopback page server. Every POST is a form with a CSRF token; errors render
+ * as pages, never as JSON-RPC.
+ */
+export function pagesRouter(context: PageContext, groups: readonly PageRoutes[]): Router {
+  const router = express.Router();
+  router.get('/assets/pages.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=300').send(PAGES_CSS);
+  });
+  router.get('/assets/pages.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(PAGES_JS);
+  });
+
+  const pages = express.Router();
+  pages.use(pageHeaders);
+  pages.use(express.urlencoded({ extended: false, limit: MAX_FORM_BODY, parameterLimit: 200 }));
+  pages.use(csrfToken());
+  pages.use(
+    csrfCheck((res) => {
+      res.status(403).type('html').send(messagePage('This form has expired', 'Reload the page and try again.').text);
+    }),
+  );
+  for (const mount of groups) mount(pages, context);
+  pages.use(pageErrors(context.log));
+  router.use((req, res, next) => {
+    if (!PAGE_PATHS.test(req.path)) return next();
+    pages(req, res, (error?: unknown) => {
+      if (error !== undefined) return next(error);
+      res.status(404).type('html').send(messagePage('Page not found', 'Check the link you were given; it may have been mistyped.').text);
+    });
+  });
+  return router;
+}
+
+/** A bug or a refused body while rendering a page: a page saying so, and the cause in the server's log. */
+function pageErrors(log: (line: string) => void): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
+    if (status >= 500) log(`page ${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const title = status === 413 ? 'That form was too large' : status < 500 ? 'That request was not understood' : 'Something went wrong';
+    res.status(status).type('html').send(messagePage(title, 'Nothing was changed. Go back and try again.').text);
+  };
+}
