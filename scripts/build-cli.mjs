@@ -4,7 +4,10 @@
 // 1. dist/cli-tools.json: every tool of ALL_TOOLS described from the tsc output of the same sources (name,
 //    resource, operation, title, description, annotations and its tools/list entry), so the CLI selects
 //    and lists tools without loading their modules or converting 100 zod schemas (src/cli/deferred-tools.ts).
-// 2. dist/cli.js: src/cli.ts bundled by esbuild for Node 20+, ESM. Split at its dynamic imports into
+// 2. dist/schema-snapshot.json: the schema every migration leaves in an empty database, with the rows they
+//    insert, captured from the tsc output of the same migrations, so the CLI creates a new database in one
+//    transaction instead of running each migration (src/engine/db/schema-snapshot.ts, src/cli/prebuilt-schema.ts).
+// 3. dist/cli.js: src/cli.ts bundled by esbuild for Node 20+, ESM. Split at its dynamic imports into
 //    dist/cli-*.js chunks, so each path loads only what it needs: --version the entry and the option parser,
 //    stdio the engine and the SDK, and only --transport http the express stack. The chunks sit beside
 //    cli.js, one folder below package.json, where src/version.ts reads it. better-sqlite3 stays external:
@@ -18,8 +21,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const fromDist = (path) => import(pathToFileURL(join(DIST, path)).href);
 
-// The name src/cli/deferred-tools.ts reads (PREBUILT_TOOLS_FILE); test/e2e/cli-bundle.test.ts checks both agree.
+// The names src/cli/deferred-tools.ts and src/cli/prebuilt-schema.ts read (PREBUILT_TOOLS_FILE,
+// SCHEMA_SNAPSHOT_FILE); test/e2e/cli-bundle.test.ts checks they agree.
 const TOOLS_FILE = 'cli-tools.json';
+const SCHEMA_FILE = 'schema-snapshot.json';
 
 const [{ ALL_TOOLS }, { toListEntry }] = await Promise.all([fromDist('tools/index.js'), fromDist('tools/catalog.js')]);
 const described = ALL_TOOLS.map((tool) => ({
@@ -32,6 +37,9 @@ const described = ALL_TOOLS.map((tool) => ({
   listEntry: toListEntry(tool),
 }));
 writeFileSync(join(DIST, TOOLS_FILE), JSON.stringify(described));
+
+const { captureSchemaSnapshot } = await fromDist('engine/db/schema-snapshot.js');
+writeFileSync(join(DIST, SCHEMA_FILE), JSON.stringify(await captureSchemaSnapshot()));
 
 /**
  * zod's `z.locales` holds its error messages in 40 languages (366 KB of the bundle, a fifth of what a stdio

@@ -7,6 +7,7 @@ import { buildToolCatalog } from '../tools/catalog.js';
 import { serveStdio } from '../transports/stdio.js';
 import { deferredCatalog, type ToolSelection } from './deferred-tools.js';
 import { log } from './log.js';
+import { readSchemaSnapshot } from './prebuilt-schema.js';
 import type { CliOptions } from './options.js';
 
 const DUE_WORK_INTERVAL_MS = 30_000;
@@ -16,7 +17,13 @@ const WEBHOOK_POLL_INTERVAL_MS = 500;
 /** Opens the database, serves the selected tools over the chosen transport until the client or a signal ends it. */
 export async function serve(options: CliOptions, selection: ToolSelection): Promise<number> {
   const opened = openNativeDatabase(options);
-  const engine = await createEngine({ db: opened.db, readonly: options.readOnly, publicBaseUrl: publicBaseUrlOf(options) });
+  const engine = await createEngine({
+    db: opened.db,
+    readonly: options.readOnly,
+    publicBaseUrl: publicBaseUrlOf(options),
+    // A new file gets the build's snapshot of every migration in one transaction (~40 ms less at its first start).
+    schemaSnapshot: options.readOnly ? undefined : readSchemaSnapshot(),
+  });
   log(`database ${options.db}${options.readOnly ? ' (read-only)' : ''}`);
   if (options.demo) {
     if (options.readOnly) log('--demo ignored: the database is open read-only');
