@@ -13,6 +13,7 @@
 //    cli.js, one folder below package.json, where src/version.ts reads it. better-sqlite3 stays external:
 //    it loads a native binding built for the user's Node at install time.
 import { chmodSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -58,6 +59,28 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The SDK's ajv-provider imports ajv and ajv-formats at the top (~150 KB of code run at every start, ~7 ms on
+ * Node 22), for a validator the SDK's Server only uses on elicitation answers, which this server never asks
+ * for (src/catalog-server.ts builds even the validator on first use). Here the two imports become requires
+ * inside the functions that use them: esbuild then runs the two packages' code on that first use only. The
+ * build fails if the SDK's lines change, rather than bundling them unchanged.
+ */
+const ajvOnFirstUse = {
+  name: 'ajv-on-first-use',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const imports = "import Ajv from 'ajv';\nimport _addFormats from 'ajv-formats';\n";
+      if (!source.includes(imports)) throw new Error(`${args.path}: its ajv imports changed; update ajvOnFirstUse in scripts/build-cli.mjs`);
+      const lazy =
+        "const Ajv = function (options) { return new (require('ajv').default)(options); };\n" +
+        "const _addFormats = (ajv, options) => require('ajv-formats').default(ajv, options);\n";
+      return { contents: source.replace(imports, lazy), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 const { metafile } = await build({
   absWorkingDir: ROOT,
   entryPoints: { cli: 'src/cli.ts' },
@@ -69,7 +92,7 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3'],
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, ajvOnFirstUse],
   // Whitespace and syntax only: a third less to read and parse at every start; names stay readable in
   // stack traces (dist/cli-*.js:1:<column>, mapped back to src/ by the source maps).
   minifyWhitespace: true,

@@ -9,13 +9,19 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import Database from 'better-sqlite3';
 import { PREBUILT_TOOLS_FILE, type PrebuiltTool } from '../../src/cli/deferred-tools.js';
 import { SCHEMA_SNAPSHOT_FILE } from '../../src/cli/prebuilt-schema.js';
 import { migrateToLatest, openDatabase } from '../../src/engine/db/database.js';
 import { captureSchemaSnapshot } from '../../src/engine/db/schema-snapshot.js';
+import type { Engine } from '../../src/engine/index.js';
 import { buildToolCatalog } from '../../src/tools/catalog.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { toolsOfSets } from '../../src/tools/toolsets.js';
@@ -145,6 +151,30 @@ describe('the CLI bundle', () => {
       expect(file.prepare('SELECT DISTINCT timestamp FROM kysely_migration').pluck().all()).toHaveLength(1);
     } finally {
       file.close();
+    }
+  });
+
+  test("the SDK's Ajv, loaded on first use in the bundle, still checks elicitation answers as the SDK does", async () => {
+    // scripts/build-cli.mjs turns the SDK's top-level ajv imports into requires on first use: the bundled
+    // server built by catalogServer must still validate what a client answers to elicitInput.
+    const chunk = Object.keys(meta.outputs).find((file) => Object.keys(outputsOf(file).inputs).some((input) => input.endsWith('validation/ajv-provider.js')));
+    expect(chunk).toBeDefined();
+    const bundled = (await import(pathToFileURL(join(ROOT, chunk ?? '')).href)) as { catalogServer: typeof import('../../src/catalog-server.js').catalogServer };
+    const server: Server = bundled.catalogServer({} as Engine, { byName: new Map(), listing: [], selected: [] });
+    const client = new Client({ name: 'elicit', version: '0' }, { capabilities: { elicitation: { form: {} } } });
+    let email = 'not an email';
+    client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { email } }));
+    const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    await client.connect(clientSide);
+    try {
+      const ask = () =>
+        server.elicitInput({ message: 'email?', requestedSchema: { type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'] } });
+      await expect(ask()).rejects.toThrow(/does not match requested schema: .*email.*format "email"/);
+      email = 'ok@example.com';
+      expect(await ask()).toMatchObject({ action: 'accept', content: { email } });
+    } finally {
+      await client.close();
     }
   });
 
