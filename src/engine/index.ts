@@ -8,6 +8,7 @@ import { CollectionService } from './collections/service.js';
 import type { EngineContext } from './context.js';
 import { CustomerService } from './customers/service.js';
 import { type Db, migrateToLatest, pendingMigrations, rawSqliteOf } from './db/database.js';
+import { createFromSnapshot, type SchemaSnapshot } from './db/schema-snapshot.js';
 import { inTransaction } from './db/transaction.js';
 import { DiscountService } from './discounts/service.js';
 import { type IdSource, randomIds } from './ids.js';
@@ -54,6 +55,12 @@ export interface EngineOptions {
   webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
   /** Usage events staged before they are merged in bulk (default 100,000; see usage/event-repo.ts). */
   usageMergeThreshold?: number;
+  /**
+   * How a brand-new database gets its schema: from this snapshot of every migration, in one transaction
+   * (db/schema-snapshot.ts; the CLI passes the one its build captured). Without it, or for any database
+   * that already has tables, the migrations run one by one as always.
+   */
+  schemaSnapshot?: SchemaSnapshot;
 }
 
 export { databaseBusy, isDatabaseBusy } from './db/write-lock.js';
@@ -114,7 +121,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const ids = options.ids ?? randomIds;
   const businessId = options.readonly
     ? await requireReadyDatabase(options.db)
-    : await prepareDatabase(options.db, clock, ids);
+    : await prepareDatabase(options.db, clock, ids, options.schemaSnapshot);
   if (clock === defaultClock) {
     // One test clock for every process on the database (SPEC D17): the offset is the stored one.
     const raw = rawSqliteOf(options.db);
@@ -197,7 +204,9 @@ function startDueWorkTimer(runner: DueWorkRunner, clock: Clock, intervalMs: numb
   return () => clearInterval(timer);
 }
 
-async function prepareDatabase(db: Db, clock: Clock, ids: IdSource): Promise<string> {
+async function prepareDatabase(db: Db, clock: Clock, ids: IdSource, snapshot: SchemaSnapshot | undefined): Promise<string> {
+  // A new file from the snapshot; then migrateToLatest finds every migration recorded after one read.
+  if (snapshot) await createFromSnapshot(db, snapshot);
   await migrateToLatest(db);
   return inTransaction(db, async (trx) => {
     const existing = await findBusinessId(trx);

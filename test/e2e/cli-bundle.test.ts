@@ -2,20 +2,33 @@
 // better-sqlite3 (native), --help and --version load neither the tools nor the engine nor the SDK, a filter
 // that names tools is still checked first, tools/list answers from the tools described at build time exactly
 // what the catalog converts from source, and a tool whose module loads on the first call answers as before.
+// The schema snapshot the build wrote is the one the source's migrations give, and a database the CLI
+// creates from it equals one those migrations made.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import Database from 'better-sqlite3';
 import { PREBUILT_TOOLS_FILE, type PrebuiltTool } from '../../src/cli/deferred-tools.js';
+import { SCHEMA_SNAPSHOT_FILE } from '../../src/cli/prebuilt-schema.js';
+import { migrateToLatest, openDatabase } from '../../src/engine/db/database.js';
+import { captureSchemaSnapshot } from '../../src/engine/db/schema-snapshot.js';
+import type { Engine } from '../../src/engine/index.js';
 import { buildToolCatalog } from '../../src/tools/catalog.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { toolsOfSets } from '../../src/tools/toolsets.js';
 import { CLI, cliEnv, ROOT, runCli, tempDir } from '../support/cli-process.js';
 import { callTool, stdioClient } from '../support/e2e-clients.js';
 import { textOf } from '../support/mcp-client.js';
+import { schemaDump } from '../support/schema-dump.js';
 
 const DIST = join(ROOT, 'dist');
 
@@ -117,6 +130,52 @@ describe('the CLI bundle', () => {
     expect(await rawToolsList(['--db', join(dir.path, 'static.db')])).toEqual({ tools: defaults });
     const all = JSON.parse(JSON.stringify(buildToolCatalog(toolsOfSets(ALL_TOOLS, ['all'])).listing)) as unknown;
     expect(await rawToolsList(['--db', join(dir.path, 'static-all.db'), '--toolsets', 'all'])).toEqual({ tools: all });
+  });
+
+  test(`dist/${SCHEMA_SNAPSHOT_FILE} is what the migrations give, and a database the CLI creates equals a migrated one`, async () => {
+    expect(JSON.parse(readFileSync(join(DIST, SCHEMA_SNAPSHOT_FILE), 'utf8'))).toEqual(await captureSchemaSnapshot());
+    const created = join(dir.path, 'snapshot.db');
+    await rawToolsList(['--db', created]);
+    const migrated = openDatabase({ path: join(dir.path, 'migrated.db') });
+    await migrateToLatest(migrated.db);
+    const reference = schemaDump(migrated.sqlite);
+    await migrated.close();
+    const file = new Database(created, { readonly: true });
+    try {
+      const dump = schemaDump(file);
+      expect(dump.objects).toEqual(reference.objects);
+      expect(dump.migrations).toEqual(reference.migrations);
+      // The rows the migrations insert; the CLI's set-up (business, brand, settings) adds its own.
+      for (const [table, rows] of Object.entries(reference.rows)) if (rows.length > 0) expect(dump.rows[table]).toEqual(rows);
+      // Made by the snapshot, which records every migration at one time (the Migrator stamps each as it runs).
+      expect(file.prepare('SELECT DISTINCT timestamp FROM kysely_migration').pluck().all()).toHaveLength(1);
+    } finally {
+      file.close();
+    }
+  });
+
+  test("the SDK's Ajv, loaded on first use in the bundle, still checks elicitation answers as the SDK does", async () => {
+    // scripts/build-cli.mjs turns the SDK's top-level ajv imports into requires on first use: the bundled
+    // server built by catalogServer must still validate what a client answers to elicitInput.
+    const chunk = Object.keys(meta.outputs).find((file) => Object.keys(outputsOf(file).inputs).some((input) => input.endsWith('validation/ajv-provider.js')));
+    expect(chunk).toBeDefined();
+    const bundled = (await import(pathToFileURL(join(ROOT, chunk ?? '')).href)) as { catalogServer: typeof import('../../src/catalog-server.js').catalogServer };
+    const server: Server = bundled.catalogServer({} as Engine, { byName: new Map(), listing: [], selected: [] });
+    const client = new Client({ name: 'elicit', version: '0' }, { capabilities: { elicitation: { form: {} } } });
+    let email = 'not an email';
+    client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { email } }));
+    const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    await client.connect(clientSide);
+    try {
+      const ask = () =>
+        server.elicitInput({ message: 'email?', requestedSchema: { type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'] } });
+      await expect(ask()).rejects.toThrow(/does not match requested schema: .*email.*format "email"/);
+      email = 'ok@example.com';
+      expect(await ask()).toMatchObject({ action: 'accept', content: { email } });
+    } finally {
+      await client.close();
+    }
   });
 
   test('--tools dynamic lists the meta-tools of the selection, converted at start as before', async () => {

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PREBUILT_TOOLS_FILE } from '../../src/cli/deferred-tools.js';
+import { SCHEMA_SNAPSHOT_FILE } from '../../src/cli/prebuilt-schema.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { toolsOfSets } from '../../src/tools/toolsets.js';
 import { ROOT_DIR } from '../support/readme.js';
@@ -79,11 +80,12 @@ describe('the packed tarball', () => {
     const paths = packed.files.map((file) => file.path);
     expect(paths).toContain('dist/cli.js');
     expect(paths).toContain(`dist/${PREBUILT_TOOLS_FILE}`);
+    expect(paths).toContain(`dist/${SCHEMA_SNAPSHOT_FILE}`);
     expect(paths).toContain('dist/index.js');
     expect(paths).toContain('dist/index.d.ts');
     expect(paths).toContain('README.md');
     expect(paths).toContain('package.json');
-    const extra = ['README.md', 'package.json', 'LICENSE', `dist/${PREBUILT_TOOLS_FILE}`];
+    const extra = ['README.md', 'package.json', 'LICENSE', `dist/${PREBUILT_TOOLS_FILE}`, `dist/${SCHEMA_SNAPSHOT_FILE}`];
     expect(paths.filter((path) => !/^dist\/.+\.(js|d\.ts)$/.test(path) && !extra.includes(path))).toEqual([]);
   });
 

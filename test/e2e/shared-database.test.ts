@@ -6,6 +6,7 @@
 // attempts made by exactly one process.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { FrozenClock } from '../../src/engine/clock.js';
 import { tempDir } from '../support/cli-process.js';
@@ -61,6 +62,22 @@ afterAll(async () => {
 });
 
 describe('several servers on one database file (built CLI)', () => {
+  test('three servers started at once on a new file: one creates its schema, all serve one business', async () => {
+    const db = join(dir.path, 'new.db');
+    const servers = await Promise.all(['A', 'B', 'C'].map((name, n) => start(n === 1 ? 'http' : 'stdio', name, db)));
+    const created = await servers[0]!.ok<{ product_id: string }>('create_product', BASIC);
+    for (const server of servers) {
+      expect(await server.ok<{ product_id: string }>('get_product', { product_id: created.product_id })).toMatchObject({ product_id: created.product_id });
+    }
+    const file = new Database(db, { readonly: true });
+    try {
+      expect(file.prepare('SELECT count(*) FROM business_settings').pluck().get()).toBe(1);
+      expect(file.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      file.close();
+    }
+  });
+
   test('two stdio servers racing ordinary writes: every call succeeds, and the money adds up', async () => {
     const db = join(dir.path, 'writes.db');
     const a = await start('stdio', 'A', db);

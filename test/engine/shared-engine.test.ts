@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { OffsetClock, systemClock } from '../../src/engine/clock.js';
 import { openDatabase } from '../../src/engine/db/database.js';
 import { inTransaction } from '../../src/engine/db/transaction.js';
+import { beginWriteTransaction } from '../../src/engine/db/write-lock.js';
 import { BillingError } from '../../src/engine/errors.js';
 import { sequentialIds } from '../../src/engine/ids.js';
 import { createEngine, type Engine } from '../../src/engine/index.js';
@@ -77,6 +78,21 @@ describe('the write lock', () => {
     // The engine keeps serving once the lock is free.
     await engine.customers.create({ email: 'busy@example.com', name: 'Busy' });
     expect((await engine.customers.list({})).items).toHaveLength(1);
+  });
+
+  test("a connection's first write transaction waits in short tries too, not asleep in SQLite's busy handler", async () => {
+    const path = join(dir.path, 'first.db');
+    await engineOn(path);
+    const { sqlite } = openDatabase({ path, writeLockWaitMs: 100 });
+    raws.push(sqlite);
+    const other = otherConnection(path);
+    other.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    await expect(beginWriteTransaction(sqlite)).rejects.toMatchObject({ code: 'DATABASE_BUSY' });
+    // SQLite's busy handler would have held the whole process for the connection's busy_timeout (5 s).
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    other.exec('COMMIT');
   });
 });
 

@@ -27,8 +27,9 @@ export interface WriteLockState {
 interface LockStatements {
   state: WriteLockState;
   waitMs: number;
-  noWait: SQLite.Statement;
-  restoreWait: SQLite.Statement;
+  raw: SQLite.Database;
+  /** The connection's own busy timeout, for single statements (database.ts), put back after each try. */
+  busyTimeoutMs: number;
   begin: SQLite.Statement;
   commit: SQLite.Statement;
   rollback: SQLite.Statement;
@@ -41,12 +42,12 @@ const connections = new WeakMap<SQLite.Database, LockStatements>();
 function statementsOf(raw: SQLite.Database): LockStatements {
   let statements = connections.get(raw);
   if (!statements) {
-    const busyTimeout = Number(raw.pragma('busy_timeout', { simple: true }));
+    const busyTimeoutMs = Number(raw.pragma('busy_timeout', { simple: true }));
     statements = {
       state: { began: 0, holding: 0 },
       waitMs: WRITE_LOCK_WAIT_MS,
-      noWait: raw.prepare('PRAGMA busy_timeout = 0'),
-      restoreWait: raw.prepare(`PRAGMA busy_timeout = ${busyTimeout}`),
+      raw,
+      busyTimeoutMs,
       begin: raw.prepare('BEGIN IMMEDIATE'),
       commit: raw.prepare('COMMIT'),
       rollback: raw.prepare('ROLLBACK'),
@@ -112,7 +113,10 @@ export async function inRawWriteTransaction<T>(raw: SQLite.Database, work: () =>
 
 /** One try at the lock without SQLite's own busy wait; false when another connection holds it. */
 function tryBegin(statements: LockStatements): boolean {
-  statements.noWait.run();
+  // Not prepared statements: SQLite sets busy_timeout when a PRAGMA is prepared, so a prepared one's first
+  // run changes nothing, and each connection's first write transaction waited in SQLite's busy handler (up
+  // to 5 s, the whole process asleep) instead of here. exec prepares anew each time (~1 µs a pair).
+  statements.raw.exec('PRAGMA busy_timeout = 0');
   try {
     statements.begin.run();
     return true;
@@ -120,7 +124,7 @@ function tryBegin(statements: LockStatements): boolean {
     if (isDatabaseBusy(error)) return false;
     throw error;
   } finally {
-    statements.restoreWait.run();
+    statements.raw.exec(`PRAGMA busy_timeout = ${statements.busyTimeoutMs}`);
   }
 }
 
