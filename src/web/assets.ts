@@ -37,6 +37,7 @@ button.link { border: 0; background: none; color: var(--accent); padding: 0; tex
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: 6px 4px; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+tr:has(button) td { vertical-align: middle; }
 tr.total td { font-weight: 700; border-bottom: 0; }
 .muted { color: var(--muted); font-size: .9rem; }
 .notice { padding: 10px 12px; border-radius: 8px; margin: 0 0 12px; border: 1px solid var(--line); }

@@ -12,8 +12,10 @@ const PAYMENT_STATUS: Record<string, string> = { succeeded: 'Paid', failed: 'Fai
 
 /** Payments newest first with their invoices, and the wallet balances. */
 export function billingPage(portal: PortalRequest, overview: PortalOverview): Html {
+  const plans = new Map(overview.subscriptions.map((s) => [s.subscription.subscription_id, s.product_name]));
+  const what = (p: Payment) => (p.subscription_id === null ? 'One-time purchase' : `Subscription: ${plans.get(p.subscription_id) ?? 'plan'}`);
   const rows = overview.payments.map(
-    (p: Payment) => html`<tr><td>${formatDate(p.created_at)}</td><td>${PAYMENT_STATUS[p.status] ?? p.status}${p.refund_status === null ? null : html` <span class="badge">refunded (${p.refund_status})</span>`}</td><td class="num">${formatMoney(p.total_amount, p.currency)}</td><td>${p.invoice_id === null ? html`<span class="muted">—</span>` : html`<a href="${portal.base}/billing/${p.payment_id}">Receipt</a>`}</td></tr>`,
+    (p: Payment) => html`<tr><td>${formatDate(p.created_at)}</td><td>${what(p)}</td><td>${PAYMENT_STATUS[p.status] ?? p.status}${p.refund_status === null ? null : html` <span class="badge">refunded (${p.refund_status})</span>`}</td><td class="num">${formatMoney(p.total_amount, p.currency)}</td><td>${p.invoice_id === null ? html`<span class="muted">—</span>` : html`<a href="${portal.base}/billing/${p.payment_id}">Receipt</a>`}</td></tr>`,
   );
   return shell(
     portal,
@@ -24,7 +26,7 @@ export function billingPage(portal: PortalRequest, overview: PortalOverview): Ht
 <section class="card"><h2>Payments</h2>
 ${rows.length === 0
   ? html`<p>No payments yet.</p>`
-  : html`<table><thead><tr><th scope="col">Date</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Invoice</th></tr></thead><tbody>${rows}</tbody></table>`}
+  : html`<table><thead><tr><th scope="col">Date</th><th scope="col">For</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Invoice</th></tr></thead><tbody>${rows}</tbody></table>`}
 </section>`,
   );
 }

@@ -103,6 +103,6 @@ ${csrfField(res)}
 <input type="hidden" name="expected_credit" value="${preview.credit_amount}">
 <button type="submit" class="primary">${summary.total_amount > 0 ? `Confirm and pay ${money(summary.total_amount)}` : 'Confirm the change'}</button>
 </form>
-<p><a href="${at}">Choose another plan</a> · <a href="${portal.base}">Cancel</a></p></section>`,
+<p><a href="${at}">Choose another plan</a> · <a href="${portal.base}">Keep my current plan</a></p></section>`,
   );
 }
