@@ -140,10 +140,10 @@ function portalTests(server: () => { call: Call }) {
     await shot(page, 'billing after renewal');
   });
 
-  test('cancel at the next billing date, then keep the subscription', async () => {
+  test('cancel at the next billing date, then keep the subscription; edit the profile', async () => {
     const { call } = server();
     const shop = await openShop(call);
-    const { subscriptionId, link } = await subscriber(call, shop.basic);
+    const { customer, subscriptionId, link } = await subscriber(call, shop.basic);
     const page = await harness.newPage();
     await page.goto(link);
     await page.getByRole('button', { name: 'Cancel at next billing date' }).click();
@@ -155,6 +155,14 @@ function portalTests(server: () => { call: Call }) {
     expect(await notice(page)).toBe('Your subscription will continue.');
     await shot(page, 'kept');
     expect(await call('get_subscription', { subscription_id: subscriptionId })).toMatchObject({ cancel_at_next_billing_date: false });
+    // The profile: name and phone, as update_customer changes them.
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByLabel('Name').fill('Portal Buyer Renamed');
+    await page.getByLabel('Phone').fill('+14155550100');
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect(await notice(page)).toBe('Your profile was saved.');
+    await shot(page, 'profile saved');
+    expect(await call('get_customer', { customer_id: customer.customer_id })).toMatchObject({ name: 'Portal Buyer Renamed', phone_number: '+14155550100' });
   });
 
   test('an on_hold subscription is recovered by updating the card', async () => {

@@ -12,8 +12,8 @@ const PAYMENT_STATUS: Record<string, string> = { succeeded: 'Paid', failed: 'Fai
 
 /** Payments newest first with their invoices, and the wallet balances. */
 export function billingPage(portal: PortalRequest, overview: PortalOverview): Html {
-  const plans = new Map(overview.subscriptions.map((s) => [s.subscription.subscription_id, s.product_name]));
-  const what = (p: Payment) => (p.subscription_id === null ? 'One-time purchase' : `Subscription: ${plans.get(p.subscription_id) ?? 'plan'}`);
+  // The plan a payment paid for may since have changed: the receipt names its lines.
+  const what = (p: Payment) => (p.subscription_id === null ? 'One-time purchase' : 'Subscription');
   const rows = overview.payments.map(
     (p: Payment) => html`<tr><td>${formatDate(p.created_at)}</td><td>${what(p)}</td><td>${PAYMENT_STATUS[p.status] ?? p.status}${p.refund_status === null ? null : html` <span class="badge">refunded (${p.refund_status})</span>`}</td><td class="num">${formatMoney(p.total_amount, p.currency)}</td><td>${p.invoice_id === null ? html`<span class="muted">—</span>` : html`<a href="${portal.base}/billing/${p.payment_id}">Receipt</a>`}</td></tr>`,
   );
