@@ -15,6 +15,7 @@ import { type IdSource, randomIds } from './ids.js';
 import { LicenseService } from './licenses/service.js';
 import { type PaymentProcessor, TestProcessor } from './payments/processor.js';
 import { PaymentService } from './payments/service.js';
+import { PortalService } from './portal/service.js';
 import { applyDueScheduledChange } from './plan-changes/scheduled.js';
 import { PlanChangeService } from './plan-changes/service.js';
 import { ProductService } from './products/service.js';
@@ -102,6 +103,8 @@ export interface Engine {
   readonly webhookDispatcher: WebhookDispatcher;
   /** License keys: validate, activate, deactivate, reads and updates (SPEC §2.10); issued by the charge pipeline. */
   readonly licenses: LicenseService;
+  /** The customer portal: its links (sessions) and what a customer sees and does through one (SPEC §1.6, D18). */
+  readonly portal: PortalService;
   /**
    * Runs the due work at the clock's now every `intervalMs` (the real-clock server's renewals), one run at
    * a time, on an unref'd timer; failures go to `onError`. Returns the function that stops it.
@@ -144,6 +147,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       LicenseKey: (id) => licenses.get(id),
     },
   });
+  const publicBaseUrl = baseUrlOf(options.publicBaseUrl);
+  const planChanges = new PlanChangeService(ctx, { processor });
   const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher, closingPeriodUsage, finalPeriodUsage });
   return {
     ctx,
@@ -158,11 +163,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     checkout: new CheckoutService(ctx, {
       processor,
       subscriptionStarter: options.subscriptionStarter === undefined ? subscriptions.starter() : options.subscriptionStarter,
-      publicBaseUrl: baseUrlOf(options.publicBaseUrl),
+      publicBaseUrl,
     }),
     payments,
     refunds,
-    planChanges: new PlanChangeService(ctx, { processor }),
+    planChanges,
     subscriptions,
     dueWork,
     testClock: new TestClockService(ctx, dueWork),
@@ -171,6 +176,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     webhooks: new WebhookService(ctx, webhookDispatcher),
     webhookDispatcher,
     licenses,
+    portal: new PortalService(ctx, { publicBaseUrl, subscriptions, payments, licenses, planChanges }),
     startDueWorkTimer: (intervalMs, onError) => startDueWorkTimer(dueWork, clock, intervalMs, onError),
     close: async () => {
       webhookDispatcher.close();

@@ -23,6 +23,7 @@ import { updateCollectionGroup } from './collections/update-collection-group.js'
 import { updateCollectionItem } from './collections/update-collection-item.js';
 import { updateProductCollection } from './collections/update-product-collection.js';
 import { createCustomer } from './customers/create-customer.js';
+import { createCustomerPortalSession } from './customers/create-customer-portal-session.js';
 import { getCustomer } from './customers/get-customer.js';
 import { listCustomerPaymentMethods } from './customers/list-customer-payment-methods.js';
 import { listCustomers } from './customers/list-customers.js';
@@ -152,6 +153,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   updateCustomer,
   listCustomerPaymentMethods,
   setPaymentMethodTestBehavior,
+  createCustomerPortalSession,
   // wallets
   getCustomerWallets,
   createWalletLedgerEntry,

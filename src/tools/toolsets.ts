@@ -56,7 +56,7 @@ export const TOOLSETS: readonly Toolset[] = [
   },
   {
     name: 'customers',
-    description: 'Customers, their saved payment methods and wallets.',
+    description: 'Customers, their saved payment methods, wallets and customer portal links.',
     tools: [
       'create_customer',
       'get_customer',
@@ -64,6 +64,7 @@ export const TOOLSETS: readonly Toolset[] = [
       'update_customer',
       'list_customer_payment_methods',
       'set_payment_method_test_behavior',
+      'create_customer_portal_session',
       'get_customer_wallets',
       'create_wallet_ledger_entry',
       'list_wallet_ledger_entries',

@@ -77,14 +77,16 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const app = express();
   app.disable('x-powered-by');
   app.use(hostCheck(hostnames));
+  // The checkout page and the customer portal: customers reach them by their own tokens, never the bearer's.
+  // Before the Origin check: under Referrer-Policy no-referrer a browser posts the pages' own forms with
+  // `Origin: null`; every page POST is checked by its CSRF token instead (web/csrf.ts).
+  app.use(pagesRouter({ engine, log }, ALL_PAGES));
   app.use(originCheck(hostnames, options.allowedOrigins));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.count() });
   });
   // Public like Dodo's own (apps call them with no API key): mounted before the bearer check.
   app.use('/licenses', licenseRoutes(engine, licenseOptions));
-  // The checkout page and the customer portal: customers reach them by their own tokens, never the bearer's.
-  app.use(pagesRouter({ engine, log }, ALL_PAGES));
   if (authToken !== undefined) app.use(bearerAuth(authToken));
   app.use(sessions.router);
   app.use((req, res) => {

@@ -37,9 +37,10 @@ button.link { border: 0; background: none; color: var(--accent); padding: 0; tex
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: 6px 4px; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+tr:has(button) td { vertical-align: middle; }
 tr.total td { font-weight: 700; border-bottom: 0; }
 .muted { color: var(--muted); font-size: .9rem; }
-.notice { padding: 10px 12px; border-radius: 8px; margin: 0 0 12px; }
+.notice { padding: 10px 12px; border-radius: 8px; margin: 0 0 12px; border: 1px solid var(--line); }
 .notice.error { background: var(--bad-bg); color: var(--bad); }
 .notice.ok { background: var(--ok-bg); color: var(--ok); }
 .badge { display: inline-block; font-size: .75rem; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
@@ -47,6 +48,12 @@ nav.tabs { display: flex; gap: 16px; margin: 0 0 16px; flex-wrap: wrap; }
 nav.tabs a { color: var(--fg); text-decoration: none; padding-bottom: 4px; }
 nav.tabs a[aria-current=page] { border-bottom: 2px solid var(--accent); font-weight: 600; }
 form.inline { display: inline; }
+.actions { display: flex; gap: 10px; flex-wrap: wrap; align-items: center; }
+a.button { display: inline-block; padding: 9px 16px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); color: var(--fg); text-decoration: none; }
+nav.tabs a.back { margin-left: auto; color: var(--accent); }
+code.key { font: 600 1rem ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .04em; word-break: break-all; }
+section.card h3 { font-size: .95rem; margin: 16px 0 6px; }
+input[readonly] { opacity: .7; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 

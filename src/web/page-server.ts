@@ -63,7 +63,8 @@ async function loadApp(options: PageServerOptions): Promise<(req: IncomingMessag
   const app = express();
   app.disable('x-powered-by');
   app.use(security.hostCheck(hostnames));
-  app.use(security.originCheck(hostnames, []));
+  // No Origin check: under Referrer-Policy no-referrer a browser posts the pages' own forms with
+  // `Origin: null`; every POST is checked by its CSRF token instead (csrf.ts).
   app.use(pagesRouter({ engine: options.engine, log: options.log }, ALL_PAGES));
   app.use((_req, res) => {
     res.status(404).type('html').send(messagePage('Page not found', 'This server serves checkout pages and the customer portal; MCP runs over stdio.').text);

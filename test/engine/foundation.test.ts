@@ -58,6 +58,12 @@ describe('set-up', () => {
       allow_multiple_subscriptions: true,
       allow_subscription_updates: false,
       default_tax_rate_bps: 0,
+      // SPEC D18: the plan-change defaults a collection's null fields inherit.
+      proration_billing_mode_on_upgrade: 'prorated_immediately',
+      proration_billing_mode_on_downgrade: 'prorated_immediately',
+      effective_at_on_upgrade: 'immediately',
+      effective_at_on_downgrade: 'next_billing_date',
+      on_payment_failure: 'apply_change',
       updated_at: '2025-04-01T00:00:00.000Z',
     });
     const brands = await engine.brands.list();

@@ -156,6 +156,8 @@ describe('list_plan_change_options', () => {
       products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
       allow_downgrades: false,
     });
+    // SPEC D18: the collection leaves effective_at_on_downgrade null, so the business setting decides.
+    await c.ok('update_business_settings', { effective_at_on_downgrade: 'immediately' });
     const sub = await subscribe(world.engine, world.pro);
     await advanceTo(world.engine, '2025-04-11');
     const options = await c.ok('list_plan_change_options', { subscription_id: sub.subscription_id });

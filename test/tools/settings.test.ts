@@ -17,6 +17,12 @@ const defaults = {
   allow_multiple_subscriptions: true,
   allow_subscription_updates: false,
   default_tax_rate_bps: 0,
+  // SPEC D18: what a collection's null plan-change fields inherit.
+  proration_billing_mode_on_upgrade: 'prorated_immediately',
+  proration_billing_mode_on_downgrade: 'prorated_immediately',
+  effective_at_on_upgrade: 'immediately',
+  effective_at_on_downgrade: 'next_billing_date',
+  on_payment_failure: 'apply_change',
   updated_at: TEST_START,
 };
 
@@ -48,5 +54,18 @@ describe('business settings', () => {
         'Next: fix those fields and call update_business_settings again; its input schema lists every field',
     );
     expect(await c.ok('get_business_settings')).toEqual(defaults);
+  });
+
+  test('the plan-change defaults: changed alone, and an unknown value is refused naming the allowed ones', async () => {
+    expect(await c.ok('update_business_settings', { effective_at_on_downgrade: 'immediately', on_payment_failure: 'prevent_change' })).toMatchObject({
+      effective_at_on_downgrade: 'immediately',
+      on_payment_failure: 'prevent_change',
+      effective_at_on_upgrade: 'immediately',
+    });
+    await expect(c.engine.settings.update({ proration_billing_mode_on_upgrade: 'sometimes' as never })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+      message: 'proration_billing_mode_on_upgrade must be one of prorated_immediately, difference_immediately, full_immediately, do_not_bill, got "sometimes"',
+    });
+    expect(await c.ok('get_business_settings')).toMatchObject({ proration_billing_mode_on_upgrade: 'prorated_immediately' });
   });
 });

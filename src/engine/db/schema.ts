@@ -43,6 +43,7 @@ export interface Database {
   usage_event_ids: UsageEventIdsTable;
   usage_staging_state: UsageStagingStateTable;
   subscription_usage_lines: SubscriptionUsageLinesTable;
+  customer_portal_sessions: CustomerPortalSessionsTable;
 }
 
 export type Flag = 0 | 1;
@@ -52,7 +53,22 @@ export interface BusinessSettingsTable {
   allow_multiple_subscriptions: Flag;
   allow_subscription_updates: Flag;
   default_tax_rate_bps: number;
+  proration_billing_mode_on_upgrade: string;
+  proration_billing_mode_on_downgrade: string;
+  effective_at_on_upgrade: string;
+  effective_at_on_downgrade: string;
+  on_payment_failure: string;
   updated_at: number;
+}
+
+export interface CustomerPortalSessionsTable {
+  /** hex SHA-256 of the link's token: the token itself is never stored. */
+  token_hash: string;
+  business_id: string;
+  customer_id: string;
+  return_url: string | null;
+  expires_at: number;
+  created_at: number;
 }
 
 export interface BrandsTable {

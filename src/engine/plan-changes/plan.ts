@@ -23,7 +23,7 @@ import type { ScheduledChange, StoredSubscription, Subscription, SubscriptionAdd
 import { type ClosingUsage, closingPeriodUsage, currentPartUsage } from '../usage/billing.js';
 import { findWallet } from '../wallets/repo.js';
 import { type ReducedCharge, reduceCharge } from '../subscriptions/reductions.js';
-import { directionDefaults, onPaymentFailureOf } from './policy.js';
+import { type ChangeRequester, directionDefaults, onPaymentFailureOf } from './policy.js';
 import { type Plan, type PlanItem, type Quote, quoteChange, scheduleAfterChange } from './quote.js';
 import { liveCollectionIdsHolding } from '../collections/repo.js';
 import { findPendingChange, type StoredScheduledChange } from './repo.js';
@@ -100,6 +100,8 @@ export interface PrepareOptions {
   ignorePendingChange?: boolean;
   /** Leave `usage` null: the caller shows no usage (list_plan_change_options), so it is not measured. */
   skipUsage?: boolean;
+  /** Whose defaults fill what the body omits (policy.ts ChangeRequester); default the merchant's. */
+  requester?: ChangeRequester;
 }
 
 /** The id a preview shows for a scheduled change it has not stored. */
@@ -136,9 +138,10 @@ export async function prepareChange(
   const currentPlan = planOf({ ...before, name: currentName }, names);
   const targetPlan = planOf({ ...target, product_id: target.product.product_id, name: target.product.name }, names);
   const quote = quoteChange(currentPlan, targetPlan, period, body.proration_billing_mode, now);
-  const defaults = directionDefaults(collection, quote.direction);
+  const settings = await getSettings(trx, ctx.businessId);
+  const defaults = directionDefaults(collection, quote.direction, settings, options.requester);
   const effective_at = body.effective_at ?? defaults.effective_at;
-  const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure);
+  const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure, settings);
   const customer = await new CustomerService({ ...ctx, db: trx }).get(before.customer_id);
   const view = { customer_id: customer.customer_id, email: customer.email, name: customer.name };
   const common = { now, before, target, mode: body.proration_billing_mode, effective_at, on_payment_failure, collection, discount, replaces: pending, metadata };

@@ -6,6 +6,7 @@ import { inTransaction } from '../db/transaction.js';
 import { DiscountService } from '../discounts/service.js';
 import { BillingError, notFound } from '../errors.js';
 import { findProducts } from '../products/repo.js';
+import { getSettings } from '../settings/repo.js';
 import type { Product } from '../products/types.js';
 import { type PageRequest, pageOf } from '../shared/paging.js';
 import { chargeSubscription, type SubscriptionChargeDeps, unitPriceOf } from '../subscriptions/billing.js';
@@ -327,14 +328,15 @@ async function optionFor(
   try {
     const probe = await prepareChange(trx, ctx, sub.subscription_id, { ...body, proration_billing_mode: 'do_not_bill' }, { ignorePendingChange: true, skipUsage: true });
     const direction = probe.quote.direction;
-    const defaults = directionDefaults(collection, direction);
+    // The portal's defaults (SPEC D18): what a subscriber would be offered for this direction.
+    const defaults = directionDefaults(collection, direction, await getSettings(trx, ctx.businessId), 'subscriber');
     const permission = permissionFor(collection, direction, sameBillingInterval(sub, frequency));
     const prepared = await prepareChange(
       trx,
       ctx,
       sub.subscription_id,
       { ...body, proration_billing_mode: defaults.proration_billing_mode, effective_at: defaults.effective_at },
-      { ignorePendingChange: true, skipUsage: true },
+      { ignorePendingChange: true, skipUsage: true, requester: 'subscriber' },
     );
     return {
       ...base,

@@ -178,7 +178,7 @@ export interface PlanChangeOption {
   /** Whether the collection lets the subscriber make this move; the merchant may still make it. */
   allowed: boolean;
   reason: string | null;
-  /** The collection's default for this direction, else prorated_immediately / immediately; null when impossible. */
+  /** The collection's default for this direction, a null field the business setting (D18); null when impossible. */
   proration_billing_mode: ProrationBillingMode | null;
   effective_at: EffectiveAt | null;
   /** With those defaults: charged now (tax and credits included) and credit added; null when not possible. */

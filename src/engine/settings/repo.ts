@@ -2,7 +2,19 @@ import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import { fromFlag, toFlag } from '../shared/flags.js';
-import type { BusinessSettings, BusinessSettingsUpdate } from './types.js';
+import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
+import type { BusinessSettings, BusinessSettingsUpdate, PlanChangeDefaults } from './types.js';
+
+/** SPEC D18's defaults, as a new business starts with them (migration 0011 gives them to existing ones). */
+export const DEFAULT_PLAN_CHANGE_SETTINGS: PlanChangeDefaults = {
+  proration_billing_mode_on_upgrade: 'prorated_immediately',
+  proration_billing_mode_on_downgrade: 'prorated_immediately',
+  effective_at_on_upgrade: 'immediately',
+  effective_at_on_downgrade: 'next_billing_date',
+  on_payment_failure: 'apply_change',
+};
+
+const PLAN_CHANGE_FIELDS = Object.keys(DEFAULT_PLAN_CHANGE_SETTINGS) as Array<keyof PlanChangeDefaults>;
 
 /** The one business of this database, or undefined before it has been set up. */
 export async function findBusinessId(db: Db): Promise<string | undefined> {
@@ -18,6 +30,7 @@ export async function insertBusiness(db: Db, businessId: string, now: number): P
       allow_multiple_subscriptions: 1,
       allow_subscription_updates: 0,
       default_tax_rate_bps: 0,
+      ...DEFAULT_PLAN_CHANGE_SETTINGS,
       updated_at: now,
     })
     .execute();
@@ -36,6 +49,12 @@ export async function getSettings(db: Db, businessId: string): Promise<BusinessS
       allow_multiple_subscriptions: fromFlag(row.allow_multiple_subscriptions),
       allow_subscription_updates: fromFlag(row.allow_subscription_updates),
       default_tax_rate_bps: row.default_tax_rate_bps,
+      // Written only through update(), which checks each value against its allowed list.
+      proration_billing_mode_on_upgrade: row.proration_billing_mode_on_upgrade as ProrationBillingMode,
+      proration_billing_mode_on_downgrade: row.proration_billing_mode_on_downgrade as ProrationBillingMode,
+      effective_at_on_upgrade: row.effective_at_on_upgrade as EffectiveAt,
+      effective_at_on_downgrade: row.effective_at_on_downgrade as EffectiveAt,
+      on_payment_failure: row.on_payment_failure as OnPaymentFailure,
       updated_at: iso(row.updated_at),
     };
   });
@@ -58,6 +77,7 @@ export async function updateSettings(
         allow_subscription_updates: toFlag(update.allow_subscription_updates),
       }),
       ...(update.default_tax_rate_bps !== undefined && { default_tax_rate_bps: update.default_tax_rate_bps }),
+      ...Object.fromEntries(PLAN_CHANGE_FIELDS.filter((field) => update[field] !== undefined).map((field) => [field, update[field]])),
       updated_at: now,
     })
     .where('business_id', '=', businessId)

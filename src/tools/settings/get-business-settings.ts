@@ -8,7 +8,7 @@ export const getBusinessSettings = defineTool({
   operation: 'read',
   title: 'Get business settings',
   description:
-    'Returns the business-wide settings: several subscriptions per customer, plan changes in the customer portal, and the default tax rate.',
+    'Returns the business-wide settings: several subscriptions per customer, plan changes in the customer portal, the default tax rate, and the plan-change defaults a collection inherits.',
   input: z.object({}),
   output: businessSettingsSchema,
   hints: { idempotentHint: true },

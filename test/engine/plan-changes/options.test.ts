@@ -47,8 +47,9 @@ describe('options of a subscription in a collection', () => {
     expect(options).toMatchObject({ collection_id: collection.collection_id, current_product_id: world.basic.product_id, current_recurring_amount: 3000, has_more: false });
     expect(summary(options.items)).toEqual([
       [world.pro.product_id, 'upgrade', true, 'prorated_immediately', 'immediately', 3333, 0],
-      // 30000/365 = 82.19 a day < 3000/30 = 100 a day.
-      [world.yearly.product_id, 'downgrade', true, 'prorated_immediately', 'immediately', 28000, 0],
+      // 30000/365 = 82.19 a day < 3000/30 = 100 a day. A downgrade inherits the business setting
+      // effective_at_on_downgrade (D18 default next_billing_date): scheduled, nothing charged now.
+      [world.yearly.product_id, 'downgrade', true, 'prorated_immediately', 'next_billing_date', 0, 0],
     ]);
     expect(options.items[0]).toMatchObject({ name: 'Pro', unit_price: 8000, quantity: 1, addons: [], recurring_amount: 8000, reason: null });
   });
@@ -73,6 +74,8 @@ describe('options of a subscription in a collection', () => {
   test('force_same_billing_interval refuses the yearly plan for a monthly subscriber', async () => {
     world = await planWorld();
     await plansCollection({ force_same_billing_interval: true });
+    // D18: downgrades follow the business setting; immediately makes them credit now (§3 B).
+    await world.engine.settings.update({ effective_at_on_downgrade: 'immediately' });
     const sub = await subscribe(world.engine, world.pro);
     await advanceTo(world.engine, '2025-04-11');
     const { items } = await world.engine.planChanges.listPlanChangeOptions(sub.subscription_id);
@@ -128,6 +131,37 @@ describe('options of a subscription in a collection', () => {
     expect([first.items.length, first.has_more]).toEqual([1, true]);
     const second = await world.engine.planChanges.listPlanChangeOptions(sub.subscription_id, { page_size: 1, page_number: 1 });
     expect([second.items[0]?.product_id, second.has_more]).toEqual([world.yearly.product_id, false]);
+  });
+});
+
+describe('a collection’s null defaults inherit the business settings (D18)', () => {
+  test('default settings: a downgrade is offered at next_billing_date; immediately credits 3333 (§3 B); an upgrade setting of difference charges 5000 (§3 C)', async () => {
+    world = await planWorld();
+    await world.engine.collections.create({ name: 'Plans', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }] });
+    const sub = await subscribe(world.engine, world.pro);
+    await advanceTo(world.engine, '2025-04-11');
+    const options = () => world.engine.planChanges.listPlanChangeOptions(sub.subscription_id).then((o) => summary(o.items));
+    expect(await options()).toEqual([[world.basic.product_id, 'downgrade', true, 'prorated_immediately', 'next_billing_date', 0, 0]]);
+    await world.engine.settings.update({ effective_at_on_downgrade: 'immediately' });
+    expect(await options()).toEqual([[world.basic.product_id, 'downgrade', true, 'prorated_immediately', 'immediately', 0, 3333]]);
+    await world.engine.settings.update({ proration_billing_mode_on_downgrade: 'difference_immediately' });
+    // §3 D: Pro → Basic with difference_immediately credits 8000 − 3000 = 5000.
+    expect(await options()).toEqual([[world.basic.product_id, 'downgrade', true, 'difference_immediately', 'immediately', 0, 5000]]);
+  });
+
+  test('a value the collection sets wins over the business setting', async () => {
+    world = await planWorld();
+    await world.engine.settings.update({ proration_billing_mode_on_upgrade: 'difference_immediately' });
+    await world.engine.collections.create({
+      name: 'Plans',
+      products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
+      proration_billing_mode_on_upgrade: 'full_immediately',
+    });
+    const sub = await subscribe(world.engine, world.basic);
+    await advanceTo(world.engine, '2025-04-11');
+    const { items } = await world.engine.planChanges.listPlanChangeOptions(sub.subscription_id);
+    // §3 E: full_immediately charges the whole 8000.
+    expect(summary(items)).toEqual([[world.pro.product_id, 'upgrade', true, 'full_immediately', 'immediately', 8000, 0]]);
   });
 });
 

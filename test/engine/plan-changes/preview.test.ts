@@ -241,4 +241,25 @@ describe('collection defaults (D7) when the request omits them', () => {
     const result = await world.engine.planChanges.change(sub.subscription_id, request(world.yearly.product_id, { addons: [] }));
     expect(result.status).toBe('applied');
   });
+
+  test('D18 business effective_at defaults bind portal changes only: a merchant downgrade that omits effective_at stays immediate and credits 3333 (§3 B)', async () => {
+    const sub = await inCollection({});
+    expect((await world.engine.settings.get()).effective_at_on_downgrade).toBe('next_billing_date');
+    await world.engine.settings.update({ effective_at_on_upgrade: 'next_billing_date' });
+    const result = await world.engine.planChanges.change(sub.subscription_id, request(world.basic.product_id));
+    expect(result).toMatchObject({ status: 'applied', effective_at: 'immediately', credit_added: 3333 });
+  });
+
+  test('the business on_payment_failure fills a null collection field: prevent_change keeps Basic when the 3333 charge fails (§3 J)', async () => {
+    world = await planWorld();
+    await world.engine.settings.update({ on_payment_failure: 'prevent_change' });
+    await world.engine.collections.create({ name: 'Plans', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }] });
+    const sub = await subscribe(world.engine, world.basic, { declined: true });
+    await advanceTo(world.engine, '2025-04-11');
+    const result = await world.engine.planChanges.change(sub.subscription_id, request(world.pro.product_id));
+    expect(result).toMatchObject({ status: 'not_applied', subscription: { status: 'active', product_id: world.basic.product_id } });
+    // The request still wins: apply_change puts it on hold owing the 3333.
+    const applied = await world.engine.planChanges.change(sub.subscription_id, request(world.pro.product_id, { on_payment_failure: 'apply_change' }));
+    expect(applied).toMatchObject({ status: 'on_hold', subscription: { status: 'on_hold', product_id: world.pro.product_id } });
+  });
 });

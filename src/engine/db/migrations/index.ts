@@ -9,6 +9,7 @@ import * as usage from './0006-usage.js';
 import * as licenseKeys from './0007-license-keys.js';
 import * as usageEventRuns from './0009-usage-event-runs.js';
 import * as sharedEngine from './0010-shared-engine.js';
+import * as portal from './0011-portal.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-license-keys': licenseKeys,
   '0009-usage-event-runs': usageEventRuns,
   '0010-shared-engine': sharedEngine,
+  '0011-portal': portal,
 };
 
 export const migrationProvider: MigrationProvider = {
