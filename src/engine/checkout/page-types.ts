@@ -2,6 +2,7 @@ import type { CheckoutProduct } from '../collections/types.js';
 import type { PaymentMethod } from '../customers/types.js';
 import type { LicenseKey } from '../licenses/types.js';
 import type { Currency } from '../money.js';
+import type { Interval } from '../products/types.js';
 import type { Invoice } from '../payments/invoice-types.js';
 import type { BillingAddressInput, Payment } from '../payments/types.js';
 import type { CheckoutSession } from './types.js';
@@ -88,6 +89,8 @@ export interface CheckoutPage {
   saved_payment_methods: PaymentMethod[];
   /** Wallet credit the first charge of a subscription will use; null when none applies. */
   credit: CheckoutCredit | null;
+  /** A subscription's billing period ("every 1 Month"); null for one-time carts. */
+  billing_period: { count: number; interval: Interval } | null;
   /** What paying charges now: 0 for a subscription with a trial ($0 payment), after credit, else summary.total_amount. */
   due_now: number;
 }

@@ -33,6 +33,7 @@ export async function pageViewOf(ctx: EngineContext, stored: StoredSession, publ
     saved_payment_methods:
       stored.request.show_saved_payment_methods && stored.customer_id !== null ? await new CustomerService(ctx).listPaymentMethods(stored.customer_id) : [],
     credit,
+    billing_period: billingPeriodOf(cart.lines),
     due_now: (session.trial_period_days ?? 0) > 0 ? 0 : (credit?.total_after_credit ?? session.summary.total_amount),
   };
 }
@@ -97,4 +98,10 @@ async function creditOf(ctx: EngineContext, stored: StoredSession, session: Chec
     tax_rate_bps: cart.tax_rate_bps,
   });
   return { wallet_balance: wallet.balance, applied: reduced.wallet_credit_used, total_after_credit: reduced.total_amount };
+}
+
+function billingPeriodOf(lines: readonly CartLine[]): CheckoutPage['billing_period'] {
+  const price = lines[0]?.product.price;
+  if (!price || price.type === 'one_time_price') return null;
+  return { count: price.payment_frequency_count, interval: price.payment_frequency_interval };
 }
