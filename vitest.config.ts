@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 const shared = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as const };
 
-// Two projects: `unit` runs the engine and tools from source and needs no build; `e2e` runs the built CLI
-// and package (dist/), so only it has the global set-up that builds when dist is stale.
+// Three projects: `unit` runs the engine and tools from source and needs no build; `e2e` runs the built CLI
+// and package (dist/), and `browser` drives the built CLI's pages in headless Chromium (Debian's package, see
+// test/browser/support/browser.ts), so those two have the global set-up that builds when dist is stale.
 export default defineConfig({
   test: {
     projects: [
@@ -12,6 +13,14 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/readme.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          ...shared,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           ...shared,
         },
