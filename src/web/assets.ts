@@ -47,6 +47,13 @@ nav.tabs { display: flex; gap: 16px; margin: 0 0 16px; flex-wrap: wrap; }
 nav.tabs a { color: var(--fg); text-decoration: none; padding-bottom: 4px; }
 nav.tabs a[aria-current=page] { border-bottom: 2px solid var(--accent); font-weight: 600; }
 form.inline { display: inline; }
+a { color: var(--accent); }
+.row > button { flex: 0 0 auto; }
+dl.known { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0 0 12px; }
+dl.known dt { color: var(--muted); } dl.known dd { margin: 0; overflow-wrap: anywhere; }
+.line-head { display: flex; justify-content: space-between; gap: 12px; margin: 0; }
+.applied { display: flex; align-items: center; justify-content: space-between; gap: 12px; }
+.applied .notice { margin: 0; flex: 1; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 

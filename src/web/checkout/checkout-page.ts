@@ -95,7 +95,7 @@ function cartLine(view: CheckoutPage, line: CheckoutCartItem): Html {
   const summaryLine = view.session.summary.lines.find((l) => l.item_id === line.product_id && l.kind === 'product');
   const every = view.billing_period ? periodText(view.billing_period.count, view.billing_period.interval) : null;
   return html`<div class="line">
-<p><strong>${line.name}</strong> <span class="price">${summaryLine ? formatMoney(summaryLine.unit_price, view.session.summary.currency) : ''}${every ? html`<span class="muted"> ${every}</span>` : null}</span></p>
+<p class="line-head"><strong>${line.name}</strong> <span class="price">${summaryLine ? formatMoney(summaryLine.unit_price, view.session.summary.currency) : ''}${every ? html`<span class="muted"> ${every}</span>` : null}</span></p>
 ${lineControls(view, line)}
 </div>`;
 }
@@ -133,9 +133,9 @@ function discountSection(view: CheckoutPage, base: string, render: CheckoutRende
 ${problemNotice(render, 'discount')}
 ${
   applied
-    ? html`<form method="post" action="${base}/discount" class="row">${render.csrf}
+    ? html`<form method="post" action="${base}/discount" class="applied">${render.csrf}
 <p class="notice ok">Code <strong>${applied}</strong> applied: ${formatMoney(-session.summary.discount_amount, session.summary.currency)}</p>
-<input type="hidden" name="remove" value="1"><button type="submit">Remove code</button>
+<input type="hidden" name="remove" value="1"><button type="submit">Remove</button>
 </form>`
     : html`<form method="post" action="${base}/discount">${render.csrf}
 <label for="discount_code">Code</label>
@@ -162,21 +162,30 @@ function inputField(field: CustomerField | AddressField, render: CheckoutRender)
   return html`<label for="${field}">${label}</label><input type="${type}" id="${field}" name="${field}" autocomplete="${autocomplete}" value="${render.kept?.[field] ?? ''}"${required ? html` required` : ''}>`;
 }
 
-function knownDetails(view: CheckoutPage): Html {
+function knownDetails(view: CheckoutPage): Html | null {
   const { session, needs } = view;
-  const known: Array<[string, string | null]> = [
+  const rows: Array<[string, string | null]> = [
     ['Email', needs.customer.includes('email') ? null : session.customer_email],
     ['Name', needs.customer.includes('name') ? null : session.customer_name],
   ];
-  const address = session.billing_address;
-  const addressText = (['street', 'city', 'state', 'zipcode', 'country'] as const)
-    .filter((field) => !needs.billing_address.includes(field))
-    .map((field) => address?.[field] ?? null)
-    .filter((part) => part !== null)
-    .join(', ');
-  if (addressText !== '') known.push(['Billing address', addressText]);
-  const rows = known.filter((entry): entry is [string, string] => entry[1] !== null && entry[1] !== '');
-  return rows.length === 0 ? html`` : html`<dl class="known">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`;
+  return definitionList(rows);
+}
+
+/** The billing address: prefilled fields as text, the ones still needed as inputs (SPEC §2.1 rule 8). */
+function billingFieldset(view: CheckoutPage, render: CheckoutRender): Html | null {
+  const address = view.session.billing_address;
+  const needed = view.needs.billing_address;
+  const shown: Array<[string, string | null]> = (['street', 'city', 'state', 'zipcode', 'country'] as const)
+    .filter((field) => !needed.includes(field))
+    .map((field) => [FIELD_LABELS[field].label.replace(/ \(.*\)$/, ''), address?.[field] ?? null]);
+  const known = definitionList(shown);
+  if (needed.length === 0 && known === null) return null;
+  return html`<fieldset><legend>Billing address</legend>${known}${needed.map((f) => inputField(f, render))}</fieldset>`;
+}
+
+function definitionList(rows: ReadonlyArray<[string, string | null]>): Html | null {
+  const present = rows.filter((row): row is [string, string] => row[1] !== null && row[1] !== '');
+  return present.length === 0 ? null : html`<dl class="known">${present.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`;
 }
 
 function paySection(view: CheckoutPage, base: string, render: CheckoutRender): Html {
@@ -188,7 +197,7 @@ function paySection(view: CheckoutPage, base: string, render: CheckoutRender): H
 <h2 id="details-title">Your details</h2>
 ${knownDetails(view)}
 ${needs.customer.map((f) => inputField(f, render))}
-${needs.billing_address.length > 0 ? html`<fieldset><legend>Billing address</legend>${needs.billing_address.map((f) => inputField(f, render))}</fieldset>` : null}
+${billingFieldset(view, render)}
 </section>
 <section class="card" aria-labelledby="payment-title">
 <h2 id="payment-title">Payment</h2>
