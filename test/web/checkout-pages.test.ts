@@ -4,23 +4,20 @@
 // 4000 0000 0000 0002) re-renders with 402, paying redirects to return_url with rule 14's parameters or to
 // the receipt; expired, paid, unknown and payment_method_id sessions have their own pages.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CARD_OK, oneTime } from '../support/checkout-fixtures.js';
-import { PageClient, servePagesOf } from '../support/page-client.js';
-import { createTestEngine, type TestEngine } from '../support/test-engine.js';
-import { buildWorld, FULL_ADDRESS, type World } from '../engine/checkout/world.js';
+import { CARD_OK, licensedApp, oneTime } from '../support/checkout-fixtures.js';
+import type { PageClient } from '../support/page-client.js';
+import type { TestEngine } from '../support/test-engine.js';
+import { FULL_ADDRESS, openWorldWithPages, type World, type WorldWithPages } from '../engine/checkout/world.js';
 
 let engine: TestEngine;
 let w: World;
-let pages: Awaited<ReturnType<typeof servePagesOf>>;
+let pages: WorldWithPages['pages'];
 let base = '';
 let client: PageClient;
 
 beforeEach(async () => {
-  engine = await createTestEngine(undefined, { publicBaseUrl: () => base });
-  w = await buildWorld(engine);
-  pages = await servePagesOf(engine);
+  ({ engine, w, pages, client } = await openWorldWithPages());
   base = pages.base;
-  client = new PageClient(base);
 });
 afterEach(async () => {
   pages.close();
@@ -131,13 +128,7 @@ describe('paying (SPEC §2.1 completion, §5 test cards)', () => {
   });
 
   test('without return_url: the receipt shows the payment, the invoice and the license key', async () => {
-    const app = await engine.products.create({
-      name: 'Desktop app',
-      tax_category: 'digital_products',
-      license_key_enabled: true,
-      license_key_activations_limit: 3,
-      price: { type: 'one_time_price', currency: 'USD', price: 4900 },
-    });
+    const app = await licensedApp(engine);
     const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: app.product_id, quantity: 1 }] });
     await client.get(`/checkout/${session_id}`);
     const paid = await client.post(`/checkout/${session_id}/pay`, { ...DETAILS, ...GOOD_FORM });

@@ -6,24 +6,19 @@
 // types they leave are equal once ids, emails and times are set aside. SPEC §2.1 completion.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
-import { CARD_OK } from '../support/checkout-fixtures.js';
-import { PageClient, servePagesOf } from '../support/page-client.js';
-import { createTestEngine, type TestEngine } from '../support/test-engine.js';
-import { buildWorld, FULL_ADDRESS, type World } from '../engine/checkout/world.js';
+import { CARD_OK, licensedApp } from '../support/checkout-fixtures.js';
+import type { PageClient } from '../support/page-client.js';
+import type { TestEngine } from '../support/test-engine.js';
+import { FULL_ADDRESS, openWorldWithPages, type World, type WorldWithPages } from '../engine/checkout/world.js';
 
 let engine: TestEngine;
 let w: World;
-let pages: Awaited<ReturnType<typeof servePagesOf>>;
+let pages: WorldWithPages['pages'];
 let client: PageClient;
 
 beforeEach(async () => {
-  let base = '';
-  engine = await createTestEngine(undefined, { publicBaseUrl: () => base });
-  w = await buildWorld(engine);
+  ({ engine, w, pages, client } = await openWorldWithPages());
   await engine.discounts.create({ code: 'TEN', type: 'percentage', amount: 1000 });
-  pages = await servePagesOf(engine);
-  base = pages.base;
-  client = new PageClient(base);
 });
 afterEach(async () => {
   pages.close();
@@ -67,13 +62,7 @@ async function lastSequence(e: Engine): Promise<number> {
 
 describe('the page pays exactly as complete_checkout_session does', () => {
   test('a one-time cart: 2 × Guide and a licensed app, code TEN, a new customer with an address', async () => {
-    const app = await engine.products.create({
-      name: 'Desktop app',
-      tax_category: 'digital_products',
-      license_key_enabled: true,
-      license_key_activations_limit: 3,
-      price: { type: 'one_time_price', currency: 'USD', price: 4900 },
-    });
+    const app = await licensedApp(engine);
     const cart = [
       { product_id: w.guide.product_id, quantity: 1 },
       { product_id: app.product_id, quantity: 1 },

@@ -4,14 +4,13 @@
 // rules 7–8 customer and address; an expired session is refused, a paid one CHECKOUT_SESSION_CONSUMED.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CARD_OK } from '../../support/checkout-fixtures.js';
-import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
-import { buildWorld, FULL_ADDRESS, type World } from './world.js';
+import type { TestEngine } from '../../support/test-engine.js';
+import { FULL_ADDRESS, openWorld, type World } from './world.js';
 
 let engine: TestEngine;
 let w: World;
 beforeEach(async () => {
-  engine = await createTestEngine();
-  w = await buildWorld(engine);
+  ({ engine, w } = await openWorld());
 });
 afterEach(async () => {
   await engine.close();

@@ -3,15 +3,14 @@
 // (the fields still needed; prefilled ones not asked again), §1.6 (saved methods only with
 // show_saved_payment_methods and a known customer), §2.5 (wallet credit on subscription charges only).
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CARD_OK, monthlyPlan, oneTime } from '../../support/checkout-fixtures.js';
-import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
-import { buildWorld, FULL_ADDRESS, type World } from './world.js';
+import { CARD_OK, licensedApp, monthlyPlan, oneTime } from '../../support/checkout-fixtures.js';
+import type { TestEngine } from '../../support/test-engine.js';
+import { FULL_ADDRESS, openWorld, type World } from './world.js';
 
 let engine: TestEngine;
 let w: World;
 beforeEach(async () => {
-  engine = await createTestEngine();
-  w = await buildWorld(engine);
+  ({ engine, w } = await openWorld());
 });
 afterEach(async () => {
   await engine.close();
@@ -169,13 +168,7 @@ describe('SPEC §2.5: wallet credit is shown where the charge will use it', () =
 
 describe('a receipt (SPEC §2.1 completion, §1.12, §2.10)', () => {
   test('a paid one-time cart: payment, invoice and the license key issued', async () => {
-    const licensed = await engine.products.create({
-      name: 'Desktop app',
-      tax_category: 'digital_products',
-      license_key_enabled: true,
-      license_key_activations_limit: 3,
-      price: { type: 'one_time_price', currency: 'USD', price: 4900 },
-    });
+    const licensed = await licensedApp(engine);
     const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: licensed.product_id, quantity: 1 }], customer: buyer });
     const paid = await engine.checkout.complete(session_id, { card: CARD_OK });
     const receipt = await engine.checkout.receipt(session_id);
