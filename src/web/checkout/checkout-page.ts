@@ -57,7 +57,7 @@ function orderSection(view: CheckoutPage, base: string, render: CheckoutRender):
   const body = html`${view.collection ? offerFieldset(view) : session.product_cart.map((line) => cartLine(view, line))}
 ${view.collection ? session.product_cart.map((line) => lineControls(view, line)) : null}
 ${view.addons.length > 0 ? addonsFieldset(view, currency) : null}`;
-  return html`<section class="card" aria-labelledby="order-title">
+  return html`<section class="card" id="order" aria-labelledby="order-title">
 <h2 id="order-title">${view.collection ? view.collection.name : 'Your order'}</h2>
 ${problemNotice(render, 'order')}
 ${
@@ -128,7 +128,7 @@ ${view.addons.map((addon) =>
 function discountSection(view: CheckoutPage, base: string, render: CheckoutRender): Html {
   const { session } = view;
   const applied = session.discount_code;
-  return html`<section class="card" aria-labelledby="discount-title">
+  return html`<section class="card" id="discount" aria-labelledby="discount-title">
 <h2 id="discount-title">Discount code</h2>
 ${problemNotice(render, 'discount')}
 ${

@@ -37,6 +37,7 @@ export const checkoutPages: PageRoutes = (router, { engine }) => {
   router.post('/checkout/:session_id/choose', (req, res) =>
     act(engine, req, res, 'order', async (view, form) => {
       await engine.checkout.choose(view.session.id, orderChoiceOf(form, { product_id: view.session.product_cart[0]?.product_id ?? null, currency: view.session.summary.currency }));
+      return `/checkout/${view.session.id}`;
     }),
   );
 
@@ -45,6 +46,7 @@ export const checkoutPages: PageRoutes = (router, { engine }) => {
       const code = form.text('remove') === undefined ? form.text('discount_code') : null;
       if (code === undefined) throw new FormProblem('Enter a discount code.');
       await engine.checkout.choose(view.session.id, { discount_code: code });
+      return `/checkout/${view.session.id}`;
     }),
   );
 
@@ -64,10 +66,10 @@ export const checkoutPages: PageRoutes = (router, { engine }) => {
 };
 
 /** What an action asks for next: a place to redirect to (303), or a page re-rendered with a problem. */
-type Outcome = string | { status: number; message: string } | undefined | void;
+type Outcome = string | { status: number; message: string };
 
 /**
- * Runs a form action on an open session: success → 303 to where it says (default the page again); a
+ * Runs a form action on an open session: success → 303 to where it says; a
  * BillingError or an unreadable form → the page again with the reason inline (422), what was typed kept.
  */
 async function act(engine: Engine, req: Request, res: Response, place: ProblemPlace, action: (view: CheckoutPage, form: FormFields) => Promise<Outcome>): Promise<void> {
@@ -82,8 +84,8 @@ async function act(engine: Engine, req: Request, res: Response, place: ProblemPl
     if (!(error instanceof BillingError || error instanceof FormProblem)) throw error;
     outcome = { status: 422, message: buyerMessage(error) };
   }
-  if (outcome === undefined || typeof outcome === 'string') {
-    res.redirect(303, outcome ?? `/checkout/${sessionId}`);
+  if (typeof outcome === 'string') {
+    res.redirect(303, outcome);
     return;
   }
   const now = await pageOf(engine, sessionId);
