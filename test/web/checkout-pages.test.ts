@@ -103,6 +103,9 @@ describe('paying (SPEC §2.1 completion, §5 test cards)', () => {
     expect(declined.body).not.toContain('value="4000');
     expect(declined.body).toContain('value="06/32"');
     expect((await engine.checkout.get(session_id)).status).toBe('open');
+    // Opened again later, the address the buyer typed is still filled in (and still editable).
+    const again = await client.get(`/checkout/${session_id}`);
+    expect(again.body).toContain('name="street" autocomplete="street-address" value="1 Main St"');
   });
 
   test('the missing street is an inline error (422); nothing is charged', async () => {

@@ -157,9 +157,21 @@ const FIELD_LABELS: Record<CustomerField | AddressField, { label: string; type: 
   zipcode: { label: 'ZIP / postal code', type: 'text', autocomplete: 'postal-code', required: true },
 };
 
-function inputField(field: CustomerField | AddressField, render: CheckoutRender): Html {
+/**
+ * An asked field, filled with what the buyer typed in the failed POST, else what they entered before
+ * (choose() stored it: a field the buyer typed stays editable, SPEC §2.1 rules 7–8 on the page).
+ */
+function inputField(field: CustomerField | AddressField, view: CheckoutPage, render: CheckoutRender): Html {
   const { label, type, autocomplete, required } = FIELD_LABELS[field];
-  return html`<label for="${field}">${label}</label><input type="${type}" id="${field}" name="${field}" autocomplete="${autocomplete}" value="${render.kept?.[field] ?? ''}"${required ? html` required` : ''}>`;
+  const value = render.kept?.[field] ?? storedValue(view, field) ?? '';
+  return html`<label for="${field}">${label}</label><input type="${type}" id="${field}" name="${field}" autocomplete="${autocomplete}" value="${value}"${required ? html` required` : ''}>`;
+}
+
+function storedValue({ session }: CheckoutPage, field: CustomerField | AddressField): string | null {
+  if (field === 'email') return session.customer_email;
+  if (field === 'name') return session.customer_name;
+  if (field === 'phone_number') return null;
+  return session.billing_address?.[field] ?? null;
 }
 
 function knownDetails(view: CheckoutPage): Html | null {
@@ -180,7 +192,7 @@ function billingFieldset(view: CheckoutPage, render: CheckoutRender): Html | nul
     .map((field) => [FIELD_LABELS[field].label.replace(/ \(.*\)$/, ''), address?.[field] ?? null]);
   const known = definitionList(shown);
   if (needed.length === 0 && known === null) return null;
-  return html`<fieldset><legend>Billing address</legend>${known}${needed.map((f) => inputField(f, render))}</fieldset>`;
+  return html`<fieldset><legend>Billing address</legend>${known}${needed.map((f) => inputField(f, view, render))}</fieldset>`;
 }
 
 function definitionList(rows: ReadonlyArray<[string, string | null]>): Html | null {
@@ -196,7 +208,7 @@ function paySection(view: CheckoutPage, base: string, render: CheckoutRender): H
 <section class="card" aria-labelledby="details-title">
 <h2 id="details-title">Your details</h2>
 ${knownDetails(view)}
-${needs.customer.map((f) => inputField(f, render))}
+${needs.customer.map((f) => inputField(f, view, render))}
 ${billingFieldset(view, render)}
 </section>
 <section class="card" aria-labelledby="payment-title">
