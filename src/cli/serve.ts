@@ -58,8 +58,7 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
       host: options.host,
       port: options.port,
       authToken: options.authToken,
-      allowedHosts: options.allowedHosts,
-      allowedOrigins: options.allowedOrigins,
+      ...reachableAs(options),
       licenseRateLimit: options.licenseRateLimit,
       readOnly: options.readOnly,
       log,
@@ -73,7 +72,7 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
     await http.close();
   } else {
     // MCP is what the client started us for: a page server that cannot listen is logged, not fatal.
-    const pages = await servePages({ engine, host: PAGES_HOST, port: options.pagesPort, allowedHosts: options.allowedHosts, log }).catch((error: unknown) => {
+    const pages = await servePages({ engine, host: PAGES_HOST, port: options.pagesPort, ...reachableAs(options), log }).catch((error: unknown) => {
       log(`no checkout or portal pages: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
@@ -93,6 +92,16 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
   }
   await shutdown();
   return 0;
+}
+
+/**
+ * The Host names and browser origins accepted besides the server's own: the operator's, and --public-url's,
+ * since a page reached through a proxy arrives with the proxy's Host and posts its forms with its Origin.
+ */
+function reachableAs(options: CliOptions): { allowedHosts: string[]; allowedOrigins: string[] } {
+  if (options.publicUrl === undefined) return { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
+  const url = new URL(options.publicUrl);
+  return { allowedHosts: [...options.allowedHosts, url.host], allowedOrigins: [...options.allowedOrigins, url.origin] };
 }
 
 /** A stdio process's pages are for the browser on this machine: loopback only. */

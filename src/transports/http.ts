@@ -77,11 +77,11 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const app = express();
   app.disable('x-powered-by');
   app.use(hostCheck(hostnames));
-  // The checkout page and the customer portal: customers reach them by their own tokens, never the bearer's.
-  // Before the Origin check: under Referrer-Policy no-referrer a browser posts the pages' own forms with
-  // `Origin: null`; every page POST is checked by its CSRF token instead (web/csrf.ts).
-  app.use(pagesRouter({ engine, log }, ALL_PAGES));
   app.use(originCheck(hostnames, options.allowedOrigins));
+  // The checkout page and the customer portal: customers reach them by their own tokens, never the bearer's.
+  // Behind the Host and Origin checks like /mcp (their forms post with this server's own Origin: see the
+  // referrer policy in web/pages-router.ts), and every POST also carries its CSRF token (web/csrf.ts).
+  app.use(pagesRouter({ engine, log }, ALL_PAGES));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.count() });
   });

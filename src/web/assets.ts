@@ -54,6 +54,13 @@ nav.tabs a.back { margin-left: auto; color: var(--accent); }
 code.key { font: 600 1rem ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .04em; word-break: break-all; }
 section.card h3 { font-size: .95rem; margin: 16px 0 6px; }
 input[readonly] { opacity: .7; }
+a { color: var(--accent); }
+.row > button { flex: 0 0 auto; }
+dl.known { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0 0 12px; }
+dl.known dt { color: var(--muted); } dl.known dd { margin: 0; overflow-wrap: anywhere; }
+.line-head { display: flex; justify-content: space-between; gap: 12px; margin: 0; }
+.applied { display: flex; align-items: center; justify-content: space-between; gap: 12px; }
+.applied .notice { margin: 0; flex: 1; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 

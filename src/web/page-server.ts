@@ -9,6 +9,8 @@ export interface PageServerOptions {
   /** The first port tried; when it is taken, the next ones, then any free port. 0 = any free port. */
   port: number;
   allowedHosts: readonly string[];
+  /** Browser origins besides the server's own whose form posts are accepted (a proxy's public origin). */
+  allowedOrigins: readonly string[];
   log: (line: string) => void;
 }
 
@@ -63,8 +65,7 @@ async function loadApp(options: PageServerOptions): Promise<(req: IncomingMessag
   const app = express();
   app.disable('x-powered-by');
   app.use(security.hostCheck(hostnames));
-  // No Origin check: under Referrer-Policy no-referrer a browser posts the pages' own forms with
-  // `Origin: null`; every POST is checked by its CSRF token instead (csrf.ts).
+  app.use(security.originCheck(hostnames, options.allowedOrigins));
   app.use(pagesRouter({ engine: options.engine, log: options.log }, ALL_PAGES));
   app.use((_req, res) => {
     res.status(404).type('html').send(messagePage('Page not found', 'This server serves checkout pages and the customer portal; MCP runs over stdio.').text);

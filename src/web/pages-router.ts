@@ -21,13 +21,16 @@ const MAX_FORM_BODY = '16kb';
 
 /**
  * Pages are reached by their capability URLs (a checkout session id, a portal token), so nothing about
- * them may leak: no Referer to return_url or elsewhere, no caching, no framing, no script or style from
- * anywhere but this server.
+ * them may leak: no Referer to return_url or any other site, no caching, no framing, no script or style
+ * from anywhere but this server. The referrer policy is same-origin, not no-referrer: under no-referrer a
+ * browser sends `Origin: null` with every form POST (Fetch, "append a request Origin header"), which the
+ * Origin check in front of the pages (DNS-rebinding defence, as for /mcp) must refuse. same-origin sends
+ * the Referer and a real Origin to this server only, and nothing to any other.
  */
 const pageHeaders: RequestHandler = (_req, res, next) => {
   res.set({
     'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Cache-Control': 'no-store',

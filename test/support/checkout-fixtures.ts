@@ -26,6 +26,17 @@ export function oneTime(engine: Engine, options: OneTimeOptions = {}): Promise<P
   });
 }
 
+/** A one-time $49.00 "Desktop app" that issues a license key with up to 3 activations (SPEC §2.10). */
+export function licensedApp(engine: Engine): Promise<Product> {
+  return engine.products.create({
+    name: 'Desktop app',
+    tax_category: 'digital_products',
+    license_key_enabled: true,
+    license_key_activations_limit: 3,
+    price: { type: 'one_time_price', currency: 'USD', price: 4900 },
+  });
+}
+
 /** A monthly plan, $30.00 unless told otherwise. */
 export function monthlyPlan(
   engine: Engine,

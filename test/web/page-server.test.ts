@@ -1,5 +1,5 @@
 // DESIGN "Transports" and issue 15 "Security": the stdio process's page server listens on loopback at
-// --pages-port or the next free port; pages refuse a foreign Host, carry no-referrer/no-store/CSP
+// --pages-port or the next free port; pages refuse a foreign Host, carry same-origin referrer/no-store/CSP
 // headers, and every form POST needs its CSRF token (double-submit cookie) before anything runs.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +28,7 @@ describe('servePages', () => {
   test('a taken port moves the page server to the next free one, and its url says which', async () => {
     const blocker = createServer();
     const taken = await listening(blocker);
-    const pages = await servePages({ engine, host: '127.0.0.1', port: taken, allowedHosts: [], log: () => undefined });
+    const pages = await servePages({ engine, host: '127.0.0.1', port: taken, allowedHosts: [], allowedOrigins: [], log: () => undefined });
     try {
       expect(pages.port).not.toBe(taken);
       expect(pages.url).toBe(`http://127.0.0.1:${pages.port}`);
@@ -44,7 +44,7 @@ describe('servePages', () => {
   describe('one running page server', () => {
     let pages: RunningPageServer;
     beforeAll(async () => {
-      pages = await servePages({ engine, host: '127.0.0.1', port: 0, allowedHosts: [], log: () => undefined });
+      pages = await servePages({ engine, host: '127.0.0.1', port: 0, allowedHosts: [], allowedOrigins: [], log: () => undefined });
     });
     afterAll(async () => {
       await pages.close();
@@ -101,9 +101,9 @@ describe('pagesRouter', () => {
     server.close();
   });
 
-  test('pages say no-referrer, no-store, a self-only CSP and no framing', async () => {
+  test('pages send no Referer off-site (same-origin), no-store, a self-only CSP and no framing', async () => {
     const response = await fetch(`${base}/checkout/form`);
-    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(response.headers.get('x-frame-options')).toBe('DENY');

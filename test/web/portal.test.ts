@@ -12,7 +12,7 @@ beforeEach(async () => {
   world = await planWorld();
   await world.engine.collections.create({ name: 'Plans', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }] });
   await world.engine.settings.update({ allow_subscription_updates: true });
-  pages = await servePages({ engine: world.engine, host: '127.0.0.1', port: 0, allowedHosts: [], log: () => undefined });
+  pages = await servePages({ engine: world.engine, host: '127.0.0.1', port: 0, allowedHosts: [], allowedOrigins: [], log: () => undefined });
 });
 afterEach(async () => {
   await pages.close();

@@ -37,7 +37,7 @@ export async function insertSession(db: Db, businessId: string, session: StoredS
 }
 
 export type SessionChanges = Partial<
-  Pick<StoredSession, 'status' | 'request' | 'selected_product_id' | 'customer_id' | 'payment_id' | 'subscription_id' | 'updated_at'>
+  Pick<StoredSession, 'status' | 'request' | 'selected_product_id' | 'customer_id' | 'discount_id' | 'payment_id' | 'subscription_id' | 'updated_at'>
 >;
 
 export async function updateSession(db: Db, sessionId: string, changes: SessionChanges): Promise<void> {

@@ -42,6 +42,10 @@ import type {
   StoredSession,
 } from './types.js';
 import { effectiveStatus, viewOf } from './view.js';
+import { chosenChanges } from './choose.js';
+import type { CheckoutChoice, CheckoutPage, CheckoutReceipt } from './page-types.js';
+import { pageViewOf } from './page-view.js';
+import { receiptOf } from './receipt.js';
 
 export interface CheckoutDependencies {
   processor: PaymentProcessor;
@@ -167,6 +171,37 @@ export class CheckoutService {
    * Returns the payment whatever its outcome: failed leaves the session open for another try.
    */
   async complete(sessionId: string, payWith: PayWith, options: CompletionOptions = {}): Promise<CheckoutCompletion> {
+    return this.onOpenSession(sessionId, (ctx, session) => this.pay(ctx, session, payWith, options));
+  }
+
+  /** The hosted page's view of a session (any status): see CheckoutPage. */
+  async page(sessionId: string): Promise<CheckoutPage> {
+    return pageViewOf(this.ctx, await this.stored(sessionId), this.deps.publicBaseUrl());
+  }
+
+  /** A paid session's receipt: payment, invoice and license keys issued (see receiptOf). */
+  async receipt(sessionId: string): Promise<CheckoutReceipt> {
+    return receiptOf(this.ctx, await this.stored(sessionId), this.deps.publicBaseUrl());
+  }
+
+  /**
+   * The buyer's changes to an open, unexpired session (the hosted page's forms), checked with create's
+   * rules (SPEC §2.1) in one transaction: all apply or none; a bad discount code is a BillingError and
+   * nothing changes. See chosenChanges for each part. Returns the page view after the change.
+   * Expired → INVALID_REQUEST_PARAMETERS (and marked expired); paid → CHECKOUT_SESSION_CONSUMED.
+   */
+  async choose(sessionId: string, choice: CheckoutChoice): Promise<CheckoutPage> {
+    await this.onOpenSession(sessionId, async (ctx, session) => {
+      await updateSession(ctx.db, sessionId, await chosenChanges(ctx, session, choice));
+    });
+    return this.page(sessionId);
+  }
+
+  /**
+   * Runs `work` on the session inside one transaction when it is open and unexpired. A paid session is
+   * CHECKOUT_SESSION_CONSUMED; an expired one is marked expired (that mark commits) and refused.
+   */
+  private async onOpenSession<T>(sessionId: string, work: (ctx: EngineContext, session: StoredSession) => Promise<T>): Promise<T> {
     const outcome = await inTransaction(this.ctx.db, async (trx) => {
       const ctx = { ...this.ctx, db: trx };
       const session = await this.within(trx).stored(sessionId);
@@ -181,7 +216,7 @@ export class CheckoutService {
         if (session.status === 'open') await updateSession(trx, sessionId, { status: 'expired', updated_at: this.ctx.clock.now() });
         return { kind: 'expired', expires_at: session.expires_at } as const;
       }
-      return { kind: 'paid', completion: await this.pay(ctx, session, payWith, options) } as const;
+      return { kind: 'done', result: await work(ctx, session) } as const;
     });
     if (outcome.kind === 'expired') {
       throw new BillingError(
@@ -190,7 +225,7 @@ export class CheckoutService {
         'create a new checkout session',
       );
     }
-    return outcome.completion;
+    return outcome.result;
   }
 
   private pay(ctx: EngineContext, session: StoredSession, payWith: PayWith, options: CompletionOptions): Promise<CheckoutCompletion> {

@@ -4,6 +4,7 @@ import type { BillingAddress, BillingAddressInput, Payment, PaymentStatus } from
 import type { LineKind } from '../pricing/types.js';
 import type { Metadata } from '../shared/metadata.js';
 import type { CartLineInput } from './cart-rules.js';
+import type { AddressField, CustomerField } from './page-types.js';
 
 /** PROPOSED (SPEC §1.8): open until paid (completed) or past expires_at (expired). */
 export const CHECKOUT_STATUSES = ['open', 'completed', 'expired'] as const;
@@ -100,6 +101,17 @@ export interface StoredRequest {
   payment_method_id: string | null;
   /** Absent on sessions stored before tax ids were taken. */
   tax_id?: string | null;
+  /**
+   * The customer and address fields the buyer typed on the checkout page (CheckoutService.choose), which
+   * stay editable there; every other non-null field was prefilled by the merchant and is only shown.
+   * Absent until the buyer enters something.
+   */
+  buyer_entered?: BuyerEntered | undefined;
+}
+
+export interface BuyerEntered {
+  customer: CustomerField[];
+  billing_address: AddressField[];
 }
 
 export interface StoredSession {

@@ -9,6 +9,7 @@ import { getSettings } from '../settings/repo.js';
 import { loadCartFacts } from './cart-facts.js';
 import { displayLinesOf, inputLineOf } from './cart-lines.js';
 import { pricingLinesOf } from './cart-pricing.js';
+import type { CartFacts, CartLine } from './cart-rules.js';
 import { checkoutUrlOf } from './request-rules.js';
 import type { CheckoutSession, CheckoutStatus, StoredSession } from './types.js';
 
@@ -17,16 +18,28 @@ export function effectiveStatus(session: StoredSession, now: number): CheckoutSt
   return session.status === 'open' && now >= session.expires_at ? 'expired' : session.status;
 }
 
+/** A session's cart at today's catalogue, its code and the tax rate: what its summary is priced from. */
+export interface SessionCart {
+  facts: CartFacts;
+  lines: CartLine[];
+  discount: Discount | null;
+  tax_rate_bps: number;
+}
+
+export async function sessionCartOf(ctx: EngineContext, session: StoredSession): Promise<SessionCart> {
+  const facts = await loadCartFacts(ctx.db, ctx.businessId, session.request.product_cart.map(inputLineOf));
+  const lines = displayLinesOf(session.request.product_cart, facts);
+  const { default_tax_rate_bps } = await getSettings(ctx.db, ctx.businessId);
+  return { facts, lines, discount: await discountOf(ctx, session.discount_id), tax_rate_bps: default_tax_rate_bps };
+}
+
 /** The session as get_checkout_session shows it: state, cart, customer, latest payment and a price summary. */
 export async function viewOf(ctx: EngineContext, session: StoredSession, publicBaseUrl: string): Promise<CheckoutSession> {
   const request = session.request;
-  const facts = await loadCartFacts(ctx.db, ctx.businessId, request.product_cart.map(inputLineOf));
-  const lines = displayLinesOf(request.product_cart, facts);
+  const { lines, discount, tax_rate_bps } = await sessionCartOf(ctx, session);
   const customer = session.customer_id === null ? undefined : await findCustomer(ctx.db, ctx.businessId, session.customer_id);
   const payment = session.payment_id === null ? undefined : await findPayment(ctx.db, ctx.businessId, session.payment_id);
-  const discount = await discountOf(ctx, session.discount_id);
-  const { default_tax_rate_bps } = await getSettings(ctx.db, ctx.businessId);
-  const priced = priceCart({ lines: pricingLinesOf(lines), tax_rate_bps: default_tax_rate_bps, code: discount });
+  const priced = priceCart({ lines: pricingLinesOf(lines), tax_rate_bps, code: discount });
   const first = lines[0]?.product;
   const recurring = first && first.price.type !== 'one_time_price' ? first.price : null;
   return {

@@ -11,6 +11,8 @@ export interface LicenseKeyQuery {
   customer_id?: string | undefined;
   product_id?: string | undefined;
   status?: LicenseKeyStatus | undefined;
+  /** The keys one payment issued (a checkout's receipt). */
+  payment_id?: string | undefined;
 }
 
 function keysWithSubscription(db: Db, businessId: string) {
@@ -44,6 +46,7 @@ export async function listLicenseKeys(db: Db, businessId: string, query: License
   let select = keysWithSubscription(db, businessId);
   if (query.customer_id !== undefined) select = select.where('license_keys.customer_id', '=', query.customer_id);
   if (query.product_id !== undefined) select = select.where('license_keys.product_id', '=', query.product_id);
+  if (query.payment_id !== undefined) select = select.where('license_keys.payment_id', '=', query.payment_id);
   const ended = [...ENDED_SUBSCRIPTION_STATUSES];
   if (query.status === 'disabled') select = select.where('license_keys.disabled', '=', 1);
   if (query.status === 'expired') {

@@ -66,6 +66,8 @@ export interface LicenseKeyFilter {
   customer_id?: string | undefined;
   product_id?: string | undefined;
   status?: LicenseKeyStatus | undefined;
+  /** The keys one payment issued. */
+  payment_id?: string | undefined;
 }
 
 export interface LicenseKeyUpdate {

@@ -1,5 +1,7 @@
 import type { Engine } from '../../../src/engine/index.js';
 import { CARD_OK, monthlyPlan, oneTime, usagePlan } from '../../support/checkout-fixtures.js';
+import { PageClient, servePagesOf } from '../../support/page-client.js';
+import { createTestEngine, type TestEngine, type TestEngineOptions } from '../../support/test-engine.js';
 
 /** A catalogue with one of everything the checkout rules tell apart. */
 export async function buildWorld(engine: Engine) {
@@ -39,5 +41,28 @@ export async function buildWorld(engine: Engine) {
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
 
+/** A fresh test engine holding the world. */
+export async function openWorld(options: TestEngineOptions = {}): Promise<{ engine: TestEngine; w: World }> {
+  const engine = await createTestEngine(undefined, options);
+  return { engine, w: await buildWorld(engine) };
+}
+
 /** Every field of a billing address, as confirm=true requires. */
 export const FULL_ADDRESS = { country: 'US', street: '1 Main St', city: 'San Francisco', state: 'CA', zipcode: '94102' };
+
+export interface WorldWithPages {
+  engine: TestEngine;
+  w: World;
+  /** The hosted pages on a loopback port; checkout_url names it. */
+  pages: Awaited<ReturnType<typeof servePagesOf>>;
+  client: PageClient;
+}
+
+/** The world served by the pages router, with a browser-less client of its pages. */
+export async function openWorldWithPages(): Promise<WorldWithPages> {
+  let base = '';
+  const opened = await openWorld({ publicBaseUrl: () => base });
+  const pages = await servePagesOf(opened.engine);
+  base = pages.base;
+  return { ...opened, pages, client: new PageClient(base) };
+}
