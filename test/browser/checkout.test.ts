@@ -221,7 +221,7 @@ describe.each([
     await settled();
   });
 
-  test('a licensed one-time product: the receipt shows the key', async () => {
+  test('a licensed one-time product: the receipt shows the key, and so does the portal', async () => {
     const app = await billing.ok<{ product_id: string }>('create_product', {
       name: 'Desktop App',
       tax_category: 'digital_products',
@@ -251,6 +251,16 @@ describe.each([
     expect(items).toHaveLength(1);
     expect(await page.locator('code.license-key').innerText()).toBe(items[0]?.key);
     expect(await page.getByText('$49.00').first().isVisible()).toBe(true);
+
+    // Issue 15: then the key in the customer portal, from a portal link made for the buyer.
+    const buyer = await billing.ok<{ customer_id: string }>('get_checkout_session', { session_id: session.session_id });
+    const portal = await billing.ok<{ link: string }>('create_customer_portal_session', { customer_id: buyer.customer_id });
+    await settled();
+    await page.goto(`${portal.link}/licenses`);
+    await settled();
+    expect(await page.getByRole('heading', { name: /Desktop App/ }).isVisible()).toBe(true);
+    expect(await page.locator('code.key').innerText()).toBe(items[0]?.key);
+    expect(await page.getByText('0 of 3 activations used').isVisible()).toBe(true);
   });
 
   test('a paid session shows "Already paid" with the receipt link', async () => {
