@@ -134,10 +134,11 @@ describe('soak: three servers, one database, one killed midway (built CLI)', () 
     const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
     const db = join(dir.path, 'soak.db');
     const diagnostics: Diagnostic[] = [];
-    // A stdio server's stderr: the start-up line names the database; anything else (a stack trace) is news.
+    // A stdio server's stderr: the start-up lines name the database and the page server's address; anything
+    // else (a stack trace) is news.
     const startStdio = async (name: string) => {
       const server = await stdioServer(name, db, (chunk) => {
-        const text = chunk.replace(/^billing-mcp: database \S+\n/m, '');
+        const text = chunk.replace(/^billing-mcp: database \S+\n/m, '').replace(/^billing-mcp: checkout and portal pages at \S+\n/m, '');
         if (text.trim() !== '') diagnostics.push({ name, text: `${name} stderr: ${text}` });
       });
       live.push(server);

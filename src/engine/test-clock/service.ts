@@ -106,7 +106,9 @@ export class TestClockService {
         const reason = error instanceof BillingError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
         return advanced(from, clock.now(), target, processed, `${reason}; call advance_test_clock again to go on`);
       }
-      return advanced(from, clock.now(), target, processed);
+      // Completed: the clock stood at the target when moved there. On a real-time base it has ticked on
+      // since (a millisecond under load), which is not part of the advance: `to` is the target.
+      return advanced(from, target, target, processed);
     } finally {
       await release();
     }
