@@ -1,5 +1,6 @@
+import type SQLite from 'better-sqlite3';
 import { iso } from '../clock.js';
-import type { Db } from '../db/database.js';
+import { type Db, rawSqliteOf } from '../db/database.js';
 import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import type { ProductsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
@@ -114,11 +115,105 @@ async function readProducts(db: Db, businessId: string, productIds: readonly str
  * One product with its addon ids in one statement (a left join, one row per addon, at least one row):
  * get_product is the hot read the benchmark measures, and a second statement was half its cost.
  */
-export async function findProduct(db: Db, businessId: string, productId: string): Promise<Product | undefined> {
+export function findProduct(db: Db, businessId: string, productId: string): Promise<Product | undefined> {
   return cachedRead(db, `product:${businessId}:${productId}`, () => readProduct(db, businessId, productId));
 }
 
 async function readProduct(db: Db, businessId: string, productId: string): Promise<Product | undefined> {
+  const raw = rawSqliteOf(db);
+  // The raw statement runs at once, outside Kysely's connection queue, only when that cannot read a
+  // transaction in progress: `db` is the transaction holding the connection, or no transaction is open on
+  // it (then the statement is a read snapshot of its own, as Kysely's would be). Otherwise it waits in
+  // Kysely's queue for the transaction to end.
+  const found = raw && (db.isTransaction || !raw.inTransaction) ? productRowNow(raw, businessId, productId) : await productRowQueued(db, businessId, productId);
+  if (!found) return undefined;
+  const { row, addons } = found;
+  // Usage-based products also read their meters (a second statement only for them).
+  const meters = row.price_type === 'usage_based_price' ? (await productMetersByProduct(db, [productId])).get(productId) : undefined;
+  return toProduct(row, addons, meters);
+}
+
+interface ProductRead {
+  row: ProductsTable;
+  /** Its addon ids by position. */
+  addons: string[];
+}
+
+/**
+ * A products row from the raw statement's values: the columns in this literal's order (PRODUCT_COLUMNS),
+ * every one of ProductsTable (the return type says so). A literal builds the object in one shape; assigning
+ * the fields by name in a loop cost a megamorphic store each.
+ */
+export function productRowOf(v: readonly unknown[]): Record<keyof ProductsTable, unknown> {
+  return {
+    product_id: v[0],
+    business_id: v[1],
+    brand_id: v[2],
+    name: v[3],
+    description: v[4],
+    image: v[5],
+    tax_category: v[6],
+    price_type: v[7],
+    currency: v[8],
+    price: v[9],
+    discount: v[10],
+    pay_what_you_want: v[11],
+    suggested_price: v[12],
+    tax_inclusive: v[13],
+    payment_frequency_count: v[14],
+    payment_frequency_interval: v[15],
+    subscription_period_count: v[16],
+    subscription_period_interval: v[17],
+    trial_period_days: v[18],
+    license_key_enabled: v[19],
+    license_key_activations_limit: v[20],
+    license_key_duration_count: v[21],
+    license_key_duration_interval: v[22],
+    license_key_activation_message: v[23],
+    digital_product_delivery: v[24],
+    metadata: v[25],
+    archived: v[26],
+    created_at: v[27],
+    updated_at: v[28],
+  };
+}
+
+/** The columns productRowOf reads, by index (test/engine/products-read.test.ts checks them against the table). */
+export const PRODUCT_COLUMNS = Object.keys(productRowOf([]));
+
+/** addon_id and position follow the product's columns; no ORDER BY: the few rows are sorted here, without SQLite's temporary b-tree. */
+const PRODUCT_SQL =
+  `SELECT ${PRODUCT_COLUMNS.map((column) => `p.${column}`).join(', ')}, a.addon_id, a.position ` +
+  'FROM products AS p LEFT JOIN product_addons AS a ON a.product_id = p.product_id WHERE p.business_id = ? AND p.product_id = ?';
+const ADDON_ID = PRODUCT_COLUMNS.length;
+const POSITION = PRODUCT_COLUMNS.length + 1;
+
+// Several processes: a prepared statement per connection, no rows; each run reads the database as it is.
+const productStatements = new WeakMap<SQLite.Database, SQLite.Statement<[string, string], unknown[]>>();
+
+/**
+ * The same read as productRowQueued on the SQLite connection itself, for the benchmark's hot path
+ * (bench/README.md, get_product / noop): a statement prepared once per connection, its rows as arrays.
+ * Without Kysely's build, compile and connection queue, better-sqlite3's row objects (every column name
+ * made again per row) and the ORDER BY's temporary b-tree, get_product − product_echo over stdio went from
+ * 0.17 to 0.04 ms; what is left is mostly SQLite's read transaction (two locks on -shm, an fstat).
+ */
+function productRowNow(raw: SQLite.Database, businessId: string, productId: string): ProductRead | undefined {
+  let statement = productStatements.get(raw);
+  if (!statement) {
+    statement = raw.prepare<[string, string], unknown[]>(PRODUCT_SQL).raw(true);
+    productStatements.set(raw, statement);
+  }
+  const rows = statement.all(businessId, productId);
+  const [first] = rows;
+  if (!first) return undefined;
+  if (rows.length > 1) rows.sort((a, b) => (a[POSITION] as number) - (b[POSITION] as number));
+  const addons = rows.flatMap((r) => (r[ADDON_ID] === null ? [] : [r[ADDON_ID] as string]));
+  return { row: productRowOf(first) as ProductsTable, addons };
+}
+
+/** The portable read, through Kysely's queue: PostgreSQL, or SQLite while another transaction holds the connection. */
+async function productRowQueued(db: Db, businessId: string, productId: string): Promise<ProductRead | undefined> {
   const rows = await db
     .selectFrom('products')
     .leftJoin('product_addons', 'product_addons.product_id', 'products.product_id')
@@ -131,10 +226,7 @@ async function readProduct(db: Db, businessId: string, productId: string): Promi
   const [first] = rows;
   if (!first) return undefined;
   const { addon_id: _firstAddon, ...row } = first;
-  const addons = rows.flatMap((r) => (r.addon_id === null ? [] : [r.addon_id]));
-  // Usage-based products also read their meters (a second statement only for them).
-  const meters = row.price_type === 'usage_based_price' ? (await productMetersByProduct(db, [productId])).get(productId) : undefined;
-  return toProduct(row, addons, meters);
+  return { row, addons: rows.flatMap((r) => (r.addon_id === null ? [] : [r.addon_id])) };
 }
 
 export async function listProducts(
