@@ -102,7 +102,8 @@ function expectOnlyStatusErrors(statuses: number[]): void {
 async function tabTo(page: Page, id: string, max = 15): Promise<void> {
   for (let i = 0; i < max; i += 1) {
     await page.keyboard.press('Tab');
-    if ((await page.locator(':focus').getAttribute('id')) === id) return;
+    // Read without waiting: a locator for :focus would wait (30 s) for an element while focus is on <body>.
+    if ((await page.evaluate(() => document.activeElement?.id ?? '')) === id) return;
   }
   throw new Error(`#${id} was not reached with ${max} presses of Tab`);
 }
@@ -212,6 +213,8 @@ describe.each([
     expect(await page.locator(':focus').inputValue()).toBe(basic.product_id);
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => totalOf(page)).toBe('$80.00');
+    // The change submitted the form: Tab only once the new page has loaded, or the keys go to the old one.
+    await page.waitForLoadState('load');
     await settled();
     await tabTo(page, 'discount_code');
     await page.keyboard.type('LAUNCH10');

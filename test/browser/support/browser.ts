@@ -50,6 +50,14 @@ export function launchChromium(): Promise<Browser> {
 
 export const SCREENSHOT_ROOT = join(ROOT, 'test-output', 'screenshots');
 
+// playwright-core waits for document.fonts.ready before each screenshot; when a navigation starts meanwhile
+// that wait can hang until the test times out (Chromium 156, seen under load in CI). The pages use system
+// fonts only (no web fonts: they work offline), so there is nothing to wait for. playwright reads this
+// variable in the process that drives the browser, which is this test worker.
+process.env.PW_TEST_SCREENSHOT_NO_FONTS_READY = '1';
+/** A screenshot that takes longer than this is abandoned (a warning), never a hung test. */
+const SCREENSHOT_TIMEOUT_MS = 10_000;
+
 /** Lower-case letters, digits and single dashes: a safe file or folder name. */
 export function slug(text: string, max = 80): string {
   const cut = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
@@ -90,7 +98,7 @@ export function screenshots(testName: string, file: string = 'misc'): Screenshot
       const path = join(dir, `${String(count).padStart(2, '0')}-${slug(label, 40)}.png`);
       ready ??= rm(dir, { recursive: true, force: true }).then(() => mkdir(dir, { recursive: true }));
       await ready;
-      await page.screenshot({ path, fullPage: true });
+      await page.screenshot({ path, fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS });
       return path;
     },
   };
