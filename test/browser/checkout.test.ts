@@ -103,7 +103,7 @@ async function tabTo(page: Page, id: string, max = 15): Promise<void> {
   for (let i = 0; i < max; i += 1) {
     await page.keyboard.press('Tab');
     // Read without waiting: a locator for :focus would wait (30 s) for an element while focus is on <body>.
-    if ((await page.evaluate(() => document.activeElement?.id ?? '')) === id) return;
+    if ((await page.evaluate<string>("document.activeElement ? document.activeElement.id : ''")) === id) return;
   }
   throw new Error(`#${id} was not reached with ${max} presses of Tab`);
 }

@@ -1,5 +1,6 @@
-// The end-to-end tests run the built CLI (dist/cli.js). `npm test` builds first; a direct `vitest run`
-// builds here, once, only when dist is missing or older than a file in src.
+// The end-to-end and browser tests run the built CLI (dist/cli.js). `npm test` (= vitest run) builds here,
+// once, only when dist is missing or older than a file it is built from (src/, scripts/, package.json), so a
+// fresh clone's `npm test` builds and CI, which built just before, does not build twice.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ function newestMtime(dir: string): number {
 
 export default function setup(): void {
   const cli = join(ROOT, 'dist', 'cli.js');
-  const fresh = existsSync(cli) && statSync(cli).mtimeMs >= newestMtime(join(ROOT, 'src'));
+  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'scripts')), statSync(join(ROOT, 'package.json')).mtimeMs);
+  const fresh = existsSync(cli) && statSync(cli).mtimeMs >= sources;
   if (!fresh) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 }
