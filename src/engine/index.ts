@@ -212,7 +212,7 @@ function startDueWorkTimer(runner: DueWorkRunner, clock: Clock, intervalMs: numb
 
 async function prepareDatabase(db: Db, clock: Clock, ids: IdSource, snapshot: SchemaSnapshot | undefined): Promise<string> {
   // A new file from the snapshot; then migrateToLatest finds every migration recorded after one read.
-  if (snapshot) await createFromSnapshot(db, snapshot);
+  if (snapshot) await createFromSnapshot(db, snapshot, clock.now());
   await migrateToLatest(db);
   return inTransaction(db, async (trx) => {
     const existing = await findBusinessId(trx);

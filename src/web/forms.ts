@@ -1,4 +1,8 @@
 import type { Request } from 'express';
+import type { CardInput } from '../engine/customers/types.js';
+
+/** A form the page could not read: shown inline, nothing sent to the engine. */
+export class FormProblem extends Error {}
 
 /** A posted form's fields (application/x-www-form-urlencoded), read without trusting their shape. */
 export class FormFields {
@@ -35,4 +39,19 @@ export class FormFields {
     }
     return found;
   }
+}
+
+/**
+ * The card form of the checkout page and the portal: number, expiry "MM/YY" or "MM/YYYY", CVC. Only the
+ * shapes are read here; the engine judges the card itself (spaces in the number, two-digit years, Luhn,
+ * expiry: SPEC §5, describeTestCard). A missing or misshapen field is a FormProblem.
+ */
+export function cardOf(form: FormFields): CardInput {
+  const number = form.text('card_number');
+  if (number === undefined) throw new FormProblem('Enter the card number.');
+  const expiry = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(form.text('card_expiry') ?? '');
+  if (!expiry) throw new FormProblem('Enter the expiry as MM/YY, e.g. 06/32.');
+  const cvc = form.text('card_cvc');
+  if (cvc === undefined || !/^\d{3,4}$/.test(cvc)) throw new FormProblem('Enter the 3 or 4 digit security code (CVC).');
+  return { number, exp_month: Number(expiry[1]), exp_year: Number(expiry[2]), cvc };
 }

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { type Html, type HtmlValue, html } from './html.js';
 
 export interface PageShell {
@@ -34,4 +35,9 @@ ${body}
 /** A page that only says something: an expired link, a consumed session, a page that does not exist. */
 export function messagePage(title: string, message: HtmlValue, brand?: string): Html {
   return page({ title, brand, body: html`<section class="card"><h2>${title}</h2><p>${message}</p></section>` });
+}
+
+/** Answers with a page: every page response goes through here. */
+export function sendPage(res: Response, status: number, body: Html): void {
+  res.status(status).type('html').send(body.text);
 }

@@ -54,7 +54,7 @@ export async function servePages(options: PageServerOptions): Promise<RunningPag
 }
 
 async function loadApp(options: PageServerOptions): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
-  const [{ default: express }, security, { pagesRouter }, { ALL_PAGES }, { messagePage }] = await Promise.all([
+  const [{ default: express }, security, { pagesRouter }, { ALL_PAGES }, { messagePage, sendPage }] = await Promise.all([
     import('express'),
     import('../transports/http-security.js'),
     import('./pages-router.js'),
@@ -68,7 +68,7 @@ async function loadApp(options: PageServerOptions): Promise<(req: IncomingMessag
   app.use(security.originCheck(hostnames, options.allowedOrigins));
   app.use(pagesRouter({ engine: options.engine, log: options.log }, ALL_PAGES));
   app.use((_req, res) => {
-    res.status(404).type('html').send(messagePage('Page not found', 'This server serves checkout pages and the customer portal; MCP runs over stdio.').text);
+    sendPage(res, 404, messagePage('Page not found', 'This server serves checkout pages and the customer portal; MCP runs over stdio.'));
   });
   return app;
 }

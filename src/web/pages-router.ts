@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Router } f
 import type { Engine } from '../engine/index.js';
 import { PAGES_CSS, PAGES_JS } from './assets.js';
 import { csrfCheck, csrfToken } from './csrf.js';
-import { messagePage } from './layout.js';
+import { messagePage, sendPage } from './layout.js';
 
 /** What a group of pages (checkout, portal) needs to mount its routes. */
 export interface PageContext {
@@ -58,7 +58,7 @@ export function pagesRouter(context: PageContext, groups: readonly PageRoutes[])
   pages.use(csrfToken());
   pages.use(
     csrfCheck((res) => {
-      res.status(403).type('html').send(messagePage('This form has expired', 'Reload the page and try again.').text);
+      sendPage(res, 403, messagePage('This form has expired', 'Reload the page and try again.'));
     }),
   );
   for (const mount of groups) mount(pages, context);
@@ -67,7 +67,7 @@ export function pagesRouter(context: PageContext, groups: readonly PageRoutes[])
     if (!PAGE_PATHS.test(req.path)) return next();
     pages(req, res, (error?: unknown) => {
       if (error !== undefined) return next(error);
-      res.status(404).type('html').send(messagePage('Page not found', 'Check the link you were given; it may have been mistyped.').text);
+      sendPage(res, 404, messagePage('Page not found', 'Check the link you were given; it may have been mistyped.'));
     });
   });
   return router;
@@ -79,6 +79,6 @@ function pageErrors(log: (line: string) => void): ErrorRequestHandler {
     const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
     if (status >= 500) log(`page ${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const title = status === 413 ? 'That form was too large' : status < 500 ? 'That request was not understood' : 'Something went wrong';
-    res.status(status).type('html').send(messagePage(title, 'Nothing was changed. Go back and try again.').text);
+    sendPage(res, status, messagePage(title, 'Nothing was changed. Go back and try again.'));
   };
 }

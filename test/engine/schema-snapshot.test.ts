@@ -49,7 +49,7 @@ describe('the schema snapshot', () => {
   test('holds every migration, and a new database made from it equals one the migrations made', async () => {
     expect(snapshot.migrations).toEqual(Object.keys(await migrationProvider.getMigrations()).sort());
     const fresh = open('fresh.db');
-    expect(await createFromSnapshot(fresh.db, snapshot)).toBe(true);
+    expect(await createFromSnapshot(fresh.db, snapshot, Date.now())).toBe(true);
     const dump = schemaDump(fresh.sqlite);
     expect(dump).toEqual(migrated);
     // The migrations insert rows too (the migration lock, the usage staging state): the test sees them.
@@ -59,7 +59,7 @@ describe('the schema snapshot', () => {
 
   test('the Migrator, and a version with one more migration, take a database made from it as migrated', async () => {
     const fresh = open('fresh.db');
-    await createFromSnapshot(fresh.db, snapshot);
+    await createFromSnapshot(fresh.db, snapshot, Date.now());
     const { results } = await new Migrator({ db: fresh.db, provider: migrationProvider }).migrateToLatest();
     expect(results).toEqual([]);
     const next = { ...(await migrationProvider.getMigrations()), '9999-next': { up: async () => undefined } };
@@ -71,7 +71,7 @@ describe('the schema snapshot', () => {
     const partial = open('partial.db');
     await new Migrator({ db: partial.db, provider: migrationProvider }).migrateTo('0001-foundation');
     const before = schemaDump(partial.sqlite);
-    expect(await createFromSnapshot(partial.db, snapshot)).toBe(false);
+    expect(await createFromSnapshot(partial.db, snapshot, Date.now())).toBe(false);
     expect(schemaDump(partial.sqlite)).toEqual(before);
 
     await createEngine({ db: partial.db, schemaSnapshot: snapshot });
@@ -80,7 +80,7 @@ describe('the schema snapshot', () => {
 
   test('several connections creating one new file at once: one creates it, every engine opens on it', async () => {
     const connections = [1, 2, 3, 4].map(() => open('shared.db'));
-    const created = await Promise.all(connections.map((c) => createFromSnapshot(c.db, snapshot)));
+    const created = await Promise.all(connections.map((c) => createFromSnapshot(c.db, snapshot, Date.now())));
     expect(created.filter(Boolean)).toHaveLength(1);
     expect(schemaDump(connections[0]!.sqlite)).toEqual(migrated);
 
@@ -94,7 +94,7 @@ describe('the schema snapshot', () => {
     open('empty.db');
     const readonly = openDatabase({ path: join(dir.path, 'empty.db'), readonly: true });
     opened.push(readonly);
-    expect(await createFromSnapshot(readonly.db, snapshot)).toBe(false);
+    expect(await createFromSnapshot(readonly.db, snapshot, Date.now())).toBe(false);
     expect(readonly.sqlite.prepare('SELECT count(*) FROM sqlite_master').pluck().get()).toBe(0);
   });
 });

@@ -62,10 +62,10 @@ const quoteName = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * Creates the schema of a brand-new database (no table, index or anything else in it) from `snapshot`,
- * in one write transaction, and records its migrations as run now. Returns false, changing nothing, for
+ * in one write transaction, and records its migrations as run at `recordedAt` (the engine clock's now). Returns false, changing nothing, for
  * any other database (it goes through the Migrator as always) or one this process cannot write.
  */
-export async function createFromSnapshot(db: Db, snapshot: SchemaSnapshot): Promise<boolean> {
+export async function createFromSnapshot(db: Db, snapshot: SchemaSnapshot, recordedAt: number): Promise<boolean> {
   const raw = rawSqliteOf(db);
   if (!raw || raw.readonly || !isEmpty(raw)) return false;
   return inTransaction(db, async () => {
@@ -78,8 +78,8 @@ export async function createFromSnapshot(db: Db, snapshot: SchemaSnapshot): Prom
     raw.exec(snapshot.statements.join(';\n'));
     const record = raw.prepare(`INSERT INTO ${DEFAULT_MIGRATION_TABLE} (name, timestamp) VALUES (?, ?)`);
     // One time for all: the Migrator orders equal timestamps by name, the order they ran in.
-    const now = new Date().toISOString();
-    for (const name of snapshot.migrations) record.run(name, now);
+    const at = new Date(recordedAt).toISOString();
+    for (const name of snapshot.migrations) record.run(name, at);
     return true;
   });
 }

@@ -1,10 +1,7 @@
 import type { CheckoutChoice } from '../../engine/checkout/page-types.js';
 import { ADDRESS_FIELDS, type AddressField, type CustomerField } from '../../engine/checkout/page-types.js';
 import type { PayWith } from '../../engine/checkout/types.js';
-import type { FormFields } from '../forms.js';
-
-/** A form the page could not read: shown inline, nothing sent to the engine. */
-export class FormProblem extends Error {}
+import { cardOf, type FormFields, FormProblem } from '../forms.js';
 
 /**
  * The order form (POST /checkout/:id/choose): the product radio, quantities, addon quantities and
@@ -50,22 +47,11 @@ export function detailsChoiceOf(form: FormFields, needs: { customer: readonly Cu
   };
 }
 
-/**
- * How the buyer pays: a saved method (payment_method=pm_…) or the card typed in: number (spaces
- * allowed), expiry "MM/YY" or "MM/YYYY", CVC. The name on the card is asked for as card forms do but
- * the test processor does not use it. Bad expiry shapes are a FormProblem; the number itself is judged
- * by the engine (SPEC §5 test cards, Luhn).
- */
+/** How the buyer pays: a saved method (payment_method=pm_…) or the card typed in (cardOf). */
 export function payWithOf(form: FormFields): PayWith {
   const saved = form.text('payment_method');
   if (saved !== undefined && saved !== 'card') return { payment_method_id: saved };
-  const number = form.text('card_number');
-  if (number === undefined) throw new FormProblem('Enter the card number.');
-  const expiry = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(form.text('card_expiry') ?? '');
-  if (!expiry) throw new FormProblem('Enter the expiry as MM/YY, e.g. 06/32.');
-  const cvc = form.text('card_cvc');
-  if (cvc === undefined || !/^\d{3,4}$/.test(cvc)) throw new FormProblem('Enter the 3 or 4 digit security code (CVC).');
-  return { card: { number, exp_month: Number(expiry[1]), exp_year: Number(expiry[2]), cvc } };
+  return { card: cardOf(form) };
 }
 
 /** Fields typed into the pay form that a re-rendered page fills back in: never the card number or CVC. */

@@ -3,13 +3,13 @@ import type { CheckoutPage } from '../../engine/checkout/page-types.js';
 import { BillingError } from '../../engine/errors.js';
 import type { Engine } from '../../engine/index.js';
 import { csrfField } from '../csrf.js';
-import { FormFields } from '../forms.js';
-import { type Html, html } from '../html.js';
-import { messagePage } from '../layout.js';
+import { FormFields, FormProblem } from '../forms.js';
+import { html } from '../html.js';
+import { messagePage, sendPage } from '../layout.js';
 import { formatDate } from '../money-format.js';
 import type { PageRoutes } from '../pages-router.js';
 import { type CheckoutRender, checkoutPageHtml, type ProblemPlace } from './checkout-page.js';
-import { detailsChoiceOf, FormProblem, keptValuesOf, orderChoiceOf, payWithOf } from './forms.js';
+import { detailsChoiceOf, keptValuesOf, orderChoiceOf, payWithOf } from './forms.js';
 import { receiptPageHtml } from './receipt-page.js';
 
 /**
@@ -24,14 +24,14 @@ export const checkoutPages: PageRoutes = (router, { engine }) => {
   router.get('/checkout/:session_id', async (req, res) => {
     const view = await pageOf(engine, sessionIdOf(req));
     if (view?.session.status !== 'open') return sendClosed(res, view);
-    send(res, 200, checkoutPageHtml(view, { csrf: csrfField(res) }));
+    sendPage(res, 200, checkoutPageHtml(view, { csrf: csrfField(res) }));
   });
 
   router.get('/checkout/:session_id/receipt', async (req, res) => {
     const view = await pageOf(engine, sessionIdOf(req));
     if (view?.session.status === 'open') return res.redirect(303, `/checkout/${view.session.id}`);
     if (view?.session.status !== 'completed') return sendClosed(res, view);
-    send(res, 200, receiptPageHtml(await engine.checkout.receipt(view.session.id)));
+    sendPage(res, 200, receiptPageHtml(await engine.checkout.receipt(view.session.id)));
   });
 
   router.post('/checkout/:session_id/choose', (req, res) =>
@@ -91,7 +91,7 @@ async function act(engine: Engine, req: Request, res: Response, place: ProblemPl
   const now = await pageOf(engine, sessionId);
   if (now?.session.status !== 'open') return sendClosed(res, now);
   const render: CheckoutRender = { csrf: csrfField(res), problem: { place, message: outcome.message }, kept: place === 'pay' ? keptValuesOf(form) : undefined };
-  send(res, outcome.status, checkoutPageHtml(now, render));
+  sendPage(res, outcome.status, checkoutPageHtml(now, render));
 }
 
 /** The engine's reason, in the words a buyer reads for the codes a buyer meets most. */
@@ -131,18 +131,14 @@ async function pageOf(engine: Engine, sessionId: string): Promise<CheckoutPage |
 /** Unknown (404), expired (410) or paid (200, with the receipt's link). */
 function sendClosed(res: Response, view: CheckoutPage | null): void {
   if (view === null) {
-    send(res, 404, messagePage('Checkout not found', 'This checkout link does not exist. Check the link you were given, or ask the seller for a new one.'));
+    sendPage(res, 404, messagePage('Checkout not found', 'This checkout link does not exist. Check the link you were given, or ask the seller for a new one.'));
     return;
   }
   const brand = view.brand.name;
   if (view.session.status === 'completed') {
     const receipt = html`This checkout has already been paid. <a href="/checkout/${view.session.id}/receipt">See the receipt</a>.`;
-    send(res, 200, messagePage('Already paid', receipt, brand));
+    sendPage(res, 200, messagePage('Already paid', receipt, brand));
     return;
   }
-  send(res, 410, messagePage('This checkout has expired', `It expired on ${formatDate(view.session.expires_at)}. Nothing was charged; ask the seller for a new checkout link.`, brand));
-}
-
-function send(res: Response, status: number, body: Html): void {
-  res.status(status).type('html').send(body.text);
+  sendPage(res, 410, messagePage('This checkout has expired', `It expired on ${formatDate(view.session.expires_at)}. Nothing was charged; ask the seller for a new checkout link.`, brand));
 }

@@ -3,7 +3,7 @@ import type { Engine } from '../../engine/index.js';
 import { BillingError } from '../../engine/errors.js';
 import type { PortalAccess } from '../../engine/portal/types.js';
 import { type Html, type HtmlValue, html } from '../html.js';
-import { messagePage, page } from '../layout.js';
+import { messagePage, page, sendPage } from '../layout.js';
 
 /** One portal request: the token's customer, the seller's name, and where the pages live. */
 export interface PortalRequest {
@@ -36,24 +36,23 @@ export async function portalRequest(engine: Engine, req: Request, res: Response)
   } catch (error) {
     if (!(error instanceof BillingError)) throw error;
     const expired = error.code === 'FORBIDDEN';
-    res
-      .status(expired ? 403 : 404)
-      .type('html')
-      .send(
-        messagePage(
-          expired ? 'This link has expired' : 'This link is not valid',
-          expired
-            ? 'Portal links last 24 hours. Ask the seller for a new link to manage your subscriptions.'
-            : 'Check that you copied the whole link, or ask the seller for a new one.',
-        ).text,
-      );
+    sendPage(
+      res,
+      expired ? 403 : 404,
+      messagePage(
+        expired ? 'This link has expired' : 'This link is not valid',
+        expired
+          ? 'Portal links last 24 hours. Ask the seller for a new link to manage your subscriptions.'
+          : 'Check that you copied the whole link, or ask the seller for a new one.',
+      ),
+    );
     return undefined;
   }
 }
 
 /** A record the token's customer cannot see (another customer's, or none): a 404 page with nothing in it. */
 export function notFoundPage(res: Response, portal: PortalRequest): void {
-  res.status(404).type('html').send(shell(portal, 'subscriptions', 'Not found', html`<section class="card"><h2>Not found</h2><p>There is nothing here for this account. <a href="${portal.base}">Back to your subscriptions</a></p></section>`).text);
+  sendPage(res, 404, shell(portal, 'subscriptions', 'Not found', html`<section class="card"><h2>Not found</h2><p>There is nothing here for this account. <a href="${portal.base}">Back to your subscriptions</a></p></section>`));
 }
 
 /** Messages a redirect may ask a page to show (PRG): a fixed set, so a URL cannot put words on the page. */

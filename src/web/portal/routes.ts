@@ -1,7 +1,9 @@
 import type { Request, Response, Router } from 'express';
 import { BillingError } from '../../engine/errors.js';
 import type { Engine } from '../../engine/index.js';
-import { FormFields } from '../forms.js';
+import type { CardInput } from '../../engine/customers/types.js';
+import { cardOf, FormFields, FormProblem } from '../forms.js';
+import { sendPage } from '../layout.js';
 import type { PageRoutes } from '../pages-router.js';
 import { billingPage, cardPage, invoicePage, licensesPage, profilePage } from './account-view.js';
 import { errorNotice, noticeOf, notFoundPage, type PortalRequest, portalRequest } from './context.js';
@@ -27,30 +29,17 @@ function portalPage(engine: Engine, handler: PortalHandler) {
   };
 }
 
-const send = (res: Response, status: number, page: { text: string }) => res.status(status).type('html').send(page.text);
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
 const done = (res: Response, to: string, notice: string) => res.redirect(303, `${to}?done=${notice}`);
 /** The engine's message, without the tool names of its next step: the customer cannot call tools. */
 const said = (error: BillingError) => `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`;
-
-/** A card form's fields as the engine takes them, or what to fix. MM/YY or MM/YYYY; spaces in the number are fine. */
-function cardOf(form: FormFields): { number: string; exp_month: number; exp_year: number; cvc: string } | string {
-  const number = (form.text('card_number') ?? '').replace(/[\s-]/g, '');
-  const expiry = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(form.text('card_expiry') ?? '');
-  const cvc = form.text('card_cvc') ?? '';
-  if (!/^\d{12,19}$/.test(number)) return 'Enter the card number (12 to 19 digits).';
-  if (!expiry) return 'Enter the expiry as MM/YY, e.g. 06/32.';
-  if (!/^\d{3,4}$/.test(cvc)) return 'Enter the 3 or 4 digit security code.';
-  const year = Number(expiry[2]);
-  return { number, exp_month: Number(expiry[1]), exp_year: year < 100 ? 2000 + year : year, cvc };
-}
 
 /** The customer portal's pages (issue 15; SPEC §1.6, D7, D15, D18): each action is a PortalService call. */
 export const portalPages: PageRoutes = (router: Router, { engine }) => {
   const { portal: service } = engine;
   const subscriptionsOf = async (portal: PortalRequest, req: Request, res: Response, status: number, error: string | null) => {
     const overview = await service.overview(portal.access.customer_id);
-    send(res, status, subscriptionsPage(portal, res, overview, errorNotice(error) ?? noticeOf(req)));
+    sendPage(res, status, subscriptionsPage(portal, res, overview, errorNotice(error) ?? noticeOf(req)));
   };
 
   router.get('/portal/:token', portalPage(engine, (portal, req, res) => subscriptionsOf(portal, req, res, 200, null)));
@@ -58,7 +47,7 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
   router.get(
     '/portal/:token/billing',
     portalPage(engine, async (portal, _req, res) => {
-      send(res, 200, billingPage(portal, await service.overview(portal.access.customer_id)));
+      sendPage(res, 200, billingPage(portal, await service.overview(portal.access.customer_id)));
     }),
   );
 
@@ -66,14 +55,14 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
     '/portal/:token/billing/:paymentId',
     portalPage(engine, async (portal, _req, res) => {
       const { invoice } = await service.invoice(portal.access.customer_id, param(_req, 'paymentId'));
-      send(res, 200, invoicePage(portal, invoice));
+      sendPage(res, 200, invoicePage(portal, invoice));
     }),
   );
 
   router.get(
     '/portal/:token/licenses',
     portalPage(engine, async (portal, req, res) => {
-      send(res, 200, licensesPage(portal, res, await service.overview(portal.access.customer_id), noticeOf(req), null));
+      sendPage(res, 200, licensesPage(portal, res, await service.overview(portal.access.customer_id), noticeOf(req), null));
     }),
   );
 
@@ -84,7 +73,7 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
         await service.deactivateActivation(portal.access.customer_id, param(req, 'instanceId'));
       } catch (error) {
         if (!(error instanceof BillingError) || error.code === 'NOT_FOUND') throw error;
-        return void send(res, 422, licensesPage(portal, res, await service.overview(portal.access.customer_id), null, said(error)));
+        return void sendPage(res, 422, licensesPage(portal, res, await service.overview(portal.access.customer_id), null, said(error)));
       }
       done(res, `${portal.base}/licenses`, 'deactivated');
     }),
@@ -94,7 +83,7 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
     '/portal/:token/profile',
     portalPage(engine, async (portal, req, res) => {
       const customer = await engine.customers.get(portal.access.customer_id);
-      send(res, 200, profilePage(portal, res, customer, { name: customer.name, phone_number: customer.phone_number ?? '' }, noticeOf(req), null));
+      sendPage(res, 200, profilePage(portal, res, customer, { name: customer.name, phone_number: customer.phone_number ?? '' }, noticeOf(req), null));
     }),
   );
 
@@ -108,7 +97,7 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
       } catch (error) {
         if (!(error instanceof BillingError)) throw error;
         const customer = await engine.customers.get(portal.access.customer_id);
-        return void send(res, 422, profilePage(portal, res, customer, values, null, said(error)));
+        return void sendPage(res, 422, profilePage(portal, res, customer, values, null, said(error)));
       }
       done(res, `${portal.base}/profile`, 'profile_saved');
     }),
@@ -131,18 +120,18 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
   router.get(
     '/portal/:token/subscriptions/:subscriptionId/change',
     portalPage(engine, async (portal, req, res) => {
-      send(res, 200, planOptionsPage(portal, await service.planOptions(portal.access.customer_id, param(req, 'subscriptionId'))));
+      sendPage(res, 200, planOptionsPage(portal, await service.planOptions(portal.access.customer_id, param(req, 'subscriptionId'))));
     }),
   );
 
   const review = async (portal: PortalRequest, req: Request, res: Response, productId: string, status: number, error: string | null) => {
     const subscriptionId = param(req, 'subscriptionId');
     try {
-      send(res, status, reviewPage(portal, res, await service.previewChange(portal.access.customer_id, subscriptionId, productId), error));
+      sendPage(res, status, reviewPage(portal, res, await service.previewChange(portal.access.customer_id, subscriptionId, productId), error));
     } catch (refused) {
       if (!(refused instanceof BillingError) || refused.code === 'NOT_FOUND') throw refused;
       const options = await service.planOptions(portal.access.customer_id, subscriptionId);
-      send(res, 422, planOptionsPage(portal, { ...options, unavailable: options.unavailable ?? said(refused) }));
+      sendPage(res, 422, planOptionsPage(portal, { ...options, unavailable: options.unavailable ?? said(refused) }));
     }
   };
 
@@ -171,7 +160,7 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
   router.get(
     '/portal/:token/subscriptions/:subscriptionId/card',
     portalPage(engine, async (portal, req, res) => {
-      send(res, 200, cardPage(portal, res, await service.subscription(portal.access.customer_id, param(req, 'subscriptionId')), { number: '', expiry: '' }, null));
+      sendPage(res, 200, cardPage(portal, res, await service.subscription(portal.access.customer_id, param(req, 'subscriptionId')), { number: '', expiry: '' }, null));
     }),
   );
 
@@ -182,18 +171,23 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
       const form = FormFields.of(req);
       const values = { number: form.text('card_number') ?? '', expiry: form.text('card_expiry') ?? '' };
       const item = await service.subscription(portal.access.customer_id, subscriptionId);
-      const card = cardOf(form);
-      if (typeof card === 'string') return void send(res, 422, cardPage(portal, res, item, values, card));
+      let card: CardInput;
+      try {
+        card = cardOf(form);
+      } catch (error) {
+        if (!(error instanceof FormProblem)) throw error;
+        return void sendPage(res, 422, cardPage(portal, res, item, values, error.message));
+      }
       try {
         const { subscription, payment } = await service.updateCard(portal.access.customer_id, subscriptionId, card);
         if (payment?.status === 'failed') {
           const why = `Your card was declined${payment.error_code === null ? '' : ` (${payment.error_code})`}. The subscription is still on hold; try another card.`;
-          return void send(res, 402, cardPage(portal, res, { ...item, subscription }, values, why));
+          return void sendPage(res, 402, cardPage(portal, res, { ...item, subscription }, values, why));
         }
         done(res, portal.base, payment === null ? 'card_updated' : 'recovered');
       } catch (error) {
         if (!(error instanceof BillingError) || error.code === 'NOT_FOUND') throw error;
-        send(res, 422, cardPage(portal, res, item, values, said(error)));
+        sendPage(res, 422, cardPage(portal, res, item, values, said(error)));
       }
     }),
   );
