@@ -30,6 +30,16 @@ export const SERVER_INSTRUCTIONS = [
   'More tools (webhooks, discounts, invoices, wallets, brands) come with --toolsets all.',
 ].join('\n');
 
+export interface CatalogServerOptions {
+  /**
+   * Streamable HTTP: a tools/call still running after this many ms closes its POST stream (SEP-1699
+   * polling), and the client comes back with `GET /mcp` + `Last-Event-ID` after the priming event's
+   * `retry:` to receive the answer from the event store. A proxy that cuts idle connections (60 s is
+   * common) then never cuts a long advance_test_clock. Unset (stdio, legacy SSE): streams are held.
+   */
+  releaseStreamAfterMs?: number;
+}
+
 /**
  * One MCP server over one engine and the tools of `catalog`: buildServer (src/server.ts) with the catalog
  * given. The transports (stdio, Streamable HTTP, SSE) are thin adapters that connect to what this returns;
@@ -41,17 +51,28 @@ export const SERVER_INSTRUCTIONS = [
  * `tools/list` answers from the catalog computed once and argument errors are `isError` results in the
  * house format ("INVALID_REQUEST_BODY: … Next: …") that an assistant can act on.
  */
-export function catalogServer(engine: Engine, catalog: ToolCatalog<ServedTool>): Server {
+export function catalogServer(engine: Engine, catalog: ToolCatalog<ServedTool>, options: CatalogServerOptions = {}): Server {
   const server = new Server(
     { name: PACKAGE_NAME, title: 'Billing (embedded, Dodo Payments API)', version: PACKAGE_VERSION },
     { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS, jsonSchemaValidator: ajvOnFirstUse() },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.listing }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const { releaseStreamAfterMs } = options;
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = catalog.byName.get(request.params.name);
     // An unknown tool is a protocol fault (the client listed the tools), not a business error.
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}; tools/list shows the tools this server serves`);
-    return tool.call(engine, request.params.arguments ?? {});
+    const call = tool.call(engine, request.params.arguments ?? {});
+    // The SDK offers closeSSEStream only on a resumable stream (an event store, a client speaking 2025-11-25
+    // that got the priming event), so closing never loses an answer.
+    const release = extra.closeSSEStream;
+    if (release === undefined || releaseStreamAfterMs === undefined) return call;
+    const timer = setTimeout(release, releaseStreamAfterMs);
+    try {
+      return await call;
+    } finally {
+      clearTimeout(timer);
+    }
   });
   return server;
 }

@@ -31,6 +31,8 @@ export interface HttpServerOptions {
   /** How long a request's headers may take to arrive (default 10 s), and its whole body (default 30 s). */
   headersTimeoutMs?: number | undefined;
   requestTimeoutMs?: number | undefined;
+  /** A tool call still running after this long moves its client to polling (default 25 s; see CatalogServerOptions). */
+  releaseStreamAfterMs?: number | undefined;
   log: (line: string) => void;
 }
 
@@ -43,6 +45,8 @@ export interface RunningHttpServer {
 }
 
 const HEADERS_TIMEOUT_MS = 10_000;
+/** Under the 60 s idle timeout of common proxies and load balancers (nginx, AWS ALB), with room to spare. */
+export const DEFAULT_RELEASE_STREAM_AFTER_MS = 25_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Largest JSON-RPC body accepted on POST /mcp and /messages; a bigger one is answered 413. */
@@ -63,7 +67,8 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   // Body-parser reads every content type on these routes so no body is ever read without the limit;
   // the SDK transports still reject a wrong Content-Type themselves.
   const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
-  const sessions = mcpSessions({ newServer: () => catalogServer(engine, catalog), jsonBody, log, maxSessions: options.maxSessions });
+  const releaseStreamAfterMs = options.releaseStreamAfterMs ?? DEFAULT_RELEASE_STREAM_AFTER_MS;
+  const sessions = mcpSessions({ newServer: () => catalogServer(engine, catalog, { releaseStreamAfterMs }), jsonBody, log, maxSessions: options.maxSessions });
 
   const licenseOptions = {
     ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT,
