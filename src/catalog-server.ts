@@ -46,10 +46,11 @@ export interface CatalogServerOptions {
  * HTTP builds one per session, all sharing the engine and the catalog. This module imports no tool
  * (ALL_TOOLS is buildServer's default), so the CLI can answer tools/list before any tool module loads.
  *
- * It is the SDK's protocol-level `Server` rather than `McpServer`: McpServer converts every zod schema to
- * JSON Schema again on each `tools/list` and turns argument errors into protocol errors, while here
- * `tools/list` answers from the catalog computed once and argument errors are `isError` results in the
- * house format ("INVALID_REQUEST_BODY: … Next: …") that an assistant can act on.
+ * It is the SDK's protocol-level `Server` rather than `McpServer`: McpServer (SDK 1.32.2) converts every zod
+ * schema to JSON Schema again on each `tools/list`, validates every output a second time, and words an
+ * argument error as "MCP error -32602: Input validation error: …", while here `tools/list` answers from the
+ * catalog computed once and an argument error is an `isError` result in the house format
+ * ("INVALID_REQUEST_BODY: … Next: …") that an assistant can act on.
  */
 export function catalogServer(engine: Engine, catalog: ToolCatalog<ServedTool>, options: CatalogServerOptions = {}): Server {
   const server = new Server(

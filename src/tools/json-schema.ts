@@ -11,7 +11,7 @@ const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_IN
  *
  * tools/list goes into the model's context, so output schemas are kept to their shape: field names and
  * types, no per-field descriptions (the tool description states units) and no closed-object markers.
- * With 70 tools this halves tools/list.
+ * This halves tools/list (test/tools/context-budget.test.ts keeps its size).
  */
 export function toJsonSchema(schema: z.ZodObject, io: 'input' | 'output'): { type: 'object' } & JsonObject {
   const { $schema: _marker, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as JsonObject;
