@@ -29,22 +29,29 @@ export interface ClientOptions {
 
 /**
  * One Ajv for every client of this test file (vitest gives each file its own module graph), and each
- * schema compiled once, keyed by its JSON text: compiling the ~100 listed output schemas for every new
- * client was most of a tool test's set-up. A compiled validator keeps no state between inputs, so
- * sharing it across clients and engines changes no verdict.
+ * schema compiled once, keyed by its JSON text, on the first result it checks: compiling the ~100 listed
+ * output schemas for every new client was most of a tool test's set-up, though a test calls a few tools.
+ * A compiled validator keeps no state between inputs, so sharing it across clients and engines changes
+ * no verdict, and every result is still checked.
  */
 const ajv = new AjvJsonSchemaValidator();
 const compiled = new Map<string, JsonSchemaValidator<unknown>>();
+/** The validator of the schema whose JSON text is `json`. */
+function compiledFor(json: string): JsonSchemaValidator<unknown> {
+  let validator = compiled.get(json);
+  if (!validator) {
+    validator = ajv.getValidator<unknown>(JSON.parse(json) as JsonSchemaType);
+    compiled.set(json, validator);
+  }
+  return validator;
+}
 const sharedValidators: jsonSchemaValidator = {
   getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
-    const key = JSON.stringify(schema);
-    let validator = compiled.get(key);
-    if (!validator) {
-      validator = ajv.getValidator<unknown>(schema);
-      compiled.set(key, validator);
-    }
+    // The schema as listed now: a test that later edits the listed object changes nothing here.
+    const json = JSON.stringify(schema);
+    let validator: JsonSchemaValidator<unknown> | undefined;
     // The SDK asks for T only to type what a valid input is; the check is the same for every T.
-    return validator as JsonSchemaValidator<T>;
+    return (input) => (validator ??= compiledFor(json))(input) as ReturnType<JsonSchemaValidator<T>>;
   },
 };
 
@@ -60,7 +67,7 @@ function expectDeclaredOutput(tool: ToolDefinition, structured: Record<string, u
   let validate = declaredOutputs.get(tool);
   if (!validate) {
     const { $schema: _draft, ...schema } = z.toJSONSchema(tool.output, { io: 'output', unrepresentable: 'any', reused: 'inline', target: 'draft-7' });
-    validate = sharedValidators.getValidator<unknown>(schema as JsonSchemaType);
+    validate = compiledFor(JSON.stringify(schema));
     declaredOutputs.set(tool, validate);
   }
   const verdict = validate(structured);
