@@ -12,7 +12,15 @@ export interface ServerOptions {
   catalog?: ToolCatalog<ServedTool>;
 }
 
+/**
+ * The default catalog, built by the first buildServer that is given none and shared by every later one:
+ * a server per HTTP session (or per test) would otherwise convert every tool's schemas to JSON Schema
+ * again on its first tools/list. It holds tool definitions only, never engine or database state (a tool
+ * is called with the engine of the server that received the call), and ALL_TOOLS is fixed at import.
+ */
+let everyTool: ToolCatalog | undefined;
+
 /** One MCP server over one engine, serving every tool (main jobs first) unless `options.catalog` says otherwise. */
 export function buildServer(engine: Engine, options: ServerOptions = {}): Server {
-  return catalogServer(engine, options.catalog ?? buildToolCatalog(toolsOfSets(ALL_TOOLS, ['all'])));
+  return catalogServer(engine, options.catalog ?? (everyTool ??= buildToolCatalog(toolsOfSets(ALL_TOOLS, ['all']))));
 }
