@@ -22,9 +22,9 @@ export function metadataOf(event: StagedEvent): UsageMetadata | null {
  * would be dirtied page by page by every batch, which is the cost staging exists to avoid.
  *
  * It is a cache of the table, never the truth: `generation` is the merge count it was loaded at and
- * `lastSeq` the last staged row it holds. Before every read or write the event repo compares them with
- * the database (another process may have ingested or merged) and loads what is new, or everything after
- * a merge. A write that fails leaves it stale, so the next use reloads it.
+ * `lastSeq` the last staged row it holds. Before every read or write the SQLite usage store compares them
+ * with the database (another process may have ingested or merged) and loads what is new, or everything
+ * after a merge. A write that fails leaves it stale, so the next use reloads it.
  */
 export class StagedEvents {
   generation = -1;
