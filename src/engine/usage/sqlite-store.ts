@@ -395,7 +395,7 @@ async function mergeStagedEvents(db: Db): Promise<number> {
 async function findUsageEventRow(db: Db, businessId: string, eventId: string): Promise<UsageEventRow | undefined> {
   return inSnapshot(db, (store) => {
     const staged = store.staged.get(eventId);
-    if (staged) return staged.business_id === businessId ? staged : undefined;
+    if (staged) return staged.business_id === businessId ? rowOf(staged) : undefined;
     return store.sql.mergedById.all(eventIdHash(eventId)).find((r) => r.event_id === eventId && r.business_id === businessId);
   });
 }
@@ -468,6 +468,11 @@ async function meterUnitsOf(db: Db, customerId: string, meter: MeterDefinition, 
   });
 }
 
+/** The stored row alone: a staged event is the connection's cached object, which a caller must not hold or change. */
+function rowOf({ event_id, business_id, customer_id, event_name, timestamp, metadata }: UsageEventRow): UsageEventRow {
+  return { event_id, business_id, customer_id, event_name, timestamp, metadata };
+}
+
 function stagedEvents(staged: readonly StagedEvent[]): AggregatedEvent[] {
   return staged.map((e) => ({ timestamp: e.timestamp, metadata: metadataOf(e) }));
 }
@@ -526,6 +531,6 @@ async function listUsageEventRows(db: Db, businessId: string, query: UsageEventQ
     );
     const all: UsageEventRow[] = [...merged, ...staged];
     all.sort((a, b) => b.timestamp - a.timestamp || (a.event_id < b.event_id ? 1 : a.event_id > b.event_id ? -1 : 0));
-    return all.slice(offset, offset + limit);
+    return all.slice(offset, offset + limit).map(rowOf);
   });
 }
