@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { rawSqliteOf } from '../db/database.js';
-import { inRawWriteTransaction } from '../db/write-lock.js';
+import { inRawWriteTransaction, writeLockStateOf } from '../db/write-lock.js';
 import { BillingError } from '../errors.js';
 import { type AggregatedEvent, aggregate, matchesFilter } from '../meters/matching.js';
 import type { UsageMetadata } from '../meters/types.js';
@@ -118,6 +118,13 @@ class ConnectionState {
   private readonly listings = new Map<string, SQLite.Statement<(string | number)[], UsageEventRow>>();
   /** Meter totals' statements, one per meter filter and aggregation. */
   private readonly raws = new Map<string, SQLite.Statement<(string | number)[], unknown[]>>();
+  /**
+   * The write transaction (write-lock.ts's count) in which a caller's transaction staged rows through this
+   * connection, or 0. Until it ends, syncs in it add its own rows to the copy (it reads what it wrote); once
+   * it has ended, committed or rolled back, the copy reloads, so a rolled-back row never stays in it (its
+   * seq would be reused by the next row staged, which the copy would then skip).
+   */
+  private stagingTransaction = 0;
   /** Built on the first ingestion; covers usage_events up to filterThroughSeq. */
   private filter: MergedIdFilter | undefined;
   private filterThroughSeq = 0;
@@ -185,13 +192,25 @@ class ConnectionState {
     return true;
   }
 
+  /** Rows were just staged in the caller's transaction, open on this connection. */
+  stagedInOpenTransaction(): void {
+    this.stagingTransaction = writeLockStateOf(this.raw).holding;
+  }
+
   /** After a committed merge whose hashes addMergedFromStaged added: the filter covers up to `through`. */
   filterCoversThrough(through: number): void {
     this.filterThroughSeq = through;
   }
 
-  /** Brings the staged copy up to the database: new staged rows, or all of them after a merge. */
+  /**
+   * Brings the staged copy up to the database: new staged rows, or all of them after a merge, or after the
+   * caller's transaction that staged rows through this connection has ended (see stagedInOpenTransaction).
+   */
   sync(): void {
+    if (this.stagingTransaction !== 0 && writeLockStateOf(this.raw).holding !== this.stagingTransaction) {
+      this.stagingTransaction = 0;
+      this.staged.markStale();
+    }
     const generation = this.sql.generation.get() ?? 0;
     if (generation !== this.staged.generation) this.staged.reset(generation);
     this.staged.add(this.sql.stagedAfter.all(this.staged.lastSeq));
@@ -207,9 +226,10 @@ function addAll(filter: MergedIdFilter, hashesJson: string | undefined): void {
 
 // Several processes: each connection's ConnectionState copies the staged events, and sync() brings the copy
 // up to the table at the start of every read snapshot and write transaction (a generation counter that every
-// merge bumps, then the rows after the last staged seq it holds); known customers stay true because
-// customers are never deleted; the merged-id filter catches up from usage_events after any process's merge
-// and can only err towards an index lookup. Kept by connection, not by store object: every
+// merge bumps, then the rows after the last staged seq it holds; everything again once a caller's
+// transaction that staged rows has ended); known customers stay true because customers are never deleted
+// and only committed batches teach them; the merged-id filter catches up from usage_events after any
+// process's merge and can only err towards an index lookup. Kept by connection, not by store object: every
 // SqliteUsageEventStore over one connection (the engine's, billing's) shares it.
 const connections = new WeakMap<SQLite.Database, ConnectionState>();
 
@@ -293,11 +313,12 @@ async function ingestUsageEvents(
 ): Promise<IngestOutcome> {
   const store = stateOf(db);
   let rows: readonly UsageEventRow[] = [];
+  let found: string[] = [];
   const ingest = (): StagedEvent[] => {
     rows = rowsNow();
     store.sync();
     const unchecked = [...new Set(rows.map((r) => r.customer_id))].filter((id) => !store.knowsCustomer(businessId, id));
-    const found = unchecked.length === 0 ? [] : store.sql.knownCustomers.all(businessId, JSON.stringify(unchecked));
+    found = unchecked.length === 0 ? [] : store.sql.knownCustomers.all(businessId, JSON.stringify(unchecked));
     const missing = unchecked.filter((id) => !found.includes(id));
     if (missing.length > 0) {
       throw new BillingError(
@@ -311,9 +332,13 @@ async function ingestUsageEvents(
     const candidates = [...new Set(hashes.filter((hash) => mergedIds.mayHold(hash)))];
     const merged = new Set(candidates.length === 0 ? [] : store.sql.mergedWithHashes.all(JSON.stringify(candidates)).map((r) => r.event_id));
     const added: StagedEvent[] = [];
+    // A second row of this batch with the same event_id is a duplicate of the first (validation refuses
+    // such batches; the store does not rely on it).
+    const inBatch = new Set<string>();
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as UsageEventRow;
-      if (merged.has(r.event_id) || store.staged.has(r.event_id)) continue;
+      if (merged.has(r.event_id) || store.staged.has(r.event_id) || inBatch.has(r.event_id)) continue;
+      inBatch.add(r.event_id);
       const id_hash = hashes[i] as number;
       const seq = Number(store.sql.stage.run(id_hash, r.event_id, r.business_id, r.customer_id, r.event_name, r.timestamp, r.metadata).lastInsertRowid);
       added.push({
@@ -328,13 +353,14 @@ async function ingestUsageEvents(
         parsed: undefined,
       });
     }
-    for (const id of found) store.rememberCustomer(businessId, id);
     return added;
   };
   if (db.isTransaction) {
-    // Joined to the caller's transaction, which may still roll back: the rows reach the staged copy
-    // through the next sync, once committed.
-    const added = ingest();
+    // Joined to the caller's transaction, under a savepoint (better-sqlite3 nests a transaction as one),
+    // so a batch that fails leaves the caller's transaction as it was. The caller may still roll back:
+    // its customers are not remembered, and the copy reloads once that transaction ends.
+    const added = store.raw.transaction(ingest)();
+    store.stagedInOpenTransaction();
     return { ingested: added.length, duplicates: rows.length - added.length };
   }
   return db.connection().execute(async () => {
@@ -346,6 +372,7 @@ async function ingestUsageEvents(
       throw error;
     }
     store.staged.add(added);
+    for (const id of found) store.rememberCustomer(businessId, id);
     if (store.staged.size >= mergeThreshold) await mergeStaged(store);
     return { ingested: added.length, duplicates: rows.length - added.length };
   });

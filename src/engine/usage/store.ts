@@ -49,11 +49,13 @@ export interface UsageEventStore {
    * (rules.ts); their business_id is `unit.businessId`.
    *
    * - A row whose event_id is already stored (by any earlier batch, on any connection, merged or not) is
-   *   skipped and counted in `duplicates`, never an error.
+   *   skipped and counted in `duplicates`, never an error; so is a later row of the same batch with an
+   *   event_id an earlier row of it has (the first one is stored).
    * - Every customer_id must be a customer of the business, else NOT_FOUND naming the missing ids, and
    *   nothing in the batch is stored.
-   * - Any failure, at any row, stores nothing: the batch commits whole or not at all. Joined to a caller's
-   *   transaction, the rows commit or roll back with it.
+   * - Any failure, at any row, stores nothing: the batch is stored whole or not at all. Joined to a caller's
+   *   transaction, a failed batch leaves that transaction as it was (it may go on and commit), and stored
+   *   rows commit or roll back with it; a rollback leaves no trace in any later read or ingestion.
    * - Once it returns, every later read on any connection of the database sees the stored rows (joined to a
    *   transaction: once that transaction commits).
    *

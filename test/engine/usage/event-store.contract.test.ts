@@ -1,6 +1,7 @@
 // Rule under test: every UsageEventStore keeps the contract written in src/engine/usage/store.ts. One suite,
 // run against each implementation in IMPLEMENTATIONS on a real database: ingestion is idempotent by
-// event_id (within a batch, across batches, across connections) and all or nothing; every read answers the
+// event_id (within a batch, across batches, across connections) and all or nothing, alone or joined to a
+// caller's transaction (a rollback leaves no trace); every read answers the
 // same before and after a merge; a meter's units over [start, end) leave an event at exactly `end` to the
 // next period and equal the reference aggregation (meters/matching.ts) to the last bit; a second connection
 // on the same database (another server process) sees the first one's events.
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FrozenClock } from '../../../src/engine/clock.js';
-import { openDatabase } from '../../../src/engine/db/database.js';
+import { type Db, openDatabase } from '../../../src/engine/db/database.js';
+import { inTransaction } from '../../../src/engine/db/transaction.js';
 import { BillingError } from '../../../src/engine/errors.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
 import { createEngine } from '../../../src/engine/index.js';
@@ -31,6 +33,8 @@ interface Subject {
   newCustomer(): Promise<string>;
   /** The same database through another connection, as another server process opens it. */
   connectAgain(): Promise<{ store: UsageEventStore; unit: UnitOfWork }>;
+  /** Runs `work` in a transaction opened the way the engine opens one, committed unless `work` throws. */
+  transaction<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,7 @@ function sqlite(name: string, options: UsageEventStoreOptions): Implementation {
         store: usageEventStoreFor(engine.ctx.db, options),
         unit: { db: engine.ctx.db, businessId },
         newCustomer: async () => (await engine.customers.create({ email: `c${Math.random().toString(36).slice(2)}@example.com`, name: 'C' })).customer_id,
+        transaction: (work) => inTransaction(engine.ctx.db, (trx) => work({ db: trx, businessId })),
         async connectAgain() {
           const opened = openDatabase({ path });
           others.push(opened.close);
@@ -77,6 +82,14 @@ const MINUTE = 60_000;
 const count: MeterDefinition = { event_name: 'api.call', aggregation: { type: 'count', key: null }, filter: null };
 const tokens: MeterDefinition = { event_name: 'api.call', aggregation: { type: 'sum', key: 'tokens' }, filter: null };
 const ids = (rows: readonly UsageEventRow[]) => rows.map((r) => r.event_id);
+
+/** A customer row written straight into `db` (a transaction that may roll back), as create_customer writes it. */
+async function insertCustomer(db: Db, businessId: string, customerId: string): Promise<void> {
+  await db
+    .insertInto('customers')
+    .values({ customer_id: customerId, business_id: businessId, email: `${customerId}@example.com`, name: customerId, phone_number: null, metadata: '{}', sequence: 1000, created_at: T0, updated_at: T0 })
+    .execute();
+}
 
 describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementation) => {
   let subject: Subject;
@@ -117,6 +130,15 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
       expect(await ingest([row('e1', 1), row('e2', 2), row('e3', 3), row('e4', 4), row('e5', 5)])).toEqual({ ingested: 0, duplicates: 5 });
     });
 
+    test('a later row of the same batch with an earlier row’s event_id is a duplicate; the first is stored', async () => {
+      await ingest([row('d0', 0)]);
+      expect(await ingest([row('d1', 1), row('d0', 2), row('d2', 3), row('d1', 4), row('d0', 5)])).toEqual({ ingested: 2, duplicates: 3 });
+      expect(ids(await listAll())).toEqual(['d2', 'd1', 'd0']);
+      expect((await store.find(unit, 'd1'))?.timestamp).toBe(T0 + MINUTE);
+      await store.mergeStaged(unit);
+      expect(await store.meterUnits(unit, cus, tokens, T0, T0 + 60 * MINUTE)).toBe(0 + 1 + 3);
+    });
+
     test('a customer that does not exist rejects the whole batch with NOT_FOUND naming it', async () => {
       const batch = [row('n1', 1), row('n2', 2), row('n3', 3, { customer_id: 'cus_missing' })];
       const error = await ingest(batch).catch((e: unknown) => e);
@@ -155,6 +177,53 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
         }),
       ).rejects.toThrow('the clock could not be read');
       expect(ids(await listAll())).toEqual(['r1']);
+    });
+  });
+
+  describe('joined to a caller’s transaction', () => {
+    test('its rows are read inside it and by everyone once it commits', async () => {
+      const other = await subject.connectAgain();
+      await subject.transaction(async (trx) => {
+        expect(await store.ingest(trx, () => [row('j1', 1), row('j2', 2)])).toEqual({ ingested: 2, duplicates: 0 });
+        expect(ids(await store.list(trx, {}, 0, 10))).toEqual(['j2', 'j1']);
+        expect(await store.meterUnits(trx, cus, count, T0, T0 + 60 * MINUTE)).toBe(2);
+        expect(await store.ingest(trx, () => [row('j2', 2), row('j3', 3)])).toEqual({ ingested: 1, duplicates: 1 });
+      });
+      expect(ids(await listAll())).toEqual(['j3', 'j2', 'j1']);
+      expect(ids(await listAll(other))).toEqual(['j3', 'j2', 'j1']);
+      expect(await ingest([row('j1', 1), row('j4', 4)])).toEqual({ ingested: 1, duplicates: 1 });
+    });
+
+    test('a rollback leaves no trace: not read, not a duplicate, its customer not a customer', async () => {
+      await ingest([row('kept', 0)]);
+      await expect(
+        subject.transaction(async (trx) => {
+          await insertCustomer(trx.db, unit.businessId, 'cus_rolled_back');
+          expect(await store.ingest(trx, () => [row('r1', 1), row('r2', 2, { customer_id: 'cus_rolled_back' })])).toEqual({ ingested: 2, duplicates: 0 });
+          expect(ids(await store.list(trx, {}, 0, 10))).toEqual(['r2', 'r1', 'kept']);
+          throw new Error('the caller gives up');
+        }),
+      ).rejects.toThrow('the caller gives up');
+      expect(ids(await listAll())).toEqual(['kept']);
+      expect(await store.find(unit, 'r1')).toBeUndefined();
+      expect(await store.meterUnits(unit, cus, count, T0, T0 + 60 * MINUTE)).toBe(1);
+      await expect(ingest([row('r3', 3, { customer_id: 'cus_rolled_back' })])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // The next rows stored are read, and r1 is new again.
+      expect(await ingest([row('after', 4), row('r1', 1)])).toEqual({ ingested: 2, duplicates: 0 });
+      expect(ids(await listAll())).toEqual(['after', 'r1', 'kept']);
+      expect(await store.meterUnits(unit, cus, count, T0, T0 + 60 * MINUTE)).toBe(3);
+    });
+
+    test('a batch that fails inside it leaves the transaction as it was, to commit without it', async () => {
+      await subject.transaction(async (trx) => {
+        await store.ingest(trx, () => [row('t1', 1)]);
+        const refused = Array.from({ length: 1000 }, (_, i) => row(`tm${i}`, 2, i === 500 ? { event_name: null as unknown as string } : {}));
+        await expect(store.ingest(trx, () => refused)).rejects.toThrow();
+        await expect(store.ingest(trx, () => [row('t2', 3, { customer_id: 'cus_missing' })])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await store.ingest(trx, () => [row('t3', 3)]);
+      });
+      expect(ids(await listAll())).toEqual(['t3', 't1']);
+      expect(await store.meterUnits(unit, cus, count, T0, T0 + 60 * MINUTE)).toBe(2);
     });
   });
 
@@ -269,7 +338,7 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
       const KEYS = ['v', 'model'] as const;
       const value = fc.oneof(fc.constantFrom(0.1, 0.2, 0.3, 1e16, -1e16, 3, 1.5), fc.integer({ min: -5, max: 5 }), fc.constantFrom('small', 'large'), fc.boolean());
       const metadata: fc.Arbitrary<UsageMetadata | null> = fc.option(fc.dictionary(fc.constantFrom(...KEYS), value, { maxKeys: 2 }), { nil: null });
-      // `resend`: the event re-sends the id of an event an earlier batch sent (when that many were sent).
+      // `resend`: the event re-sends the id of an event sent before it, in this batch or an earlier one.
       const event = fc.record({ minute: fc.integer({ min: 0, max: 12 }), name: fc.constantFrom('api.call', 'image'), metadata, resend: fc.option(fc.nat(30), { nil: null }) });
       const filter: fc.Arbitrary<MeterFilter | null> = fc.option(
         fc.record({
@@ -297,16 +366,14 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
             const storedIds = new Set<string>();
             let n = 0;
             for (const batch of batches) {
-              const sentBefore = n;
               const rows = batch.events.map((e) => {
-                const id = e.resend !== null && e.resend < sentBefore ? `p${run}-${e.resend}` : `p${run}-${n++}`;
+                const id = e.resend !== null && e.resend < n ? `p${run}-${e.resend}` : `p${run}-${n++}`;
                 return { ...row(id, e.minute, { customer_id: customer, event_name: e.name }), metadata: e.metadata === null ? null : JSON.stringify(e.metadata) };
               });
-              // Ids are unique within a batch, as validation leaves them.
-              const unique = rows.filter((r, i) => rows.findIndex((x) => x.event_id === r.event_id) === i);
-              const outcome = await ingest(unique);
-              const fresh = unique.filter((r) => !storedIds.has(r.event_id));
-              expect(outcome).toEqual({ ingested: fresh.length, duplicates: unique.length - fresh.length });
+              // Of rows sharing an event_id, in this batch or with an earlier one, only the first is stored.
+              const outcome = await ingest(rows);
+              const fresh = rows.filter((r, i) => !storedIds.has(r.event_id) && rows.findIndex((x) => x.event_id === r.event_id) === i);
+              expect(outcome).toEqual({ ingested: fresh.length, duplicates: rows.length - fresh.length });
               for (const r of fresh) {
                 storedIds.add(r.event_id);
                 stored.push({ timestamp: r.timestamp, name: r.event_name, metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as UsageMetadata) });
