@@ -7,14 +7,17 @@
 // on the same database (another server process) sees the first one's events.
 //
 // SQLite runs twice: with the default merge threshold (events stay staged until mergeStaged) and merging
-// after every batch, so each case reads both layouts. Issue 17 adds PostgreSQL to IMPLEMENTATIONS.
+// after every batch, so each case reads both layouts. Issue 17 adds PostgreSQL to IMPLEMENTATIONS; until
+// then a PostgreSQL database gets a store whose every call answers UNSUPPORTED_ACTION (last block).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FrozenClock } from '../../../src/engine/clock.js';
 import { type Db, openDatabase } from '../../../src/engine/db/database.js';
+import type { Database } from '../../../src/engine/db/schema.js';
 import { inTransaction } from '../../../src/engine/db/transaction.js';
 import { BillingError } from '../../../src/engine/errors.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
@@ -414,5 +417,44 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
       expect(await ingest([row('s4', 4), row('s5', 5)], a)).toEqual({ ingested: 1, duplicates: 1 });
       expect(await b.store.meterUnits(b.unit, cus, tokens, T0, T0 + 60 * MINUTE)).toBe(1 + 2 + 3 + 4 + 5);
     });
+  });
+});
+
+describe('a database no store supports yet', () => {
+  test('PostgreSQL (until issue 17): every call answers UNSUPPORTED_ACTION', async () => {
+    // A Kysely handle of the PostgreSQL dialect that never connects: the store is chosen from the dialect alone.
+    const db = new Kysely<Database>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => new PostgresIntrospector(k),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+    });
+    const store = usageEventStoreFor(db);
+    const unit = { db, businessId: 'bus_0001' };
+    const refused = { code: 'UNSUPPORTED_ACTION', message: expect.stringContaining('only on the embedded SQLite database') };
+    await expect(store.ingest(unit, () => [])).rejects.toMatchObject(refused);
+    await expect(store.find(unit, 'e1')).rejects.toMatchObject(refused);
+    await expect(store.list(unit, {}, 0, 10)).rejects.toMatchObject(refused);
+    await expect(store.meterUnits(unit, 'cus_1', count, 0, 1)).rejects.toMatchObject(refused);
+    await expect(store.mergeStaged(unit)).rejects.toMatchObject(refused);
+    await db.destroy();
+  });
+
+  test('SQLite through a handle openDatabase did not make: the engine opens, usage says why it cannot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'usage-store-'));
+    const opened = openDatabase({ path: join(dir, 'portable.db') });
+    try {
+      const engine = await createEngine({ db: opened.db.withoutPlugins(), clock: new FrozenClock(T0_ISO), ids: sequentialIds() });
+      const customer = await engine.customers.create({ email: 'a@example.com', name: 'A' });
+      await expect(engine.usage.ingest([{ event_id: 'e1', customer_id: customer.customer_id, event_name: 'api.call' }])).rejects.toMatchObject({
+        code: 'UNSUPPORTED_ACTION',
+        message: expect.stringContaining('need the connection openDatabase made'),
+      });
+    } finally {
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
