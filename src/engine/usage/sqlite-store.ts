@@ -303,7 +303,8 @@ export class SqliteUsageEventStore implements UsageEventStore {
  * Stores validated rows all or nothing, built by `rowsNow` under the write lock (store.ts has the
  * contract): customers are checked against this connection's known ids first, event ids against the
  * staged copy and, through the merged-id filter, the hash index. One immediate transaction; the staged
- * copy learns the new rows after the commit. Then, once `mergeThreshold` events are staged, merges them.
+ * copy learns each row as it is staged, and is marked stale if the transaction fails. Then, once
+ * `mergeThreshold` events are staged, merges them.
  */
 async function ingestUsageEvents(
   db: Db,
@@ -314,7 +315,9 @@ async function ingestUsageEvents(
   const store = stateOf(db);
   let rows: readonly UsageEventRow[] = [];
   let found: string[] = [];
-  const ingest = (): StagedEvent[] => {
+  // Returns how many rows it staged. Each goes into the staged copy as it is staged, so a later row of the
+  // batch with its event_id is a duplicate; should the transaction fail, the caller marks the copy stale.
+  const ingest = (): number => {
     rows = rowsNow();
     store.sync();
     const unchecked = [...new Set(rows.map((r) => r.customer_id))].filter((id) => !store.knowsCustomer(businessId, id));
@@ -331,17 +334,14 @@ async function ingestUsageEvents(
     const mergedIds = store.mergedIds();
     const candidates = [...new Set(hashes.filter((hash) => mergedIds.mayHold(hash)))];
     const merged = new Set(candidates.length === 0 ? [] : store.sql.mergedWithHashes.all(JSON.stringify(candidates)).map((r) => r.event_id));
-    const added: StagedEvent[] = [];
-    // A second row of this batch with the same event_id is a duplicate of the first (validation refuses
-    // such batches; the store does not rely on it).
-    const inBatch = new Set<string>();
+    let staged = 0;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as UsageEventRow;
-      if (merged.has(r.event_id) || store.staged.has(r.event_id) || inBatch.has(r.event_id)) continue;
-      inBatch.add(r.event_id);
+      if (merged.has(r.event_id) || store.staged.has(r.event_id)) continue;
       const id_hash = hashes[i] as number;
       const seq = Number(store.sql.stage.run(id_hash, r.event_id, r.business_id, r.customer_id, r.event_name, r.timestamp, r.metadata).lastInsertRowid);
-      added.push({
+      staged += 1;
+      store.staged.addOne({
         seq,
         id_hash,
         event_id: r.event_id,
@@ -353,28 +353,33 @@ async function ingestUsageEvents(
         parsed: undefined,
       });
     }
-    return added;
+    return staged;
   };
   if (db.isTransaction) {
     // Joined to the caller's transaction, under a savepoint (better-sqlite3 nests a transaction as one),
     // so a batch that fails leaves the caller's transaction as it was. The caller may still roll back:
     // its customers are not remembered, and the copy reloads once that transaction ends.
-    const added = store.raw.transaction(ingest)();
-    store.stagedInOpenTransaction();
-    return { ingested: added.length, duplicates: rows.length - added.length };
-  }
-  return db.connection().execute(async () => {
-    let added: StagedEvent[];
+    let ingested: number;
     try {
-      added = await inRawWriteTransaction(store.raw, ingest);
+      ingested = store.raw.transaction(ingest)();
     } catch (error) {
       store.staged.markStale();
       throw error;
     }
-    store.staged.add(added);
+    store.stagedInOpenTransaction();
+    return { ingested, duplicates: rows.length - ingested };
+  }
+  return db.connection().execute(async () => {
+    let ingested: number;
+    try {
+      ingested = await inRawWriteTransaction(store.raw, ingest);
+    } catch (error) {
+      store.staged.markStale();
+      throw error;
+    }
     for (const id of found) store.rememberCustomer(businessId, id);
     if (store.staged.size >= mergeThreshold) await mergeStaged(store);
-    return { ingested: added.length, duplicates: rows.length - added.length };
+    return { ingested, duplicates: rows.length - ingested };
   });
 }
 

@@ -48,16 +48,22 @@ export class StagedEvents {
     this.reset(-1);
   }
 
-  /** Adds rows read from, or just committed to, the staging table, in seq order. */
+  /** Adds rows read from the staging table, in seq order. */
   add(events: readonly StagedEvent[]): void {
-    for (const event of events) {
-      if (this.byId.has(event.event_id)) continue;
-      this.byId.set(event.event_id, event);
-      const list = this.byCustomer.get(event.customer_id);
-      if (list) list.push(event);
-      else this.byCustomer.set(event.customer_id, [event]);
-      if (event.seq > this.lastSeq) this.lastSeq = event.seq;
-    }
+    for (const event of events) this.addOne(event);
+  }
+
+  /**
+   * Adds one row read from the staging table, or just written to it by a transaction still open (which,
+   * should it fail, marks the copy stale).
+   */
+  addOne(event: StagedEvent): void {
+    if (this.byId.has(event.event_id)) return;
+    this.byId.set(event.event_id, event);
+    const list = this.byCustomer.get(event.customer_id);
+    if (list) list.push(event);
+    else this.byCustomer.set(event.customer_id, [event]);
+    if (event.seq > this.lastSeq) this.lastSeq = event.seq;
   }
 
   get(eventId: string): StagedEvent | undefined {
