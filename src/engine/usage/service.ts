@@ -6,7 +6,6 @@ import { MeterService } from '../meters/service.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { findStoredSubscription } from '../subscriptions/repo.js';
 import { usageOfPeriod } from './billing.js';
-import { usageEventStoreFor } from './open-store.js';
 import { findUsageLines } from './repo.js';
 import { parseUsageMetadata, stampedAt, type UsageEventRow, validateBatch } from './rules.js';
 import type { UsageEventStore } from './store.js';
@@ -16,8 +15,8 @@ import { parseInstant } from '../shared/instants.js';
 const SCAN_CHUNK = 500;
 
 export interface UsageOptions {
-  /** Where the events are kept: the store the engine chose when it opened (default: the one for ctx.db's dialect). */
-  events?: UsageEventStore | undefined;
+  /** Where the events are kept: the store the engine chose for its database when it opened (index.ts). */
+  events: UsageEventStore;
 }
 
 function toEvent(row: UsageEventRow): UsageEvent {
@@ -36,9 +35,9 @@ export class UsageService {
 
   constructor(
     private readonly ctx: EngineContext,
-    options: UsageOptions = {},
+    options: UsageOptions,
   ) {
-    this.events = options.events ?? usageEventStoreFor(ctx.db);
+    this.events = options.events;
   }
 
   /**
@@ -55,6 +54,9 @@ export class UsageService {
     const validatedAt = this.ctx.clock.now();
     const rows = validateBatch(events, this.ctx.businessId, validatedAt);
     const rowsNow = () => stampedAt(rows, events, validatedAt, this.ctx.clock.now());
+    // Called with the engine's database, not a transaction: the store then runs its own write transaction
+    // (SQLite's fast path) and its housekeeping after the commit (SQLite merges at its threshold, which it
+    // never does inside a caller's transaction).
     const { ingested, duplicates } = await this.events.ingest(this.ctx, rowsNow);
     return { ingested_count: ingested, duplicate_count: duplicates };
   }
