@@ -28,6 +28,7 @@ import { findTestClockOffset, sqliteStoredOffset } from './test-clock/repo.js';
 import { TestClockService } from './test-clock/service.js';
 import { MeterService } from './meters/service.js';
 import { closingPeriodUsage, finalPeriodUsage } from './usage/billing.js';
+import { usageEventStoreFor } from './usage/open-store.js';
 import { UsageService } from './usage/service.js';
 import { WalletService } from './wallets/service.js';
 import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -54,7 +55,7 @@ export interface EngineOptions {
   publicBaseUrl?: string | (() => string);
   /** Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, the signing timestamp's clock. */
   webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
-  /** Usage events staged before they are merged in bulk (default 100,000; see usage/event-repo.ts). */
+  /** Usage events staged before they are merged in bulk (default 100,000; see usage/sqlite-store.ts). */
   usageMergeThreshold?: number;
   /**
    * How a brand-new database gets its schema: from this snapshot of every migration, in one transaction
@@ -132,6 +133,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     else defaultClock.advance(await findTestClockOffset(options.db, businessId));
   }
   const ctx: EngineContext = { db: options.db, clock, ids, businessId };
+  // Chosen by dialect; a database no store supports yet opens, and its usage calls answer UNSUPPORTED_ACTION.
+  const usageEvents = usageEventStoreFor(options.db, { mergeThreshold: options.usageMergeThreshold });
   const processor = options.processor ?? new TestProcessor(clock);
   const subscriptions = new SubscriptionService(ctx, processor, finalPeriodUsage);
   const payments = new PaymentService(ctx, processor);
@@ -172,7 +175,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     dueWork,
     testClock: new TestClockService(ctx, dueWork),
     meters: new MeterService(ctx),
-    usage: new UsageService(ctx, { mergeThreshold: options.usageMergeThreshold }),
+    usage: new UsageService(ctx, { events: usageEvents }),
     webhooks: new WebhookService(ctx, webhookDispatcher),
     webhookDispatcher,
     licenses,

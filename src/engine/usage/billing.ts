@@ -9,13 +9,16 @@ import { findProducts } from '../products/repo.js';
 import type { ProductMeter } from '../products/types.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
-import { meterUnitsOf } from './event-repo.js';
+import { usageEventStoreFor } from './open-store.js';
 import { customerSubscriptionMeters, findUsageLinesOfPeriodEnding, hasUsageLines, insertUsageLines, planChangesBetween, usageBilledElsewhereUntil } from './repo.js';
 import type { MeterUsage } from './types.js';
 
-/** A meter's units for one customer over [start, end): its event name, its filter, its aggregation. */
-export async function meterUnits(db: Db, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
-  return meterUnitsOf(db, customerId, meter, start, end);
+/**
+ * A meter's units for one customer over [start, end): its event name, its filter, its aggregation, read
+ * from the usage event store of `db`'s dialect (the engine's store, over the transaction billing runs in).
+ */
+async function meterUnits(db: Db, businessId: string, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
+  return usageEventStoreFor(db).meterUnits({ db, businessId }, customerId, meter, start, end);
 }
 
 /**
@@ -119,7 +122,7 @@ export async function usageOfPeriod(
     if (owner !== undefined && owner !== sub.subscription_id) continue;
     const from = Math.max(part.start, billedElsewhere.get(meter.meter_id) ?? part.start);
     if (from >= part.end) continue;
-    const consumed = await meterUnits(db, sub.customer_id, meter, from, part.end);
+    const consumed = await meterUnits(db, businessId, sub.customer_id, meter, from, part.end);
     const used = freeUsed.get(meter.meter_id) ?? 0;
     const threshold = Math.max(0, link.free_threshold - used);
     freeUsed.set(meter.meter_id, used + Math.floor(Math.min(consumed, threshold)));
@@ -247,7 +250,7 @@ async function lateUsage(trx: Db, businessId: string, sub: StoredSubscription, p
   for (const { first, consumed, chargeable, amount } of parts.values()) {
     const meter = meters.get(first.meter_id);
     if (!meter) continue;
-    const units = await meterUnits(trx, sub.customer_id, meter, first.segment_start, first.segment_end);
+    const units = await meterUnits(trx, businessId, sub.customer_id, meter, first.segment_start, first.segment_end);
     const now = meterCharge(units, first.free_threshold, first.price_per_unit);
     const extra = now.amount - amount;
     if (extra <= 0) continue;

@@ -1,8 +1,8 @@
 import type { FilterClause, FilterCondition, MeterFilter } from '../meters/types.js';
 
-// The event repo's SQLite dialect helper: a meter filter as a WHERE fragment over the JSON column
-// `e.metadata`, so a meter total reads only the values it adds up instead of parsing every event's
-// metadata in JavaScript. It must agree with meters/matching.ts (the reference, used for staged events)
+// The SQLite usage store's dialect helper (sqlite-store.ts): a meter filter as a WHERE fragment over the
+// JSON column `e.metadata`, so a meter total reads only the values it adds up instead of parsing every
+// event's metadata in JavaScript. It must agree with meters/matching.ts (the reference, used for staged events)
 // on every input; a property test holds the two together.
 
 export interface SqlFragment {

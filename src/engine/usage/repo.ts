@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import { reusableQuery } from '../db/reusable.js';
 import type { SubscriptionUsageLinesTable } from '../db/schema.js';
 
-// Usage events themselves are stored by event-repo.ts; these are the billing reads around them.
+// Usage events themselves are kept by the UsageEventStore (store.ts); these are the billing reads around them.
 
 export interface PlanChangeFact {
   at: number;

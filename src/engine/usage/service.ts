@@ -5,18 +5,18 @@ import { matchesFilter } from '../meters/matching.js';
 import { MeterService } from '../meters/service.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { findStoredSubscription } from '../subscriptions/repo.js';
-import { meterUnits, usageOfPeriod } from './billing.js';
-import { DEFAULT_MERGE_THRESHOLD, findUsageEventRow, ingestUsageEvents, listUsageEventRows, mergeStagedEvents } from './event-repo.js';
+import { usageOfPeriod } from './billing.js';
 import { findUsageLines } from './repo.js';
 import { parseUsageMetadata, stampedAt, type UsageEventRow, validateBatch } from './rules.js';
+import type { UsageEventStore } from './store.js';
 import type { IngestResult, MeterUsage, UsageEvent, UsageEventFilter, UsageEventInput, UsageHistory, UsagePeriod } from './types.js';
 import { parseInstant } from '../shared/instants.js';
 
 const SCAN_CHUNK = 500;
 
 export interface UsageOptions {
-  /** Staged events merged in bulk once this many wait (default 100,000). */
-  mergeThreshold?: number | undefined;
+  /** Where the events are kept: the store the engine chose for its database when it opened (index.ts). */
+  events: UsageEventStore;
 }
 
 function toEvent(row: UsageEventRow): UsageEvent {
@@ -31,13 +31,13 @@ function toEvent(row: UsageEventRow): UsageEvent {
 }
 
 export class UsageService {
-  private readonly mergeThreshold: number;
+  private readonly events: UsageEventStore;
 
   constructor(
     private readonly ctx: EngineContext,
-    options: UsageOptions = {},
+    options: UsageOptions,
   ) {
-    this.mergeThreshold = options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD;
+    this.events = options.events;
   }
 
   /**
@@ -54,17 +54,20 @@ export class UsageService {
     const validatedAt = this.ctx.clock.now();
     const rows = validateBatch(events, this.ctx.businessId, validatedAt);
     const rowsNow = () => stampedAt(rows, events, validatedAt, this.ctx.clock.now());
-    const { ingested, duplicates } = await ingestUsageEvents(this.ctx.db, this.ctx.businessId, rowsNow, this.mergeThreshold);
+    // Called with the engine's database, not a transaction: the store then runs its own write transaction
+    // (SQLite's fast path) and its housekeeping after the commit (SQLite merges at its threshold, which it
+    // never does inside a caller's transaction).
+    const { ingested, duplicates } = await this.events.ingest(this.ctx, rowsNow);
     return { ingested_count: ingested, duplicate_count: duplicates };
   }
 
   /** Merges the staged events now rather than at the threshold; returns how many moved. */
   async mergeStaged(): Promise<number> {
-    return mergeStagedEvents(this.ctx.db);
+    return this.events.mergeStaged(this.ctx);
   }
 
   async getEvent(eventId: string): Promise<UsageEvent> {
-    const row = await findUsageEventRow(this.ctx.db, this.ctx.businessId, eventId);
+    const row = await this.events.find(this.ctx, eventId);
     if (!row) throw notFound('usage event', eventId, 'list_usage_events');
     return toEvent(row);
   }
@@ -79,13 +82,13 @@ export class UsageService {
       end: filter.end === undefined ? undefined : parseInstant('end', filter.end),
     };
     if (filter.meter_id === undefined) {
-      return toPage(window, (await listUsageEventRows(this.ctx.db, this.ctx.businessId, query, window.offset, window.fetch)).map(toEvent));
+      return toPage(window, (await this.events.list(this.ctx, query, window.offset, window.fetch)).map(toEvent));
     }
     const meter = await new MeterService(this.ctx).get(filter.meter_id);
     if (filter.event_name !== undefined && filter.event_name !== meter.event_name) return toPage(window, []);
     const matched: UsageEvent[] = [];
     for (let offset = 0; matched.length < window.offset + window.fetch; offset += SCAN_CHUNK) {
-      const chunk = (await listUsageEventRows(this.ctx.db, this.ctx.businessId, { ...query, event_name: meter.event_name }, offset, SCAN_CHUNK)).map(toEvent);
+      const chunk = (await this.events.list(this.ctx, { ...query, event_name: meter.event_name }, offset, SCAN_CHUNK)).map(toEvent);
       matched.push(...chunk.filter((e) => matchesFilter(meter.filter, e.metadata)));
       if (chunk.length < SCAN_CHUNK) break;
     }
@@ -95,7 +98,7 @@ export class UsageService {
   /** One customer's units of one meter over [start, end): e.g. 2,500 for 2,500 api_call events. */
   async meterTotal(customerId: string, meterId: string, start: string, end: string): Promise<number> {
     const meter = await new MeterService(this.ctx).get(meterId);
-    return meterUnits(this.ctx.db, customerId, meter, parseInstant('start', start), parseInstant('end', end));
+    return this.events.meterUnits(this.ctx, customerId, meter, parseInstant('start', start), parseInstant('end', end));
   }
 
   /**

@@ -22,9 +22,9 @@ export function metadataOf(event: StagedEvent): UsageMetadata | null {
  * would be dirtied page by page by every batch, which is the cost staging exists to avoid.
  *
  * It is a cache of the table, never the truth: `generation` is the merge count it was loaded at and
- * `lastSeq` the last staged row it holds. Before every read or write the event repo compares them with
- * the database (another process may have ingested or merged) and loads what is new, or everything after
- * a merge. A write that fails leaves it stale, so the next use reloads it.
+ * `lastSeq` the last staged row it holds. Before every read or write the SQLite usage store compares them
+ * with the database (another process may have ingested or merged) and loads what is new, or everything
+ * after a merge. A write that fails leaves it stale, so the next use reloads it.
  */
 export class StagedEvents {
   generation = -1;
@@ -48,16 +48,22 @@ export class StagedEvents {
     this.reset(-1);
   }
 
-  /** Adds rows read from, or just committed to, the staging table, in seq order. */
+  /** Adds rows read from the staging table, in seq order. */
   add(events: readonly StagedEvent[]): void {
-    for (const event of events) {
-      if (this.byId.has(event.event_id)) continue;
-      this.byId.set(event.event_id, event);
-      const list = this.byCustomer.get(event.customer_id);
-      if (list) list.push(event);
-      else this.byCustomer.set(event.customer_id, [event]);
-      if (event.seq > this.lastSeq) this.lastSeq = event.seq;
-    }
+    for (const event of events) this.addOne(event);
+  }
+
+  /**
+   * Adds one row read from the staging table, or just written to it by a transaction still open (which,
+   * should it fail, marks the copy stale).
+   */
+  addOne(event: StagedEvent): void {
+    if (this.byId.has(event.event_id)) return;
+    this.byId.set(event.event_id, event);
+    const list = this.byCustomer.get(event.customer_id);
+    if (list) list.push(event);
+    else this.byCustomer.set(event.customer_id, [event]);
+    if (event.seq > this.lastSeq) this.lastSeq = event.seq;
   }
 
   get(eventId: string): StagedEvent | undefined {

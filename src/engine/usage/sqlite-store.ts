@@ -1,17 +1,18 @@
 import type SQLite from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { rawSqliteOf } from '../db/database.js';
-import { inRawWriteTransaction } from '../db/write-lock.js';
+import { inRawWriteTransaction, writeLockStateOf } from '../db/write-lock.js';
 import { BillingError } from '../errors.js';
 import { type AggregatedEvent, aggregate, matchesFilter } from '../meters/matching.js';
-import type { Meter, UsageMetadata } from '../meters/types.js';
+import type { UsageMetadata } from '../meters/types.js';
 import { filterSql, jsonPath } from './filter-sql.js';
 import { parseUsageMetadata, type UsageEventRow } from './rules.js';
 import { metadataOf, type StagedEvent, StagedEvents } from './staged-events.js';
 import { eventIdHash } from './event-hash.js';
 import { MergedIdFilter } from './merged-id-filter.js';
+import type { IngestOutcome, MeterDefinition, UnitOfWork, UsageEventQuery, UsageEventStore } from './store.js';
 
-// Usage event storage on SQLite (issue 5; layout in migration 0009). Ingestion appends to
+// The usage event store on SQLite (issue 5; layout in migration 0009; the contract in store.ts). Ingestion appends to
 // usage_events_staged, which has no index; duplicates are found in this process's copy of the staged
 // events and in the merged events' hash index. When enough events are staged they are merged in one
 // transaction, sorted by (customer, event name, timestamp), and each customer's share of the merge is
@@ -20,7 +21,7 @@ import { MergedIdFilter } from './merged-id-filter.js';
 //
 // The statements run synchronously on the raw connection while Kysely's connection is held (through
 // `db.connection()` or the caller's transaction), so no other request can interleave. This layout is
-// SQLite's: on a database without a raw connection the engine refuses usage events with a clear error.
+// SQLite's: open-store.ts gives a database without a raw connection a store that refuses with a clear error.
 
 /**
  * Staged events merged once this many are waiting: ~27 MB of memory at most in the staged copy (~270 bytes
@@ -105,7 +106,7 @@ function prepare(raw: SQLite.Database): Statements {
 }
 
 /** One per raw connection: its statements and its copy of the staged events. */
-class EventStore {
+class ConnectionState {
   readonly staged = new StagedEvents();
   readonly sql: Statements;
   /**
@@ -117,6 +118,13 @@ class EventStore {
   private readonly listings = new Map<string, SQLite.Statement<(string | number)[], UsageEventRow>>();
   /** Meter totals' statements, one per meter filter and aggregation. */
   private readonly raws = new Map<string, SQLite.Statement<(string | number)[], unknown[]>>();
+  /**
+   * The write transaction (write-lock.ts's count) in which a caller's transaction staged rows through this
+   * connection, or 0. Until it ends, syncs in it add its own rows to the copy (it reads what it wrote); once
+   * it has ended, committed or rolled back, the copy reloads, so a rolled-back row never stays in it (its
+   * seq would be reused by the next row staged, which the copy would then skip).
+   */
+  private stagingTransaction = 0;
   /** Built on the first ingestion; covers usage_events up to filterThroughSeq. */
   private filter: MergedIdFilter | undefined;
   private filterThroughSeq = 0;
@@ -184,13 +192,25 @@ class EventStore {
     return true;
   }
 
+  /** Rows were just staged in the caller's transaction, open on this connection. */
+  stagedInOpenTransaction(): void {
+    this.stagingTransaction = writeLockStateOf(this.raw).holding;
+  }
+
   /** After a committed merge whose hashes addMergedFromStaged added: the filter covers up to `through`. */
   filterCoversThrough(through: number): void {
     this.filterThroughSeq = through;
   }
 
-  /** Brings the staged copy up to the database: new staged rows, or all of them after a merge. */
+  /**
+   * Brings the staged copy up to the database: new staged rows, or all of them after a merge, or after the
+   * caller's transaction that staged rows through this connection has ended (see stagedInOpenTransaction).
+   */
   sync(): void {
+    if (this.stagingTransaction !== 0 && writeLockStateOf(this.raw).holding !== this.stagingTransaction) {
+      this.stagingTransaction = 0;
+      this.staged.markStale();
+    }
     const generation = this.sql.generation.get() ?? 0;
     if (generation !== this.staged.generation) this.staged.reset(generation);
     this.staged.add(this.sql.stagedAfter.all(this.staged.lastSeq));
@@ -204,24 +224,26 @@ function addAll(filter: MergedIdFilter, hashesJson: string | undefined): void {
   for (const hash of JSON.parse(hashesJson ?? '[]') as number[]) filter.add(hash);
 }
 
-// Several processes: each connection's EventStore copies the staged events, and sync() brings the copy up to
-// the table at the start of every read snapshot and write transaction (a generation counter that every
-// merge bumps, then the rows after the last staged seq it holds); known customers stay true because
-// customers are never deleted; the merged-id filter catches up from usage_events after any process's merge
-// and can only err towards an index lookup.
-const stores = new WeakMap<SQLite.Database, EventStore>();
+// Several processes: each connection's ConnectionState copies the staged events, and sync() brings the copy
+// up to the table at the start of every read snapshot and write transaction (a generation counter that every
+// merge bumps, then the rows after the last staged seq it holds; everything again once a caller's
+// transaction that staged rows has ended); known customers stay true because customers are never deleted
+// and only committed batches teach them; the merged-id filter catches up from usage_events after any
+// process's merge and can only err towards an index lookup. Kept by connection, not by store object: every
+// SqliteUsageEventStore over one connection (the engine's, billing's) shares it.
+const connections = new WeakMap<SQLite.Database, ConnectionState>();
 
-function storeOf(db: Db): EventStore {
+function stateOf(db: Db): ConnectionState {
   const raw = rawSqliteOf(db);
   if (!raw) {
-    throw new BillingError('UNSUPPORTED_ACTION', 'usage events are stored only on the embedded SQLite database', 'open the engine with openDatabase');
+    throw new BillingError('UNSUPPORTED_ACTION', 'usage events on SQLite need the connection openDatabase made', 'open the engine with openDatabase');
   }
-  let store = stores.get(raw);
-  if (!store) {
-    store = new EventStore(raw);
-    stores.set(raw, store);
+  let state = connections.get(raw);
+  if (!state) {
+    state = new ConnectionState(raw);
+    connections.set(raw, state);
   }
-  return store;
+  return state;
 }
 
 /**
@@ -229,8 +251,8 @@ function storeOf(db: Db): EventStore {
  * transaction when there is one (its connection is already held), else in a deferred transaction of
  * its own, so the staged copy and the merged rows are read at the same instant.
  */
-async function inSnapshot<T>(db: Db, read: (store: EventStore) => T): Promise<T> {
-  const store = storeOf(db);
+async function inSnapshot<T>(db: Db, read: (store: ConnectionState) => T): Promise<T> {
+  const store = stateOf(db);
   const run = (): T => {
     store.sync();
     return read(store);
@@ -239,30 +261,67 @@ async function inSnapshot<T>(db: Db, read: (store: EventStore) => T): Promise<T>
   return db.connection().execute(async () => store.raw.transaction(run).deferred());
 }
 
-export interface IngestOutcome {
-  ingested: number;
-  duplicates: number;
+export interface SqliteUsageEventStoreOptions {
+  /** Staged events merged in bulk once this many wait (default DEFAULT_MERGE_THRESHOLD). */
+  mergeThreshold?: number | undefined;
 }
 
 /**
- * Stores validated rows all or nothing (SPEC §2.7), built by `rowsNow` under the write lock (so the clock
- * they are stamped with is the one every process sees while they are stored): every customer must exist, an event_id already stored
- * (staged or merged) is skipped and counted as a duplicate. One immediate transaction; the staged copy
- * learns the new rows after the commit. Then, once `mergeThreshold` events are staged, merges them.
+ * The UsageEventStore on a SQLite database openDatabase made: staged appends, bulk merges into runs, and a
+ * per-connection copy of the staged events (above). Holds only its options; any number of them over one
+ * connection share that connection's state.
  */
-export async function ingestUsageEvents(
+export class SqliteUsageEventStore implements UsageEventStore {
+  private readonly mergeThreshold: number;
+
+  constructor(options: SqliteUsageEventStoreOptions = {}) {
+    this.mergeThreshold = options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD;
+  }
+
+  ingest(unit: UnitOfWork, rowsNow: () => readonly UsageEventRow[]): Promise<IngestOutcome> {
+    return ingestUsageEvents(unit.db, unit.businessId, rowsNow, this.mergeThreshold);
+  }
+
+  mergeStaged(unit: UnitOfWork): Promise<number> {
+    return mergeStagedEvents(unit.db);
+  }
+
+  find(unit: UnitOfWork, eventId: string): Promise<UsageEventRow | undefined> {
+    return findUsageEventRow(unit.db, unit.businessId, eventId);
+  }
+
+  list(unit: UnitOfWork, query: UsageEventQuery, offset: number, limit: number): Promise<UsageEventRow[]> {
+    return listUsageEventRows(unit.db, unit.businessId, query, offset, limit);
+  }
+
+  meterUnits(unit: UnitOfWork, customerId: string, meter: MeterDefinition, start: number, end: number): Promise<number> {
+    return meterUnitsOf(unit.db, customerId, meter, start, end);
+  }
+}
+
+/**
+ * Stores validated rows all or nothing, built by `rowsNow` under the write lock (store.ts has the
+ * contract): customers are checked against this connection's known ids first, event ids against the
+ * staged copy and, through the merged-id filter, the hash index. One immediate transaction; the staged
+ * copy learns each row as it is staged, and is marked stale if the transaction fails. Then, once
+ * `mergeThreshold` events are staged, merges them.
+ */
+async function ingestUsageEvents(
   db: Db,
   businessId: string,
   rowsNow: () => readonly UsageEventRow[],
   mergeThreshold: number,
 ): Promise<IngestOutcome> {
-  const store = storeOf(db);
+  const store = stateOf(db);
   let rows: readonly UsageEventRow[] = [];
-  const ingest = (): StagedEvent[] => {
+  let found: string[] = [];
+  // Returns how many rows it staged. Each goes into the staged copy as it is staged, so a later row of the
+  // batch with its event_id is a duplicate; should the transaction fail, the caller marks the copy stale.
+  const ingest = (): number => {
     rows = rowsNow();
     store.sync();
     const unchecked = [...new Set(rows.map((r) => r.customer_id))].filter((id) => !store.knowsCustomer(businessId, id));
-    const found = unchecked.length === 0 ? [] : store.sql.knownCustomers.all(businessId, JSON.stringify(unchecked));
+    found = unchecked.length === 0 ? [] : store.sql.knownCustomers.all(businessId, JSON.stringify(unchecked));
     const missing = unchecked.filter((id) => !found.includes(id));
     if (missing.length > 0) {
       throw new BillingError(
@@ -275,13 +334,14 @@ export async function ingestUsageEvents(
     const mergedIds = store.mergedIds();
     const candidates = [...new Set(hashes.filter((hash) => mergedIds.mayHold(hash)))];
     const merged = new Set(candidates.length === 0 ? [] : store.sql.mergedWithHashes.all(JSON.stringify(candidates)).map((r) => r.event_id));
-    const added: StagedEvent[] = [];
+    let staged = 0;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as UsageEventRow;
       if (merged.has(r.event_id) || store.staged.has(r.event_id)) continue;
       const id_hash = hashes[i] as number;
       const seq = Number(store.sql.stage.run(id_hash, r.event_id, r.business_id, r.customer_id, r.event_name, r.timestamp, r.metadata).lastInsertRowid);
-      added.push({
+      staged += 1;
+      store.staged.addOne({
         seq,
         id_hash,
         event_id: r.event_id,
@@ -293,26 +353,33 @@ export async function ingestUsageEvents(
         parsed: undefined,
       });
     }
-    for (const id of found) store.rememberCustomer(businessId, id);
-    return added;
+    return staged;
   };
   if (db.isTransaction) {
-    // Joined to the caller's transaction, which may still roll back: the rows reach the staged copy
-    // through the next sync, once committed.
-    const added = ingest();
-    return { ingested: added.length, duplicates: rows.length - added.length };
-  }
-  return db.connection().execute(async () => {
-    let added: StagedEvent[];
+    // Joined to the caller's transaction, under a savepoint (better-sqlite3 nests a transaction as one),
+    // so a batch that fails leaves the caller's transaction as it was. The caller may still roll back:
+    // its customers are not remembered, and the copy reloads once that transaction ends.
+    let ingested: number;
     try {
-      added = await inRawWriteTransaction(store.raw, ingest);
+      ingested = store.raw.transaction(ingest)();
     } catch (error) {
       store.staged.markStale();
       throw error;
     }
-    store.staged.add(added);
+    store.stagedInOpenTransaction();
+    return { ingested, duplicates: rows.length - ingested };
+  }
+  return db.connection().execute(async () => {
+    let ingested: number;
+    try {
+      ingested = await inRawWriteTransaction(store.raw, ingest);
+    } catch (error) {
+      store.staged.markStale();
+      throw error;
+    }
+    for (const id of found) store.rememberCustomer(businessId, id);
     if (store.staged.size >= mergeThreshold) await mergeStaged(store);
-    return { ingested: added.length, duplicates: rows.length - added.length };
+    return { ingested, duplicates: rows.length - ingested };
   });
 }
 
@@ -323,7 +390,7 @@ export async function ingestUsageEvents(
  * staged copy. 100,000 staged events over
  * 1,000 customers and 2 event names → 100,000 rows appended and 2,000 runs.
  */
-async function mergeStaged(store: EventStore): Promise<number> {
+async function mergeStaged(store: ConnectionState): Promise<number> {
   try {
     const merged = await inRawWriteTransaction(store.raw, () => {
       store.sync();
@@ -350,33 +417,30 @@ async function mergeStaged(store: EventStore): Promise<number> {
 }
 
 /** Merges whatever is staged now (a quiet process, a test, a benchmark); returns how many moved. */
-export async function mergeStagedEvents(db: Db): Promise<number> {
-  const store = storeOf(db);
+async function mergeStagedEvents(db: Db): Promise<number> {
+  const store = stateOf(db);
   if (db.isTransaction) throw new Error('mergeStagedEvents runs its own transaction');
   return db.connection().execute(async () => mergeStaged(store));
 }
 
 /** A stored event by id, staged or merged. */
-export async function findUsageEventRow(db: Db, businessId: string, eventId: string): Promise<UsageEventRow | undefined> {
+async function findUsageEventRow(db: Db, businessId: string, eventId: string): Promise<UsageEventRow | undefined> {
   return inSnapshot(db, (store) => {
     const staged = store.staged.get(eventId);
-    if (staged) return staged.business_id === businessId ? staged : undefined;
+    if (staged) return staged.business_id === businessId ? rowOf(staged) : undefined;
     return store.sql.mergedById.all(eventIdHash(eventId)).find((r) => r.event_id === eventId && r.business_id === businessId);
   });
 }
 
-/** The fields of a meter that decide its units. */
-export type MeterDefinition = Pick<Meter, 'event_name' | 'aggregation' | 'filter'>;
-
 /**
- * A meter's units for one customer over [start, end) (SPEC §2.7): the meter's event name, filter and
- * aggregation over merged and staged events alike. The filter runs in SQL on merged events and only the
+ * A meter's units for one customer over [start, end): the meter's event name, filter and aggregation over
+ * merged and staged events alike. The filter runs in SQL on merged events and only the
  * aggregation key's values come back (a filtered sum over one customer's month reads ~500 small values,
  * not 500 metadata documents); staged events go through matching.ts. Both feed the same `aggregate`, in
  * timestamp order, so the result is the reference implementation's to the last bit. A filter key that
  * cannot be written as a JSON path falls back to parsing every event.
  */
-export async function meterUnitsOf(db: Db, customerId: string, meter: MeterDefinition, start: number, end: number): Promise<number> {
+async function meterUnitsOf(db: Db, customerId: string, meter: MeterDefinition, start: number, end: number): Promise<number> {
   const where = filterSql(meter.filter);
   const key = meter.aggregation.key ?? '';
   const path = meter.aggregation.type === 'count' ? '' : jsonPath(key);
@@ -436,6 +500,11 @@ export async function meterUnitsOf(db: Db, customerId: string, meter: MeterDefin
   });
 }
 
+/** The stored row alone: a staged event is the connection's cached object, which a caller must not hold or change. */
+function rowOf({ event_id, business_id, customer_id, event_name, timestamp, metadata }: UsageEventRow): UsageEventRow {
+  return { event_id, business_id, customer_id, event_name, timestamp, metadata };
+}
+
 function stagedEvents(staged: readonly StagedEvent[]): AggregatedEvent[] {
   return staged.map((e) => ({ timestamp: e.timestamp, metadata: metadataOf(e) }));
 }
@@ -454,22 +523,15 @@ function inTimeOrder(merged: AggregatedEvent[], staged: readonly StagedEvent[]):
   return merged.sort((a, b) => a.timestamp - b.timestamp);
 }
 
-function stagedOf(store: EventStore, customerId: string, eventName: string, start: number, end: number): StagedEvent[] {
+function stagedOf(store: ConnectionState, customerId: string, eventName: string, start: number, end: number): StagedEvent[] {
   return store.staged.ofCustomer(customerId).filter((e) => e.event_name === eventName && e.timestamp >= start && e.timestamp < end);
-}
-
-export interface EventQuery {
-  customer_id?: string | undefined;
-  event_name?: string | undefined;
-  start?: number | undefined;
-  end?: number | undefined;
 }
 
 /**
  * Events newest first (timestamp, then event_id, both descending), `limit` from `offset`: the merged
  * rows that could be on the page (offset + limit of them) and the matching staged ones, merged in order.
  */
-export async function listUsageEventRows(db: Db, businessId: string, query: EventQuery, offset: number, limit: number): Promise<UsageEventRow[]> {
+async function listUsageEventRows(db: Db, businessId: string, query: UsageEventQuery, offset: number, limit: number): Promise<UsageEventRow[]> {
   const start = query.start ?? Number.MIN_SAFE_INTEGER;
   const end = query.end ?? Number.MAX_SAFE_INTEGER;
   return inSnapshot(db, (store) => {
@@ -501,6 +563,6 @@ export async function listUsageEventRows(db: Db, businessId: string, query: Even
     );
     const all: UsageEventRow[] = [...merged, ...staged];
     all.sort((a, b) => b.timestamp - a.timestamp || (a.event_id < b.event_id ? 1 : a.event_id > b.event_id ? -1 : 0));
-    return all.slice(offset, offset + limit);
+    return all.slice(offset, offset + limit).map(rowOf);
   });
 }
