@@ -52,8 +52,11 @@ export interface EngineOptions {
    * (a free port); it is read at each use, so every link names the address that answers now.
    */
   publicBaseUrl?: string | (() => string);
-  /** Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, the signing timestamp's clock. */
-  webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
+  /**
+   * Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, who sends (default
+   * FetchWebhookSender, over fetch), the signing timestamp's clock.
+   */
+  webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'sender' | 'wallClock'>;
   /** Usage events staged before they are merged in bulk (default 100,000; see usage/event-repo.ts). */
   usageMergeThreshold?: number;
   /**
@@ -65,6 +68,7 @@ export interface EngineOptions {
 }
 
 export { databaseBusy, isDatabaseBusy } from './db/write-lock.js';
+export { FetchWebhookSender, type WebhookRequest, type WebhookResponse, type WebhookSender } from './webhooks/sender.js';
 
 export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 

@@ -1,7 +1,6 @@
 import { type Clock, iso, systemClock } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type SQLite from 'better-sqlite3';
 import { type Db, rawSqliteOf } from '../db/database.js';
 import type { WebhookAttemptsTable } from '../db/schema.js';
@@ -33,6 +32,7 @@ import {
 } from './repo.js';
 import { signatureHeader, signingSecrets } from './signing.js';
 import { sleep } from '../shared/sleep.js';
+import { describeSendError, FetchWebhookSender, type WebhookRequest, type WebhookResponse, type WebhookSender } from './sender.js';
 import { EndpointThrottle } from './throttle.js';
 import type { AttemptTrigger, PayloadType } from './types.js';
 
@@ -81,6 +81,8 @@ export interface DispatcherOptions {
   /** Sends in flight at most, over all endpoints (default 64) and per endpoint (default 16). */
   concurrency?: number | undefined;
   perEndpointConcurrency?: number | undefined;
+  /** Who POSTs each signed request (default FetchWebhookSender, over `fetch`); tests script one. */
+  sender?: WebhookSender | undefined;
   /**
    * The clock of `webhook-timestamp`: real time by default, because receivers compare it with their own
    * clocks (±5 min). The engine clock (which the test clock moves) schedules attempts and dates events.
@@ -251,7 +253,7 @@ export class WebhookDispatcher {
   private readonly wallClock: Clock;
   private readonly stopwatch: () => number;
   private readonly bodies = new Map<string, { body: Promise<string>; until: number }>();
-  private readonly deadlines: Deadlines;
+  private readonly sender: WebhookSender;
   private records: PendingRecord[] = [];
   /** POSTs under way. */
   private sending = 0;
@@ -273,7 +275,7 @@ export class WebhookDispatcher {
     this.wallClock = options.wallClock ?? systemClock;
     this.stopwatch = options.stopwatch ?? (() => performance.now());
     this.raw = rawSqliteOf(ctx.db);
-    this.deadlines = new Deadlines(this.timeoutMs, this.stopwatch);
+    this.sender = options.sender ?? new FetchWebhookSender(this.stopwatch);
   }
 
   /** Fans out new outbox events; a cheap read first, so an idle tick writes nothing. */
@@ -542,33 +544,24 @@ export class WebhookDispatcher {
       'webhook-timestamp': String(Math.floor(sentAt / 1000)),
       'webhook-signature': signatureHeader(signingSecrets(endpoint, attempted_at), message.message_id, sentAt, body),
     };
+    const response = await this.post({ url: endpoint.url, headers, body, timeoutMs: this.timeoutMs });
+    const { status_code } = response;
+    const error = response.error ?? (status_code === null ? 'no response' : status_code < 200 || status_code > 299 ? `HTTP ${status_code}` : null);
+    const latency_ms = Math.max(0, Math.round(response.duration_ms));
+    return { attempted_at, status_code, latency_ms, error, succeeded: error === null, body };
+  }
+
+  /** The sender's answer; a sender that throws (it should not) is a failed attempt like any other. */
+  private async post(request: WebhookRequest): Promise<WebhookResponse> {
     const started = this.stopwatch();
-    let status_code: number | null = null;
-    let error: string | null = null;
     this.sending += 1;
     try {
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: this.deadlines.signal(started),
-      });
-      status_code = response.status;
-      // Read the answer inside the same timeout: success is the whole response within 15 s.
-      await response.arrayBuffer();
-      if (this.stopwatch() - started > this.timeoutMs) error = `timed out after ${this.timeoutMs} ms`;
-      else if (status_code < 200 || status_code > 299) error = `HTTP ${status_code}`;
+      return await this.sender.send(request);
     } catch (failure) {
-      error =
-        failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError')
-          ? `timed out after ${this.timeoutMs} ms`
-          : describeFetchError(failure);
+      return { status_code: null, error: describeSendError(failure), duration_ms: this.stopwatch() - started };
     } finally {
       this.sending -= 1;
     }
-    const latency_ms = Math.max(0, Math.round(this.stopwatch() - started));
-    return { attempted_at, status_code, latency_ms, error, succeeded: error === null, body };
   }
 
   /**
@@ -731,41 +724,6 @@ function afterAttempt(message: MessageAfterAttempt, trigger: AttemptTrigger, out
   return { message: next, retry_at };
 }
 
-/**
- * Abort signals for the per-attempt timeout, one per short slice of time instead of one per request
- * (AbortSignal.timeout per POST was a sixth of a send's cost in bench/webhooks.mjs): the requests started
- * in a slice share a signal that fires `timeoutMs` after the slice ends, so none is cut before its own
- * timeout and none runs more than a slice past it; send() classes an answer later than `timeoutMs` as
- * timed out, so success is exactly "within timeoutMs".
- */
-class Deadlines {
-  private readonly sliceMs: number;
-  private slice = Number.NaN;
-  private current: AbortSignal | undefined;
-
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly stopwatch: () => number,
-  ) {
-    this.sliceMs = Math.min(100, Math.max(1, Math.floor(timeoutMs / 10)));
-  }
-
-  signal(startedAt: number): AbortSignal {
-    const slice = Math.floor(startedAt / this.sliceMs);
-    if (slice !== this.slice || !this.current) {
-      const controller = new AbortController();
-      // Every request of the slice listens on it.
-      setMaxListeners(0, controller.signal);
-      const firesIn = (slice + 1) * this.sliceMs + this.timeoutMs - this.stopwatch();
-      const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError')), Math.max(0, firesIn));
-      timer.unref();
-      this.slice = slice;
-      this.current = controller.signal;
-    }
-    return this.current;
-  }
-}
-
 // Several processes: keyed by the row object a read returned, so a header change by any process reaches the
 // next read (a new object); nothing outlives the row it was parsed from.
 const parsedHeaders = new WeakMap<EndpointRow, Record<string, string>>();
@@ -778,11 +736,4 @@ function customHeaders(endpoint: EndpointRow): Record<string, string> {
     parsedHeaders.set(endpoint, headers);
   }
   return headers;
-}
-
-function describeFetchError(failure: unknown): string {
-  if (!(failure instanceof Error)) return String(failure);
-  const cause = (failure as Error & { cause?: unknown }).cause;
-  const detail = cause instanceof Error ? cause.message : '';
-  return detail ? `${failure.message}: ${detail}` : failure.message;
 }
