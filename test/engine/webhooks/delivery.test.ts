@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { FrozenClock } from '../../../src/engine/clock.js';
 import { openDatabase } from '../../../src/engine/db/database.js';
 import { createEngine, type Engine } from '../../../src/engine/index.js';
-import { MAX_ATTEMPTS } from '../../../src/engine/webhooks/dispatcher.js';
+import { MAX_ATTEMPTS } from '../../../src/engine/webhooks/retry-policy.js';
 import { oneTime } from '../../support/checkout-fixtures.js';
 import { buy } from '../../support/refund-fixtures.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
@@ -141,7 +141,7 @@ describe('SPEC §4 delivery', () => {
   });
 
   test('the default timeout is 15 s', async () => {
-    const { DEFAULT_DELIVERY_TIMEOUT_MS } = await import('../../../src/engine/webhooks/dispatcher.js');
+    const { DEFAULT_DELIVERY_TIMEOUT_MS } = await import('../../../src/engine/webhooks/retry-policy.js');
     expect(DEFAULT_DELIVERY_TIMEOUT_MS).toBe(15_000);
   });
 
