@@ -54,9 +54,10 @@ export interface EngineOptions {
   publicBaseUrl?: string | (() => string);
   /**
    * Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, who sends (default
-   * FetchWebhookSender, over fetch), the signing timestamp's clock.
+   * FetchWebhookSender, over fetch), and the real time it runs on (the signing timestamp's clock, the
+   * stopwatch and sleep behind rate limits and the recorder's batching; tests inject scripted ones).
    */
-  webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'sender' | 'wallClock'>;
+  webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'sender' | 'wallClock' | 'stopwatch' | 'sleep'>;
   /** Usage events staged before they are merged in bulk (default 100,000; see usage/event-repo.ts). */
   usageMergeThreshold?: number;
   /**

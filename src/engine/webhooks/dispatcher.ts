@@ -4,7 +4,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import { rawSqliteOf } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
-import { sleep } from '../shared/sleep.js';
+import { sleep as realSleep } from '../shared/sleep.js';
 import { BodyCache, type ObjectLoaders } from './body-cache.js';
 import { fanOutPending } from './fan-out.js';
 import { EndpointLanes } from './lanes.js';
@@ -57,6 +57,8 @@ export interface DispatcherOptions {
   wallClock?: Clock | undefined;
   /** Measures latency (and how long a built body is reused); default performance.now. */
   stopwatch?: (() => number) | undefined;
+  /** Waits on the wall clock (rate_limit spacing, the recorder's gathering); default real timers. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /**
@@ -89,6 +91,7 @@ export class WebhookDispatcher {
   private readonly timeoutMs: number;
   private readonly wallClock: Clock;
   private readonly stopwatch: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   /** POSTs under way. */
   private sending = 0;
   /** The SQLite connection under ctx.db, for the repo's prepared-statement hot paths; undefined elsewhere. */
@@ -105,17 +108,18 @@ export class WebhookDispatcher {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     this.wallClock = options.wallClock ?? systemClock;
     this.stopwatch = options.stopwatch ?? (() => performance.now());
+    this.sleep = options.sleep ?? realSleep;
     this.sender = options.sender ?? new FetchWebhookSender(this.stopwatch);
     this.raw = rawSqliteOf(ctx.db);
     this.pool = new SendPool(options.concurrency ?? DEFAULT_CONCURRENCY);
-    this.throttle = new EndpointThrottle();
+    this.throttle = new EndpointThrottle(this.sleep);
     this.bodies = new BodyCache(ctx.businessId, options.loaders, this.stopwatch);
     this.recorder = new OutcomeRecorder(ctx, {
       raw: this.raw,
       owner: this.owner,
       sendsInFlight: () => this.sending,
       stopwatch: this.stopwatch,
-      sleep,
+      sleep: this.sleep,
     });
     this.lanes = new EndpointLanes({
       perEndpoint: options.perEndpointConcurrency ?? DEFAULT_PER_ENDPOINT_CONCURRENCY,
@@ -252,7 +256,7 @@ export class WebhookDispatcher {
   private async deliver(endpoint: EndpointRow, message: SendableMessage): Promise<void> {
     // The endpoint's rate_limit: wait for a slot before taking a pool slot, so a throttled endpoint's backlog
     // sleeps outside the pool (throttle.ts); attempt() spaces the POSTs themselves.
-    if (endpoint.rate_limit !== null) await sleep(this.throttle.reserve(endpoint.webhook_id, endpoint.rate_limit, this.wallClock.now()));
+    if (endpoint.rate_limit !== null) await this.sleep(this.throttle.reserve(endpoint.webhook_id, endpoint.rate_limit, this.wallClock.now()));
     await this.pool.acquire();
     let outcome: Outcome;
     try {
