@@ -84,7 +84,9 @@ export class EndpointLanes {
       touched.add(lane);
     }
     for (const lane of touched) {
-      while (lane.workers < this.work.perEndpoint && lane.workers < lane.queue.length + lane.rows.length) {
+      // Counted before any sender starts: the first one takes up to a chunk of the queue into its read at once.
+      const waiting = lane.queue.length + lane.rows.length;
+      while (lane.workers < this.work.perEndpoint && lane.workers < waiting) {
         lane.workers += 1;
         void this.runLane(lane);
       }
