@@ -55,7 +55,7 @@ export interface DispatcherOptions {
    * Rate limits and claim leases run on it too.
    */
   wallClock?: Clock | undefined;
-  /** Measures latency (and how long a built body is reused); default performance.now. */
+  /** Measures latency, how long a built body is reused and the recorder's gathering window; default performance.now. */
   stopwatch?: (() => number) | undefined;
   /** Waits on the wall clock (rate_limit spacing, the recorder's gathering); default real timers. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
@@ -79,6 +79,9 @@ export interface DispatcherOptions {
  * send timeout + 30 s, ended when the outcome is recorded), and sweeps skip messages another engine has
  * claimed. Only the claim holder sends; if it dies, its claims lapse and any dispatcher sends them. A
  * rate-limited endpoint is sent to by one engine at a time, since its throttle lives in that engine.
+ *
+ * Its own state: `sending` = sender.send() calls under way (the recorder waits for their outcomes while
+ * it is above 0); `closed` only ever turns true, after which nothing is sent or recorded.
  */
 export class WebhookDispatcher {
   private readonly lanes: EndpointLanes;
