@@ -53,8 +53,12 @@ export interface EngineOptions {
    * (a free port); it is read at each use, so every link names the address that answers now.
    */
   publicBaseUrl?: string | (() => string);
-  /** Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, the signing timestamp's clock. */
-  webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'wallClock'>;
+  /**
+   * Webhook delivery settings: per-attempt timeout (default 15 s), concurrency, who sends (default
+   * FetchWebhookSender, over fetch), and the real time it runs on (the signing timestamp's clock, the
+   * stopwatch and sleep behind rate limits and the recorder's batching; tests inject scripted ones).
+   */
+  webhooks?: Pick<DispatcherOptions, 'timeoutMs' | 'concurrency' | 'perEndpointConcurrency' | 'sender' | 'wallClock' | 'stopwatch' | 'sleep'>;
   /** Usage events staged before they are merged in bulk (default 100,000; see usage/sqlite-store.ts). */
   usageMergeThreshold?: number;
   /**
@@ -66,6 +70,7 @@ export interface EngineOptions {
 }
 
 export { databaseBusy, isDatabaseBusy } from './db/write-lock.js';
+export { FetchWebhookSender, type WebhookRequest, type WebhookResponse, type WebhookSender } from './webhooks/sender.js';
 
 export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 

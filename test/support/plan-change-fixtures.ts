@@ -1,7 +1,7 @@
 import type { Product } from '../../src/engine/products/types.js';
 import type { Subscription } from '../../src/engine/subscriptions/types.js';
 import { CARD_DECLINED, CARD_OK } from './checkout-fixtures.js';
-import { createTestEngine, type TestEngine } from './test-engine.js';
+import { createTestEngine, type TestEngine, type TestEngineOptions } from './test-engine.js';
 
 /** SPEC §3: Basic 3000/month, Pro 8000/month, subscribed 2025-04-01, changed on 2025-04-11 (f = 20/30). */
 export const BASIC_PRICE = 3000;
@@ -27,9 +27,9 @@ export interface PlanWorld {
   seat: string;
 }
 
-/** A fresh engine on 2025-04-01 with the SPEC §3 catalogue. */
-export async function planWorld(options: { trial_period_days?: number } = {}): Promise<PlanWorld> {
-  const engine = await createTestEngine(isoDay('2025-04-01'));
+/** A fresh engine on 2025-04-01 with the SPEC §3 catalogue; `webhooks` as createTestEngine takes them. */
+export async function planWorld(options: { trial_period_days?: number; webhooks?: TestEngineOptions['webhooks'] } = {}): Promise<PlanWorld> {
+  const engine = await createTestEngine(isoDay('2025-04-01'), options.webhooks === undefined ? {} : { webhooks: options.webhooks });
   const seat = await engine.addons.create({ name: 'Seat', price: SEAT_PRICE, currency: 'USD', tax_category: 'saas' });
   const monthly = (name: string, price: number) =>
     engine.products.create({

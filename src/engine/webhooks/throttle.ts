@@ -1,4 +1,4 @@
-import { sleep } from '../shared/sleep.js';
+import { sleep as realSleep } from '../shared/sleep.js';
 
 /**
  * An endpoint's `rate_limit` (SPEC §1.17, §4: "per-endpoint rate_limit throttles"): at most N sends per
@@ -21,6 +21,9 @@ export class EndpointThrottle {
   /** Per endpoint: when the last POST passed the gate (wall ms). */
   private readonly lastSent = new Map<string, number>();
 
+  /** `sleep` waits on the same wall clock `now` reads (default: real timers). */
+  constructor(private readonly sleep: (ms: number) => Promise<void> = realSleep) {}
+
   /** Reserves the next slot of `key` at `perSecond` and returns how long to wait for it (ms, ≥ 0). */
   reserve(key: string, perSecond: number, now: number): number {
     const interval = 1000 / perSecond;
@@ -38,7 +41,7 @@ export class EndpointThrottle {
       const before = now();
       const wait = last === undefined ? 0 : last + interval - before;
       if (wait <= 0) break;
-      await sleep(Math.ceil(wait));
+      await this.sleep(Math.ceil(wait));
       // A wall clock that does not move (an injected fixed one) cannot space anything: let it pass.
       if (now() === before) break;
     }

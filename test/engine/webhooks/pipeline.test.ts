@@ -1,7 +1,9 @@
 // Rule under test: the dispatcher's pipeline (SPEC §4 "a slow or dead endpoint never blocks other
 // endpoints") at more than one batch of work — per-endpoint lanes, so a hanging endpoint's backlog larger
-// than its senders does not hold up another endpoint's deliveries; outcomes recorded in batches, so after a
-// run every attempt is recorded exactly once with its number, and the messages' status matches.
+// than its senders does not hold up another endpoint's deliveries; the global and per-endpoint bounds on
+// sends in flight; outcomes recorded in batches, so after a run every attempt is recorded exactly once with
+// its number, and the messages' status matches. Sends go to a scripted sender on injected time: bounds are
+// asserted as counters and the rounds of a hanging endpoint as exact injected instants.
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -11,19 +13,25 @@ import { sequentialIds } from '../../../src/engine/ids.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { oneTime } from '../../support/checkout-fixtures.js';
 import { buy } from '../../support/refund-fixtures.js';
-import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
-import { type Responder, WebhookReceiver } from '../../support/webhook-receiver.js';
+import { createScriptedEngine, endpointFor, type ScriptedEngine, ScriptedSender, type Script } from '../../support/scripted-sender.js';
+import type { TestEngine } from '../../support/test-engine.js';
+import { VirtualTime } from '../../support/virtual-time.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function verifying(engine: TestEngine, respond?: Responder) {
-  const r = await WebhookReceiver.start(engine.clock, respond);
-  cleanups.push(() => r.close());
-  const endpoint = await engine.webhooks.create({ url: r.url });
-  r.verifyWith = [(await engine.webhooks.getSecret(endpoint.id)).secret];
+async function scripted(options: Parameters<typeof createScriptedEngine>[0] = {}): Promise<ScriptedEngine> {
+  const made = await createScriptedEngine(options);
+  cleanups.push(() => made.engine.close());
+  return made;
+}
+
+/** A verifying scripted receiver and its endpoint (every event type). */
+async function verifying(engine: TestEngine, sender: ScriptedSender, script?: Script) {
+  const r = sender.endpoint(script);
+  const endpoint = await endpointFor(engine, r);
   return { r, endpoint };
 }
 
@@ -34,8 +42,7 @@ async function purchases(engine: TestEngine, n: number): Promise<void> {
 
 describe('dispatcher pipeline', () => {
   test('with no endpoint the cursor passes the events unread; an endpoint made later gets only later events', async () => {
-    const engine = await createTestEngine();
-    cleanups.push(() => engine.close());
+    const { engine, sender } = await scripted();
     await purchases(engine, 3);
     const events = async () => (await engine.ctx.db.selectFrom('outbox_events').select('sequence').execute()).length;
     const before = await events();
@@ -44,7 +51,7 @@ describe('dispatcher pipeline', () => {
     const cursor = await engine.ctx.db.selectFrom('webhook_dispatch_cursor').select('last_sequence').executeTakeFirstOrThrow();
     expect(cursor.last_sequence).toBe(before);
 
-    const { r } = await verifying(engine);
+    const { r } = await verifying(engine, sender);
     await purchases(engine, 1);
     await engine.dueWork.run(engine.clock.now());
     const messages = await engine.ctx.db.selectFrom('webhook_messages').select('event_id').execute();
@@ -53,33 +60,46 @@ describe('dispatcher pipeline', () => {
   });
 
   test('a hanging endpoint with 40 queued (4 senders, 300 ms timeout) does not hold up another endpoint', async () => {
-    const engine = await createTestEngine(undefined, { webhooks: { timeoutMs: 300, perEndpointConcurrency: 4 } });
-    cleanups.push(() => engine.close());
-    const dead = await verifying(engine, () => 'hang');
-    const alive = await verifying(engine);
+    const { engine, sender, time } = await scripted({ webhooks: { timeoutMs: 300, perEndpointConcurrency: 4 } });
+    const dead = await verifying(engine, sender, () => 'hang');
+    const alive = await verifying(engine, sender);
     await purchases(engine, 20);
 
-    const started = performance.now();
+    const t0 = time.now();
     await engine.dueWork.run(engine.clock.now());
-    const finished = performance.now();
 
     expect(alive.r.received).toHaveLength(40);
     expect(dead.r.received).toHaveLength(40);
-    // The dead endpoint needs 10 rounds of 4 × 300 ms; the live one was done within the first round or so.
-    expect(finished - started).toBeGreaterThanOrEqual(10 * 300 - 50);
-    const aliveLast = Math.max(...alive.r.received.map((x) => x.arrivedMs));
-    expect(aliveLast - started).toBeLessThan(3 * 300);
+    // The dead endpoint's 4 senders went in 10 rounds: each round sent when the one before timed out.
+    expect(dead.r.maxInFlight).toBe(4);
+    expect(dead.r.received.map((x) => x.wallAt - t0)).toEqual(Array.from({ length: 40 }, (_, i) => Math.floor(i / 4) * 300));
+    // The live endpoint had every answer before the dead one's first timeout.
+    const firstTimeout = Math.min(...dead.r.received.map((x) => x.answeredAt ?? Infinity));
+    expect(firstTimeout - t0).toBe(300);
+    expect(alive.r.received.every((x) => (x.answeredAt ?? Infinity) < firstTimeout)).toBe(true);
     expect(alive.r.problems).toEqual([]);
     const timedOut = await engine.webhooks.listDeliveries({ webhook_id: dead.endpoint.id, status: 'pending' }, { page_size: 100 });
     expect(timedOut.items).toHaveLength(40);
     expect(new Set(timedOut.items.map((d) => d.attempts.map((a) => [a.attempt, a.error]).join()))).toEqual(new Set(['1,timed out after 300 ms']));
   });
 
+  test('concurrency bounds the sends in flight over all endpoints; perEndpointConcurrency those to each', async () => {
+    const { engine, sender } = await scripted({ webhooks: { timeoutMs: 1000, concurrency: 5, perEndpointConcurrency: 2 } });
+    const hanging = [await verifying(engine, sender, () => 'hang'), await verifying(engine, sender, () => 'hang'), await verifying(engine, sender, () => 'hang')];
+    await purchases(engine, 5);
+    await engine.dueWork.run(engine.clock.now());
+
+    // 3 endpoints × 2 senders would be 6; the pool lets 5 through at a time.
+    expect(sender.maxInFlight).toBe(5);
+    expect(hanging.map(({ r }) => r.maxInFlight)).toEqual([2, 2, 2]);
+    expect(hanging.map(({ r }) => r.received.length)).toEqual([10, 10, 10]);
+    expect(sender.inFlight).toBe(0);
+  });
+
   test('batched recording: 60 purchases × 2 endpoints, each attempt recorded once, numbered, with its message completed', async () => {
-    const engine = await createTestEngine();
-    cleanups.push(() => engine.close());
-    const a = await verifying(engine);
-    const b = await verifying(engine, (n) => (n < 120 && n % 3 === 0 ? 500 : 200));
+    const { engine, sender } = await scripted();
+    const a = await verifying(engine, sender);
+    const b = await verifying(engine, sender, (n) => (n < 120 && n % 3 === 0 ? 500 : 200));
     await purchases(engine, 60);
     await engine.dueWork.run(engine.clock.now());
 
@@ -111,10 +131,12 @@ describe('dispatcher pipeline', () => {
 
   test('the portable path (a Kysely database without the raw SQLite connection) records the same way', async () => {
     const clock = new FrozenClock('2025-04-01T00:00:00.000Z');
+    const sender = new ScriptedSender(new VirtualTime());
+    sender.bind(clock);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
-    const engine = Object.assign(await createEngine({ db, clock, ids: sequentialIds() }), { clock });
+    const engine = Object.assign(await createEngine({ db, clock, ids: sequentialIds(), webhooks: sender.options() }), { clock });
     cleanups.push(() => engine.close());
-    const { r } = await verifying(engine, (n) => (n === 0 ? 503 : 200));
+    const { r } = await verifying(engine, sender, (n) => (n === 0 ? 503 : 200));
     await purchases(engine, 2);
     await engine.dueWork.run(clock.now());
     clock.advance(5000);

@@ -1,5 +1,5 @@
-// Rule under test: the event sequences of SPEC §4 (with §2.3, §2.9, §2.10 and §3 A) as a real receiver sees
-// them — a loopback server that verifies every body with standardwebhooks' Webhook.verify — for a checkout,
+// Rule under test: the event sequences of SPEC §4 (with §2.3, §2.9, §2.10 and §3 A) as a receiver sees
+// them — a scripted one that verifies every body with standardwebhooks' Webhook.verify — for a checkout,
 // a subscription with a trial, a prorated upgrade, a failed renewal and its recovery, a refund and a license
 // key issue. Per receiver: the types in event order (webhook-ids are given out in outbox order; delivery
 // itself promises no order, SPEC §4), every body signed, data.payload_type of the event's family, and the
@@ -10,8 +10,9 @@ import { CARD_OK, oneTime } from '../../support/checkout-fixtures.js';
 import { addCard, advanceTo, isoDay, planWorld, subscribe } from '../../support/plan-change-fixtures.js';
 import { buy } from '../../support/refund-fixtures.js';
 import { customerWithCard, plan } from '../../support/subscription-fixtures.js';
-import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
-import { type Received, WebhookReceiver } from '../../support/webhook-receiver.js';
+import { endpointFor, type ScriptedEndpoint, ScriptedSender, type SentRequest as Received } from '../../support/scripted-sender.js';
+import { createTestEngine, TEST_START, type TestEngine } from '../../support/test-engine.js';
+import { VirtualTime } from '../../support/virtual-time.js';
 import { licensedApp } from '../licenses/fixtures.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -37,15 +38,15 @@ class Listener {
 
   private constructor(
     readonly engine: TestEngine,
-    readonly receiver: WebhookReceiver,
+    readonly receiver: ScriptedEndpoint,
   ) {}
 
-  static async on(engine: TestEngine): Promise<Listener> {
+  /** Listens on an engine built with `sender.options()` as its webhook settings. */
+  static async on(engine: TestEngine, sender: ScriptedSender): Promise<Listener> {
     cleanups.push(() => engine.close());
-    const receiver = await WebhookReceiver.start(engine.clock);
-    cleanups.push(() => receiver.close());
-    const endpoint = await engine.webhooks.create({ url: receiver.url, description: 'sequences' });
-    receiver.verifyWith = [(await engine.webhooks.getSecret(endpoint.id)).secret];
+    sender.bind(engine.clock);
+    const receiver = sender.endpoint();
+    await endpointFor(engine, receiver);
     return new Listener(engine, receiver);
   }
 
@@ -92,12 +93,15 @@ class Listener {
   }
 }
 
+const scriptedSender = () => new ScriptedSender(new VirtualTime());
+
 const types = (received: readonly Received[]) => received.map((r) => r.body.type);
 const dataOf = (received: readonly Received[], type: string) => received.find((r) => r.body.type === type)?.body.data;
 
 describe('SPEC §4 sequences at a verifying receiver', () => {
   test('checkout (one-time purchase): payment.processing, payment.succeeded with the succeeded payment', async () => {
-    const listener = await Listener.on(await createTestEngine());
+    const sender = scriptedSender();
+    const listener = await Listener.on(await createTestEngine(TEST_START, { webhooks: sender.options() }), sender);
     const { engine } = listener;
     const guide = await oneTime(engine, { price: 1900 });
     const payment = await buy(engine, [[guide.product_id, 2]]);
@@ -114,7 +118,8 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
   });
 
   test('subscription with a trial: subscription.active now; payment.succeeded + subscription.renewed at trial end', async () => {
-    const listener = await Listener.on(await createTestEngine(isoDay('2025-04-01')));
+    const sender = scriptedSender();
+    const listener = await Listener.on(await createTestEngine(isoDay('2025-04-01'), { webhooks: sender.options() }), sender);
     const { engine } = listener;
     const { customer, method } = await customerWithCard(engine);
     const pro = await plan(engine, { name: 'Pro', price: 8000, trial_period_days: 14 });
@@ -152,8 +157,9 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
   });
 
   test('plan change (SPEC §3 A, prorated upgrade): payment of 3333 + subscription.plan_changed on Pro', async () => {
-    const world = await planWorld();
-    const listener = await Listener.on(world.engine);
+    const sender = scriptedSender();
+    const world = await planWorld({ webhooks: sender.options() });
+    const listener = await Listener.on(world.engine, sender);
     const { engine } = listener;
     const sub = await subscribe(engine, world.basic);
     expect(types(await listener.step())).toEqual(['payment.processing', 'subscription.active', 'payment.succeeded', 'subscription.renewed']);
@@ -183,8 +189,9 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
   });
 
   test('failed renewal (declining saved card): payment.failed + subscription.on_hold; recovery: payment.succeeded + subscription.active', async () => {
-    const world = await planWorld();
-    const listener = await Listener.on(world.engine);
+    const sender = scriptedSender();
+    const world = await planWorld({ webhooks: sender.options() });
+    const listener = await Listener.on(world.engine, sender);
     const { engine } = listener;
     const sub = await subscribe(engine, world.basic, { declined: true });
     expect(types(await listener.step())).toEqual(['payment.processing', 'subscription.active', 'payment.succeeded', 'subscription.renewed']);
@@ -216,7 +223,8 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
   });
 
   test('refund: refund.succeeded with the refund; the payment events before it now show the refunded payment', async () => {
-    const listener = await Listener.on(await createTestEngine());
+    const sender = scriptedSender();
+    const listener = await Listener.on(await createTestEngine(TEST_START, { webhooks: sender.options() }), sender);
     const { engine } = listener;
     const guide = await oneTime(engine, { price: 1900 });
     const payment = await buy(engine, [[guide.product_id, 1]]);
@@ -246,7 +254,8 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
   });
 
   test('license key issue: payment.succeeded, then license_key.created with the key as it is at delivery', async () => {
-    const listener = await Listener.on(await createTestEngine());
+    const sender = scriptedSender();
+    const listener = await Listener.on(await createTestEngine(TEST_START, { webhooks: sender.options() }), sender);
     const { engine } = listener;
     const app = await licensedApp(engine, { limit: 2 });
     const { session_id } = await engine.checkout.create({
