@@ -94,6 +94,11 @@ describe('inside the engine', () => {
     expect(typeOnly).toEqual([]);
   });
 
+  test('the kernel does not import the entry point, though both sit directly in src/engine', async () => {
+    const findings = await importFindings('src/engine/calendar.ts', "import { createEngine } from './index.js';\nexport const c = createEngine;\n");
+    expect(findings.map((f) => f.rule)).toEqual(['boundaries/dependencies']);
+  });
+
   test('a domain imports its own folder and the kernel freely', async () => {
     const code =
       "import { percentOf } from '../money.js';\nimport { pageOf } from '../shared/paging.js';\nimport { findPayment } from './repo.js';\nexport const f = [percentOf, pageOf, findPayment];\n";
