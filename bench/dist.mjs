@@ -33,7 +33,7 @@ export async function snapshotDist() {
     } catch (error) {
       rmSync(root, { recursive: true, force: true });
       if (attempt === ATTEMPTS) {
-        throw new Error(`could not copy a complete dist/ (${error.message}); run npm run build and try again`);
+        throw new Error(`could not copy a complete dist/ (${error.message}); run npm run build and try again`, { cause: error });
       }
       process.stderr.write(`bench: dist/ incomplete (${error.message}), probably being rebuilt; retrying in ${RETRY_MS / 1000} s\n`);
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));

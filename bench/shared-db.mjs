@@ -127,7 +127,7 @@ async function startServer(dist, name, db, profileDir) {
   try {
     await client.connect(transport);
   } catch (error) {
-    throw new Error(`server ${name} failed to start: ${error.message}\n${stderr}`);
+    throw new Error(`server ${name} failed to start: ${error.message}\n${stderr}`, { cause: error });
   }
   // Listed tools make the client check every structuredContent against its output schema, as real clients do.
   await client.listTools();

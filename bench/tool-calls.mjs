@@ -39,7 +39,7 @@ export async function connectStdio({ dist, db, productId, nodeFlags = [], server
   try {
     await client.connect(transport);
   } catch (error) {
-    throw new Error(`bench server (stdio) failed to start: ${error.message}\n${tail()}`);
+    throw new Error(`bench server (stdio) failed to start: ${error.message}\n${tail()}`, { cause: error });
   }
   return { client, stderr: tail, close: () => client.close() };
 }

@@ -70,7 +70,7 @@ describe('README tool list', () => {
   });
 
   test('the toolset table (tools, bytes and tokens per set) matches the registry (regenerate with: npm run readme:tools)', () => {
-    const expected = renderToolsetTable(toolsetRows({ ALL_TOOLS, TOOLSETS, toolsOfSets, buildToolCatalog } as Parameters<typeof toolsetRows>[0]));
+    const expected = renderToolsetTable(toolsetRows({ ALL_TOOLS, TOOLSETS, toolsOfSets, buildToolCatalog }));
     const actual = extractToolsetTable(readme);
     expect(actual, `README.md's toolset table is out of date; run npm run readme:tools\n${diffHint(actual ?? '', expected)}`).toBe(expected);
   });

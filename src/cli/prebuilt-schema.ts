@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SchemaSnapshot } from '../engine/db/schema-snapshot.js';
+import type { SchemaSnapshot } from '../engine/index.js';
 
 /** Written beside the bundle by scripts/build-cli.mjs; test/e2e/cli-bundle.test.ts checks both names agree. */
 export const SCHEMA_SNAPSHOT_FILE = 'schema-snapshot.json';

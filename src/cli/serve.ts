@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { catalogServer } from '../catalog-server.js';
 import { seedDemoCatalog } from '../demo.js';
-import { openDatabase } from '../engine/db/database.js';
-import { createEngine, DEFAULT_PUBLIC_BASE_URL } from '../engine/index.js';
+import { createEngine, DEFAULT_PUBLIC_BASE_URL, openDatabase } from '../engine/index.js';
 import { buildToolCatalog } from '../tools/catalog.js';
 import { serveStdio } from '../transports/stdio.js';
-import { servePages } from '../web/page-server.js';
+import { servePages } from '../transports/page-server.js';
 import { deferredCatalog, type ToolSelection } from './deferred-tools.js';
 import { log } from './log.js';
 import { readSchemaSnapshot } from './prebuilt-schema.js';
@@ -128,6 +127,7 @@ function openNativeDatabase(options: CliOptions): ReturnType<typeof openDatabase
       throw new Error(
         `the SQLite driver (better-sqlite3) is not built for this Node.js: ${error.message.split('\n')[0]}. ` +
           'Allow its install script and reinstall: npx -y --allow-scripts=better-sqlite3 billing-mcp (README: "npm install scripts")',
+        { cause: error },
       );
     }
     throw error;

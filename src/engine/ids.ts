@@ -61,7 +61,7 @@ export function randomToken(length: number, alphabet: string = ALPHABET): string
   let token = '';
   while (token.length < length) {
     const byte = randomByte();
-    if (byte < limit) token += alphabet[byte % alphabet.length];
+    if (byte < limit) token += alphabet.charAt(byte % alphabet.length);
   }
   return token;
 }

@@ -258,3 +258,46 @@ async function requireReadyDatabase(db: Db): Promise<string> {
   }
   return businessId;
 }
+
+// The engine's public surface for the layers above it: src/tools, src/web, src/transports, src/cli and the
+// library entry import the engine only from this file (eslint.config.js, boundaries/dependencies). What a
+// tool schema or a page needs is re-exported here rather than imported from a domain's own files.
+export { FrozenClock, systemClock, type Clock } from './clock.js';
+export { BillingError, httpStatusOf, type ErrorCode } from './errors.js';
+export { randomToken } from './ids.js';
+export { SUPPORTED_CURRENCIES } from './money.js';
+export { openDatabase, migrateToLatest } from './db/database.js';
+export type { SchemaSnapshot } from './db/schema-snapshot.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from './shared/paging.js';
+export { ADDRESS_FIELDS } from './checkout/page-types.js';
+export type { AddressField, CheckoutChoice, CheckoutCredit, CheckoutPage, CheckoutReceipt, CustomerField } from './checkout/page-types.js';
+export { MAX_TRIAL_DAYS, payWithOf } from './checkout/request-rules.js';
+export { CHECKOUT_STATUSES, type CheckoutCartItem, type PayWith } from './checkout/types.js';
+export { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES, type CheckoutProduct } from './collections/types.js';
+export { CARD_BRANDS, TEST_FAILURE_CODES } from './customers/test-cards.js';
+export type { CardInput, Customer } from './customers/types.js';
+export { CODE_MAX_LENGTH, CODE_MIN_LENGTH, MAX_BASIS_POINTS } from './discounts/rules.js';
+export { DISCOUNT_TYPES } from './discounts/types.js';
+export { MAX_INSTANCE_NAME_LENGTH } from './licenses/rules.js';
+export { LICENSE_KEY_STATUSES, VALIDATION_REASONS } from './licenses/types.js';
+export { AGGREGATION_TYPES, FILTER_OPERATORS } from './meters/types.js';
+export type { Invoice } from './payments/invoice-types.js';
+export { PAYMENT_STATUSES, type Payment } from './payments/types.js';
+export { PLAN_DIRECTIONS } from './plan-changes/direction.js';
+export { PLAN_CHANGE_STATUSES, type PlanChangeOption } from './plan-changes/types.js';
+export type {
+  PortalAccess,
+  PortalChangePreview,
+  PortalLicenseKey,
+  PortalOverview,
+  PortalPlanOptions,
+  PortalSubscription,
+} from './portal/types.js';
+export { TAX_CATEGORIES } from './products/tax-categories.js';
+export { INTERVALS, PRICE_TYPES, type Interval } from './products/types.js';
+export { MAX_REASON_LENGTH } from './refunds/rules.js';
+export { REFUND_STATUSES } from './refunds/types.js';
+export { MAX_TAX_RATE_BPS } from './settings/service.js';
+export { DUE_WORK_KINDS, SUBSCRIPTION_STATUSES } from './subscriptions/types.js';
+export { ENTRY_TYPES, LEDGER_EVENT_TYPES } from './wallets/types.js';
+export { WEBHOOK_EVENT_TYPES } from './webhooks/types.js';

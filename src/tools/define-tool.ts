@@ -1,7 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
-import { databaseBusy, type Engine, isDatabaseBusy } from '../engine/index.js';
-import { BillingError } from '../engine/errors.js';
+import type { z } from 'zod';
+import { BillingError, databaseBusy, type Engine, isDatabaseBusy } from '../engine/index.js';
 
 export type Operation = 'read' | 'write';
 

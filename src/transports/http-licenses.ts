@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import type { Engine } from '../engine/index.js';
-import { BillingError, type ErrorCode, httpStatusOf } from '../engine/errors.js';
+import { BillingError, type Engine, type ErrorCode, httpStatusOf } from '../engine/index.js';
 
 /** Largest body the public license endpoints read; a bigger one is answered 413 before it is parsed. */
 export const MAX_LICENSE_BODY = '16kb';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { randomToken } from '../engine/ids.js';
+import { randomToken } from '../engine/index.js';
 import { type Html, html } from './html.js';
 
 /**

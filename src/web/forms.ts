@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { CardInput } from '../engine/customers/types.js';
+import type { CardInput } from '../engine/index.js';
 
 /** A form the page could not read: shown inline, nothing sent to the engine. */
 export class FormProblem extends Error {}
@@ -16,7 +16,7 @@ export class FormFields {
   /** The field's value trimmed; undefined when absent or blank. A repeated field gives its last value. */
   text(name: string): string | undefined {
     const value = this.fields[name];
-    const last = Array.isArray(value) ? value.at(-1) : value;
+    const last: unknown = Array.isArray(value) ? value.at(-1) : value;
     if (typeof last !== 'string') return undefined;
     const trimmed = last.trim();
     return trimmed === '' ? undefined : trimmed;

@@ -19,6 +19,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import Database from 'better-sqlite3';
 import { PREBUILT_TOOLS_FILE, type PrebuiltTool } from '../../src/cli/deferred-tools.js';
 import { SCHEMA_SNAPSHOT_FILE } from '../../src/cli/prebuilt-schema.js';
+import type { catalogServer } from '../../src/catalog-server.js';
 import { migrateToLatest, openDatabase } from '../../src/engine/db/database.js';
 import { captureSchemaSnapshot } from '../../src/engine/db/schema-snapshot.js';
 import type { Engine } from '../../src/engine/index.js';
@@ -159,7 +160,7 @@ describe('the CLI bundle', () => {
     // server built by catalogServer must still validate what a client answers to elicitInput.
     const chunk = Object.keys(meta.outputs).find((file) => Object.keys(outputsOf(file).inputs).some((input) => input.endsWith('validation/ajv-provider.js')));
     expect(chunk).toBeDefined();
-    const bundled = (await import(pathToFileURL(join(ROOT, chunk ?? '')).href)) as { catalogServer: typeof import('../../src/catalog-server.js').catalogServer };
+    const bundled = (await import(pathToFileURL(join(ROOT, chunk ?? '')).href)) as { catalogServer: typeof catalogServer };
     const server: Server = bundled.catalogServer({} as Engine, { byName: new Map(), listing: [], selected: [] });
     const client = new Client({ name: 'elicit', version: '0' }, { capabilities: { elicitation: { form: {} } } });
     let email = 'not an email';

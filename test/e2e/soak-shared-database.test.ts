@@ -350,7 +350,7 @@ describe('soak: three servers, one database, one killed midway (built CLI)', () 
       try {
         return await run();
       } catch (error) {
-        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n${diagnostics.map((d) => d.text).join('\n')}`);
+        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n${diagnostics.map((d) => d.text).join('\n')}`, { cause: error });
       }
     };
     await step('load', () => Promise.all([crash(), ...[0, 1, 2].flatMap((slot) => Array.from({ length: LOOPS_PER_SERVER }, () => loop(slot)))]));

@@ -120,7 +120,7 @@ describe('one test clock', () => {
     // A clock following the store reads the offset only when the version moved.
     const clock = new OffsetClock(systemClock);
     let reads = 0;
-    clock.follow({ version: stored.version, read: () => (reads++, stored.read()) });
+    clock.follow({ version: () => stored.version(), read: () => (reads++, stored.read()) });
     clock.now();
     clock.now();
     expect(reads).toBe(1);

@@ -170,7 +170,7 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))('%s', (name, 
   });
 
   test('(b) bad arguments give INVALID_REQUEST_BODY naming each field, and the server keeps answering', async () => {
-    const { args, named } = invalidArgumentsFor(entryOf(name).inputSchema as JsonSchema);
+    const { args, named } = invalidArgumentsFor(entryOf(name).inputSchema);
     const result = await c.call(name, args);
     expect(result.isError).toBe(true);
     const text = textOf(result);
@@ -199,7 +199,7 @@ describe.each(META_TOOLS.map((tool) => [tool.name, tool] as const))('dynamic met
   });
 
   test('bad arguments give INVALID_REQUEST_BODY', async () => {
-    const { args } = invalidArgumentsFor(entryOf(name).inputSchema as JsonSchema);
+    const { args } = invalidArgumentsFor(entryOf(name).inputSchema);
     expect(await dynamic.fail(name, args)).toMatch(/^INVALID_REQUEST_BODY: .*__bogus/);
   });
 });

@@ -69,7 +69,7 @@ describe('subscription tools', () => {
     // A list holds summaries; get_subscription the whole record (issue 14).
     const [summary] = (await c.ok<{ items: Record<string, unknown>[] }>('list_subscriptions', { status: 'active' })).items;
     expect(Object.keys(summary ?? {}).sort()).toEqual(Object.keys(subscriptionSummarySchema.shape).sort());
-    const whole = await c.ok<Record<string, unknown>>('get_subscription', { subscription_id: 'sub_0001' });
+    const whole = await c.ok('get_subscription', { subscription_id: 'sub_0001' });
     for (const [field, value] of Object.entries(summary ?? {})) expect(whole[field], field).toEqual(value);
     expect(await c.ok('update_subscription', { subscription_id: 'sub_0001', cancel_at_next_billing_date: true, metadata: { why: 'budget' } })).toMatchObject({
       cancel_at_next_billing_date: true,

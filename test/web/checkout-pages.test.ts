@@ -27,7 +27,6 @@ afterEach(async () => {
 const DECLINED_FORM = { card_number: '4000 0000 0000 0002', card_expiry: '06/32', card_cvc: '123', card_name: 'Zoe Buyer' };
 const GOOD_FORM = { ...DECLINED_FORM, card_number: '4242 4242 4242 4242' };
 const DETAILS = { email: 'zoe@example.com', name: 'Zoe Buyer', country: 'US', state: 'CA', city: 'San Francisco', street: '1 Main St', zipcode: '94102' };
-const path = (url: string | null) => new URL(url ?? '').pathname;
 
 describe('a collection checkout page (SPEC §2.1 rule 6)', () => {
   test('checkout_url answers: the offer by group, the first product checked, an Update button for no-JS', async () => {

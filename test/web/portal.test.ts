@@ -3,7 +3,7 @@
 // customer's subscription id in a form is a 404 that changes nothing; bad input is 422 and changes nothing.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PORTAL_SESSION_TTL_MS } from '../../src/engine/portal/sessions.js';
-import { type RunningPageServer, servePages } from '../../src/web/page-server.js';
+import { type RunningPageServer, servePages } from '../../src/transports/page-server.js';
 import { advanceTo, type PlanWorld, planWorld, subscribe } from '../support/plan-change-fixtures.js';
 
 let world: PlanWorld;

@@ -117,7 +117,7 @@ const TAX_ID_SHAPE = /^(?=.*\d)[A-Z0-9]{4,20}$/;
 /** SPEC §2.1 rule 13: a tax id is checked for shape and stored normalised (upper case, no separators). */
 export function checkTaxId(taxId: string | undefined): string | null {
   if (taxId === undefined) return null;
-  const normalised = taxId.toUpperCase().replace(/[\s.\-]/g, '');
+  const normalised = taxId.toUpperCase().replace(/[\s.-]/g, '');
   if (!TAX_ID_SHAPE.test(normalised)) {
     throw new BillingError('INVALID_TAX_ID', `Tax Id is invalid: "${taxId}"`, 'send the id as issued, e.g. DE123456789, or leave tax_id out');
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { payWithOf } from '../../engine/checkout/request-rules.js';
+import { payWithOf } from '../../engine/index.js';
 import { defineTool } from '../define-tool.js';
 import { cardInput } from '../schemas/checkout.js';
 import { minorUnits } from '../schemas/common.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf } from '../../engine/shared/paging.js';
+import { pageOf } from '../../engine/index.js';
 import { defineTool } from '../define-tool.js';
 import { pageInput, pageOutput } from '../schemas/common.js';
 import { customerIdInput, paymentMethodSchema } from '../schemas/customer.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BillingError } from '../../engine/errors.js';
+import { BillingError } from '../../engine/index.js';
 import { defineTool, type ToolDefinition } from '../define-tool.js';
 import { toJsonSchema } from '../json-schema.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_INSTANCE_NAME_LENGTH } from '../../engine/licenses/rules.js';
+import { MAX_INSTANCE_NAME_LENGTH } from '../../engine/index.js';
 import { defineTool } from '../define-tool.js';
 import { activatedInstanceSchema, licenseKeyInput } from '../schemas/license.js';
 

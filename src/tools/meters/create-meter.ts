@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGGREGATION_TYPES } from '../../engine/meters/types.js';
+import { AGGREGATION_TYPES } from '../../engine/index.js';
 import { defineTool } from '../define-tool.js';
 import { meterFilterSchema, meterSchema } from '../schemas/usage.js';
 

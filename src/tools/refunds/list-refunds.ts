@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REFUND_STATUSES } from '../../engine/refunds/types.js';
+import { REFUND_STATUSES } from '../../engine/index.js';
 import { defineTool } from '../define-tool.js';
 import { pageInput, pageOutput } from '../schemas/common.js';
 import { refundSchema } from '../schemas/refund.js';

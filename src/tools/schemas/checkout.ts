@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CHECKOUT_STATUSES } from '../../engine/checkout/types.js';
-import { MAX_TRIAL_DAYS } from '../../engine/checkout/request-rules.js';
+import { CHECKOUT_STATUSES, MAX_TRIAL_DAYS } from '../../engine/index.js';
 import { billingAddressSchema, paymentStatusSchema } from './payment.js';
 import { currencySchema, isoInstant, metadataSchema, quantityInput } from './common.js';
 

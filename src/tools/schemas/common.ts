@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../engine/shared/paging.js';
-import { SUPPORTED_CURRENCIES } from '../../engine/money.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SUPPORTED_CURRENCIES } from '../../engine/index.js';
 
 /** Paging fields every list tool takes. */
 export const pageInput = {

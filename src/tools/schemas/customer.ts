@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARD_BRANDS, TEST_FAILURE_CODES } from '../../engine/customers/test-cards.js';
+import { CARD_BRANDS, TEST_FAILURE_CODES } from '../../engine/index.js';
 import { idOf, isoInstant, metadataSchema } from './common.js';
 
 export const customerSchema = z.object({

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CODE_MAX_LENGTH, CODE_MIN_LENGTH, MAX_BASIS_POINTS } from '../../engine/discounts/rules.js';
-import { DISCOUNT_TYPES } from '../../engine/discounts/types.js';
+import { CODE_MAX_LENGTH, CODE_MIN_LENGTH, DISCOUNT_TYPES, MAX_BASIS_POINTS } from '../../engine/index.js';
 import { isoInstant, metadataSchema } from './common.js';
 
 export const discountTypeSchema = z

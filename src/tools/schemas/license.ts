@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LICENSE_KEY_STATUSES, VALIDATION_REASONS } from '../../engine/licenses/types.js';
+import { LICENSE_KEY_STATUSES, VALIDATION_REASONS } from '../../engine/index.js';
 import { isoInstant } from './common.js';
 
 export const licenseKeyStatusSchema = z

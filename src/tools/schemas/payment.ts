@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAYMENT_STATUSES } from '../../engine/payments/types.js';
+import { PAYMENT_STATUSES } from '../../engine/index.js';
 import { currencySchema, isoInstant, metadataSchema } from './common.js';
 
 export const paymentStatusSchema = z.enum(PAYMENT_STATUSES).describe('processing, succeeded, failed or cancelled.');

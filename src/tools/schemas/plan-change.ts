@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/collections/types.js';
-import { PLAN_DIRECTIONS } from '../../engine/plan-changes/direction.js';
-import { PLAN_CHANGE_STATUSES } from '../../engine/plan-changes/types.js';
-import { INTERVALS, PRICE_TYPES } from '../../engine/products/types.js';
+import { EFFECTIVE_AT, INTERVALS, ON_PAYMENT_FAILURE, PLAN_CHANGE_STATUSES, PLAN_DIRECTIONS, PRICE_TYPES, PRORATION_BILLING_MODES } from '../../engine/index.js';
 import { currencySchema, idOf, isoInstant, metadataSchema, quantityInput } from './common.js';
 import { subscriptionSchema } from './subscription.js';
 import { meterUsageSchema } from './usage.js';

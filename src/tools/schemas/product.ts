@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { INTERVALS } from '../../engine/products/types.js';
-import { TAX_CATEGORIES } from '../../engine/products/tax-categories.js';
+import { INTERVALS, TAX_CATEGORIES } from '../../engine/index.js';
 import { currencySchema, isoInstant, metadataSchema, minorUnits } from './common.js';
 
 export const intervalSchema = z.enum(INTERVALS);

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { MAX_REASON_LENGTH } from '../../engine/refunds/rules.js';
-import { REFUND_STATUSES } from '../../engine/refunds/types.js';
+import { MAX_REASON_LENGTH, REFUND_STATUSES } from '../../engine/index.js';
 import { currencySchema, isoInstant, metadataSchema } from './common.js';
 
 export const refundStatusSchema = z

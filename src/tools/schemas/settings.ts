@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/collections/types.js';
-import { MAX_TAX_RATE_BPS } from '../../engine/settings/service.js';
+import { EFFECTIVE_AT, MAX_TAX_RATE_BPS, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/index.js';
 import { isoInstant } from './common.js';
 
 const allowMultiple = 'A customer may hold several active subscriptions (default true).';

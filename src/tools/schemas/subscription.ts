@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { INTERVALS } from '../../engine/products/types.js';
-import { DUE_WORK_KINDS, SUBSCRIPTION_STATUSES } from '../../engine/subscriptions/types.js';
+import { DUE_WORK_KINDS, INTERVALS, SUBSCRIPTION_STATUSES } from '../../engine/index.js';
 import { currencySchema, isoInstant, metadataSchema } from './common.js';
 import { billingAddressSchema, paymentSchema } from './payment.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGGREGATION_TYPES, FILTER_OPERATORS } from '../../engine/meters/types.js';
+import { AGGREGATION_TYPES, FILTER_OPERATORS } from '../../engine/index.js';
 
 const valueSchema = z.union([z.string(), z.number(), z.boolean()]);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENTRY_TYPES, LEDGER_EVENT_TYPES } from '../../engine/wallets/types.js';
+import { ENTRY_TYPES, LEDGER_EVENT_TYPES } from '../../engine/index.js';
 import { currencySchema, isoInstant } from './common.js';
 
 export const walletSchema = z.object({

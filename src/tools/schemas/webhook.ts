@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WEBHOOK_EVENT_TYPES } from '../../engine/webhooks/types.js';
+import { WEBHOOK_EVENT_TYPES } from '../../engine/index.js';
 import { isoInstant, metadataSchema } from './common.js';
 
 export const eventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).describe('An event type.');

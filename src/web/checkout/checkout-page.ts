@@ -1,6 +1,4 @@
-import type { CheckoutProduct } from '../../engine/collections/types.js';
-import type { AddressField, CheckoutPage, CustomerField } from '../../engine/checkout/page-types.js';
-import type { CheckoutCartItem } from '../../engine/checkout/types.js';
+import type { AddressField, CheckoutCartItem, CheckoutPage, CheckoutProduct, CustomerField } from '../../engine/index.js';
 import { type Html, html } from '../html.js';
 import { page } from '../layout.js';
 import { formatMoney } from '../money-format.js';

@@ -1,6 +1,4 @@
-import type { CheckoutChoice } from '../../engine/checkout/page-types.js';
-import { ADDRESS_FIELDS, type AddressField, type CustomerField } from '../../engine/checkout/page-types.js';
-import type { PayWith } from '../../engine/checkout/types.js';
+import { ADDRESS_FIELDS, type AddressField, type CheckoutChoice, type CustomerField, type PayWith } from '../../engine/index.js';
 import { cardOf, type FormFields, FormProblem } from '../forms.js';
 
 /**
@@ -39,8 +37,8 @@ export function minorUnitsOf(text: string, currency: string): number {
 
 /** The details part of the pay form: only the fields the page asked for (prefilled ones are not fields). */
 export function detailsChoiceOf(form: FormFields, needs: { customer: readonly CustomerField[]; billing_address: readonly AddressField[] }): CheckoutChoice {
-  const customer = Object.fromEntries(needs.customer.map((f) => [f, form.text(f)]).filter(([, v]) => v !== undefined));
-  const address = Object.fromEntries(ADDRESS_FIELDS.filter((f) => needs.billing_address.includes(f)).map((f) => [f, form.text(f) ?? null]));
+  const customer = Object.fromEntries(needs.customer.map((f): [string, string | undefined] => [f, form.text(f)]).filter(([, v]) => v !== undefined));
+  const address = Object.fromEntries(ADDRESS_FIELDS.filter((f) => needs.billing_address.includes(f)).map((f): [string, string | null] => [f, form.text(f) ?? null]));
   return {
     ...(Object.keys(customer).length > 0 && { customer }),
     ...(needs.billing_address.length > 0 && { billing_address: address }),
@@ -59,5 +57,5 @@ export const KEPT_FIELDS = ['email', 'name', 'phone_number', ...ADDRESS_FIELDS, 
 export type KeptField = (typeof KEPT_FIELDS)[number];
 
 export function keptValuesOf(form: FormFields): Partial<Record<KeptField, string>> {
-  return Object.fromEntries(KEPT_FIELDS.map((f) => [f, form.text(f)]).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(KEPT_FIELDS.map((f): [KeptField, string | undefined] => [f, form.text(f)]).filter(([, v]) => v !== undefined));
 }

@@ -1,4 +1,4 @@
-import type { CheckoutReceipt } from '../../engine/checkout/page-types.js';
+import type { CheckoutReceipt } from '../../engine/index.js';
 import { type Html, html } from '../html.js';
 import { page } from '../layout.js';
 import { formatDate } from '../money-format.js';

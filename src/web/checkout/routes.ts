@@ -1,7 +1,5 @@
 import type { Request, Response } from 'express';
-import type { CheckoutPage } from '../../engine/checkout/page-types.js';
-import { BillingError } from '../../engine/errors.js';
-import type { Engine } from '../../engine/index.js';
+import { BillingError, type CheckoutPage, type Engine } from '../../engine/index.js';
 import { csrfField } from '../csrf.js';
 import { FormFields, FormProblem } from '../forms.js';
 import { html } from '../html.js';

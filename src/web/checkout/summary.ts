@@ -1,5 +1,4 @@
-import type { CheckoutCredit } from '../../engine/checkout/page-types.js';
-import type { Interval } from '../../engine/products/types.js';
+import type { CheckoutCredit, Interval } from '../../engine/index.js';
 import { type Html, html } from '../html.js';
 import { formatMoney } from '../money-format.js';
 

@@ -1,8 +1,5 @@
 import type { Response } from 'express';
-import type { Customer } from '../../engine/customers/types.js';
-import type { Invoice } from '../../engine/payments/invoice-types.js';
-import type { Payment } from '../../engine/payments/types.js';
-import type { PortalLicenseKey, PortalOverview, PortalSubscription } from '../../engine/portal/types.js';
+import type { Customer, Invoice, Payment, PortalLicenseKey, PortalOverview, PortalSubscription } from '../../engine/index.js';
 import { csrfField } from '../csrf.js';
 import { type Html, html } from '../html.js';
 import { formatDate, formatMoney } from '../money-format.js';

@@ -1,7 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Engine } from '../../engine/index.js';
-import { BillingError } from '../../engine/errors.js';
-import type { PortalAccess } from '../../engine/portal/types.js';
+import { BillingError, type Engine, type PortalAccess } from '../../engine/index.js';
 import { type Html, type HtmlValue, html } from '../html.js';
 import { messagePage, page, sendPage } from '../layout.js';
 

@@ -1,6 +1,5 @@
 import type { Response } from 'express';
-import type { PortalChangePreview, PortalPlanOptions } from '../../engine/portal/types.js';
-import type { PlanChangeOption } from '../../engine/plan-changes/types.js';
+import type { PlanChangeOption, PortalChangePreview, PortalPlanOptions } from '../../engine/index.js';
 import { csrfField } from '../csrf.js';
 import { type Html, html } from '../html.js';
 import { formatDate, formatMoney } from '../money-format.js';

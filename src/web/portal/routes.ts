@@ -1,7 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { BillingError } from '../../engine/errors.js';
-import type { Engine } from '../../engine/index.js';
-import type { CardInput } from '../../engine/customers/types.js';
+import { BillingError, type CardInput, type Engine } from '../../engine/index.js';
 import { cardOf, FormFields, FormProblem } from '../forms.js';
 import { sendPage } from '../layout.js';
 import type { PageRoutes } from '../pages-router.js';
@@ -73,7 +71,8 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
         await service.deactivateActivation(portal.access.customer_id, param(req, 'instanceId'));
       } catch (error) {
         if (!(error instanceof BillingError) || error.code === 'NOT_FOUND') throw error;
-        return void sendPage(res, 422, licensesPage(portal, res, await service.overview(portal.access.customer_id), null, said(error)));
+        sendPage(res, 422, licensesPage(portal, res, await service.overview(portal.access.customer_id), null, said(error)));
+        return;
       }
       done(res, `${portal.base}/licenses`, 'deactivated');
     }),
@@ -97,7 +96,8 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
       } catch (error) {
         if (!(error instanceof BillingError)) throw error;
         const customer = await engine.customers.get(portal.access.customer_id);
-        return void sendPage(res, 422, profilePage(portal, res, customer, values, null, said(error)));
+        sendPage(res, 422, profilePage(portal, res, customer, values, null, said(error)));
+        return;
       }
       done(res, `${portal.base}/profile`, 'profile_saved');
     }),
@@ -137,7 +137,7 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
 
   router.get(
     '/portal/:token/subscriptions/:subscriptionId/change/review',
-    portalPage(engine, (portal, req, res) => review(portal, req, res, String(req.query.product_id ?? ''), 200, null)),
+    portalPage(engine, (portal, req, res) => review(portal, req, res, typeof req.query.product_id === 'string' ? req.query.product_id : '', 200, null)),
   );
 
   router.post(
@@ -176,13 +176,15 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
         card = cardOf(form);
       } catch (error) {
         if (!(error instanceof FormProblem)) throw error;
-        return void sendPage(res, 422, cardPage(portal, res, item, values, error.message));
+        sendPage(res, 422, cardPage(portal, res, item, values, error.message));
+        return;
       }
       try {
         const { subscription, payment } = await service.updateCard(portal.access.customer_id, subscriptionId, card);
         if (payment?.status === 'failed') {
           const why = `Your card was declined${payment.error_code === null ? '' : ` (${payment.error_code})`}. The subscription is still on hold; try another card.`;
-          return void sendPage(res, 402, cardPage(portal, res, { ...item, subscription }, values, why));
+          sendPage(res, 402, cardPage(portal, res, { ...item, subscription }, values, why));
+          return;
         }
         done(res, portal.base, payment === null ? 'card_updated' : 'recovered');
       } catch (error) {

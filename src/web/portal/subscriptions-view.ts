@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { PortalOverview, PortalSubscription } from '../../engine/portal/types.js';
+import type { PortalOverview, PortalSubscription } from '../../engine/index.js';
 import { csrfField } from '../csrf.js';
 import { type Html, html } from '../html.js';
 import { formatDate, formatMoney } from '../money-format.js';

@@ -236,8 +236,8 @@ export function useBrowser(contextOptions: BrowserContextOptions = {}): BrowserH
         state.pending.push(
           shots.take(page, labelOf(page.url())).then(
             () => undefined,
-            (error: Error) => {
-              if (!page.isClosed()) console.warn(`screenshot of ${page.url()} failed: ${error.message}`);
+            (error: unknown) => {
+              if (!page.isClosed()) console.warn(`screenshot of ${page.url()} failed: ${error instanceof Error ? error.message : String(error)}`);
             },
           ),
         );
@@ -301,7 +301,7 @@ export async function startHttpServer(args: readonly string[] = []): Promise<Htt
     return {
       url: cli.url,
       db,
-      stderr: cli.stderr,
+      stderr: () => cli.stderr(),
       async stop() {
         try {
           return await cli.stop();

@@ -2,7 +2,7 @@
 // enabled product of the enabled groups is pre-selected; a cart product in the collection becomes the
 // selected one; the buyer may switch to another offered product before paying and is charged for that one.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { BillingError } from '../../../src/engine/errors.js';
+import type { BillingError } from '../../../src/engine/errors.js';
 import { CARD_OK, oneTime } from '../../support/checkout-fixtures.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 

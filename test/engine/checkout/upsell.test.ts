@@ -2,7 +2,7 @@
 // charged to the saved method at once: create_checkout_session with payment_method_id + confirm (checkout_url
 // null) or create_payment; SPEC §2.1 rule 11 and §1.6 (the method must belong to the customer).
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { BillingError } from '../../../src/engine/errors.js';
+import type { BillingError } from '../../../src/engine/errors.js';
 import { CARD_DECLINED, CARD_OK, eventLog, moneyState, oneTime } from '../../support/checkout-fixtures.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 

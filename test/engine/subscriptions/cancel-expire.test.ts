@@ -3,7 +3,7 @@
 // cancelled_at = now with no refund; a term (subscription_period, e.g. 3 Month) ends in `expired` at
 // expires_at with no renewal starting at or after it. Each ending emits its event once.
 import { afterEach, describe, expect, test } from 'vitest';
-import { BillingError } from '../../../src/engine/errors.js';
+import type { BillingError } from '../../../src/engine/errors.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 import { customerWithCard, eventTypes, lastSequence, paymentsOf, plan, subscriptionState } from '../../support/subscription-fixtures.js';
 

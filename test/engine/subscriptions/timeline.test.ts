@@ -108,7 +108,7 @@ describe('SPEC §2.3 renewal timeline', () => {
     ],
   ])('%s', async (_name, start, renewals) => {
     const id = await subscribe(start);
-    const advanced = await engine.testClock.advance({ to: renewals[3] as string });
+    const advanced = await engine.testClock.advance({ to: renewals[3] });
     expect(advanced.processed.map((r) => r.at)).toEqual(renewals);
     expect(advanced.processed.every((r) => r.amount === 3000)).toBe(true);
     // After the 4th renewal the period is [renewals[3], next) with next a 5th month-end-clamped date.

@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import { eventIdHash } from '../../usage/event-hash.js';
 
 // Usage events stored for ingestion at speed (issue 5). Before: one table with a unique index on the random
 // event_id and an index on (customer, event name, timestamp); a 1000-event batch spread over 1000
@@ -93,4 +92,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`INSERT INTO usage_event_runs (customer_id, event_name, first_seq, last_seq, min_ts, max_ts)
     SELECT customer_id, event_name, min(seq), max(seq), min(timestamp), max(timestamp) FROM usage_events GROUP BY customer_id, event_name`.execute(db);
   await sql`DROP TABLE usage_events_v1`.execute(db);
+}
+
+// A frozen copy of usage/event-hash.ts's eventIdHash as it was when this migration was written. A migration
+// must do tomorrow exactly what it did the day it shipped, so it imports nothing from a domain: if the domain's
+// function ever changed, this copy would not, and the rows it hashed would need a migration of their own.
+// The hash is persisted in usage_event_ids; the 0009 test in test/engine/usage/event-storage.test.ts checks
+// that events moved here are still found as duplicates by the domain's function.
+const TWO_POW_20 = 0x100000;
+const TWO_POW_51 = 2 ** 51;
+
+function eventIdHash(eventId: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < eventId.length; i++) {
+    const c = eventId.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  a ^= a >>> 16;
+  a = Math.imul(a, 0x85ebca6b);
+  a ^= a >>> 13;
+  a = Math.imul(a, 0xc2b2ae35);
+  a ^= a >>> 16;
+  b ^= b >>> 13;
+  b = Math.imul(b, 0xc2b2ae35);
+  b ^= b >>> 16;
+  return (b >>> 0) * TWO_POW_20 + ((a >>> 0) % TWO_POW_20) - TWO_POW_51;
 }

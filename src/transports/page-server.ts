@@ -56,10 +56,10 @@ export async function servePages(options: PageServerOptions): Promise<RunningPag
 async function loadApp(options: PageServerOptions): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
   const [{ default: express }, security, { pagesRouter }, { ALL_PAGES }, { messagePage, sendPage }] = await Promise.all([
     import('express'),
-    import('../transports/http-security.js'),
-    import('./pages-router.js'),
-    import('./all-pages.js'),
-    import('./layout.js'),
+    import('./http-security.js'),
+    import('../web/pages-router.js'),
+    import('../web/all-pages.js'),
+    import('../web/layout.js'),
   ]);
   const hostnames = security.allowedHostnames(options.host, options.allowedHosts);
   const app = express();

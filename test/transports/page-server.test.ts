@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
 import { html } from '../../src/web/html.js';
 import { csrfField } from '../../src/web/csrf.js';
-import { servePages, type RunningPageServer } from '../../src/web/page-server.js';
+import { servePages, type RunningPageServer } from '../../src/transports/page-server.js';
 import { pagesRouter } from '../../src/web/pages-router.js';
 import { createTestEngine } from '../support/test-engine.js';
 
