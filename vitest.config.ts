@@ -8,7 +8,11 @@ const shared = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as cons
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/engine/**/*.test.ts', 'test/tools/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/transports/**/*.test.ts', 'test/web/**/*.test.ts'], ...shared } },
+      // Unit files share their worker's modules (isolate: false): importing and warming the engine and the 102
+      // tools anew for every file took most of the project's time. Each test still opens its own engine on a
+      // fresh database. Module state in src is code or per connection (ARCHITECTURE.md), so it holds for any
+      // number of engines in one process; test/support keeps compiled schemas and a counter for unique emails.
+      { test: { name: 'unit', include: ['test/engine/**/*.test.ts', 'test/tools/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/transports/**/*.test.ts', 'test/web/**/*.test.ts'], ...shared, isolate: false } },
       {
         test: {
           name: 'e2e',

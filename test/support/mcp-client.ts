@@ -28,7 +28,7 @@ export interface ClientOptions {
 }
 
 /**
- * One Ajv for every client of this test file (vitest gives each file its own module graph), and each
+ * One Ajv for every client this module makes (a vitest worker's, when test files share modules), and each
  * schema compiled once, keyed by its JSON text, on the first result it checks: compiling the ~100 listed
  * output schemas for every new client was most of a tool test's set-up, though a test calls a few tools.
  * A compiled validator keeps no state between inputs, so sharing it across clients and engines changes
