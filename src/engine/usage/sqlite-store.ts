@@ -12,16 +12,16 @@ import { eventIdHash } from './event-hash.js';
 import { MergedIdFilter } from './merged-id-filter.js';
 import type { IngestOutcome, MeterDefinition, UnitOfWork, UsageEventQuery, UsageEventStore } from './store.js';
 
-// The usage event store on SQLite (issue 5; layout in migration 0009; the contract in store.ts). Ingestion appends to
-// usage_events_staged, which has no index; duplicates are found in this process's copy of the staged
-// events and in the merged events' hash index. When enough events are staged they are merged in one
-// transaction, sorted by (customer, event name, timestamp), and each customer's share of the merge is
-// recorded as one run. Every read combines the merged rows with the staged copy, inside one read
+// The usage event store on SQLite (issue 5; layout in migration 0009; its contract in store.ts).
+// Ingestion appends to usage_events_staged, which has no index; duplicates are found in this process's
+// copy of the staged events and in the merged events' hash index. When enough events are staged they are
+// merged in one transaction, sorted by (customer, event name, timestamp), and each customer's share of the
+// merge is recorded as one run. Every read combines the merged rows with the staged copy, inside one read
 // transaction, so a merge by another process is never seen half-done.
 //
 // The statements run synchronously on the raw connection while Kysely's connection is held (through
 // `db.connection()` or the caller's transaction), so no other request can interleave. This layout is
-// SQLite's: open-store.ts gives a database without a raw connection a store that refuses with a clear error.
+// SQLite's: open-store.ts gives a database without a raw connection a store that refuses every call.
 
 /**
  * Staged events merged once this many are waiting: ~27 MB of memory at most in the staged copy (~270 bytes
