@@ -2,7 +2,7 @@ import type { EngineContext } from '../context.js';
 import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
 import { assertCurrency } from '../money.js';
-import { assertTaxCategory } from '../products/tax-categories.js';
+import { assertTaxCategory } from '../rules/tax-categories.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
 import { assertMinorUnits } from '../shared/amounts.js';

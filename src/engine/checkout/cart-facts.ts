@@ -3,7 +3,7 @@ import { findBrand } from '../brands/repo.js';
 import type { Brand } from '../brands/types.js';
 import type { Db } from '../db/database.js';
 import { findProducts } from '../products/repo.js';
-import type { CartFacts, CartLineInput } from './cart-rules.js';
+import type { CartFacts, CartLineInput } from '../rules/cart.js';
 
 /** Loads the products, addons and brands a cart names, so the cart rules can run without the database. */
 export async function loadCartFacts(db: Db, businessId: string, lines: readonly CartLineInput[]): Promise<CartFacts> {

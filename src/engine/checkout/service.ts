@@ -7,23 +7,23 @@ import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { DiscountService } from '../discounts/service.js';
 import { BillingError, notFound } from '../errors.js';
-import { checkBillingAddress } from '../payments/billing.js';
+import { checkBillingAddress } from '../rules/billing-address.js';
 import type { PaymentProcessor } from '../payments/processor.js';
-import { assertChargeableTotal } from '../payments/rules.js';
+import { assertChargeableTotal } from '../rules/minimum-charge.js';
 import type { BillingAddress } from '../payments/types.js';
 import { priceCart } from '../pricing/price-lines.js';
 import { getSettings } from '../settings/repo.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { loadCartFacts } from './cart-facts.js';
 import { storedLineOf } from './cart-lines.js';
-import { pricingLinesOf } from './cart-pricing.js';
-import { type CartLineInput, type CheckedCart, checkCart } from './cart-rules.js';
+import { pricingLinesOf } from '../rules/cart-pricing.js';
+import { type CartLineInput, type CheckedCart, checkCart } from '../rules/cart.js';
 import { selectFromCollection } from './collection-rules.js';
+import { checkReturnUrl } from '../rules/return-url.js';
 import { paySession } from './pay.js';
 import { findSession, insertSession, updateSession } from './repo.js';
 import {
   checkoutUrlOf,
-  checkReturnUrl,
   checkTaxId,
   checkTrialOverride,
   customizationOf,

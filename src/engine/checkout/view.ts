@@ -8,8 +8,8 @@ import { priceCart } from '../pricing/price-lines.js';
 import { getSettings } from '../settings/repo.js';
 import { loadCartFacts } from './cart-facts.js';
 import { displayLinesOf, inputLineOf } from './cart-lines.js';
-import { pricingLinesOf } from './cart-pricing.js';
-import type { CartFacts, CartLine } from './cart-rules.js';
+import { pricingLinesOf } from '../rules/cart-pricing.js';
+import type { CartFacts, CartLine } from '../rules/cart.js';
 import { checkoutUrlOf } from './request-rules.js';
 import type { CheckoutSession, CheckoutStatus, StoredSession } from './types.js';
 

@@ -24,7 +24,8 @@ import {
   updateGroupRow,
   updateItemRow,
 } from './repo.js';
-import { checkoutProducts, DEFAULT_POLICY_COLUMNS, firstDuplicate, permutationOf, policyColumns } from './rules.js';
+import { checkoutProducts } from '../rules/collection-offer.js';
+import { DEFAULT_POLICY_COLUMNS, firstDuplicate, permutationOf, policyColumns } from './rules.js';
 import type {
   CheckoutProduct,
   Collection,
@@ -242,7 +243,7 @@ export class CollectionService {
 
   /**
    * Every product a checkout of this collection offers, in order, the first pre-selected (see
-   * checkoutProducts in rules.ts). Says nothing about whether the collection is archived: a checkout
+   * checkoutProducts in rules/collection-offer.ts). Says nothing about whether the collection is archived: a checkout
    * must refuse an archived collection itself.
    */
   async checkoutProducts(collectionId: string): Promise<CheckoutProduct[]> {

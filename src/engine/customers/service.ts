@@ -18,7 +18,7 @@ import {
   setPaymentMethodFailureCode,
   updateCustomerRow,
 } from './repo.js';
-import { normalizeEmail, normalizeName, normalizePhone } from './rules.js';
+import { normalizeEmail, normalizeName, normalizePhone } from '../rules/customer-details.js';
 import { describeTestCard, TEST_FAILURE_CODES, type TestFailureCode } from './test-cards.js';
 import type { CardInput, Customer, CustomerChanges, CustomerFilter, NewCustomer, PaymentMethod } from './types.js';
 

@@ -9,6 +9,7 @@ import { toFlag } from '../shared/flags.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
+import { discountAmountFor, eligibleProductIds } from '../pricing/code-discount.js';
 import {
   findDiscount,
   findLiveDiscountByCode,
@@ -21,8 +22,6 @@ import {
   assertDiscountType,
   checkAmount,
   checkPositiveOrNull,
-  discountAmountFor,
-  eligibleProductIds,
   GENERATED_CODE_ALPHABET,
   GENERATED_CODE_LENGTH,
   lookupCode,

@@ -4,7 +4,7 @@ import { BillingError, notFound } from '../errors.js';
 import { toFlag } from '../shared/flags.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
-import { checkFilter } from './matching.js';
+import { checkFilter } from '../rules/meter-matching.js';
 import { countMeters, findMeter, insertMeter, listMeters, setMeterArchived } from './repo.js';
 import { AGGREGATION_TYPES, type Meter, type MeterListFilter, type NewMeter } from './types.js';
 

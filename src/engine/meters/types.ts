@@ -1,16 +1,8 @@
+import type { FILTER_OPERATORS } from '../rules/meter-matching.js';
+
 export const AGGREGATION_TYPES = ['count', 'sum', 'max', 'last', 'unique_count'] as const;
 export type AggregationType = (typeof AGGREGATION_TYPES)[number];
 
-export const FILTER_OPERATORS = [
-  'equals',
-  'not_equals',
-  'greater_than',
-  'greater_than_or_equals',
-  'less_than',
-  'less_than_or_equals',
-  'contains',
-  'does_not_contain',
-] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export type MetadataValue = string | number | boolean;

@@ -1,6 +1,6 @@
 import { loadCartFacts } from '../checkout/cart-facts.js';
-import { pricingLinesOf } from '../checkout/cart-pricing.js';
-import { checkCart } from '../checkout/cart-rules.js';
+import { pricingLinesOf } from '../rules/cart-pricing.js';
+import { checkCart } from '../rules/cart.js';
 import type { EngineContext } from '../context.js';
 import { CustomerService } from '../customers/service.js';
 import type { Db } from '../db/database.js';
@@ -11,12 +11,12 @@ import { priceCart } from '../pricing/price-lines.js';
 import { getSettings } from '../settings/repo.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
-import { checkBillingAddress } from './billing.js';
+import { checkBillingAddress } from '../rules/billing-address.js';
 import { type ChargeOrder, chargeOrder } from './charge.js';
 import type { Invoice } from './invoice-types.js';
 import type { PaymentProcessor } from './processor.js';
 import { findInvoiceByPayment, findPayment, findPaymentWithLines, listPayments, type PaymentQuery } from './repo.js';
-import { assertChargeableTotal } from './rules.js';
+import { assertChargeableTotal } from '../rules/minimum-charge.js';
 import type { NewPayment, Payment, PaymentFilter, PaymentLineItems } from './types.js';
 import { parseInstant } from '../shared/instants.js';
 

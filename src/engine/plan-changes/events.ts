@@ -1,9 +1,9 @@
 import { iso } from '../clock.js';
-import type { EffectiveAt, ProrationBillingMode } from '../collections/types.js';
+import type { EffectiveAt, ProrationBillingMode } from '../rules/plan-change-modes.js';
 import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { emitSubscriptionEvent } from '../subscriptions/events.js';
-import { recurringPreTaxAmount } from '../subscriptions/repo.js';
+import { recurringPreTaxAmount } from '../rules/subscription-plan.js';
 import type { StoredSubscription, Subscription } from '../subscriptions/types.js';
 
 /** A plan as the plan_changed event names it. */

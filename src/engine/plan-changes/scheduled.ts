@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import { DiscountService } from '../discounts/service.js';
 import { findProduct } from '../products/repo.js';
-import { unitPriceOf } from '../subscriptions/billing.js';
+import { unitPriceOf } from '../rules/subscription-plan.js';
 import { findStoredSubscription, updateSubscription } from '../subscriptions/repo.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
 import { sameBillingInterval } from './direction.js';

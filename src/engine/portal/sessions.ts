@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
-import { checkReturnUrl } from '../checkout/request-rules.js';
+import { checkReturnUrl } from '../rules/return-url.js';
 import { CustomerService } from '../customers/service.js';
 import { inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';

@@ -8,7 +8,7 @@ import { fromFlag, fromNullableFlag } from '../shared/flags.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
 import { productMetersByProduct } from '../meters/repo.js';
-import type { TaxCategory } from './tax-categories.js';
+import type { TaxCategory } from '../rules/tax-categories.js';
 import type { DigitalProductDelivery, Interval, Product, ProductFilter, ProductMeter, ProductPrice } from './types.js';
 
 function toPrice(row: ProductsTable, meters: ProductMeter[]): ProductPrice {

@@ -12,7 +12,7 @@ import { priceColumns } from './price-rules.js';
 import { checkProductMeters } from '../meters/product-meters.js';
 import { replaceProductMeters } from '../meters/repo.js';
 import { findProduct, insertProduct, listProducts, replaceProductAddons, updateProductRow } from './repo.js';
-import { assertTaxCategory } from './tax-categories.js';
+import { assertTaxCategory } from '../rules/tax-categories.js';
 import type { NewProduct, Product, ProductFilter, ProductInput } from './types.js';
 import type { ProductsTable } from '../db/schema.js';
 

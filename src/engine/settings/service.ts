@@ -2,7 +2,7 @@ import type { EngineContext } from '../context.js';
 import { inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';
 import { getSettings, updateSettings } from './repo.js';
-import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../collections/types.js';
+import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../rules/plan-change-modes.js';
 import type { BusinessSettings, BusinessSettingsUpdate, PlanChangeDefaults } from './types.js';
 
 /** The values each plan-change default accepts (SPEC D18; the modes of §2.4). */

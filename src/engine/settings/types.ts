@@ -1,4 +1,4 @@
-import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
+import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../rules/plan-change-modes.js';
 
 /**
  * The plan-change defaults a collection's null policy fields inherit (SPEC D18). A portal downgrade in a

@@ -4,21 +4,20 @@ import type { Db } from '../db/database.js';
 import { DiscountService } from '../discounts/service.js';
 import type { Discount } from '../discounts/types.js';
 import { findAddons } from '../addons/repo.js';
-import { isSupportedCurrency, percentOf } from '../money.js';
+import { isSupportedCurrency } from '../money.js';
 import { type ChargeLine, chargeOrder } from '../payments/charge.js';
 import type { InvoicePeriod } from '../payments/invoice-types.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import type { Payment } from '../payments/types.js';
 import type { PricingLine } from '../pricing/types.js';
 import { findProduct } from '../products/repo.js';
-import type { Product } from '../products/types.js';
 import { getSettings } from '../settings/repo.js';
 import type { Metadata } from '../shared/metadata.js';
 import { findWallet } from '../wallets/repo.js';
 import { WalletService } from '../wallets/service.js';
 import { findStoredSubscription, updateSubscription } from './repo.js';
 import type { StoredSubscription, SubscriptionAddon } from './types.js';
-import { reduceCharge } from './reductions.js';
+import { reduceCharge } from '../pricing/charge-reductions.js';
 
 export interface SubscriptionChargeDeps {
   processor: PaymentProcessor;
@@ -176,17 +175,6 @@ async function activeCode(ctx: EngineContext, sub: StoredSubscription, reason: S
   if (sub.discount_cycles_remaining !== null && sub.discount_cycles_remaining <= 0) return null;
   // A code deleted after purchase keeps reducing the subscriptions that already hold it.
   return new DiscountService(ctx).get(sub.discount_id, { include_deleted: true });
-}
-
-/**
- * The unit price a subscription freezes for a product: its recurring price (usage-based: the fixed fee)
- * with the product's own percent discount taken off per unit, half up: 3000 at 10 % → 2700.
- */
-export function unitPriceOf(product: Product): number {
-  const price = product.price;
-  if (price.type === 'one_time_price') throw new Error(`product ${product.product_id} is not a subscription product`);
-  const base = price.type === 'usage_based_price' ? price.fixed_price : price.price;
-  return base - percentOf(base, price.discount);
 }
 
 /**

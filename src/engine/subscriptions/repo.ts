@@ -7,6 +7,7 @@ import type { Currency } from '../money.js';
 import type { BillingAddress } from '../payments/types.js';
 import type { Interval } from '../products/types.js';
 import { fromFlag } from '../shared/flags.js';
+import { recurringPreTaxAmount } from '../rules/subscription-plan.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
 import type {
@@ -103,11 +104,6 @@ export function toSubscriptionRow(sub: StoredSubscription): SubscriptionsTable {
     created_at: sub.created_at,
     updated_at: sub.updated_at,
   };
-}
-
-/** unit_price × quantity + Σ addon unit_price × quantity: 3000 × 1 + 500 × 2 = 4000. */
-export function recurringPreTaxAmount(sub: Pick<StoredSubscription, 'unit_price' | 'quantity' | 'addons'>): number {
-  return sub.unit_price * sub.quantity + sub.addons.reduce((sum, a) => sum + a.unit_price * a.quantity, 0);
 }
 
 function toScheduledChange(row: ScheduledPlanChangesTable): ScheduledChange {

@@ -1,5 +1,5 @@
 import { loadCartFacts } from '../checkout/cart-facts.js';
-import { type CartLine, checkCart } from '../checkout/cart-rules.js';
+import { type CartLine, checkCart } from '../rules/cart.js';
 import type { SubscriptionCheckout, SubscriptionStart, SubscriptionStarter } from '../checkout/subscription-starter.js';
 import type { EngineContext } from '../context.js';
 import { CustomerService } from '../customers/service.js';
@@ -9,16 +9,17 @@ import { DiscountService } from '../discounts/service.js';
 import type { Discount } from '../discounts/types.js';
 import { BillingError, notFound } from '../errors.js';
 import { assertCurrency } from '../money.js';
-import { checkBillingAddress } from '../payments/billing.js';
+import { checkBillingAddress } from '../rules/billing-address.js';
 import type { PaymentProcessor } from '../payments/processor.js';
-import { assertChargeableTotal } from '../payments/rules.js';
+import { assertChargeableTotal } from '../rules/minimum-charge.js';
 import type { Payment } from '../payments/types.js';
 import { priceCart } from '../pricing/price-lines.js';
 import { getSettings } from '../settings/repo.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
-import { chargeSubscription, periodLinesOf, unitPriceOf } from './billing.js';
+import { chargeSubscription, periodLinesOf } from './billing.js';
+import { inTrial, unitPriceOf } from '../rules/subscription-plan.js';
 import { emitSubscriptionEvent } from './events.js';
 import { chargeFinalUsage, type FinalPeriodUsage } from './final-usage.js';
 import { recoverFromHold } from './recovery.js';
@@ -30,7 +31,7 @@ import {
   listSubscriptions,
   updateSubscription,
 } from './repo.js';
-import { checkTrialDays, futureInstant, inTrial, termEnd } from './rules.js';
+import { checkTrialDays, futureInstant, termEnd } from './rules.js';
 import { startSubscription } from './start.js';
 import {
   SUBSCRIPTION_STATUSES,

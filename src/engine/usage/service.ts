@@ -1,7 +1,7 @@
 import { iso } from '../clock.js';
 import type { EngineContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { matchesFilter } from '../meters/matching.js';
+import { matchesFilter } from '../rules/meter-matching.js';
 import { MeterService } from '../meters/service.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { findStoredSubscription } from '../subscriptions/repo.js';

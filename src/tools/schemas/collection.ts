@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/collections/types.js';
+import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/rules/plan-change-modes.js';
 import { PRICE_TYPES } from '../../engine/products/types.js';
 import { currencySchema, idOf, isoInstant, pageOutput } from './common.js';
 import { intervalSchema } from './product.js';

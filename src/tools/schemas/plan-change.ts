@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/collections/types.js';
+import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/rules/plan-change-modes.js';
 import { PLAN_DIRECTIONS } from '../../engine/plan-changes/direction.js';
 import { PLAN_CHANGE_STATUSES } from '../../engine/plan-changes/types.js';
 import { INTERVALS, PRICE_TYPES } from '../../engine/products/types.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INTERVALS } from '../../engine/products/types.js';
-import { TAX_CATEGORIES } from '../../engine/products/tax-categories.js';
+import { TAX_CATEGORIES } from '../../engine/rules/tax-categories.js';
 import { currencySchema, isoInstant, metadataSchema, minorUnits } from './common.js';
 
 export const intervalSchema = z.enum(INTERVALS);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/collections/types.js';
+import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../../engine/rules/plan-change-modes.js';
 import { MAX_TAX_RATE_BPS } from '../../engine/settings/service.js';
 import { isoInstant } from './common.js';
 

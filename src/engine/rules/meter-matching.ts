@@ -1,12 +1,17 @@
 import { BillingError } from '../errors.js';
-import {
-  type Aggregation,
-  FILTER_OPERATORS,
-  type FilterClause,
-  type FilterCondition,
-  type MeterFilter,
-  type UsageMetadata,
-} from './types.js';
+import type { Aggregation, FilterClause, FilterCondition, MeterFilter, UsageMetadata } from '../meters/types.js';
+
+/** The comparisons a meter filter condition may use (SPEC §1.14). */
+export const FILTER_OPERATORS = [
+  'equals',
+  'not_equals',
+  'greater_than',
+  'greater_than_or_equals',
+  'less_than',
+  'less_than_or_equals',
+  'contains',
+  'does_not_contain',
+] as const;
 
 // Pure rules of meters (SPEC §2.7 matching and aggregation): no database, no clock.
 
