@@ -1,5 +1,5 @@
 import { type Clock, iso, systemClock } from '../clock.js';
-import type { EngineContext } from '../context.js';
+import { type EngineContext, inContextTransaction } from '../context.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type SQLite from 'better-sqlite3';
@@ -144,10 +144,11 @@ function matches(endpoint: EndpointRow, eventType: string): boolean {
 
 /**
  * Turns the outbox events after the dispatcher's cursor into messages — one per enabled endpoint whose
- * filter matches, due now — and moves the cursor, in the caller's transaction. Endpoint writes call it
- * first, so an event is delivered under the endpoint settings that stood when it was written.
+ * filter matches, due now — and moves the cursor, in the caller's transaction (`ctx.db`). Endpoint writes
+ * call it first, so an event is delivered under the endpoint settings that stood when it was written.
  */
-export async function fanOutPending(trx: Db, ctx: EngineContext, raw?: SQLite.Database): Promise<number> {
+export async function fanOutPending(ctx: EngineContext, raw?: SQLite.Database): Promise<number> {
+  const trx = ctx.db;
   let cursor = (await findCursor(trx, ctx.businessId)) ?? 0;
   let fanned = 0;
   const last = await lastOutboxSequence(trx);
@@ -279,7 +280,7 @@ export class WebhookDispatcher {
   /** Fans out new outbox events; a cheap read first, so an idle tick writes nothing. */
   async fanOut(): Promise<number> {
     if (!(await this.hasPendingEvents())) return 0;
-    return inTransaction(this.ctx.db, (trx) => fanOutPending(trx, { ...this.ctx, db: trx }, this.raw));
+    return inContextTransaction(this.ctx, (tctx) => fanOutPending(tctx, this.raw));
   }
 
   /** When work is next due: now when events wait for fan-out, else the earliest pending attempt, or null. */
