@@ -189,10 +189,10 @@ export class WalletService {
  * and the entry with before/after balances. 500 − 800 → INSUFFICIENT_WALLET_FUNDS.
  */
 async function writeEntry(tx: Scope, customerId: string, entry: EntryToWrite): Promise<WalletLedgerEntry> {
-  const trx = tx.db;
+  const db = tx.db;
   const now = tx.clock.now();
-  await insertEmptyWallets(trx, customerId, [entry.currency], now);
-  const wallet = await findWallet(trx, customerId, entry.currency);
+  await insertEmptyWallets(db, customerId, [entry.currency], now);
+  const wallet = await findWallet(db, customerId, entry.currency);
   if (!wallet) throw new Error(`wallet ${customerId}/${entry.currency} missing right after it was opened`);
   const before = wallet.balance;
   const after = entry.is_credit ? before + entry.amount : before - entry.amount;
@@ -209,10 +209,10 @@ async function writeEntry(tx: Scope, customerId: string, entry: EntryToWrite): P
   if (!Number.isSafeInteger(after)) {
     throw new BillingError('INVALID_REQUEST_BODY', `a balance of ${after} minor units is beyond what the engine can hold`, 'credit a smaller amount');
   }
-  if (!(await setWalletBalance(trx, customerId, entry.currency, before, after, now))) {
+  if (!(await setWalletBalance(db, customerId, entry.currency, before, after, now))) {
     throw new BillingError('CONFLICT', `the ${entry.currency} wallet of ${customerId} changed during this request`, 'retry the request');
   }
-  return insertLedgerEntry(trx, {
+  return insertLedgerEntry(db, {
     entry_id: tx.ids.next('walletLedgerEntry'),
     customer_id: customerId,
     currency: entry.currency,
@@ -224,13 +224,13 @@ async function writeEntry(tx: Scope, customerId: string, entry: EntryToWrite): P
     reason: entry.reason,
     reference_object_id: entry.reference_object_id,
     idempotency_key: entry.idempotency_key,
-    sequence: await nextLedgerSequence(trx, customerId),
+    sequence: await nextLedgerSequence(db, customerId),
     created_at: now,
   });
 }
 
-async function walletOf(trx: Db, customerId: string, currency: Currency): Promise<Wallet> {
-  const wallet = await findWallet(trx, customerId, currency);
+async function walletOf(db: Db, customerId: string, currency: Currency): Promise<Wallet> {
+  const wallet = await findWallet(db, customerId, currency);
   if (!wallet) throw new Error(`wallet ${customerId}/${currency} missing after a ledger entry`);
   return wallet;
 }

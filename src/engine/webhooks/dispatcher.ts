@@ -3,7 +3,7 @@ import { type EngineContext, inContextTransaction } from '../context.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type SQLite from 'better-sqlite3';
-import { type Db, rawSqliteOf } from '../db/database.js';
+import { rawSqliteOf } from '../db/database.js';
 import type { WebhookAttemptsTable } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';

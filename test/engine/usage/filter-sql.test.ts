@@ -1,6 +1,6 @@
 // Rule under test: SPEC §2.7 matching and aggregation give the same answer whether an event is merged (its
 // meter filter compiled to SQL over the JSON metadata, only the key's values read back) or staged (matched
-// in JavaScript by meters/matching.ts, the reference): type-strict equals ("150" ≠ 150, true ≠ 1), a
+// in JavaScript by rules/meter-matching.ts, the reference): type-strict equals ("150" ≠ 150, true ≠ 1), a
 // missing key false for every operator, comparisons only between numbers, substring tests only on
 // strings, nested and/or — checked on random filters and metadata, then on random meters end to end.
 import SQLite from 'better-sqlite3';
