@@ -19,8 +19,8 @@ import type { CheckoutCompletion, CompletionOptions, PayWith, StoredCartLine, St
  * buyer's last choices (collection product, pay-what-you-want amounts), checks the cart and the discount
  * code again at today's catalogue, creates or matches the customer, saves the card, and charges.
  * One-time carts: one payment with a line per product (and invoice and the code's use on success).
- * Subscription carts: handed to the SubscriptionStarter (tx.deps). Success completes the session; a failed payment
- * leaves it open for another try, with the attempt on record.
+ * Subscription carts: handed to the SubscriptionStarter (`tx.deps.subscriptionStarter`). Success completes
+ * the session; a failed payment leaves it open for another try, with the attempt on record.
  */
 export async function paySession(tx: Scope, session: StoredSession, payWith: PayWith, options: CompletionOptions): Promise<CheckoutCompletion> {
   const lines = await chosenLines(tx, session, options);

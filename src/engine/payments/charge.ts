@@ -44,12 +44,13 @@ export interface ChargeOrder {
 }
 
 /**
- * One charge, inside the caller's transaction (`tx`): the payment is written `processing` with its lines and a
- * `payment.processing` event, the processor (`tx.deps.processor`) is asked, and the payment ends `succeeded` (invoice issued,
- * `payment.succeeded`, then the license keys it buys with `license_key.created`) or `failed` (error_code and
- * message kept, `payment.failed`). Totals are the sums
- * of the lines: subtotal = Σ amount, tax = Σ tax, total_amount = subtotal + tax. A failed charge is an
- * outcome, not an error: it commits, so the attempt and its event are on record.
+ * One charge, inside the caller's transaction (`tx`): the payment is written `processing` with its lines
+ * and a `payment.processing` event, the processor (`tx.deps.processor`) is asked, and the payment ends
+ * `succeeded` (invoice issued, `payment.succeeded`, then the license keys it buys with
+ * `license_key.created`, through `tx.licenses`) or `failed` (error_code and message kept,
+ * `payment.failed`). Totals are the sums of the lines: subtotal = Σ amount, tax = Σ tax, total_amount =
+ * subtotal + tax. A failed charge is an outcome, not an error: it commits, so the attempt and its event
+ * are on record.
  */
 export async function chargeOrder(tx: Scope, order: ChargeOrder): Promise<Payment> {
   if (!tx.db.isTransaction) throw new Error('chargeOrder must run inside the transaction that records the charge');
