@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AGGREGATION_TYPES } from '../../engine/meters/types.js';
-import { FILTER_OPERATORS } from '../../engine/rules/meter-matching.js';
+import { AGGREGATION_TYPES, FILTER_OPERATORS } from '../../engine/meters/types.js';
 
 const valueSchema = z.union([z.string(), z.number(), z.boolean()]);
 

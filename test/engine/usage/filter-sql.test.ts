@@ -10,8 +10,8 @@ import { FrozenClock } from '../../../src/engine/clock.js';
 import { openDatabase } from '../../../src/engine/db/database.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
 import { createEngine } from '../../../src/engine/index.js';
-import { aggregate, FILTER_OPERATORS, matchesFilter } from '../../../src/engine/rules/meter-matching.js';
-import { AGGREGATION_TYPES, type Aggregation, type FilterClause, type MeterFilter, type UsageMetadata } from '../../../src/engine/meters/types.js';
+import { aggregate, matchesFilter } from '../../../src/engine/rules/meter-matching.js';
+import { AGGREGATION_TYPES, type Aggregation, FILTER_OPERATORS, type FilterClause, type MeterFilter, type UsageMetadata } from '../../../src/engine/meters/types.js';
 import { filterSql } from '../../../src/engine/usage/filter-sql.js';
 
 const KEYS = ['model', 'tokens', 'region.name', 'flag', 'a b', "o'clock"] as const;
