@@ -19,7 +19,7 @@ export const ENGINE_DOMAIN_RULE_SEVERITY = 'error';
 
 // The shared kernel every domain may import (the Scope only as a type). A pure rule that several domains
 // need moves down into one of these folders.
-const KERNEL_FOLDERS = ['shared', 'db', 'events', 'pricing', 'proration'];
+const KERNEL_FOLDERS = ['shared', 'db', 'events', 'pricing', 'proration', 'rules'];
 const KERNEL_FILES = ['clock', 'errors', 'money', 'ids', 'calendar', 'context'];
 
 const ENTRY_ONLY = 'outside src/engine, import the engine only through src/engine/index.ts (types too): re-export what you need there';

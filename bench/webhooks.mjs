@@ -49,12 +49,11 @@ async function plainPosts(urls, bodies) {
 }
 
 export async function benchWebhooks(dist, { events: EVENTS = WEBHOOK_EVENTS } = {}) {
-  const [{ createEngine }, { openDatabase }, { FrozenClock }, { recordEvent }, { inTransaction }] = await Promise.all([
+  const [{ createEngine }, { openDatabase }, { FrozenClock }, { recordEvent }] = await Promise.all([
     fromDist(dist, 'engine/index.js'),
     fromDist(dist, 'engine/db/database.js'),
     fromDist(dist, 'engine/clock.js'),
     fromDist(dist, 'engine/events/outbox.js'),
-    fromDist(dist, 'engine/db/transaction.js'),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'billing-mcp-bench-webhooks-'));
   const receiver = await startReceiver();
@@ -69,8 +68,8 @@ export async function benchWebhooks(dist, { events: EVENTS = WEBHOOK_EVENTS } = 
       customer: { customer_id: 'cus_bench', email: 'bench@example.com', name: 'Bench' }, metadata: { order: String(i) },
       created_at: '2025-04-01T00:00:00.000Z',
     });
-    await inTransaction(engine.ctx.db, async (trx) => {
-      for (let i = 0; i < EVENTS; i++) await recordEvent(trx, { ...engine.ctx, db: trx }, { type: 'payment.succeeded', objectId: null, payload: payload(i) });
+    await engine.ctx.transaction(async (tx) => {
+      for (let i = 0; i < EVENTS; i++) await recordEvent(tx, { type: 'payment.succeeded', objectId: null, payload: payload(i) });
     });
     const bodies = Array.from({ length: EVENTS * ENDPOINTS }, (_, i) =>
       JSON.stringify({ business_id: engine.ctx.businessId, type: 'payment.succeeded', timestamp: '2025-04-01T00:00:00.000Z', data: payload(Math.floor(i / ENDPOINTS)) }),

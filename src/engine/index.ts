@@ -1,38 +1,36 @@
-import { AddonService } from './addons/service.js';
+import type { AddonService } from './addons/service.js';
 import { insertBrand } from './brands/repo.js';
-import { BrandService } from './brands/service.js';
-import { CheckoutService } from './checkout/service.js';
+import type { BrandService } from './brands/service.js';
+import type { CheckoutService } from './checkout/service.js';
 import type { SubscriptionStarter } from './checkout/subscription-starter.js';
 import { type Clock, OffsetClock, systemClock } from './clock.js';
-import { CollectionService } from './collections/service.js';
-import type { EngineContext } from './context.js';
-import { CustomerService } from './customers/service.js';
+import type { CollectionService } from './collections/service.js';
+import type { CustomerService } from './customers/service.js';
 import { type Db, migrateToLatest, pendingMigrations, rawSqliteOf } from './db/database.js';
 import { createFromSnapshot, type SchemaSnapshot } from './db/schema-snapshot.js';
 import { inTransaction } from './db/transaction.js';
-import { DiscountService } from './discounts/service.js';
+import type { DiscountService } from './discounts/service.js';
 import { type IdSource, randomIds } from './ids.js';
-import { LicenseService } from './licenses/service.js';
+import type { LicenseService } from './licenses/service.js';
+import type { MeterService } from './meters/service.js';
 import { type PaymentProcessor, TestProcessor } from './payments/processor.js';
-import { PaymentService } from './payments/service.js';
-import { PortalService } from './portal/service.js';
-import { applyDueScheduledChange } from './plan-changes/scheduled.js';
-import { PlanChangeService } from './plan-changes/service.js';
-import { ProductService } from './products/service.js';
-import { RefundService } from './refunds/service.js';
+import type { PaymentService } from './payments/service.js';
+import type { PlanChangeService } from './plan-changes/service.js';
+import type { PortalService } from './portal/service.js';
+import type { ProductService } from './products/service.js';
+import type { RefundService } from './refunds/service.js';
+import { Scope } from './scope.js';
 import { findBusinessId, insertBusiness } from './settings/repo.js';
-import { SettingsService } from './settings/service.js';
+import type { SettingsService } from './settings/service.js';
 import { DueWorkRunner } from './subscriptions/runner.js';
-import { SubscriptionService } from './subscriptions/service.js';
+import { type SubscriptionService, subscriptionEngineStarter } from './subscriptions/service.js';
 import { findTestClockOffset, sqliteStoredOffset } from './test-clock/repo.js';
 import { TestClockService } from './test-clock/service.js';
-import { MeterService } from './meters/service.js';
-import { closingPeriodUsage, finalPeriodUsage } from './usage/billing.js';
 import { usageEventStoreFor } from './usage/open-store.js';
-import { UsageService } from './usage/service.js';
-import { WalletService } from './wallets/service.js';
-import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
-import { WebhookService } from './webhooks/service.js';
+import type { UsageService } from './usage/service.js';
+import type { WalletService } from './wallets/service.js';
+import type { DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
+import type { WebhookService } from './webhooks/service.js';
 
 export interface EngineOptions {
   db: Db;
@@ -71,12 +69,17 @@ export interface EngineOptions {
 
 export { databaseBusy, isDatabaseBusy } from './db/write-lock.js';
 export { FetchWebhookSender, type WebhookRequest, type WebhookResponse, type WebhookSender } from './webhooks/sender.js';
+export type { Scope, ScopeDeps } from './scope.js';
 
 export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
 /** The billing engine: one object holding every domain service, over one database. */
 export interface Engine {
-  readonly ctx: EngineContext;
+  /**
+   * The engine's root scope (scope.ts): its data (db, clock, ids, businessId) and every service, the same
+   * objects as the fields below; `ctx.transaction((tx) => …)` runs work through `tx` in one transaction.
+   */
+  readonly ctx: Scope;
   readonly settings: SettingsService;
   readonly brands: BrandService;
   readonly products: ProductService;
@@ -137,54 +140,42 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (raw) defaultClock.follow(sqliteStoredOffset(raw, businessId));
     else defaultClock.advance(await findTestClockOffset(options.db, businessId));
   }
-  const ctx: EngineContext = { db: options.db, clock, ids, businessId };
-  // Chosen by dialect; a database no store supports yet opens, and its usage calls answer UNSUPPORTED_ACTION.
-  const usageEvents = usageEventStoreFor(options.db, { mergeThreshold: options.usageMergeThreshold });
-  const processor = options.processor ?? new TestProcessor(clock);
-  const subscriptions = new SubscriptionService(ctx, processor, finalPeriodUsage);
-  const payments = new PaymentService(ctx, processor);
-  const refunds = new RefundService(ctx);
-  const licenses = new LicenseService(ctx);
-  const webhookDispatcher = new WebhookDispatcher(ctx, {
-    ...options.webhooks,
-    // SPEC §4: the body carries the object's latest state at delivery.
-    loaders: {
-      Payment: (id) => payments.get(id),
-      Subscription: (id) => subscriptions.get(id),
-      Refund: (id) => refunds.get(id),
-      LicenseKey: (id) => licenses.get(id),
+  const root = new Scope(
+    { db: options.db, clock, ids, businessId },
+    {
+      processor: options.processor ?? new TestProcessor(clock),
+      subscriptionStarter: options.subscriptionStarter === undefined ? subscriptionEngineStarter : options.subscriptionStarter,
+      publicBaseUrl: baseUrlOf(options.publicBaseUrl),
+      // Chosen by dialect; a database no store supports yet opens, and its usage calls answer UNSUPPORTED_ACTION.
+      usageEvents: usageEventStoreFor(options.db, { mergeThreshold: options.usageMergeThreshold }),
+      webhooks: { ...options.webhooks },
     },
-  });
-  const publicBaseUrl = baseUrlOf(options.publicBaseUrl);
-  const planChanges = new PlanChangeService(ctx, { processor });
-  const dueWork = new DueWorkRunner(ctx, { processor, applyDueScheduledChange, webhooks: webhookDispatcher, closingPeriodUsage, finalPeriodUsage });
+  );
+  const webhookDispatcher = root.webhookDispatcher;
+  const dueWork = new DueWorkRunner(root, { webhooks: webhookDispatcher });
   return {
-    ctx,
-    settings: new SettingsService(ctx),
-    brands: new BrandService(ctx),
-    products: new ProductService(ctx),
-    addons: new AddonService(ctx),
-    customers: new CustomerService(ctx),
-    wallets: new WalletService(ctx),
-    collections: new CollectionService(ctx),
-    discounts: new DiscountService(ctx),
-    checkout: new CheckoutService(ctx, {
-      processor,
-      subscriptionStarter: options.subscriptionStarter === undefined ? subscriptions.starter() : options.subscriptionStarter,
-      publicBaseUrl,
-    }),
-    payments,
-    refunds,
-    planChanges,
-    subscriptions,
+    ctx: root,
+    settings: root.settings,
+    brands: root.brands,
+    products: root.products,
+    addons: root.addons,
+    customers: root.customers,
+    wallets: root.wallets,
+    collections: root.collections,
+    discounts: root.discounts,
+    checkout: root.checkout,
+    payments: root.payments,
+    refunds: root.refunds,
+    planChanges: root.planChanges,
+    subscriptions: root.subscriptions,
     dueWork,
-    testClock: new TestClockService(ctx, dueWork),
-    meters: new MeterService(ctx),
-    usage: new UsageService(ctx, { events: usageEvents }),
-    webhooks: new WebhookService(ctx, webhookDispatcher),
+    testClock: new TestClockService(root, dueWork),
+    meters: root.meters,
+    usage: root.usage,
+    webhooks: root.webhooks,
     webhookDispatcher,
-    licenses,
-    portal: new PortalService(ctx, { publicBaseUrl, subscriptions, payments, licenses, planChanges }),
+    licenses: root.licenses,
+    portal: root.portal,
     startDueWorkTimer: (intervalMs, onError) => startDueWorkTimer(dueWork, clock, intervalMs, onError),
     close: async () => {
       webhookDispatcher.close();
@@ -273,7 +264,8 @@ export { ADDRESS_FIELDS } from './checkout/page-types.js';
 export type { AddressField, CheckoutChoice, CheckoutCredit, CheckoutPage, CheckoutReceipt, CustomerField } from './checkout/page-types.js';
 export { MAX_TRIAL_DAYS, payWithOf } from './checkout/request-rules.js';
 export { CHECKOUT_STATUSES, type CheckoutCartItem, type PayWith } from './checkout/types.js';
-export { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES, type CheckoutProduct } from './collections/types.js';
+export type { CheckoutProduct } from './collections/types.js';
+export { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from './rules/plan-change-modes.js';
 export { CARD_BRANDS, TEST_FAILURE_CODES } from './customers/test-cards.js';
 export type { CardInput, Customer } from './customers/types.js';
 export { CODE_MAX_LENGTH, CODE_MIN_LENGTH, MAX_BASIS_POINTS } from './discounts/rules.js';
@@ -293,7 +285,7 @@ export type {
   PortalPlanOptions,
   PortalSubscription,
 } from './portal/types.js';
-export { TAX_CATEGORIES } from './products/tax-categories.js';
+export { TAX_CATEGORIES } from './rules/tax-categories.js';
 export { INTERVALS, PRICE_TYPES, type Interval } from './products/types.js';
 export { MAX_REASON_LENGTH } from './refunds/rules.js';
 export { REFUND_STATUSES } from './refunds/types.js';

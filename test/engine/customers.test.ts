@@ -2,7 +2,7 @@
 // oldest customer owns an email, wallets open empty with the customer, PATCH updates, NOT_FOUND next steps.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { BillingError } from '../../src/engine/errors.js';
-import { normalizeEmail } from '../../src/engine/customers/rules.js';
+import { normalizeEmail } from '../../src/engine/rules/customer-details.js';
 import type { NewCustomer } from '../../src/engine/customers/types.js';
 import { createTestEngine, type TestEngine } from '../support/test-engine.js';
 

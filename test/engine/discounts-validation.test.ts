@@ -3,7 +3,7 @@
 // D9 — a percentage code takes round-half-up(net × bps / 10000) off each eligible line, a flat code
 // min(amount, net).
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { discountAmountFor, eligibleProductIds } from '../../src/engine/discounts/rules.js';
+import { discountAmountFor, eligibleProductIds } from '../../src/engine/pricing/code-discount.js';
 import type { DiscountCart, NewDiscount } from '../../src/engine/discounts/types.js';
 import { createTestEngine, type TestEngine } from '../support/test-engine.js';
 

@@ -2,7 +2,6 @@
 // live discounts, percentage in basis points 1–10000, flat in minor units ≥ 1, PATCH updates with usage_limit
 // never below times_used, soft delete that frees the code, recordUse counting inside the caller's transaction.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { inTransaction } from '../../src/engine/db/transaction.js';
 import type { NewDiscount } from '../../src/engine/discounts/types.js';
 import { createTestEngine, TEST_START, type TestEngine } from '../support/test-engine.js';
 
@@ -215,8 +214,8 @@ describe('recordUse', () => {
   test("joins the caller's transaction and rolls back with it", async () => {
     const { discount_id } = await engine.discounts.create(summer);
     await expect(
-      inTransaction(engine.ctx.db, async (trx) => {
-        expect((await engine.discounts.within(trx).recordUse(discount_id)).times_used).toBe(1);
+      engine.ctx.transaction(async (tx) => {
+        expect((await tx.discounts.recordUse(discount_id)).times_used).toBe(1);
         throw new Error('the payment failed after the discount was counted');
       }),
     ).rejects.toThrow('the payment failed');

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FrozenClock } from '../../src/engine/clock.js';
 import { openDatabase, pendingMigrations } from '../../src/engine/db/database.js';
-import { inTransaction } from '../../src/engine/db/transaction.js';
 import { eventsAfter, recordEvent } from '../../src/engine/events/outbox.js';
 import { randomIds, sequentialIds } from '../../src/engine/ids.js';
 import { createEngine } from '../../src/engine/index.js';
@@ -16,16 +15,14 @@ describe('outbox', () => {
   test('an event written in a transaction that fails is gone with the change', async () => {
     const engine = await createTestEngine();
     await expect(
-      inTransaction(engine.ctx.db, async (trx) => {
-        await recordEvent(trx, engine.ctx, { type: 'payment.succeeded', objectId: 'pay_1', payload: { amount: 3000 } });
+      engine.ctx.transaction(async (tx) => {
+        await recordEvent(tx, { type: 'payment.succeeded', objectId: 'pay_1', payload: { amount: 3000 } });
         throw new Error('the charge failed after the event was written');
       }),
     ).rejects.toThrow('the charge failed');
     expect(await eventsAfter(engine.ctx.db, 0, 10)).toEqual([]);
 
-    await inTransaction(engine.ctx.db, (trx) =>
-      recordEvent(trx, engine.ctx, { type: 'payment.succeeded', objectId: 'pay_2', payload: { amount: 3000 } }),
-    );
+    await engine.ctx.transaction((tx) => recordEvent(tx, { type: 'payment.succeeded', objectId: 'pay_2', payload: { amount: 3000 } }));
     expect(await eventsAfter(engine.ctx.db, 0, 10)).toEqual([
       {
         sequence: 1,
@@ -43,7 +40,7 @@ describe('outbox', () => {
 
   test('recording an event outside a transaction is a bug', async () => {
     const engine = await createTestEngine();
-    await expect(recordEvent(engine.ctx.db, engine.ctx, { type: 'payment.failed', objectId: null, payload: {} })).rejects.toThrow(
+    await expect(recordEvent(engine.ctx, { type: 'payment.failed', objectId: null, payload: {} })).rejects.toThrow(
       /inside the transaction/,
     );
     await engine.close();

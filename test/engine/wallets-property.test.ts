@@ -3,7 +3,6 @@
 // ≥ 0, equals the sum of its ledger entries, and the entries chain before → after without gaps.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { inTransaction } from '../../src/engine/db/transaction.js';
 import { BillingError } from '../../src/engine/errors.js';
 import type { Currency } from '../../src/engine/money.js';
 import type { WalletLedgerEntry } from '../../src/engine/wallets/types.js';
@@ -41,9 +40,7 @@ async function run(engine: TestEngine, ops: Op[]): Promise<Record<Currency, numb
   const keys = new Map<string, Op & { kind: 'entry' }>();
   for (const [i, step] of ops.entries()) {
     if (step.kind === 'use') {
-      const used = await inTransaction(engine.ctx.db, (trx) =>
-        engine.wallets.applyCredit(trx, 'cus_0001', step.currency, step.charge, `pay_${i}`),
-      );
+      const used = await engine.ctx.transaction((tx) => tx.wallets.applyCredit('cus_0001', step.currency, step.charge, `pay_${i}`));
       expect(used).toBe(Math.min(model[step.currency], step.charge));
       model[step.currency] -= used;
       continue;

@@ -2,7 +2,6 @@
 // before/after balances, a debit above the balance fails and changes nothing, a repeated idempotency_key
 // adds nothing, credit at charge time takes min(balance, charge), totals in USD at 1 USD = 83 INR.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { inTransaction } from '../../src/engine/db/transaction.js';
 import type { NewLedgerEntry } from '../../src/engine/wallets/types.js';
 import { createTestEngine, type TestEngine } from '../support/test-engine.js';
 
@@ -28,7 +27,7 @@ async function usd(): Promise<number> {
 }
 
 const applyCredit = (charge: number, paymentId: string, currency = 'USD') =>
-  inTransaction(engine.ctx.db, (trx) => engine.wallets.applyCredit(trx, 'cus_0001', currency, charge, paymentId));
+  engine.ctx.transaction((tx) => tx.wallets.applyCredit('cus_0001', currency, charge, paymentId));
 
 describe('merchant ledger entries', () => {
   test('a credit of 10000 then a debit of 2500 leave 7500, each entry with its before and after', async () => {
@@ -187,8 +186,8 @@ describe('credit at charge time (SPEC §2.5)', () => {
   test('a credit use rolled back with its payment leaves the balance as it was', async () => {
     await engine.wallets.createLedgerEntry('cus_0001', credit(6000));
     await expect(
-      inTransaction(engine.ctx.db, async (trx) => {
-        await engine.wallets.applyCredit(trx, 'cus_0001', 'USD', 2000, 'pay_0001');
+      engine.ctx.transaction(async (tx) => {
+        await tx.wallets.applyCredit('cus_0001', 'USD', 2000, 'pay_0001');
         throw new Error('the charge failed after the credit was taken');
       }),
     ).rejects.toThrow('the charge failed');
@@ -198,7 +197,7 @@ describe('credit at charge time (SPEC §2.5)', () => {
   test('reverseCredit gives credit back as a payment_reversal entry', async () => {
     await engine.wallets.createLedgerEntry('cus_0001', credit(6000));
     await applyCredit(2000, 'pay_0001');
-    await inTransaction(engine.ctx.db, (trx) => engine.wallets.reverseCredit(trx, 'cus_0001', 'USD', 2000, 'pay_0001'));
+    await engine.ctx.transaction((tx) => tx.wallets.reverseCredit('cus_0001', 'USD', 2000, 'pay_0001'));
     expect(await usd()).toBe(6000);
     expect((await engine.wallets.listLedgerEntries('cus_0001')).items[0]).toMatchObject({
       event_type: 'payment_reversal',
@@ -209,7 +208,7 @@ describe('credit at charge time (SPEC §2.5)', () => {
   });
 
   test('applyCredit outside a transaction is a bug, not a billing error', async () => {
-    await expect(engine.wallets.applyCredit(engine.ctx.db, 'cus_0001', 'USD', 100, 'pay_0001')).rejects.toThrow(
+    await expect(engine.wallets.applyCredit('cus_0001', 'USD', 100, 'pay_0001')).rejects.toThrow(
       'applyCredit must run inside the transaction',
     );
   });

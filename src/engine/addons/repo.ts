@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js';
 import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import type { AddonsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
-import type { TaxCategory } from '../products/tax-categories.js';
+import type { TaxCategory } from '../rules/tax-categories.js';
 import type { PageWindow } from '../shared/paging.js';
 import type { Addon } from './types.js';
 

@@ -1,8 +1,7 @@
-import type { EngineContext } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
 import { assertCurrency } from '../money.js';
-import { assertTaxCategory } from '../products/tax-categories.js';
+import type { Scope } from '../scope.js';
+import { assertTaxCategory } from '../rules/tax-categories.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
 import { assertMinorUnits } from '../shared/amounts.js';
@@ -12,29 +11,34 @@ import type { Addon, AddonInput } from './types.js';
 export type NewAddon = AddonInput & { name: string; price: number; currency: string; tax_category: string };
 
 export class AddonService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly scope: Scope) {}
 
   async get(addonId: string): Promise<Addon> {
-    const [addon] = await findAddons(this.ctx.db, this.ctx.businessId, [addonId]);
+    const [addon] = await this.findMany([addonId]);
     if (!addon) throw notFound('addon', addonId, 'list_addons');
     return addon;
   }
 
+  /** The addons of these ids, in no particular order; ids that do not exist are simply absent. */
+  findMany(addonIds: readonly string[]): Promise<Addon[]> {
+    return findAddons(this.scope.db, this.scope.businessId, addonIds);
+  }
+
   async list(page?: PageRequest): Promise<Page<Addon>> {
     const window = pageWindow(page);
-    return toPage(window, await listAddons(this.ctx.db, this.ctx.businessId, window));
+    return toPage(window, await listAddons(this.scope.db, this.scope.businessId, window));
   }
 
   async create(input: NewAddon): Promise<Addon> {
     checkAddonInput(input);
     const currency = assertCurrency(input.currency);
     const tax_category = assertTaxCategory(input.tax_category);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const now = this.ctx.clock.now();
-      const addon_id = this.ctx.ids.next('addon');
-      await insertAddon(trx, {
+    return this.scope.transaction(async (tx) => {
+      const now = tx.clock.now();
+      const addon_id = tx.ids.next('addon');
+      await insertAddon(tx.db, {
         addon_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         name: input.name,
         description: input.description ?? null,
         price: input.price,
@@ -44,7 +48,7 @@ export class AddonService {
         created_at: now,
         updated_at: now,
       });
-      return new AddonService({ ...this.ctx, db: trx }).get(addon_id);
+      return tx.addons.get(addon_id);
     });
   }
 
@@ -53,11 +57,10 @@ export class AddonService {
     checkAddonInput(input);
     const currency = input.currency === undefined ? undefined : assertCurrency(input.currency);
     const tax_category = input.tax_category === undefined ? undefined : assertTaxCategory(input.tax_category);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const service = new AddonService({ ...this.ctx, db: trx });
-      const addon = await service.get(addonId);
+    return this.scope.transaction(async (tx) => {
+      const addon = await tx.addons.get(addonId);
       if (currency !== undefined && currency !== addon.currency) {
-        const used = await attachedProductCurrencies(trx, addonId);
+        const used = await attachedProductCurrencies(tx.db, addonId);
         if (used.some((c) => c !== currency)) {
           throw new BillingError(
             'UNSUPPORTED_CURRENCY',
@@ -66,16 +69,16 @@ export class AddonService {
           );
         }
       }
-      await updateAddonRow(trx, addonId, {
+      await updateAddonRow(tx.db, addonId, {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.description !== undefined && { description: input.description }),
         ...(input.price !== undefined && { price: input.price }),
         ...(currency !== undefined && { currency }),
         ...(tax_category !== undefined && { tax_category }),
         ...(input.image !== undefined && { image: input.image }),
-        updated_at: this.ctx.clock.now(),
+        updated_at: tx.clock.now(),
       });
-      return service.get(addonId);
+      return tx.addons.get(addonId);
     });
   }
 }

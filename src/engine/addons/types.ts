@@ -1,5 +1,5 @@
 import type { Currency } from '../money.js';
-import type { TaxCategory } from '../products/tax-categories.js';
+import type { TaxCategory } from '../rules/tax-categories.js';
 
 /** An addon is billed alongside a subscription, `price × quantity` every cycle (seats, extra storage). */
 export interface Addon {

@@ -1,6 +1,5 @@
-import type { EngineContext } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
+import type { Scope } from '../scope.js';
 import { toFlag } from '../shared/flags.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
@@ -8,33 +7,45 @@ import { findBrand, findPrimaryBrandId, insertBrand, listBrands, updateBrandRow 
 import type { Brand, BrandInput } from './types.js';
 
 export class BrandService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly scope: Scope) {}
 
   async get(brandId: string): Promise<Brand> {
-    const brand = await findBrand(this.ctx.db, this.ctx.businessId, brandId);
+    const brand = await this.find(brandId);
     if (!brand) throw notFound('brand', brandId, 'list_brands');
     return brand;
   }
 
+  /** The brand, or undefined when the business has no such id. */
+  find(brandId: string): Promise<Brand | undefined> {
+    return findBrand(this.scope.db, this.scope.businessId, brandId);
+  }
+
   async primaryBrandId(): Promise<string> {
-    const id = await findPrimaryBrandId(this.ctx.db, this.ctx.businessId);
+    const id = await findPrimaryBrandId(this.scope.db, this.scope.businessId);
     if (!id) throw new Error('the business has no primary brand; the engine was not set up');
     return id;
   }
 
+  /** The brand a new product or collection joins: the one given (NOT_FOUND when unknown), else the primary brand. */
+  async resolve(brandId: string | undefined): Promise<string> {
+    if (brandId === undefined) return this.primaryBrandId();
+    if (!(await this.find(brandId))) throw notFound('brand', brandId, 'list_brands');
+    return brandId;
+  }
+
   async list(page?: PageRequest): Promise<Page<Brand>> {
     const window = pageWindow(page);
-    return toPage(window, await listBrands(this.ctx.db, this.ctx.businessId, window));
+    return toPage(window, await listBrands(this.scope.db, this.scope.businessId, window));
   }
 
   async create(input: BrandInput & { name: string }): Promise<Brand> {
     checkBrandInput(input);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const now = this.ctx.clock.now();
-      const brand_id = this.ctx.ids.next('brand');
-      await insertBrand(trx, {
+    return this.scope.transaction(async (tx) => {
+      const now = tx.clock.now();
+      const brand_id = tx.ids.next('brand');
+      await insertBrand(tx.db, {
         brand_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         name: input.name,
         description: input.description ?? null,
         url: input.url ?? null,
@@ -47,15 +58,15 @@ export class BrandService {
         created_at: now,
         updated_at: now,
       });
-      return new BrandService({ ...this.ctx, db: trx }).get(brand_id);
+      return tx.brands.get(brand_id);
     });
   }
 
   /** The primary brand is the business's own identity and is not edited through the brands API. */
   async update(brandId: string, input: BrandInput): Promise<Brand> {
     checkBrandInput(input);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const brand = await new BrandService({ ...this.ctx, db: trx }).get(brandId);
+    return this.scope.transaction(async (tx) => {
+      const brand = await tx.brands.get(brandId);
       if (brand.is_primary) {
         throw new BillingError(
           'UNABLE_TO_EDIT_PRIMARY_BRAND',
@@ -63,7 +74,7 @@ export class BrandService {
           'create_brand makes a brand you can edit',
         );
       }
-      await updateBrandRow(trx, brandId, {
+      await updateBrandRow(tx.db, brandId, {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.description !== undefined && { description: input.description }),
         ...(input.url !== undefined && { url: input.url }),
@@ -71,9 +82,9 @@ export class BrandService {
         ...(input.statement_descriptor !== undefined && { statement_descriptor: input.statement_descriptor }),
         ...(input.support_email !== undefined && { support_email: input.support_email }),
         ...(input.enabled !== undefined && { enabled: toFlag(input.enabled) }),
-        updated_at: this.ctx.clock.now(),
+        updated_at: tx.clock.now(),
       });
-      return new BrandService({ ...this.ctx, db: trx }).get(brandId);
+      return tx.brands.get(brandId);
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { CartFacts, CartLine, CartLineInput } from './cart-rules.js';
+import type { CartFacts, CartLine, CartLineInput } from '../rules/cart.js';
 import type { StoredCartLine } from './types.js';
 
 /** A checked cart line as the session stores it. */

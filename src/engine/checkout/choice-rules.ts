@@ -1,8 +1,8 @@
-import { normalizeEmail, normalizeName, normalizePhone } from '../customers/rules.js';
+import { normalizeEmail, normalizeName, normalizePhone } from '../rules/customer-details.js';
 import { BillingError } from '../errors.js';
-import { checkBillingAddress } from '../payments/billing.js';
+import { checkBillingAddress } from '../rules/billing-address.js';
 import type { BillingAddress } from '../payments/types.js';
-import type { CartLine } from './cart-rules.js';
+import type { CartLine } from '../rules/cart.js';
 import { ADDRESS_FIELDS, type AddressField, type CheckoutChoice, type CustomerField, type EditableParts } from './page-types.js';
 import type { BuyerEntered, PendingCustomer, StoredCartLine, StoredSession } from './types.js';
 

@@ -1,6 +1,6 @@
 import { BillingError } from '../errors.js';
 import type { Collection, CheckoutProduct } from '../collections/types.js';
-import type { CartLineInput } from './cart-rules.js';
+import type { CartLineInput } from '../rules/cart.js';
 
 /**
  * SPEC §2.1 rule 6 and D8: an archived collection cannot be bought from (PRODUCT_IS_DELETED, as for an

@@ -1,13 +1,9 @@
-import { findAddons } from '../addons/repo.js';
-import { CollectionService } from '../collections/service.js';
 import type { CheckoutProduct } from '../collections/types.js';
-import type { EngineContext } from '../context.js';
-import { CustomerService } from '../customers/service.js';
 import { isSupportedCurrency } from '../money.js';
-import { reduceCharge } from '../subscriptions/reductions.js';
-import { findWallet } from '../wallets/repo.js';
-import { pricingLinesOf } from './cart-pricing.js';
-import type { CartLine } from './cart-rules.js';
+import { reduceCharge } from '../pricing/charge-reductions.js';
+import { pricingLinesOf } from '../rules/cart-pricing.js';
+import type { CartLine } from '../rules/cart.js';
+import type { Scope } from '../scope.js';
 import { editableOf, needsOf } from './choice-rules.js';
 import type { CheckoutCredit, CheckoutPage, OfferedAddon, OfferedGroup } from './page-types.js';
 import type { CheckoutSession, StoredSession } from './types.js';
@@ -18,20 +14,20 @@ import { type SessionCart, sessionCartOf, viewOf } from './view.js';
  * the addons on offer, what the buyer may change and must still fill in, saved methods and credit.
  * Reads only this session's rows and its own customer's: a page link reaches nobody else's data.
  */
-export async function pageViewOf(ctx: EngineContext, stored: StoredSession, publicBaseUrl: string): Promise<CheckoutPage> {
-  const session = await viewOf(ctx, stored, publicBaseUrl);
-  const cart = await sessionCartOf(ctx, stored);
+export async function pageViewOf(scope: Scope, stored: StoredSession, publicBaseUrl: string): Promise<CheckoutPage> {
+  const session = await viewOf(scope, stored, publicBaseUrl);
+  const cart = await sessionCartOf(scope, stored);
   const open = session.status === 'open';
-  const credit = await creditOf(ctx, stored, session, cart);
+  const credit = await creditOf(scope, stored, session, cart);
   return {
     session,
     brand: brandOf(cart),
-    collection: open && stored.product_collection_id !== null ? await collectionOf(ctx, stored.product_collection_id) : null,
-    addons: await offeredAddons(ctx, cart.lines),
+    collection: open && stored.product_collection_id !== null ? await collectionOf(scope, stored.product_collection_id) : null,
+    addons: await offeredAddons(scope, cart.lines),
     editable: editableOf(stored, cart.lines),
     needs: needsOf(stored),
     saved_payment_methods:
-      stored.request.show_saved_payment_methods && stored.customer_id !== null ? await new CustomerService(ctx).listPaymentMethods(stored.customer_id) : [],
+      stored.request.show_saved_payment_methods && stored.customer_id !== null ? await scope.customers.listPaymentMethods(stored.customer_id) : [],
     credit,
     billing_period: billingPeriodOf(cart.lines),
     due_now: (session.trial_period_days ?? 0) > 0 ? 0 : (credit?.total_after_credit ?? session.summary.total_amount),
@@ -45,10 +41,9 @@ export function brandOf(cart: SessionCart): { brand_id: string; name: string } {
 }
 
 /** The collection's offered products (SPEC D8: enabled items of enabled groups, in display order) grouped. */
-async function collectionOf(ctx: EngineContext, collectionId: string): Promise<CheckoutPage['collection']> {
-  const collections = new CollectionService(ctx);
-  const collection = await collections.get(collectionId);
-  const offered = await collections.checkoutProducts(collectionId);
+async function collectionOf(scope: Scope, collectionId: string): Promise<CheckoutPage['collection']> {
+  const collection = await scope.collections.get(collectionId);
+  const offered = await scope.collections.checkoutProducts(collectionId);
   return { collection_id: collection.collection_id, name: collection.name, groups: groupsOf(offered) };
 }
 
@@ -64,10 +59,10 @@ export function groupsOf(offered: readonly CheckoutProduct[]): OfferedGroup[] {
 }
 
 /** Every addon attached to the recurring line's product, with the quantity chosen (0 when not chosen). */
-async function offeredAddons(ctx: EngineContext, lines: readonly CartLine[]): Promise<OfferedAddon[]> {
+async function offeredAddons(scope: Scope, lines: readonly CartLine[]): Promise<OfferedAddon[]> {
   const line = lines.find((l) => l.product.price.type === 'recurring_price');
   if (!line) return [];
-  const addons = await findAddons(ctx.db, ctx.businessId, line.product.addons);
+  const addons = await scope.addons.findMany(line.product.addons);
   return addons.map((addon) => ({
     addon_id: addon.addon_id,
     name: addon.name,
@@ -82,13 +77,13 @@ async function offeredAddons(ctx: EngineContext, lines: readonly CartLine[]): Pr
  * SPEC §2.5: wallet credit pays subscription charges only, never one-time carts; checkout's first
  * subscription charge uses it (subscriptions/start.ts, applyCredits on a paid first period), a $0 trial
  * payment does not. So the page shows credit only for a known customer buying a subscription without a
- * trial, reduced exactly as the charge will be (subscriptions/reductions.ts): a $30.00 plan with $10.00
+ * trial, reduced exactly as the charge will be (pricing/charge-reductions.ts): a $30.00 plan with $10.00
  * in the USD wallet → $10.00 applied, $20.00 charged.
  */
-async function creditOf(ctx: EngineContext, stored: StoredSession, session: CheckoutSession, cart: SessionCart): Promise<CheckoutCredit | null> {
+async function creditOf(scope: Scope, stored: StoredSession, session: CheckoutSession, cart: SessionCart): Promise<CheckoutCredit | null> {
   const currency = session.summary.currency;
   if (!session.is_subscription || (session.trial_period_days ?? 0) > 0 || stored.customer_id === null || !isSupportedCurrency(currency)) return null;
-  const wallet = await findWallet(ctx.db, stored.customer_id, currency);
+  const wallet = await scope.wallets.find(stored.customer_id, currency);
   if (!wallet || wallet.balance === 0) return null;
   const reduced = reduceCharge({
     lines: pricingLinesOf(cart.lines),

@@ -1,7 +1,5 @@
-import type { EngineContext } from '../context.js';
 import { BillingError } from '../errors.js';
-import { LicenseService } from '../licenses/service.js';
-import { findInvoiceByPayment, findPayment } from '../payments/repo.js';
+import type { Scope } from '../scope.js';
 import type { CheckoutReceipt } from './page-types.js';
 import { brandOf } from './page-view.js';
 import type { StoredSession } from './types.js';
@@ -12,8 +10,8 @@ import { sessionCartOf, viewOf } from './view.js';
  * (issued for every succeeded payment, SPEC §1.12) and the license keys that payment issued (§2.10).
  * A session not paid yet has none (INVALID_REQUEST_PARAMETERS).
  */
-export async function receiptOf(ctx: EngineContext, stored: StoredSession, publicBaseUrl: string): Promise<CheckoutReceipt> {
-  const payment = stored.status === 'completed' && stored.payment_id !== null ? await findPayment(ctx.db, ctx.businessId, stored.payment_id) : undefined;
+export async function receiptOf(scope: Scope, stored: StoredSession, publicBaseUrl: string): Promise<CheckoutReceipt> {
+  const payment = stored.status === 'completed' && stored.payment_id !== null ? await scope.payments.find(stored.payment_id) : undefined;
   if (!payment) {
     throw new BillingError(
       'INVALID_REQUEST_PARAMETERS',
@@ -21,12 +19,12 @@ export async function receiptOf(ctx: EngineContext, stored: StoredSession, publi
       'pay the session first (complete_checkout_session, or its checkout page)',
     );
   }
-  const keys = await new LicenseService(ctx).list({ payment_id: payment.payment_id }, { page_size: 100 });
+  const keys = await scope.licenses.list({ payment_id: payment.payment_id }, { page_size: 100 });
   return {
-    session: await viewOf(ctx, stored, publicBaseUrl),
-    brand: brandOf(await sessionCartOf(ctx, stored)),
+    session: await viewOf(scope, stored, publicBaseUrl),
+    brand: brandOf(await sessionCartOf(scope, stored)),
     payment,
-    invoice: (await findInvoiceByPayment(ctx.db, ctx.businessId, payment.payment_id)) ?? null,
+    invoice: (await scope.payments.findInvoice(payment.payment_id)) ?? null,
     license_keys: keys.items,
   };
 }

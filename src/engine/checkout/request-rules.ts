@@ -1,4 +1,4 @@
-import { normalizeEmail, normalizeName, normalizePhone } from '../customers/rules.js';
+import { normalizeEmail, normalizeName, normalizePhone } from '../rules/customer-details.js';
 import { BillingError } from '../errors.js';
 import type { CardInput } from '../customers/types.js';
 import type { CheckoutCustomerInput, PayWith, Customization, FeatureFlags, NewCheckoutSession, PendingCustomer } from './types.js';
@@ -49,16 +49,6 @@ export function checkTrialOverride(days: number | undefined): number | null {
     );
   }
   return days;
-}
-
-/** An absolute http(s) URL, or INVALID_REQUEST_BODY. */
-export function checkReturnUrl(url: string | undefined): string | null {
-  if (url === undefined) return null;
-  const parsed = URL.canParse(url) ? new URL(url) : null;
-  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw new BillingError('INVALID_REQUEST_BODY', `return_url must be an absolute http(s) URL, got "${url}"`, 'send e.g. https://example.com/thanks');
-  }
-  return url;
 }
 
 /**

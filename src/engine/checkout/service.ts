@@ -1,29 +1,21 @@
 import { iso } from '../clock.js';
-import { CollectionService } from '../collections/service.js';
-import type { EngineContext } from '../context.js';
-import { CustomerService } from '../customers/service.js';
 import type { Customer } from '../customers/types.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
-import { DiscountService } from '../discounts/service.js';
-import { BillingError, notFound } from '../errors.js';
-import { checkBillingAddress } from '../payments/billing.js';
-import type { PaymentProcessor } from '../payments/processor.js';
-import { assertChargeableTotal } from '../payments/rules.js';
+import { BillingError } from '../errors.js';
 import type { BillingAddress } from '../payments/types.js';
 import { priceCart } from '../pricing/price-lines.js';
-import { getSettings } from '../settings/repo.js';
+import { checkBillingAddress } from '../rules/billing-address.js';
+import { pricingLinesOf } from '../rules/cart-pricing.js';
+import { type CartLineInput, type CheckedCart, checkCart } from '../rules/cart.js';
+import { assertChargeableTotal } from '../rules/minimum-charge.js';
+import { checkReturnUrl } from '../rules/return-url.js';
+import type { Scope } from '../scope.js';
 import { checkMetadata } from '../shared/metadata.js';
-import { loadCartFacts } from './cart-facts.js';
 import { storedLineOf } from './cart-lines.js';
-import { pricingLinesOf } from './cart-pricing.js';
-import { type CartLineInput, type CheckedCart, checkCart } from './cart-rules.js';
 import { selectFromCollection } from './collection-rules.js';
 import { paySession } from './pay.js';
 import { findSession, insertSession, updateSession } from './repo.js';
 import {
   checkoutUrlOf,
-  checkReturnUrl,
   checkTaxId,
   checkTrialOverride,
   customizationOf,
@@ -31,7 +23,6 @@ import {
   featureFlagsOf,
   pendingCustomerOf,
 } from './request-rules.js';
-import type { SubscriptionStarter } from './subscription-starter.js';
 import type {
   CheckoutCompletion,
   CheckoutSession,
@@ -47,27 +38,15 @@ import type { CheckoutChoice, CheckoutPage, CheckoutReceipt } from './page-types
 import { pageViewOf } from './page-view.js';
 import { receiptOf } from './receipt.js';
 
-export interface CheckoutDependencies {
-  processor: PaymentProcessor;
-  /** Absent until the subscription engine provides one: subscription checkouts then cannot complete. */
-  subscriptionStarter: SubscriptionStarter | null;
-  /** Where this process serves pages now; checkout_url = `${publicBaseUrl()}/checkout/${session_id}`. */
-  publicBaseUrl: () => string;
-}
-
-/** Checkout sessions (SPEC §1.8, §2.1): create with every rule in order, read, and pay in test mode. */
+/**
+ * Checkout sessions (SPEC §1.8, §2.1): create with every rule in order, read, and pay in test mode.
+ * checkout_url = `${deps.publicBaseUrl()}/checkout/${session_id}`, the address this process serves pages at now.
+ */
 export class CheckoutService {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly deps: CheckoutDependencies,
-  ) {}
-
-  private within(trx: Db): CheckoutService {
-    return new CheckoutService({ ...this.ctx, db: trx }, this.deps);
-  }
+  constructor(private readonly scope: Scope) {}
 
   async get(sessionId: string): Promise<CheckoutSession> {
-    return viewOf(this.ctx, await this.stored(sessionId), this.deps.publicBaseUrl());
+    return viewOf(this.scope, await storedSession(this.scope, sessionId), this.scope.deps.publicBaseUrl());
   }
 
   /**
@@ -79,27 +58,25 @@ export class CheckoutService {
     const confirm = input.confirm ?? false;
     const return_url = checkReturnUrl(input.return_url);
     const pending = pendingCustomerOf(input.customer);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
+    return this.scope.transaction(async (tx) => {
       const amount_required = confirm || input.payment_method_id !== undefined;
       // Rules 1–5: the cart as sent.
       const cartInput = input.product_cart ?? [];
       if (cartInput.length === 0 && input.product_collection_id === undefined) {
         throw new BillingError('PRODUCT_CART_EMPTY', 'product_cart is empty', 'add at least one product, or give product_collection_id');
       }
-      let cart = cartInput.length === 0 ? null : await this.checkedCart(trx, cartInput, amount_required);
+      let cart = cartInput.length === 0 ? null : await checkedCart(tx, cartInput, amount_required);
       // Rule 6: collection mode (SPEC D8).
       if (input.product_collection_id !== undefined) {
-        const collections = new CollectionService(ctx);
-        const collection = await collections.get(input.product_collection_id);
-        const offered = await collections.checkoutProducts(collection.collection_id);
+        const collection = await tx.collections.get(input.product_collection_id);
+        const offered = await tx.collections.checkoutProducts(collection.collection_id);
         const selected = selectFromCollection(collection, offered, cartInput);
-        if (cart === null) cart = await this.checkedCart(trx, [selected], amount_required);
+        if (cart === null) cart = await checkedCart(tx, [selected], amount_required);
       }
       if (cart === null) throw new Error('a checkout without a cart has a collection, which selected a product');
       // Rule 7: the customer.
       const flags = featureFlagsOf(input.feature_flags);
-      const customer = await this.customerOf(ctx, input.customer?.customer_id, pending?.email ?? null, flags.always_create_new_customer);
+      const customer = await customerOf(tx, input.customer?.customer_id, pending?.email ?? null, flags.always_create_new_customer);
       // Rule 8: the billing address.
       const billing_address = this.billingOf(input, confirm);
       // Rule 9: the trial override.
@@ -107,12 +84,12 @@ export class CheckoutService {
       // Rule 10: the discount code.
       const productIds = cart.lines.map((l) => l.product.product_id);
       const discount =
-        input.discount_code === undefined ? null : await new DiscountService(ctx).validate(input.discount_code, { product_ids: productIds });
+        input.discount_code === undefined ? null : await tx.discounts.validate(input.discount_code, { product_ids: productIds });
       // Rule 11: a saved payment method.
-      if (input.payment_method_id !== undefined) await this.checkSavedMethod(ctx, input.payment_method_id, confirm, input.customer?.customer_id === undefined ? null : customer);
+      if (input.payment_method_id !== undefined) await checkSavedMethod(tx, input.payment_method_id, confirm, input.customer?.customer_id === undefined ? null : customer);
       // Rule 12: the currency minimum, once every amount is known.
       if (cart.lines.every((l) => l.amount !== null || !isPayWhatYouWant(l.product.price))) {
-        const { default_tax_rate_bps } = await getSettings(trx, this.ctx.businessId);
+        const { default_tax_rate_bps } = await tx.settings.get();
         const priced = priceCart({ lines: pricingLinesOf(cart.lines), tax_rate_bps: default_tax_rate_bps, code: discount });
         assertChargeableTotal(priced.total_amount, cart.currency);
       }
@@ -120,9 +97,9 @@ export class CheckoutService {
       const metadata = checkMetadata(input.metadata);
       const tax_id = checkTaxId(input.tax_id);
 
-      const now = this.ctx.clock.now();
+      const now = tx.clock.now();
       const session: StoredSession = {
-        session_id: this.ctx.ids.next('checkoutSession'),
+        session_id: tx.ids.next('checkoutSession'),
         status: 'open',
         request: {
           product_cart: cart.lines.map(storedLineOf),
@@ -150,11 +127,11 @@ export class CheckoutService {
         created_at: now,
         updated_at: now,
       };
-      await insertSession(trx, this.ctx.businessId, session);
+      await insertSession(tx.db, tx.businessId, session);
       if (input.payment_method_id === undefined) {
-        return { session_id: session.session_id, checkout_url: checkoutUrlOf(this.deps.publicBaseUrl(), session.session_id), payment_id: null, payment_status: null, subscription_id: null };
+        return { session_id: session.session_id, checkout_url: checkoutUrlOf(tx.deps.publicBaseUrl(), session.session_id), payment_id: null, payment_status: null, subscription_id: null };
       }
-      const paid = await this.pay(ctx, session, { payment_method_id: input.payment_method_id }, {});
+      const paid = await paySession(tx, session, { payment_method_id: input.payment_method_id }, {});
       return {
         session_id: session.session_id,
         checkout_url: null,
@@ -171,17 +148,17 @@ export class CheckoutService {
    * Returns the payment whatever its outcome: failed leaves the session open for another try.
    */
   async complete(sessionId: string, payWith: PayWith, options: CompletionOptions = {}): Promise<CheckoutCompletion> {
-    return this.onOpenSession(sessionId, (ctx, session) => this.pay(ctx, session, payWith, options));
+    return this.onOpenSession(sessionId, (tx, session) => paySession(tx, session, payWith, options));
   }
 
   /** The hosted page's view of a session (any status): see CheckoutPage. */
   async page(sessionId: string): Promise<CheckoutPage> {
-    return pageViewOf(this.ctx, await this.stored(sessionId), this.deps.publicBaseUrl());
+    return pageViewOf(this.scope, await storedSession(this.scope, sessionId), this.scope.deps.publicBaseUrl());
   }
 
   /** A paid session's receipt: payment, invoice and license keys issued (see receiptOf). */
   async receipt(sessionId: string): Promise<CheckoutReceipt> {
-    return receiptOf(this.ctx, await this.stored(sessionId), this.deps.publicBaseUrl());
+    return receiptOf(this.scope, await storedSession(this.scope, sessionId), this.scope.deps.publicBaseUrl());
   }
 
   /**
@@ -191,8 +168,8 @@ export class CheckoutService {
    * Expired → INVALID_REQUEST_PARAMETERS (and marked expired); paid → CHECKOUT_SESSION_CONSUMED.
    */
   async choose(sessionId: string, choice: CheckoutChoice): Promise<CheckoutPage> {
-    await this.onOpenSession(sessionId, async (ctx, session) => {
-      await updateSession(ctx.db, sessionId, await chosenChanges(ctx, session, choice));
+    await this.onOpenSession(sessionId, async (tx, session) => {
+      await updateSession(tx.db, sessionId, await chosenChanges(tx, session, choice));
     });
     return this.page(sessionId);
   }
@@ -201,10 +178,9 @@ export class CheckoutService {
    * Runs `work` on the session inside one transaction when it is open and unexpired. A paid session is
    * CHECKOUT_SESSION_CONSUMED; an expired one is marked expired (that mark commits) and refused.
    */
-  private async onOpenSession<T>(sessionId: string, work: (ctx: EngineContext, session: StoredSession) => Promise<T>): Promise<T> {
-    const outcome = await inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
-      const session = await this.within(trx).stored(sessionId);
+  private async onOpenSession<T>(sessionId: string, work: (tx: Scope, session: StoredSession) => Promise<T>): Promise<T> {
+    const outcome = await this.scope.transaction(async (tx) => {
+      const session = await storedSession(tx, sessionId);
       if (session.status === 'completed') {
         throw new BillingError(
           'CHECKOUT_SESSION_CONSUMED',
@@ -212,11 +188,11 @@ export class CheckoutService {
           'create a new checkout session for another purchase',
         );
       }
-      if (effectiveStatus(session, this.ctx.clock.now()) === 'expired') {
-        if (session.status === 'open') await updateSession(trx, sessionId, { status: 'expired', updated_at: this.ctx.clock.now() });
+      if (effectiveStatus(session, tx.clock.now()) === 'expired') {
+        if (session.status === 'open') await updateSession(tx.db, sessionId, { status: 'expired', updated_at: tx.clock.now() });
         return { kind: 'expired', expires_at: session.expires_at } as const;
       }
-      return { kind: 'done', result: await work(ctx, session) } as const;
+      return { kind: 'done', result: await work(tx, session) } as const;
     });
     if (outcome.kind === 'expired') {
       throw new BillingError(
@@ -226,37 +202,6 @@ export class CheckoutService {
       );
     }
     return outcome.result;
-  }
-
-  private pay(ctx: EngineContext, session: StoredSession, payWith: PayWith, options: CompletionOptions): Promise<CheckoutCompletion> {
-    return paySession({ ctx, processor: this.deps.processor, starter: this.deps.subscriptionStarter }, session, payWith, options);
-  }
-
-  private async stored(sessionId: string): Promise<StoredSession> {
-    const session = await findSession(this.ctx.db, this.ctx.businessId, sessionId);
-    if (!session) throw new BillingError('NOT_FOUND', `no checkout session ${sessionId}`, 'use the session_id that create_checkout_session returned, or create a new session');
-    return session;
-  }
-
-  private async checkedCart(trx: Db, lines: readonly CartLineInput[], amount_required: boolean): Promise<CheckedCart> {
-    const facts = await loadCartFacts(trx, this.ctx.businessId, lines);
-    return checkCart(lines, facts, { amount_required, on_demand: false });
-  }
-
-  /**
-   * Rule 7: `{customer_id}` must exist (NOT_FOUND); an email is matched to the oldest customer with it
-   * unless always_create_new_customer; otherwise the customer is created at payment (null here).
-   */
-  private async customerOf(
-    ctx: EngineContext,
-    customerId: string | undefined,
-    email: string | null,
-    alwaysCreateNew: boolean,
-  ): Promise<Customer | null> {
-    const customers = new CustomerService(ctx);
-    if (customerId !== undefined) return customers.get(customerId);
-    if (email === null || alwaysCreateNew) return null;
-    return (await customers.findByEmail(email)) ?? null;
   }
 
   /**
@@ -277,23 +222,43 @@ export class CheckoutService {
     }
     return checkBillingAddress(input.billing_address, !confirm ? 'country' : input.minimal_address ? 'minimal' : 'full');
   }
-
-  /** Rule 11: payment_method_id needs confirm=true and customer.customer_id, whose method it must be. */
-  private async checkSavedMethod(ctx: EngineContext, paymentMethodId: string, confirm: boolean, customer: Customer | null): Promise<void> {
-    if (!confirm) {
-      throw new BillingError('INVALID_REQUEST_PARAMETERS', 'payment_method_id charges at once, so it requires confirm: true', 'send confirm: true');
-    }
-    if (customer === null) {
-      throw new BillingError(
-        'INVALID_REQUEST_PARAMETERS',
-        'payment_method_id requires customer.customer_id, the existing customer who owns the method',
-        'send customer: {customer_id}',
-      );
-    }
-    await new CustomerService(ctx).getPaymentMethod(customer.customer_id, paymentMethodId);
-  }
 }
 
 function isPayWhatYouWant(price: CheckedCart['lines'][number]['product']['price']): boolean {
   return price.type === 'one_time_price' && price.pay_what_you_want;
+}
+
+async function storedSession(scope: Scope, sessionId: string): Promise<StoredSession> {
+  const session = await findSession(scope.db, scope.businessId, sessionId);
+  if (!session) throw new BillingError('NOT_FOUND', `no checkout session ${sessionId}`, 'use the session_id that create_checkout_session returned, or create a new session');
+  return session;
+}
+
+async function checkedCart(tx: Scope, lines: readonly CartLineInput[], amount_required: boolean): Promise<CheckedCart> {
+  return checkCart(lines, await tx.products.cartFacts(lines), { amount_required, on_demand: false });
+}
+
+/**
+ * Rule 7: `{customer_id}` must exist (NOT_FOUND); an email is matched to the oldest customer with it
+ * unless always_create_new_customer; otherwise the customer is created at payment (null here).
+ */
+async function customerOf(tx: Scope, customerId: string | undefined, email: string | null, alwaysCreateNew: boolean): Promise<Customer | null> {
+  if (customerId !== undefined) return tx.customers.get(customerId);
+  if (email === null || alwaysCreateNew) return null;
+  return (await tx.customers.findByEmail(email)) ?? null;
+}
+
+/** Rule 11: payment_method_id needs confirm=true and customer.customer_id, whose method it must be. */
+async function checkSavedMethod(tx: Scope, paymentMethodId: string, confirm: boolean, customer: Customer | null): Promise<void> {
+  if (!confirm) {
+    throw new BillingError('INVALID_REQUEST_PARAMETERS', 'payment_method_id charges at once, so it requires confirm: true', 'send confirm: true');
+  }
+  if (customer === null) {
+    throw new BillingError(
+      'INVALID_REQUEST_PARAMETERS',
+      'payment_method_id requires customer.customer_id, the existing customer who owns the method',
+      'send customer: {customer_id}',
+    );
+  }
+  await tx.customers.getPaymentMethod(customer.customer_id, paymentMethodId);
 }

@@ -1,9 +1,9 @@
 import type { Addon } from '../addons/types.js';
 import type { Customer, PaymentMethod } from '../customers/types.js';
-import type { Db } from '../db/database.js';
 import type { Discount } from '../discounts/types.js';
 import type { BillingAddress, Payment } from '../payments/types.js';
 import type { Product } from '../products/types.js';
+import type { Scope } from '../scope.js';
 import type { Metadata } from '../shared/metadata.js';
 
 /** Everything a completed subscription checkout hands to the subscription engine. */
@@ -32,12 +32,12 @@ export interface SubscriptionStart {
 }
 
 /**
- * The seam between checkout and the subscription engine. Checkout validates the session, resolves the
- * customer and payment method, then calls `startFromCheckout` inside its own transaction (`trx`), so the
- * subscription, its first payment, their events and the session's completion commit together. The
- * starter creates the subscription, charges through PaymentService.within(trx).charge and emits the
- * subscription events; it does not record the discount's use (checkout does, on success).
+ * The seam between checkout and the subscription engine (ScopeDeps.subscriptionStarter). Checkout validates
+ * the session, resolves the customer and payment method, then calls `startFromCheckout` with the scope of
+ * its own transaction (`tx`), so the subscription, its first payment, their events and the session's
+ * completion commit together. The starter creates the subscription, charges through `tx.payments.charge`
+ * and emits the subscription events; it does not record the discount's use (checkout does, on success).
  */
 export interface SubscriptionStarter {
-  startFromCheckout(trx: Db, start: SubscriptionCheckout): Promise<SubscriptionStart>;
+  startFromCheckout(tx: Scope, start: SubscriptionCheckout): Promise<SubscriptionStart>;
 }

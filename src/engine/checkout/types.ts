@@ -3,7 +3,7 @@ import type { Currency } from '../money.js';
 import type { BillingAddress, BillingAddressInput, Payment, PaymentStatus } from '../payments/types.js';
 import type { LineKind } from '../pricing/types.js';
 import type { Metadata } from '../shared/metadata.js';
-import type { CartLineInput } from './cart-rules.js';
+import type { CartLineInput } from '../rules/cart.js';
 import type { AddressField, CustomerField } from './page-types.js';
 
 /** PROPOSED (SPEC §1.8): open until paid (completed) or past expires_at (expired). */

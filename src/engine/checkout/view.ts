@@ -1,15 +1,10 @@
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
-import { findCustomer } from '../customers/repo.js';
-import { DiscountService } from '../discounts/service.js';
 import type { Discount } from '../discounts/types.js';
-import { findPayment } from '../payments/repo.js';
 import { priceCart } from '../pricing/price-lines.js';
-import { getSettings } from '../settings/repo.js';
-import { loadCartFacts } from './cart-facts.js';
+import { pricingLinesOf } from '../rules/cart-pricing.js';
+import type { CartFacts, CartLine } from '../rules/cart.js';
+import type { Scope } from '../scope.js';
 import { displayLinesOf, inputLineOf } from './cart-lines.js';
-import { pricingLinesOf } from './cart-pricing.js';
-import type { CartFacts, CartLine } from './cart-rules.js';
 import { checkoutUrlOf } from './request-rules.js';
 import type { CheckoutSession, CheckoutStatus, StoredSession } from './types.js';
 
@@ -26,25 +21,25 @@ export interface SessionCart {
   tax_rate_bps: number;
 }
 
-export async function sessionCartOf(ctx: EngineContext, session: StoredSession): Promise<SessionCart> {
-  const facts = await loadCartFacts(ctx.db, ctx.businessId, session.request.product_cart.map(inputLineOf));
+export async function sessionCartOf(scope: Scope, session: StoredSession): Promise<SessionCart> {
+  const facts = await scope.products.cartFacts(session.request.product_cart.map(inputLineOf));
   const lines = displayLinesOf(session.request.product_cart, facts);
-  const { default_tax_rate_bps } = await getSettings(ctx.db, ctx.businessId);
-  return { facts, lines, discount: await discountOf(ctx, session.discount_id), tax_rate_bps: default_tax_rate_bps };
+  const { default_tax_rate_bps } = await scope.settings.get();
+  return { facts, lines, discount: await discountOf(scope, session.discount_id), tax_rate_bps: default_tax_rate_bps };
 }
 
 /** The session as get_checkout_session shows it: state, cart, customer, latest payment and a price summary. */
-export async function viewOf(ctx: EngineContext, session: StoredSession, publicBaseUrl: string): Promise<CheckoutSession> {
+export async function viewOf(scope: Scope, session: StoredSession, publicBaseUrl: string): Promise<CheckoutSession> {
   const request = session.request;
-  const { lines, discount, tax_rate_bps } = await sessionCartOf(ctx, session);
-  const customer = session.customer_id === null ? undefined : await findCustomer(ctx.db, ctx.businessId, session.customer_id);
-  const payment = session.payment_id === null ? undefined : await findPayment(ctx.db, ctx.businessId, session.payment_id);
+  const { lines, discount, tax_rate_bps } = await sessionCartOf(scope, session);
+  const customer = session.customer_id === null ? undefined : await scope.customers.find(session.customer_id);
+  const payment = session.payment_id === null ? undefined : await scope.payments.find(session.payment_id);
   const priced = priceCart({ lines: pricingLinesOf(lines), tax_rate_bps, code: discount });
   const first = lines[0]?.product;
   const recurring = first && first.price.type !== 'one_time_price' ? first.price : null;
   return {
     id: session.session_id,
-    status: effectiveStatus(session, ctx.clock.now()),
+    status: effectiveStatus(session, scope.clock.now()),
     checkout_url: request.payment_method_id === null ? checkoutUrlOf(publicBaseUrl, session.session_id) : null,
     created_at: iso(session.created_at),
     expires_at: iso(session.expires_at),
@@ -97,7 +92,7 @@ export async function viewOf(ctx: EngineContext, session: StoredSession, publicB
   };
 }
 
-async function discountOf(ctx: EngineContext, discountId: string | null): Promise<Discount | null> {
+async function discountOf(scope: Scope, discountId: string | null): Promise<Discount | null> {
   if (discountId === null) return null;
-  return new DiscountService(ctx).get(discountId, { include_deleted: true });
+  return scope.discounts.get(discountId, { include_deleted: true });
 }

@@ -3,14 +3,8 @@ import type { Db } from '../db/database.js';
 import type { CollectionGroupsTable, CollectionItemsTable, CollectionsTable } from '../db/schema.js';
 import { fromFlag } from '../shared/flags.js';
 import type { PageWindow } from '../shared/paging.js';
-import type {
-  Collection,
-  CollectionFilter,
-  CollectionGroup,
-  EffectiveAt,
-  OnPaymentFailure,
-  ProrationBillingMode,
-} from './types.js';
+import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../rules/plan-change-modes.js';
+import type { Collection, CollectionFilter, CollectionGroup } from './types.js';
 
 function toCollection(row: CollectionsTable, groups: CollectionGroup[]): Collection {
   return {

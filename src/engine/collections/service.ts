@@ -1,10 +1,6 @@
-import { findBrand, findPrimaryBrandId } from '../brands/repo.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
-import { findProducts } from '../products/repo.js';
 import type { Product } from '../products/types.js';
+import type { Scope } from '../scope.js';
 import { toFlag } from '../shared/flags.js';
 import { type Page, type PageRequest, pageOf, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
@@ -16,6 +12,7 @@ import {
   insertGroup,
   insertItems,
   listCollections,
+  liveCollectionIdsHolding,
   nextGroupPosition,
   nextItemPosition,
   setGroupPositions,
@@ -24,7 +21,8 @@ import {
   updateGroupRow,
   updateItemRow,
 } from './repo.js';
-import { checkoutProducts, DEFAULT_POLICY_COLUMNS, firstDuplicate, permutationOf, policyColumns } from './rules.js';
+import { checkoutProducts } from '../rules/collection-offer.js';
+import { DEFAULT_POLICY_COLUMNS, firstDuplicate, permutationOf, policyColumns } from './rules.js';
 import type {
   CheckoutProduct,
   Collection,
@@ -51,21 +49,38 @@ interface Placement {
 }
 
 export class CollectionService {
-  constructor(private readonly ctx: EngineContext) {}
-
-  private within(trx: Db): CollectionService {
-    return new CollectionService({ ...this.ctx, db: trx });
-  }
+  constructor(private readonly scope: Scope) {}
 
   async get(collectionId: string): Promise<Collection> {
-    const collection = await findCollection(this.ctx.db, this.ctx.businessId, collectionId);
+    const collection = await this.find(collectionId);
     if (!collection) throw notFound('product collection', collectionId, 'list_product_collections');
     return collection;
   }
 
   async list(filter: CollectionFilter = {}, page?: PageRequest): Promise<Page<Collection>> {
     const window = pageWindow(page);
-    return toPage(window, await listCollections(this.ctx.db, this.ctx.businessId, filter, window));
+    return toPage(window, await listCollections(this.scope.db, this.scope.businessId, filter, window));
+  }
+
+  /** The collection, archived or not, or undefined when the business has no such id. */
+  find(collectionId: string): Promise<Collection | undefined> {
+    return findCollection(this.scope.db, this.scope.businessId, collectionId);
+  }
+
+  /** The one live collection holding the product, or null when none or several hold it (SPEC D7). */
+  async soleLiveHolderOf(productId: string): Promise<string | null> {
+    const holders = await liveCollectionIdsHolding(this.scope.db, this.scope.businessId, productId);
+    return holders.length === 1 ? (holders[0] ?? null) : null;
+  }
+
+  /**
+   * The collection whose plan-change policy governs a subscription (SPEC D7): the one it was bought
+   * through, else the one live collection holding its product; none when zero or several hold it.
+   */
+  async governing(sub: { collection_id: string | null; product_id: string }): Promise<Collection | null> {
+    if (sub.collection_id !== null) return (await this.find(sub.collection_id)) ?? null;
+    const holder = await this.soleLiveHolderOf(sub.product_id);
+    return holder === null ? null : ((await this.find(holder)) ?? null);
   }
 
   /**
@@ -82,13 +97,13 @@ export class CollectionService {
     for (const group of groups) checkGroupName(group.group_name);
     const repeated = firstDuplicate(groups.flatMap((g) => (g.group_name ? [g.group_name] : [])));
     if (repeated !== undefined) throw duplicateGroupName(`group_name "${repeated}" is given twice`);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const brand_id = await this.resolveBrand(trx, input.brand_id);
-      const now = this.ctx.clock.now();
-      const collection_id = this.ctx.ids.next('collection');
-      await insertCollection(trx, {
+    return this.scope.transaction(async (tx) => {
+      const brand_id = await tx.brands.resolve(input.brand_id);
+      const now = tx.clock.now();
+      const collection_id = tx.ids.next('collection');
+      await insertCollection(tx.db, {
         collection_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         brand_id,
         name: input.name,
         description: input.description ?? null,
@@ -100,8 +115,8 @@ export class CollectionService {
         updated_at: now,
       });
       const placement: Placement = { collection_id, brand_id, existing: new Map(), requested: new Set() };
-      for (const [position, group] of groups.entries()) await this.insertGroup(trx, placement, group, position);
-      return this.within(trx).get(collection_id);
+      for (const [position, group] of groups.entries()) await this.insertGroup(tx, placement, group, position);
+      return tx.collections.get(collection_id);
     });
   }
 
@@ -112,8 +127,8 @@ export class CollectionService {
   async update(collectionId: string, changes: CollectionChanges): Promise<Collection> {
     checkDescriptive(changes);
     const policy = policyColumns(changes);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const collection = await this.within(trx).get(collectionId);
+    return this.scope.transaction(async (tx) => {
+      const collection = await tx.collections.get(collectionId);
       if (changes.group_order !== undefined) {
         const order = permutationOf({
           field: 'group_order',
@@ -121,25 +136,25 @@ export class CollectionService {
           current: collection.groups.map((g) => ({ id: g.group_id, keys: [g.group_id] })),
           requested: changes.group_order,
         });
-        await setGroupPositions(trx, order);
+        await setGroupPositions(tx.db, order);
       }
-      await updateCollectionRow(trx, collectionId, {
+      await updateCollectionRow(tx.db, collectionId, {
         ...(changes.name !== undefined && { name: changes.name }),
         ...(changes.description !== undefined && { description: changes.description }),
         ...(changes.image !== undefined && { image: changes.image }),
         ...policy,
-        updated_at: this.ctx.clock.now(),
+        updated_at: tx.clock.now(),
       });
-      return this.within(trx).get(collectionId);
+      return tx.collections.get(collectionId);
     });
   }
 
   /** A soft hide: the collection leaves the default list and its checkout, and unarchive brings it back. */
   async archive(collectionId: string): Promise<Collection> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      await this.within(trx).get(collectionId);
-      await updateCollectionRow(trx, collectionId, { archived: 1, updated_at: this.ctx.clock.now() });
-      return this.within(trx).get(collectionId);
+    return this.scope.transaction(async (tx) => {
+      await tx.collections.get(collectionId);
+      await updateCollectionRow(tx.db, collectionId, { archived: 1, updated_at: tx.clock.now() });
+      return tx.collections.get(collectionId);
     });
   }
 
@@ -148,12 +163,12 @@ export class CollectionService {
    * reported: items Starter, Pro (archived) → excluded_product_ids [Pro].
    */
   async unarchive(collectionId: string): Promise<UnarchivedCollection> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      await this.within(trx).get(collectionId);
-      await updateCollectionRow(trx, collectionId, { archived: 0, updated_at: this.ctx.clock.now() });
-      const collection = await this.within(trx).get(collectionId);
+    return this.scope.transaction(async (tx) => {
+      await tx.collections.get(collectionId);
+      await updateCollectionRow(tx.db, collectionId, { archived: 0, updated_at: tx.clock.now() });
+      const collection = await tx.collections.get(collectionId);
       const productIds = [...new Set(collection.groups.flatMap((g) => g.products.map((i) => i.product_id)))];
-      const products = await this.productsById(trx, productIds);
+      const products = await this.productsById(tx, productIds);
       const excluded_product_ids = productIds.filter((id) => products.get(id)?.archived === true);
       return { ...collection, excluded_product_ids };
     });
@@ -162,14 +177,14 @@ export class CollectionService {
   /** Adds a group after the collection's last one, with its products in the order given. */
   async createGroup(collectionId: string, input: NewGroup): Promise<Collection> {
     checkGroupName(input.group_name);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const collection = await this.within(trx).get(collectionId);
+    return this.scope.transaction(async (tx) => {
+      const collection = await tx.collections.get(collectionId);
       if (input.group_name && collection.groups.some((g) => g.group_name === input.group_name)) {
         throw duplicateGroupName(`product collection ${collectionId} already has a group named "${input.group_name}"`);
       }
-      const position = await nextGroupPosition(trx, collectionId);
-      await this.insertGroup(trx, placementOf(collection), input, position);
-      return this.touched(trx, collectionId);
+      const position = await nextGroupPosition(tx.db, collectionId);
+      await this.insertGroup(tx, placementOf(collection), input, position);
+      return this.touched(tx, collectionId);
     });
   }
 
@@ -180,8 +195,8 @@ export class CollectionService {
    */
   async updateGroup(collectionId: string, groupId: string, changes: GroupChanges): Promise<Collection> {
     checkGroupName(changes.group_name);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const collection = await this.within(trx).get(collectionId);
+    return this.scope.transaction(async (tx) => {
+      const collection = await tx.collections.get(collectionId);
       const group = groupOf(collection, groupId);
       const name = changes.group_name;
       if (name && collection.groups.some((g) => g.group_id !== groupId && g.group_name === name)) {
@@ -194,55 +209,55 @@ export class CollectionService {
           current: group.products.map((i) => ({ id: i.item_id, keys: [i.item_id, i.product_id] })),
           requested: changes.product_order,
         });
-        await setItemPositions(trx, order);
+        await setItemPositions(tx.db, order);
       }
-      await updateGroupRow(trx, groupId, {
+      await updateGroupRow(tx.db, groupId, {
         ...(name !== undefined && { group_name: name }),
         ...(changes.status !== undefined && { enabled: toFlag(changes.status) }),
       });
-      return this.touched(trx, collectionId);
+      return this.touched(tx, collectionId);
     });
   }
 
   /** Removes the group and its items; the products themselves are untouched. */
   async deleteGroup(collectionId: string, groupId: string): Promise<Collection> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      groupOf(await this.within(trx).get(collectionId), groupId);
-      await deleteGroup(trx, groupId);
-      return this.touched(trx, collectionId);
+    return this.scope.transaction(async (tx) => {
+      groupOf(await tx.collections.get(collectionId), groupId);
+      await deleteGroup(tx.db, groupId);
+      return this.touched(tx, collectionId);
     });
   }
 
   /** Appends products to the end of a group, in the order given. */
   async addItems(collectionId: string, groupId: string, products: readonly GroupProductInput[]): Promise<Collection> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const collection = await this.within(trx).get(collectionId);
+    return this.scope.transaction(async (tx) => {
+      const collection = await tx.collections.get(collectionId);
       groupOf(collection, groupId);
-      await this.appendItems(trx, placementOf(collection), groupId, products);
-      return this.touched(trx, collectionId);
+      await this.appendItems(tx, placementOf(collection), groupId, products);
+      return this.touched(tx, collectionId);
     });
   }
 
   /** A disabled item stays in the collection but is not offered at checkout. */
   async updateItem(collectionId: string, groupId: string, itemId: string, changes: { status: boolean }): Promise<Collection> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      itemOf(groupOf(await this.within(trx).get(collectionId), groupId), itemId);
-      await updateItemRow(trx, itemId, { enabled: toFlag(changes.status) });
-      return this.touched(trx, collectionId);
+    return this.scope.transaction(async (tx) => {
+      itemOf(groupOf(await tx.collections.get(collectionId), groupId), itemId);
+      await updateItemRow(tx.db, itemId, { enabled: toFlag(changes.status) });
+      return this.touched(tx, collectionId);
     });
   }
 
   async removeItem(collectionId: string, groupId: string, itemId: string): Promise<Collection> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      itemOf(groupOf(await this.within(trx).get(collectionId), groupId), itemId);
-      await deleteItem(trx, itemId);
-      return this.touched(trx, collectionId);
+    return this.scope.transaction(async (tx) => {
+      itemOf(groupOf(await tx.collections.get(collectionId), groupId), itemId);
+      await deleteItem(tx.db, itemId);
+      return this.touched(tx, collectionId);
     });
   }
 
   /**
    * Every product a checkout of this collection offers, in order, the first pre-selected (see
-   * checkoutProducts in rules.ts). Says nothing about whether the collection is archived: a checkout
+   * checkoutProducts in rules/collection-offer.ts). Says nothing about whether the collection is archived: a checkout
    * must refuse an archived collection itself.
    */
   async checkoutProducts(collectionId: string): Promise<CheckoutProduct[]> {
@@ -258,20 +273,20 @@ export class CollectionService {
 
   private async offered(collection: Collection): Promise<CheckoutProduct[]> {
     const productIds = collection.groups.flatMap((g) => g.products.map((i) => i.product_id));
-    return checkoutProducts(collection.groups, await this.productsById(this.ctx.db, productIds));
+    return checkoutProducts(collection.groups, await this.productsById(this.scope, productIds));
   }
 
-  private async insertGroup(trx: Db, placement: Placement, group: NewGroup, position: number): Promise<void> {
-    const group_id = this.ctx.ids.next('collectionGroup');
-    await insertGroup(trx, {
+  private async insertGroup(tx: Scope, placement: Placement, group: NewGroup, position: number): Promise<void> {
+    const group_id = tx.ids.next('collectionGroup');
+    await insertGroup(tx.db, {
       group_id,
       collection_id: placement.collection_id,
       group_name: group.group_name ?? null,
       enabled: toFlag(group.status ?? true),
       position,
-      created_at: this.ctx.clock.now(),
+      created_at: tx.clock.now(),
     });
-    await this.appendItems(trx, placement, group_id, group.products ?? []);
+    await this.appendItems(tx, placement, group_id, group.products ?? []);
   }
 
   /**
@@ -280,14 +295,14 @@ export class CollectionService {
    * in any group (INVALID_REQUEST_PARAMETERS). Then appends them after the group's last item.
    */
   private async appendItems(
-    trx: Db,
+    tx: Scope,
     placement: Placement,
     groupId: string,
     items: readonly GroupProductInput[],
   ): Promise<void> {
     if (items.length === 0) return;
     const products = await this.productsById(
-      trx,
+      tx,
       items.map((i) => i.product_id),
     );
     for (const { product_id } of items) {
@@ -324,12 +339,12 @@ export class CollectionService {
       }
       placement.requested.add(product_id);
     }
-    const first = await nextItemPosition(trx, groupId);
-    const now = this.ctx.clock.now();
+    const first = await nextItemPosition(tx.db, groupId);
+    const now = tx.clock.now();
     await insertItems(
-      trx,
+      tx.db,
       items.map((item, index) => ({
-        item_id: this.ctx.ids.next('collectionItem'),
+        item_id: tx.ids.next('collectionItem'),
         group_id: groupId,
         product_id: item.product_id,
         enabled: toFlag(item.status ?? true),
@@ -340,24 +355,14 @@ export class CollectionService {
   }
 
   /** A change to a group or item is a change to its collection: updated_at moves. */
-  private async touched(trx: Db, collectionId: string): Promise<Collection> {
-    await updateCollectionRow(trx, collectionId, { updated_at: this.ctx.clock.now() });
-    return this.within(trx).get(collectionId);
+  private async touched(tx: Scope, collectionId: string): Promise<Collection> {
+    await updateCollectionRow(tx.db, collectionId, { updated_at: tx.clock.now() });
+    return tx.collections.get(collectionId);
   }
 
-  private async productsById(db: Db, productIds: readonly string[]): Promise<Map<string, Product>> {
-    const products = await findProducts(db, this.ctx.businessId, [...new Set(productIds)]);
+  private async productsById(scope: Scope, productIds: readonly string[]): Promise<Map<string, Product>> {
+    const products = await scope.products.findMany([...new Set(productIds)]);
     return new Map(products.map((p) => [p.product_id, p]));
-  }
-
-  private async resolveBrand(trx: Db, brandId: string | undefined): Promise<string> {
-    if (brandId === undefined) {
-      const primary = await findPrimaryBrandId(trx, this.ctx.businessId);
-      if (!primary) throw new Error('the business has no primary brand; the engine was not set up');
-      return primary;
-    }
-    if (!(await findBrand(trx, this.ctx.businessId, brandId))) throw notFound('brand', brandId, 'list_brands');
-    return brandId;
   }
 }
 

@@ -1,20 +1,6 @@
 import type { Currency } from '../money.js';
 import type { Interval, PriceType } from '../products/types.js';
-
-/** How a plan change is billed (SPEC §2.4); a collection may set one per direction (SPEC D7). */
-export const PRORATION_BILLING_MODES = [
-  'prorated_immediately',
-  'difference_immediately',
-  'full_immediately',
-  'do_not_bill',
-] as const;
-export type ProrationBillingMode = (typeof PRORATION_BILLING_MODES)[number];
-
-export const EFFECTIVE_AT = ['immediately', 'next_billing_date'] as const;
-export type EffectiveAt = (typeof EFFECTIVE_AT)[number];
-
-export const ON_PAYMENT_FAILURE = ['prevent_change', 'apply_change'] as const;
-export type OnPaymentFailure = (typeof ON_PAYMENT_FAILURE)[number];
+import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../rules/plan-change-modes.js';
 
 /**
  * The plan-change rules a collection carries (SPEC D7). They bind the customer portal and

@@ -1,11 +1,7 @@
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
-import { SUPPORTED_CURRENCIES } from '../money.js';
+import type { Scope } from '../scope.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
-import { insertEmptyWallets } from '../wallets/repo.js';
 import {
   findCustomer,
   findOldestCustomerByEmail,
@@ -18,30 +14,30 @@ import {
   setPaymentMethodFailureCode,
   updateCustomerRow,
 } from './repo.js';
-import { normalizeEmail, normalizeName, normalizePhone } from './rules.js';
+import { normalizeEmail, normalizeName, normalizePhone } from '../rules/customer-details.js';
 import { describeTestCard, TEST_FAILURE_CODES, type TestFailureCode } from './test-cards.js';
 import type { CardInput, Customer, CustomerChanges, CustomerFilter, NewCustomer, PaymentMethod } from './types.js';
 
 /** Customers and their saved payment methods (SPEC §1.6). Emits no webhooks; never deletes a customer. */
 export class CustomerService {
-  constructor(private readonly ctx: EngineContext) {}
-
-  /** The same service writing inside `trx`: how checkout creates a customer within its own transaction. */
-  within(trx: Db): CustomerService {
-    return new CustomerService({ ...this.ctx, db: trx });
-  }
+  constructor(private readonly scope: Scope) {}
 
   async get(customerId: string): Promise<Customer> {
-    const customer = await findCustomer(this.ctx.db, this.ctx.businessId, customerId);
+    const customer = await this.find(customerId);
     if (!customer) throw notFound('customer', customerId, 'list_customers');
     return customer;
+  }
+
+  /** The customer, or undefined when the business has no such id (read once per due-work batch). */
+  find(customerId: string): Promise<Customer | undefined> {
+    return findCustomer(this.scope.db, this.scope.businessId, customerId);
   }
 
   /** Newest first. `email` matches exactly after lower-casing. */
   async list(filter: CustomerFilter = {}, page?: PageRequest): Promise<Page<Customer>> {
     const window = pageWindow(page);
     const email = filter.email === undefined ? undefined : filter.email.trim().toLowerCase();
-    return toPage(window, await listCustomers(this.ctx.db, this.ctx.businessId, { email }, window));
+    return toPage(window, await listCustomers(this.scope.db, this.scope.businessId, { email }, window));
   }
 
   /**
@@ -51,7 +47,7 @@ export class CustomerService {
    * An email that is not an address matches nobody.
    */
   async findByEmail(email: string): Promise<Customer | undefined> {
-    return findOldestCustomerByEmail(this.ctx.db, this.ctx.businessId, email.trim().toLowerCase());
+    return findOldestCustomerByEmail(this.scope.db, this.scope.businessId, email.trim().toLowerCase());
   }
 
   /**
@@ -63,22 +59,22 @@ export class CustomerService {
     const name = normalizeName(input.name);
     const phone_number = normalizePhone(input.phone_number ?? null);
     const metadata = checkMetadata(input.metadata);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const now = this.ctx.clock.now();
-      const customer_id = this.ctx.ids.next('customer');
-      await insertCustomer(trx, {
+    return this.scope.transaction(async (tx) => {
+      const now = tx.clock.now();
+      const customer_id = tx.ids.next('customer');
+      await insertCustomer(tx.db, {
         customer_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         email,
         name,
         phone_number,
         metadata: JSON.stringify(metadata),
-        sequence: await nextCustomerSequence(trx, this.ctx.businessId),
+        sequence: await nextCustomerSequence(tx.db, tx.businessId),
         created_at: now,
         updated_at: now,
       });
-      await insertEmptyWallets(trx, customer_id, SUPPORTED_CURRENCIES, now);
-      return this.within(trx).get(customer_id);
+      await tx.wallets.open(customer_id, now);
+      return tx.customers.get(customer_id);
     });
   }
 
@@ -88,16 +84,16 @@ export class CustomerService {
     const name = changes.name === undefined ? undefined : normalizeName(changes.name);
     const phone_number = changes.phone_number === undefined ? undefined : normalizePhone(changes.phone_number);
     const metadata = changes.metadata === undefined ? undefined : checkMetadata(changes.metadata);
-    return inTransaction(this.ctx.db, async (trx) => {
-      await this.within(trx).get(customerId);
-      await updateCustomerRow(trx, customerId, {
+    return this.scope.transaction(async (tx) => {
+      await tx.customers.get(customerId);
+      await updateCustomerRow(tx.db, customerId, {
         ...(email !== undefined && { email }),
         ...(name !== undefined && { name }),
         ...(phone_number !== undefined && { phone_number }),
         ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
-        updated_at: this.ctx.clock.now(),
+        updated_at: tx.clock.now(),
       });
-      return this.within(trx).get(customerId);
+      return tx.customers.get(customerId);
     });
   }
 
@@ -111,12 +107,12 @@ export class CustomerService {
     if (card.cvc !== undefined && !/^\d{3,4}$/.test(card.cvc)) {
       throw new BillingError('INVALID_REQUEST_BODY', 'cvc must be 3 or 4 digits', 'any 3 digits work in test mode, e.g. 123');
     }
-    return inTransaction(this.ctx.db, async (trx) => {
-      await this.within(trx).get(customerId);
-      const now = this.ctx.clock.now();
+    return this.scope.transaction(async (tx) => {
+      await tx.customers.get(customerId);
+      const now = tx.clock.now();
       const described = describeTestCard(card.number, card.exp_month, card.exp_year, now);
-      const payment_method_id = this.ctx.ids.next('paymentMethod');
-      await insertPaymentMethod(trx, {
+      const payment_method_id = tx.ids.next('paymentMethod');
+      await insertPaymentMethod(tx.db, {
         payment_method_id,
         customer_id: customerId,
         type: 'card',
@@ -128,14 +124,14 @@ export class CustomerService {
         test_failure_code: described.failure_code,
         created_at: now,
       });
-      return this.within(trx).getPaymentMethod(customerId, payment_method_id);
+      return tx.customers.getPaymentMethod(customerId, payment_method_id);
     });
   }
 
   /** The customer's saved methods, newest first (a customer has a handful, so the list is not paged). */
   async listPaymentMethods(customerId: string): Promise<PaymentMethod[]> {
     await this.get(customerId);
-    return listPaymentMethods(this.ctx.db, customerId);
+    return listPaymentMethods(this.scope.db, customerId);
   }
 
   /**
@@ -149,7 +145,7 @@ export class CustomerService {
 
   /** getPaymentMethod for a customer the caller has just read (it exists): the method's checks only. */
   async paymentMethodOf(customerId: string, paymentMethodId: string): Promise<PaymentMethod> {
-    const method = await findPaymentMethod(this.ctx.db, this.ctx.businessId, paymentMethodId);
+    const method = await findPaymentMethod(this.scope.db, this.scope.businessId, paymentMethodId);
     if (!method) {
       throw new BillingError(
         'NOT_FOUND',
@@ -179,8 +175,8 @@ export class CustomerService {
         `use one of ${TEST_FAILURE_CODES.join(', ')}, or null to succeed`,
       );
     }
-    return inTransaction(this.ctx.db, async (trx) => {
-      const method = await findPaymentMethod(trx, this.ctx.businessId, paymentMethodId);
+    return this.scope.transaction(async (tx) => {
+      const method = await findPaymentMethod(tx.db, tx.businessId, paymentMethodId);
       if (!method) {
         throw new BillingError(
           'NOT_FOUND',
@@ -188,7 +184,7 @@ export class CustomerService {
           'list_customer_payment_methods shows a customer’s saved methods',
         );
       }
-      await setPaymentMethodFailureCode(trx, paymentMethodId, failureCode);
+      await setPaymentMethodFailureCode(tx.db, paymentMethodId, failureCode);
       return { ...method, test_failure_code: failureCode };
     });
   }

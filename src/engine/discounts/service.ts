@@ -1,14 +1,12 @@
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
 import { randomToken } from '../ids.js';
 import { BillingError, notFound } from '../errors.js';
-import { findProducts } from '../products/repo.js';
+import type { Scope } from '../scope.js';
 import { toFlag } from '../shared/flags.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
+import { discountAmountFor, eligibleProductIds } from '../pricing/code-discount.js';
 import {
   findDiscount,
   findLiveDiscountByCode,
@@ -21,8 +19,6 @@ import {
   assertDiscountType,
   checkAmount,
   checkPositiveOrNull,
-  discountAmountFor,
-  eligibleProductIds,
   GENERATED_CODE_ALPHABET,
   GENERATED_CODE_LENGTH,
   lookupCode,
@@ -33,30 +29,21 @@ import type { DeletedDiscount, Discount, DiscountCart, DiscountFilter, DiscountI
 
 /**
  * Discount codes (SPEC §1.5, §2.8, D9). Checkout and subscriptions use it in three steps, all inside their
- * own transaction through `within(trx)`:
+ * own transaction, through its scope (`tx.discounts`):
  *   1. `validate(code, {product_ids, on_demand})` — the code, or the error the buyer would see;
  *   2. per cart line in `eligibleProductIds(discount, product_ids)`:
  *      `discountAmountFor(discount, lineNet)` minor units off that line;
  *   3. `recordUse(discount_id)` once per successful purchase — never per renewal (SPEC §2.8).
  */
 export class DiscountService {
-  constructor(private readonly ctx: EngineContext) {}
-
-  /**
-   * This service bound to a caller's transaction. On SQLite the transaction holds the one connection, so a
-   * service of another domain that called `engine.discounts.recordUse` from inside its transaction would
-   * wait for itself; `engine.discounts.within(trx).recordUse(id)` joins that transaction instead.
-   */
-  within(trx: Db): DiscountService {
-    return new DiscountService({ ...this.ctx, db: trx });
-  }
+  constructor(private readonly scope: Scope) {}
 
   /**
    * A live discount by id. Deleted ones are NOT_FOUND, unless `include_deleted` — for a subscription
    * renewal that still carries the discount_id of a code deleted after it was bought.
    */
   async get(discountId: string, options: { include_deleted?: boolean } = {}): Promise<Discount> {
-    const stored = await findDiscount(this.ctx.db, this.ctx.businessId, discountId);
+    const stored = await findDiscount(this.scope.db, this.scope.businessId, discountId);
     if (!stored || (stored.deleted_at_ms !== null && !options.include_deleted)) {
       throw notFound('discount', discountId, 'list_discounts');
     }
@@ -65,7 +52,7 @@ export class DiscountService {
 
   /** A live discount by code, any case: getByCode('summer25') finds SUMMER25. */
   async getByCode(code: string): Promise<Discount> {
-    const stored = await findLiveDiscountByCode(this.ctx.db, this.ctx.businessId, lookupCode(code));
+    const stored = await findLiveDiscountByCode(this.scope.db, this.scope.businessId, lookupCode(code));
     if (!stored) throw notFound('discount code', code, 'list_discounts');
     return stored.discount;
   }
@@ -74,7 +61,7 @@ export class DiscountService {
   async list(filter: DiscountFilter = {}, page?: PageRequest): Promise<Page<Discount>> {
     const window = pageWindow(page);
     const code = filter.code === undefined ? undefined : lookupCode(filter.code);
-    return toPage(window, await listLiveDiscounts(this.ctx.db, this.ctx.businessId, { code }, window));
+    return toPage(window, await listLiveDiscounts(this.scope.db, this.scope.businessId, { code }, window));
   }
 
   async create(input: NewDiscount): Promise<Discount> {
@@ -84,15 +71,15 @@ export class DiscountService {
     checkDescriptive(input);
     const metadata = checkMetadata(input.metadata);
     const restricted_to = distinct(input.restricted_to ?? []);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const now = this.ctx.clock.now();
+    return this.scope.transaction(async (tx) => {
+      const now = tx.clock.now();
       const expires_at = input.expires_at == null ? null : parseExpiry(input.expires_at, now);
-      await this.assertCodeFree(trx, code);
-      await this.assertProductsExist(trx, restricted_to);
-      const discount_id = this.ctx.ids.next('discount');
-      await insertDiscount(trx, {
+      await this.assertCodeFree(tx, code);
+      await this.assertProductsExist(tx, restricted_to);
+      const discount_id = tx.ids.next('discount');
+      await insertDiscount(tx.db, {
         discount_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         name: input.name ?? null,
         code,
         type,
@@ -108,7 +95,7 @@ export class DiscountService {
         created_at: now,
         updated_at: now,
       });
-      return this.within(trx).get(discount_id);
+      return tx.discounts.get(discount_id);
     });
   }
 
@@ -122,9 +109,9 @@ export class DiscountService {
     checkDescriptive(input);
     const metadata = input.metadata === undefined ? undefined : checkMetadata(input.metadata);
     const restricted_to = input.restricted_to === undefined ? undefined : distinct(input.restricted_to);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const now = this.ctx.clock.now();
-      const current = await this.within(trx).get(discountId);
+    return this.scope.transaction(async (tx) => {
+      const now = tx.clock.now();
+      const current = await tx.discounts.get(discountId);
       const type = input.type === undefined ? current.type : assertDiscountType(input.type);
       if (input.type !== undefined || input.amount !== undefined) checkAmount(type, input.amount ?? current.amount);
       if (input.usage_limit != null && input.usage_limit < current.times_used) {
@@ -135,9 +122,9 @@ export class DiscountService {
         );
       }
       const expires_at = input.expires_at == null ? input.expires_at : parseExpiry(input.expires_at, now);
-      if (code !== undefined && code !== current.code) await this.assertCodeFree(trx, code);
-      if (restricted_to !== undefined) await this.assertProductsExist(trx, restricted_to);
-      await updateDiscountRow(trx, discountId, {
+      if (code !== undefined && code !== current.code) await this.assertCodeFree(tx, code);
+      if (restricted_to !== undefined) await this.assertProductsExist(tx, restricted_to);
+      await updateDiscountRow(tx.db, discountId, {
         ...(code !== undefined && { code }),
         ...(input.name !== undefined && { name: input.name }),
         ...(input.type !== undefined && { type }),
@@ -152,7 +139,7 @@ export class DiscountService {
         ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
         updated_at: now,
       });
-      return this.within(trx).get(discountId);
+      return tx.discounts.get(discountId);
     });
   }
 
@@ -161,10 +148,10 @@ export class DiscountService {
    * becomes INVALID_DISCOUNT_CODE at once and a new discount may take it.
    */
   async delete(discountId: string): Promise<DeletedDiscount> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const current = await this.within(trx).get(discountId);
-      const now = this.ctx.clock.now();
-      await updateDiscountRow(trx, discountId, { deleted_at: now, updated_at: now });
+    return this.scope.transaction(async (tx) => {
+      const current = await tx.discounts.get(discountId);
+      const now = tx.clock.now();
+      await updateDiscountRow(tx.db, discountId, { deleted_at: now, updated_at: now });
       return { discount_id: discountId, code: current.code, deleted_at: iso(now) };
     });
   }
@@ -178,7 +165,7 @@ export class DiscountService {
    * product check. Reads only; checkout calls it again inside the transaction that charges.
    */
   async validate(code: string, cart: DiscountCart): Promise<Discount> {
-    const stored = await findLiveDiscountByCode(this.ctx.db, this.ctx.businessId, lookupCode(code));
+    const stored = await findLiveDiscountByCode(this.scope.db, this.scope.businessId, lookupCode(code));
     if (!stored) {
       throw new BillingError(
         'INVALID_DISCOUNT_CODE',
@@ -187,7 +174,7 @@ export class DiscountService {
       );
     }
     const { discount, expires_at_ms } = stored;
-    const now = this.ctx.clock.now();
+    const now = this.scope.clock.now();
     if (expires_at_ms !== null && expires_at_ms <= now) {
       throw new BillingError(
         'DISCOUNT_CODE_EXPIRED',
@@ -240,23 +227,22 @@ export class DiscountService {
 
   /**
    * times_used + 1. Call it once per successful purchase, inside the payment's transaction
-   * (`engine.discounts.within(trx).recordUse(id)`), so the count never moves without the payment; never
+   * (`tx.discounts.recordUse(id)`), so the count never moves without the payment; never
    * for renewals (SPEC §2.8). It does not refuse past usage_limit — the charge has already succeeded —
    * so re-run `validate` inside that same transaction before charging. Counts deleted discounts too: the
    * buyer applied the code while it was live.
    */
   async recordUse(discountId: string): Promise<Discount> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const service = this.within(trx);
-      await service.get(discountId, { include_deleted: true });
-      await incrementTimesUsed(trx, discountId, this.ctx.clock.now());
-      return service.get(discountId, { include_deleted: true });
+    return this.scope.transaction(async (tx) => {
+      await tx.discounts.get(discountId, { include_deleted: true });
+      await incrementTimesUsed(tx.db, discountId, tx.clock.now());
+      return tx.discounts.get(discountId, { include_deleted: true });
     });
   }
 
   /** One live discount per code (SPEC §1.5); deleted discounts free theirs. */
-  private async assertCodeFree(trx: Db, code: string): Promise<void> {
-    const holder = await findLiveDiscountByCode(trx, this.ctx.businessId, code);
+  private async assertCodeFree(tx: Scope, code: string): Promise<void> {
+    const holder = await findLiveDiscountByCode(tx.db, tx.businessId, code);
     if (holder) {
       throw new BillingError(
         'DISCOUNT_CODE_ALREADY_EXISTS',
@@ -266,9 +252,9 @@ export class DiscountService {
     }
   }
 
-  private async assertProductsExist(trx: Db, productIds: readonly string[]): Promise<void> {
+  private async assertProductsExist(tx: Scope, productIds: readonly string[]): Promise<void> {
     if (productIds.length === 0) return;
-    const found = await findProducts(trx, this.ctx.businessId, productIds);
+    const found = await tx.products.findMany(productIds);
     const missing = productIds.filter((id) => !found.some((p) => p.product_id === id));
     if (missing.length > 0) {
       throw new BillingError('NOT_FOUND', `no product ${missing.join(', ')} for restricted_to`, 'list_products shows the existing ids');

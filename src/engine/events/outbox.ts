@@ -40,13 +40,14 @@ export interface NewEvent {
 }
 
 /**
- * Writes an event in the caller's transaction: the change and its event commit together, so a crash
- * never leaves a charge without its `payment.succeeded` or an event for a charge that was rolled back.
+ * Writes an event in the caller's transaction (`ctx.db`, a transaction: a Scope's `tx`): the change and its
+ * event commit together, so a crash never leaves a charge without its `payment.succeeded` or an event for
+ * a charge that was rolled back.
  */
-export async function recordEvent(trx: Db, ctx: EngineContext, event: NewEvent): Promise<string> {
-  if (!trx.isTransaction) throw new Error('recordEvent must run inside the transaction of the change it reports');
+export async function recordEvent(ctx: EngineContext, event: NewEvent): Promise<string> {
+  if (!ctx.db.isTransaction) throw new Error('recordEvent must run inside the transaction of the change it reports');
   const event_id = ctx.ids.next('event');
-  await insertEvent(trx, {
+  await insertEvent(ctx.db, {
     event_id,
     business_id: ctx.businessId,
     type: event.type,

@@ -1,8 +1,7 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
-import type { MetersTable, ProductMetersTable } from '../db/schema.js';
-import type { ProductMeter } from '../products/types.js';
+import type { MetersTable } from '../db/schema.js';
 import { fromFlag } from '../shared/flags.js';
 import type { PageWindow } from '../shared/paging.js';
 import type { AggregationType, Meter, MeterFilter, MeterListFilter } from './types.js';
@@ -78,29 +77,4 @@ export async function insertMeter(db: Db, row: MetersTable): Promise<void> {
 export async function setMeterArchived(db: Db, meterId: string, archived: 0 | 1, now: number): Promise<void> {
   forgetCachedReads(db);
   await db.updateTable('meters').set({ archived, updated_at: now }).where('meter_id', '=', meterId).execute();
-}
-
-/** A product's meters in order: replaced as a whole when the product's meters change. */
-export async function replaceProductMeters(db: Db, productId: string, meters: readonly ProductMeter[]): Promise<void> {
-  forgetCachedReads(db);
-  await db.deleteFrom('product_meters').where('product_id', '=', productId).execute();
-  if (meters.length === 0) return;
-  await db
-    .insertInto('product_meters')
-    .values(meters.map((m, position): ProductMetersTable => ({ product_id: productId, position, ...m })))
-    .execute();
-}
-
-export async function productMetersByProduct(db: Db, productIds: readonly string[]): Promise<Map<string, ProductMeter[]>> {
-  const byProduct = new Map<string, ProductMeter[]>();
-  if (productIds.length === 0) return byProduct;
-  const rows = await db
-    .selectFrom('product_meters')
-    .selectAll()
-    .where('product_id', 'in', productIds)
-    .orderBy('product_id')
-    .orderBy('position')
-    .execute();
-  for (const { product_id, position: _p, ...meter } of rows) byProduct.set(product_id, [...(byProduct.get(product_id) ?? []), meter]);
-  return byProduct;
 }

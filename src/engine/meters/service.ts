@@ -1,28 +1,39 @@
-import type { EngineContext } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
+import type { ProductMeter, ProductMeterInput } from '../products/types.js';
+import { checkFilter } from '../rules/meter-matching.js';
+import type { Scope } from '../scope.js';
 import { toFlag } from '../shared/flags.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
-import { checkFilter } from './matching.js';
-import { countMeters, findMeter, insertMeter, listMeters, setMeterArchived } from './repo.js';
+import { checkProductMeters } from './product-meters.js';
+import { countMeters, findMeter, findMeters, insertMeter, listMeters, setMeterArchived } from './repo.js';
 import { AGGREGATION_TYPES, type Meter, type MeterListFilter, type NewMeter } from './types.js';
 
 /** At most 50 meters per account (SPEC §1.14), archived ones included. */
 export const MAX_METERS = 50;
 
 export class MeterService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly scope: Scope) {}
 
   async get(meterId: string): Promise<Meter> {
-    const meter = await findMeter(this.ctx.db, this.ctx.businessId, meterId);
+    const meter = await findMeter(this.scope.db, this.scope.businessId, meterId);
     if (!meter) throw notFound('meter', meterId, 'list_meters');
     return meter;
   }
 
+  /** The meters of these ids, in no particular order; ids that do not exist are simply absent. */
+  findMany(meterIds: readonly string[]): Promise<Meter[]> {
+    return findMeters(this.scope.db, this.scope.businessId, meterIds);
+  }
+
+  /** The meters a usage-based price lists, checked against the account's meters (see product-meters.ts). */
+  checkProductMeters(inputs: readonly ProductMeterInput[]): Promise<ProductMeter[]> {
+    return checkProductMeters(this.scope.db, this.scope.businessId, inputs);
+  }
+
   async list(filter: MeterListFilter = {}, page?: PageRequest): Promise<Page<Meter>> {
     const window = pageWindow(page);
-    return toPage(window, await listMeters(this.ctx.db, this.ctx.businessId, filter, window));
+    return toPage(window, await listMeters(this.scope.db, this.scope.businessId, filter, window));
   }
 
   /**
@@ -48,19 +59,19 @@ export class MeterService {
     }
     const filter = input.filter ?? null;
     if (filter !== null) checkFilter(filter);
-    return inTransaction(this.ctx.db, async (trx) => {
-      if ((await countMeters(trx, this.ctx.businessId)) >= MAX_METERS) {
+    return this.scope.transaction(async (tx) => {
+      if ((await countMeters(tx.db, tx.businessId)) >= MAX_METERS) {
         throw new BillingError(
           'INVALID_REQUEST_PARAMETERS',
           `the account already has ${MAX_METERS} meters, the most allowed`,
           'reuse an existing meter (list_meters)',
         );
       }
-      const now = this.ctx.clock.now();
-      const meter_id = this.ctx.ids.next('meter');
-      await insertMeter(trx, {
+      const now = tx.clock.now();
+      const meter_id = tx.ids.next('meter');
+      await insertMeter(tx.db, {
         meter_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         name: input.name,
         description: input.description ?? null,
         event_name: input.event_name,
@@ -72,7 +83,7 @@ export class MeterService {
         created_at: now,
         updated_at: now,
       });
-      return new MeterService({ ...this.ctx, db: trx }).get(meter_id);
+      return tx.meters.get(meter_id);
     });
   }
 
@@ -86,11 +97,10 @@ export class MeterService {
   }
 
   private setArchived(meterId: string, archived: boolean): Promise<Meter> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const within = new MeterService({ ...this.ctx, db: trx });
-      await within.get(meterId);
-      await setMeterArchived(trx, meterId, toFlag(archived), this.ctx.clock.now());
-      return within.get(meterId);
+    return this.scope.transaction(async (tx) => {
+      await tx.meters.get(meterId);
+      await setMeterArchived(tx.db, meterId, toFlag(archived), tx.clock.now());
+      return tx.meters.get(meterId);
     });
   }
 }

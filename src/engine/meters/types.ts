@@ -1,40 +1,17 @@
-export const AGGREGATION_TYPES = ['count', 'sum', 'max', 'last', 'unique_count'] as const;
-export type AggregationType = (typeof AGGREGATION_TYPES)[number];
+import type { Aggregation, AggregationType, MeterFilter } from '../rules/meter-matching.js';
 
-export const FILTER_OPERATORS = [
-  'equals',
-  'not_equals',
-  'greater_than',
-  'greater_than_or_equals',
-  'less_than',
-  'less_than_or_equals',
-  'contains',
-  'does_not_contain',
-] as const;
-export type FilterOperator = (typeof FILTER_OPERATORS)[number];
-
-export type MetadataValue = string | number | boolean;
-/** A usage event's metadata: a flat map of strings, numbers and booleans (SPEC §1.15). */
-export type UsageMetadata = Record<string, MetadataValue>;
-
-export interface FilterCondition {
-  key: string;
-  operator: FilterOperator;
-  value: MetadataValue;
-}
-
-/** Clauses joined by `and` or `or`; a clause is a condition or a nested filter (≤ 3 levels in all). */
-export interface MeterFilter {
-  conjunction: 'and' | 'or';
-  clauses: FilterClause[];
-}
-export type FilterClause = FilterCondition | MeterFilter;
-
-export interface Aggregation {
-  type: AggregationType;
-  /** The metadata key aggregated ("over property"); null for count. */
-  key: string | null;
-}
+// The filter and aggregation vocabulary is the kernel's (rules/meter-matching.ts): usage matches with it too.
+export { AGGREGATION_TYPES, FILTER_OPERATORS } from '../rules/meter-matching.js';
+export type {
+  Aggregation,
+  AggregationType,
+  FilterClause,
+  FilterCondition,
+  FilterOperator,
+  MeterFilter,
+  MetadataValue,
+  UsageMetadata,
+} from '../rules/meter-matching.js';
 
 /** What a usage-based product counts (SPEC §1.14): events named `event_name` that pass `filter`. */
 export interface Meter {

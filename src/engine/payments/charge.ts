@@ -1,16 +1,13 @@
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
 import type { PaymentMethod } from '../customers/types.js';
-import type { Db } from '../db/database.js';
 import type { PaymentLineItemsTable, PaymentsTable } from '../db/schema.js';
 import { recordEvent } from '../events/outbox.js';
-import { issueLicenseKeys } from '../licenses/issue.js';
 import type { Currency } from '../money.js';
 import type { PricedLine } from '../pricing/types.js';
+import type { Scope } from '../scope.js';
 import type { Metadata } from '../shared/metadata.js';
 import type { InvoicePeriod } from './invoice-types.js';
 import { issueInvoice } from './invoice.js';
-import type { PaymentProcessor } from './processor.js';
 import { findPaymentWithLines, insertLineItems, insertPayment, paymentAsWritten, updatePaymentRow } from './repo.js';
 import type { BillingAddress, Payment, PaymentCustomer } from './types.js';
 
@@ -47,23 +44,24 @@ export interface ChargeOrder {
 }
 
 /**
- * One charge, inside the caller's transaction: the payment is written `processing` with its lines and a
- * `payment.processing` event, the processor is asked, and the payment ends `succeeded` (invoice issued,
- * `payment.succeeded`, then the license keys it buys with `license_key.created`) or `failed` (error_code and
- * message kept, `payment.failed`). Totals are the sums
- * of the lines: subtotal = Σ amount, tax = Σ tax, total_amount = subtotal + tax. A failed charge is an
- * outcome, not an error: it commits, so the attempt and its event are on record.
+ * One charge, inside the caller's transaction (`tx`): the payment is written `processing` with its lines
+ * and a `payment.processing` event, the processor (`tx.deps.processor`) is asked, and the payment ends
+ * `succeeded` (invoice issued, `payment.succeeded`, then the license keys it buys with
+ * `license_key.created`, through `tx.licenses`) or `failed` (error_code and message kept,
+ * `payment.failed`). Totals are the sums of the lines: subtotal = Σ amount, tax = Σ tax, total_amount =
+ * subtotal + tax. A failed charge is an outcome, not an error: it commits, so the attempt and its event
+ * are on record.
  */
-export async function chargeOrder(trx: Db, ctx: EngineContext, processor: PaymentProcessor, order: ChargeOrder): Promise<Payment> {
-  if (!trx.isTransaction) throw new Error('chargeOrder must run inside the transaction that records the charge');
-  const now = ctx.clock.now();
-  const payment_id = order.payment_id ?? ctx.ids.next('payment');
+export async function chargeOrder(tx: Scope, order: ChargeOrder): Promise<Payment> {
+  if (!tx.db.isTransaction) throw new Error('chargeOrder must run inside the transaction that records the charge');
+  const now = tx.clock.now();
+  const payment_id = order.payment_id ?? tx.ids.next('payment');
   const subtotal = order.lines.reduce((sum, l) => sum + l.amount, 0);
   const tax = order.lines.reduce((sum, l) => sum + l.tax, 0);
   const method = order.payment_method;
   const row: PaymentsTable = {
     payment_id,
-    business_id: ctx.businessId,
+    business_id: tx.businessId,
     brand_id: order.brand_id,
     customer_id: order.customer.customer_id,
     currency: order.currency,
@@ -89,7 +87,7 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
   };
   const lineRows = order.lines.map(
     (line, position): PaymentLineItemsTable => ({
-      line_id: ctx.ids.next('paymentLineItem'),
+      line_id: tx.ids.next('paymentLineItem'),
       payment_id,
       position,
       item_id: line.item_id,
@@ -106,14 +104,16 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
       refunded_amount: 0,
     }),
   );
-  await insertPayment(trx, row);
-  await insertLineItems(trx, lineRows);
+  await insertPayment(tx.db, row);
+  await insertLineItems(tx.db, lineRows);
   // The payment as written (with its customer's name and email); its later states are that one plus the
   // fields each step writes, so every event still carries the payment as it stands.
-  const processing = await paymentAsWritten(trx, row, lineRows);
-  await record(trx, ctx, 'payment.processing', processing.payment);
+  const buyer = await tx.customers.find(row.customer_id);
+  if (!buyer) throw new Error(`payment ${payment_id} names customer ${row.customer_id}, which does not exist`);
+  const processing = paymentAsWritten(row, lineRows, buyer);
+  await record(tx, 'payment.processing', processing.payment);
 
-  const result = await processor.charge({
+  const result = await tx.deps.processor.charge({
     amount: subtotal + tax,
     currency: order.currency,
     payment_method: {
@@ -127,44 +127,35 @@ export async function chargeOrder(trx: Db, ctx: EngineContext, processor: Paymen
     },
   });
   if (result.status === 'failed') {
-    const failedAt = ctx.clock.now();
+    const failedAt = tx.clock.now();
     const changes = { status: 'failed', error_code: result.error_code, error_message: result.error_message } as const;
-    await updatePaymentRow(trx, payment_id, { ...changes, updated_at: failedAt });
+    await updatePaymentRow(tx.db, payment_id, { ...changes, updated_at: failedAt });
     const failed: Payment = { ...processing.payment, ...changes, updated_at: iso(failedAt) };
-    return record(trx, ctx, 'payment.failed', await outcomeAfterHook(trx, ctx, order, failed));
+    return record(tx, 'payment.failed', await outcomeAfterHook(tx, order, failed));
   }
   const paid: Payment = { ...processing.payment, status: 'succeeded' };
-  const invoice = await issueInvoice(trx, ctx, paid, processing.lines, order.tax_rate_bps, order.period ?? null);
+  const invoice = await issueInvoice(tx, paid, processing.lines, order.tax_rate_bps, order.period ?? null);
   // Succeeded and invoiced in one write, as of the invoice's issue.
   const paidAt = Date.parse(invoice.issued_at);
-  await updatePaymentRow(trx, payment_id, { status: 'succeeded', invoice_id: invoice.invoice_id, updated_at: paidAt });
+  await updatePaymentRow(tx.db, payment_id, { status: 'succeeded', invoice_id: invoice.invoice_id, updated_at: paidAt });
   const invoiced: Payment = { ...paid, invoice_id: invoice.invoice_id, updated_at: invoice.issued_at };
-  const succeeded = await record(trx, ctx, 'payment.succeeded', await outcomeAfterHook(trx, ctx, order, invoiced));
+  const succeeded = await record(tx, 'payment.succeeded', await outcomeAfterHook(tx, order, invoiced));
   // SPEC §2.10: keys for license-enabled lines, after payment.succeeded; a subscription's only on its first.
-  await issueLicenseKeys(trx, ctx, succeeded, order.lines);
+  await tx.licenses.issueFor(succeeded, order.lines);
   return succeeded;
 }
 
-async function load(trx: Db, ctx: EngineContext, paymentId: string) {
-  const found = await findPaymentWithLines(trx, ctx.businessId, paymentId);
-  if (!found) throw new Error(`payment ${paymentId} vanished inside its own transaction`);
-  return found;
-}
-
 /** The caller's beforeOutcomeEvent runs with the payment's outcome; it may write, so the payment is read again. */
-async function outcomeAfterHook(trx: Db, ctx: EngineContext, order: ChargeOrder, payment: Payment): Promise<Payment> {
+async function outcomeAfterHook(tx: Scope, order: ChargeOrder, payment: Payment): Promise<Payment> {
   if (!order.beforeOutcomeEvent) return payment;
   await order.beforeOutcomeEvent(payment);
-  return (await load(trx, ctx, payment.payment_id)).payment;
+  const found = await findPaymentWithLines(tx.db, tx.businessId, payment.payment_id);
+  if (!found) throw new Error(`payment ${payment.payment_id} vanished inside its own transaction`);
+  return found.payment;
 }
 
 /** Records the event with the payment as it stands now (SPEC §4 payload shape) and returns that payment. */
-async function record(
-  trx: Db,
-  ctx: EngineContext,
-  type: 'payment.processing' | 'payment.succeeded' | 'payment.failed',
-  payment: Payment,
-): Promise<Payment> {
-  await recordEvent(trx, ctx, { type, objectId: payment.payment_id, payload: { payload_type: 'Payment', ...payment } });
+async function record(tx: Scope, type: 'payment.processing' | 'payment.succeeded' | 'payment.failed', payment: Payment): Promise<Payment> {
+  await recordEvent(tx, { type, objectId: payment.payment_id, payload: { payload_type: 'Payment', ...payment } });
   return payment;
 }

@@ -1,7 +1,5 @@
-import { findBrand } from '../brands/repo.js';
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
+import type { Scope } from '../scope.js';
 import type { Invoice, InvoiceLine, InvoicePeriod } from './invoice-types.js';
 import { insertInvoice, nextInvoiceNumber } from './repo.js';
 import type { Payment, PaymentLineItem } from './types.js';
@@ -13,16 +11,15 @@ import type { Payment, PaymentLineItem } from './types.js';
  * (and updated_at to the invoice's issued_at), with its status in the same write.
  */
 export async function issueInvoice(
-  trx: Db,
-  ctx: EngineContext,
+  tx: Scope,
   payment: Payment,
   lines: readonly PaymentLineItem[],
   taxRateBps: number,
   period: InvoicePeriod | null,
 ): Promise<Invoice> {
-  const brand = await findBrand(trx, ctx.businessId, payment.brand_id);
+  const brand = await tx.brands.find(payment.brand_id);
   if (!brand) throw new Error(`payment ${payment.payment_id} names brand ${payment.brand_id}, which does not exist`);
-  const now = ctx.clock.now();
+  const now = tx.clock.now();
   const invoiceLines: InvoiceLine[] = lines.map((l) => ({
     item_id: l.item_id,
     kind: l.kind,
@@ -36,13 +33,13 @@ export async function issueInvoice(
     total: l.amount + l.tax,
   }));
   const invoice: Invoice = {
-    invoice_id: ctx.ids.next('invoice'),
-    number: await nextInvoiceNumber(trx, ctx.businessId),
+    invoice_id: tx.ids.next('invoice'),
+    number: await nextInvoiceNumber(tx.db, tx.businessId),
     payment_id: payment.payment_id,
     status: 'paid',
     issued_at: iso(now),
     currency: payment.currency,
-    business_id: ctx.businessId,
+    business_id: tx.businessId,
     brand: { brand_id: brand.brand_id, name: brand.name, url: brand.url, support_email: brand.support_email },
     customer: payment.customer,
     billing: payment.billing,
@@ -60,9 +57,9 @@ export async function issueInvoice(
     subscription_id: payment.subscription_id,
     period,
   };
-  await insertInvoice(trx, {
+  await insertInvoice(tx.db, {
     invoice_id: invoice.invoice_id,
-    business_id: ctx.businessId,
+    business_id: tx.businessId,
     payment_id: payment.payment_id,
     number: invoice.number,
     document: JSON.stringify(invoice),

@@ -1,5 +1,4 @@
 import { iso } from '../clock.js';
-import { findCustomer } from '../customers/repo.js';
 import type { Db } from '../db/database.js';
 import { reusableQuery } from '../db/reusable.js';
 import type { InvoicesTable, PaymentLineItemsTable, PaymentsTable } from '../db/schema.js';
@@ -154,15 +153,13 @@ export async function findPaymentWithLines(
 /**
  * A payment just inserted, from the rows written instead of read back: what findPaymentWithLines returns
  * right after the insert (the customer's name and email as stored, the lines in position order, no refunds
- * yet) for one customer read, cached in a due-work batch, instead of three statements.
+ * yet), given the customer as the charge read it (cached in a due-work batch) instead of three statements.
  */
-export async function paymentAsWritten(
-  db: Db,
+export function paymentAsWritten(
   row: PaymentsTable,
   lineRows: readonly PaymentLineItemsTable[],
-): Promise<{ payment: Payment; lines: StoredLineItem[] }> {
-  const customer = await findCustomer(db, row.business_id, row.customer_id);
-  if (!customer) throw new Error(`payment ${row.payment_id} names customer ${row.customer_id}, which does not exist`);
+  customer: { email: string; name: string },
+): { payment: Payment; lines: StoredLineItem[] } {
   const lines = lineRows.map(toLine).sort((a, b) => a.position - b.position);
   return { payment: toPayment({ ...row, customer_email: customer.email, customer_name: customer.name }, lines, []), lines };
 }

@@ -1,41 +1,50 @@
-import { loadCartFacts } from '../checkout/cart-facts.js';
-import { pricingLinesOf } from '../checkout/cart-pricing.js';
-import { checkCart } from '../checkout/cart-rules.js';
-import type { EngineContext } from '../context.js';
-import { CustomerService } from '../customers/service.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
-import { DiscountService } from '../discounts/service.js';
 import { BillingError, notFound } from '../errors.js';
 import { priceCart } from '../pricing/price-lines.js';
-import { getSettings } from '../settings/repo.js';
+import { checkBillingAddress } from '../rules/billing-address.js';
+import { pricingLinesOf } from '../rules/cart-pricing.js';
+import { checkCart } from '../rules/cart.js';
+import { assertChargeableTotal } from '../rules/minimum-charge.js';
+import type { Scope } from '../scope.js';
+import { parseInstant } from '../shared/instants.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
-import { checkBillingAddress } from './billing.js';
 import { type ChargeOrder, chargeOrder } from './charge.js';
 import type { Invoice } from './invoice-types.js';
-import type { PaymentProcessor } from './processor.js';
-import { findInvoiceByPayment, findPayment, findPaymentWithLines, listPayments, type PaymentQuery } from './repo.js';
-import { assertChargeableTotal } from './rules.js';
-import type { NewPayment, Payment, PaymentFilter, PaymentLineItems } from './types.js';
-import { parseInstant } from '../shared/instants.js';
+import {
+  findInvoiceByPayment,
+  findPayment,
+  findPaymentWithLines,
+  listPayments,
+  type PaymentQuery,
+  setLineRefundedAmount,
+  setPaymentRefundStatus,
+  type StoredLineItem,
+} from './repo.js';
+import type { NewPayment, Payment, PaymentFilter, PaymentLineItems, RefundStatus } from './types.js';
 
 /** Payments (SPEC §1.9): reading them, their lines and invoices, and one-time charges to saved methods. */
 export class PaymentService {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly processor: PaymentProcessor,
-  ) {}
-
-  /** The same service inside `trx`, so a caller's charge commits with the rest of its change. */
-  within(trx: Db): PaymentService {
-    return new PaymentService({ ...this.ctx, db: trx }, this.processor);
-  }
+  constructor(private readonly scope: Scope) {}
 
   async get(paymentId: string): Promise<Payment> {
-    const payment = await findPayment(this.ctx.db, this.ctx.businessId, paymentId);
+    const payment = await this.find(paymentId);
     if (!payment) throw notFound('payment', paymentId, 'list_payments');
     return payment;
+  }
+
+  /** The payment, or undefined when the business has no such id. */
+  find(paymentId: string): Promise<Payment | undefined> {
+    return findPayment(this.scope.db, this.scope.businessId, paymentId);
+  }
+
+  /** The payment and its stored lines in position order (what a refund checks), or undefined. */
+  withLines(paymentId: string): Promise<{ payment: Payment; lines: StoredLineItem[] } | undefined> {
+    return findPaymentWithLines(this.scope.db, this.scope.businessId, paymentId);
+  }
+
+  /** The invoice of a succeeded payment, or undefined when it has none. */
+  findInvoice(paymentId: string): Promise<Invoice | undefined> {
+    return findInvoiceByPayment(this.scope.db, this.scope.businessId, paymentId);
   }
 
   /** Newest first. created_at_gte / created_at_lte are inclusive ISO-8601 instants. */
@@ -49,12 +58,12 @@ export class PaymentService {
       created_to: filter.created_at_lte === undefined ? undefined : parseInstant('created_at_lte', filter.created_at_lte),
     };
     const window = pageWindow(page);
-    return toPage(window, await listPayments(this.ctx.db, this.ctx.businessId, query, window));
+    return toPage(window, await listPayments(this.scope.db, this.scope.businessId, query, window));
   }
 
   /** The billed lines in order, with what has been refunded of each (tax included). */
   async lineItems(paymentId: string): Promise<PaymentLineItems> {
-    const found = await findPaymentWithLines(this.ctx.db, this.ctx.businessId, paymentId);
+    const found = await this.withLines(paymentId);
     if (!found) throw notFound('payment', paymentId, 'list_payments');
     return {
       payment_id: paymentId,
@@ -66,7 +75,7 @@ export class PaymentService {
   /** The invoice of a succeeded payment; a payment that did not succeed has none (SPEC §1.12). */
   async invoice(paymentId: string): Promise<Invoice> {
     const payment = await this.get(paymentId);
-    const invoice = await findInvoiceByPayment(this.ctx.db, this.ctx.businessId, paymentId);
+    const invoice = await this.findInvoice(paymentId);
     if (!invoice) {
       throw new BillingError(
         'NOT_FOUND',
@@ -92,11 +101,10 @@ export class PaymentService {
     if (input.product_cart.length === 0) {
       throw new BillingError('PRODUCT_CART_EMPTY', 'product_cart is empty', 'add at least one one-time product');
     }
-    return inTransaction(this.ctx.db, async (trx) => {
-      const customers = new CustomerService({ ...this.ctx, db: trx });
-      const customer = await customers.get(input.customer_id);
-      const method = await customers.getPaymentMethod(customer.customer_id, input.payment_method_id);
-      const facts = await loadCartFacts(trx, this.ctx.businessId, input.product_cart);
+    return this.scope.transaction(async (tx) => {
+      const customer = await tx.customers.get(input.customer_id);
+      const method = await tx.customers.getPaymentMethod(customer.customer_id, input.payment_method_id);
+      const facts = await tx.products.cartFacts(input.product_cart);
       const cart = checkCart(input.product_cart, facts, { amount_required: true, on_demand: false });
       if (cart.subscription) {
         throw new BillingError(
@@ -105,13 +113,12 @@ export class PaymentService {
           'start subscriptions with create_checkout_session (payment_method_id + confirm: true)',
         );
       }
-      const discounts = new DiscountService({ ...this.ctx, db: trx });
       const productIds = cart.lines.map((l) => l.product.product_id);
-      const discount = input.discount_code === undefined ? null : await discounts.validate(input.discount_code, { product_ids: productIds });
-      const { default_tax_rate_bps } = await getSettings(trx, this.ctx.businessId);
+      const discount = input.discount_code === undefined ? null : await tx.discounts.validate(input.discount_code, { product_ids: productIds });
+      const { default_tax_rate_bps } = await tx.settings.get();
       const priced = priceCart({ lines: pricingLinesOf(cart.lines), tax_rate_bps: default_tax_rate_bps, code: discount });
       assertChargeableTotal(priced.total_amount, cart.currency);
-      const payment = await this.within(trx).charge({
+      const payment = await tx.payments.charge({
         customer,
         payment_method: method,
         brand_id: cart.brand_id,
@@ -122,16 +129,32 @@ export class PaymentService {
         metadata,
         discount_id: discount?.discount_id ?? null,
       });
-      if (payment.status === 'succeeded' && discount) await discounts.recordUse(discount.discount_id);
+      if (payment.status === 'succeeded' && discount) await tx.discounts.recordUse(discount.discount_id);
       return payment;
     });
   }
 
   /**
-   * Charges priced lines to a saved method and records the outcome (see charge.ts). For other services
-   * (checkout, subscriptions): call it on `within(trx)` so the charge joins the caller's transaction.
+   * Charges priced lines to a saved method and records the outcome (see charge.ts). Other services
+   * (checkout, subscriptions) call it on their transaction's scope (`tx.payments.charge`), so the charge
+   * commits with the rest of their change.
    */
   async charge(order: ChargeOrder): Promise<Payment> {
-    return inTransaction(this.ctx.db, (trx) => chargeOrder(trx, { ...this.ctx, db: trx }, this.processor, order));
+    return this.scope.transaction((tx) => chargeOrder(tx, order));
+  }
+
+  /**
+   * A refund's effect on the payment, in the refund's transaction: each refunded line's new refunded
+   * amount, then the payment's refund_status.
+   */
+  async recordRefund(
+    paymentId: string,
+    lines: ReadonlyArray<{ line_id: string; refunded_after: number }>,
+    status: RefundStatus,
+    now: number,
+  ): Promise<void> {
+    if (!this.scope.db.isTransaction) throw new Error('recordRefund must run inside the transaction of the refund');
+    for (const line of lines) await setLineRefundedAmount(this.scope.db, line.line_id, line.refunded_after);
+    await setPaymentRefundStatus(this.scope.db, paymentId, status, now);
   }
 }

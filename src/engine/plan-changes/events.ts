@@ -1,9 +1,7 @@
 import { iso } from '../clock.js';
-import type { EffectiveAt, ProrationBillingMode } from '../collections/types.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
-import { emitSubscriptionEvent } from '../subscriptions/events.js';
-import { recurringPreTaxAmount } from '../subscriptions/repo.js';
+import type { EffectiveAt, ProrationBillingMode } from '../rules/plan-change-modes.js';
+import { recurringPreTaxAmount } from '../rules/subscription-plan.js';
+import type { Scope } from '../scope.js';
 import type { StoredSubscription, Subscription } from '../subscriptions/types.js';
 
 /** A plan as the plan_changed event names it. */
@@ -33,8 +31,8 @@ export interface PlanChangedFacts {
  * `subscription.plan_changed` (SPEC §2.4, §4): the subscription after the change, plus under `plan_change`
  * the previous and new plan, the proration adjustment and the new next_billing_date (changelog v1.25.0).
  */
-export async function emitPlanChanged(trx: Db, ctx: EngineContext, facts: PlanChangedFacts): Promise<Subscription> {
-  return emitSubscriptionEvent(trx, ctx, 'subscription.plan_changed', facts.after.subscription_id, {
+export async function emitPlanChanged(tx: Scope, facts: PlanChangedFacts): Promise<Subscription> {
+  return tx.subscriptions.emit('subscription.plan_changed', facts.after.subscription_id, {
     plan_change: {
       previous_plan: planOf(facts.before),
       new_plan: planOf(facts.after),

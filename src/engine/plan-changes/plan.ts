@@ -1,31 +1,20 @@
-import { findAddons } from '../addons/repo.js';
 import { iso } from '../clock.js';
-import { findCollection } from '../collections/repo.js';
-import type { Collection, EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
-import { PRORATION_BILLING_MODES } from '../collections/types.js';
-import type { EngineContext } from '../context.js';
-import { CustomerService } from '../customers/service.js';
-import type { Db } from '../db/database.js';
-import { eligibleProductIds } from '../discounts/rules.js';
-import { DiscountService } from '../discounts/service.js';
+import type { Collection } from '../collections/types.js';
 import type { Discount } from '../discounts/types.js';
 import { BillingError, notFound } from '../errors.js';
 import type { Currency } from '../money.js';
-import { findProduct } from '../products/repo.js';
+import { type ReducedCharge, reduceCharge } from '../pricing/charge-reductions.js';
+import { eligibleProductIds } from '../pricing/code-discount.js';
 import type { Interval, Product } from '../products/types.js';
-import { getSettings } from '../settings/repo.js';
+import { type EffectiveAt, type OnPaymentFailure, PRORATION_BILLING_MODES, type ProrationBillingMode } from '../rules/plan-change-modes.js';
+import { inTrial, unitPriceOf } from '../rules/subscription-plan.js';
+import type { Scope } from '../scope.js';
 import { checkMetadata, type Metadata } from '../shared/metadata.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
-import { unitPriceOf } from '../subscriptions/billing.js';
-import { findStoredSubscription, toSubscription } from '../subscriptions/repo.js';
-import { inTrial } from '../subscriptions/rules.js';
 import type { ScheduledChange, StoredSubscription, Subscription, SubscriptionAddon } from '../subscriptions/types.js';
-import { type ClosingUsage, closingPeriodUsage, currentPartUsage } from '../usage/billing.js';
-import { findWallet } from '../wallets/repo.js';
-import { type ReducedCharge, reduceCharge } from '../subscriptions/reductions.js';
+import type { ClosingUsage } from '../usage/billing.js';
 import { type ChangeRequester, directionDefaults, onPaymentFailureOf } from './policy.js';
 import { type Plan, type PlanItem, type Quote, quoteChange, scheduleAfterChange } from './quote.js';
-import { liveCollectionIdsHolding } from '../collections/repo.js';
 import { findPendingChange, type StoredScheduledChange } from './repo.js';
 import type { PlanChangeAddon, PlanChangeRequest, PlanChangeUsage } from './types.js';
 
@@ -49,7 +38,7 @@ export interface DiscountAfter {
 }
 
 /**
- * Everything a plan change will do, computed inside the caller's transaction without writing anything:
+ * Everything a plan change will do, computed inside the caller's transaction (`tx`) without writing anything:
  * the preview returns it, the change carries it out. Both use this one value, so a preview always states
  * exactly what the change then charges.
  */
@@ -107,18 +96,12 @@ export interface PrepareOptions {
 /** The id a preview shows for a scheduled change it has not stored. */
 export const PREVIEW_SCHEDULED_CHANGE_ID = 'spc_preview';
 
-export async function prepareChange(
-  trx: Db,
-  ctx: EngineContext,
-  subscriptionId: string,
-  body: PlanChangeRequest,
-  options: PrepareOptions = {},
-): Promise<PreparedChange> {
-  const before = await changeableSubscription(trx, ctx, subscriptionId);
+export async function prepareChange(tx: Scope, subscriptionId: string, body: PlanChangeRequest, options: PrepareOptions = {}): Promise<PreparedChange> {
+  const before = await changeableSubscription(tx, subscriptionId);
   checkBody(body);
   const metadata = body.metadata === undefined ? undefined : checkMetadata(body.metadata);
-  const target = await targetPlanOf(trx, ctx, before, body);
-  const pending = (await findPendingChange(trx, before.subscription_id)) ?? null;
+  const target = await targetPlanOf(tx, before, body);
+  const pending = (await findPendingChange(tx.db, before.subscription_id)) ?? null;
   if (pending && !body.cancel_scheduled_plan_change && !options.ignorePendingChange) {
     throw new BillingError(
       'CONFLICT',
@@ -126,26 +109,26 @@ export async function prepareChange(
       'send cancel_scheduled_plan_change: true to replace it, or cancel_scheduled_plan_change first',
     );
   }
-  const collection = await collectionOf(trx, ctx, before);
-  const discount = await discountAfter(trx, ctx, before, target.product, body.discount_code);
+  const collection = await tx.collections.governing(before);
+  const discount = await discountAfter(tx, before, target.product, body.discount_code);
 
-  const now = ctx.clock.now();
+  const now = tx.clock.now();
   const period = { previous_billing_date: before.previous_billing_date, next_billing_date: before.next_billing_date, in_trial: inTrial(before) };
   // One lookup names the addons of both plans; the current product is named from the catalogue (its id
   // where it is gone), so a credit line reads "Unused time on Basic".
-  const names = await addonNames(trx, ctx, [...before.addons, ...target.addons]);
-  const currentName = (await findProduct(trx, ctx.businessId, before.product_id))?.name ?? before.product_id;
+  const names = await addonNames(tx, [...before.addons, ...target.addons]);
+  const currentName = (await tx.products.find(before.product_id))?.name ?? before.product_id;
   const currentPlan = planOf({ ...before, name: currentName }, names);
   const targetPlan = planOf({ ...target, product_id: target.product.product_id, name: target.product.name }, names);
   const quote = quoteChange(currentPlan, targetPlan, period, body.proration_billing_mode, now);
-  const settings = await getSettings(trx, ctx.businessId);
+  const settings = await tx.settings.get();
   const defaults = directionDefaults(collection, quote.direction, settings, options.requester);
   const effective_at = body.effective_at ?? defaults.effective_at;
   const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure, settings);
-  const customer = await new CustomerService({ ...ctx, db: trx }).get(before.customer_id);
+  const customer = await tx.customers.get(before.customer_id);
   const view = { customer_id: customer.customer_id, email: customer.email, name: customer.name };
   const common = { now, before, target, mode: body.proration_billing_mode, effective_at, on_payment_failure, collection, discount, replaces: pending, metadata };
-  const part = options.skipUsage ? null : await currentPartUsage(trx, ctx.businessId, before, now);
+  const part = options.skipUsage ? null : await tx.usage.currentPartUsage(before, now);
   const usageBilledAt = (at: number): PlanChangeUsage | null =>
     part && {
       product_id: part.product_id,
@@ -189,7 +172,7 @@ export async function prepareChange(
       usage: usageBilledAt(before.next_billing_date),
       reduced: null,
       owed_if_failed: 0,
-      new_plan: toSubscription(before, view, scheduledView),
+      new_plan: tx.subscriptions.present(before, view, scheduledView),
     };
   }
 
@@ -209,11 +192,11 @@ export async function prepareChange(
     credit_balance: before.credit_balance + quote.credit,
     updated_at: now,
   };
-  const closed = quote.resets_cycle ? await closingPeriodUsage(trx, ctx, before, now) : null;
+  const closed = quote.resets_cycle ? await tx.usage.closingPeriodUsage(before, now) : null;
   const closing_usage = closed !== null && closed.lines.length > 0 ? closed : null;
   const charge_lines = [...chargeLinesOf(quote, target.tax_inclusive), ...(closing_usage && closing_usage.amount > 0 ? closing_usage.lines : [])];
-  const reduced = charge_lines.length === 0 ? null : await reduceFor(trx, ctx, after, discount, charge_lines, true);
-  const owed_if_failed = charge_lines.length === 0 ? 0 : (await reduceFor(trx, ctx, after, discount, charge_lines, false)).total_amount;
+  const reduced = charge_lines.length === 0 ? null : await reduceFor(tx, after, discount, charge_lines, true);
+  const owed_if_failed = charge_lines.length === 0 ? 0 : (await reduceFor(tx, after, discount, charge_lines, false)).total_amount;
   // The view shows the subscription once charged: the credit the charge uses is gone from its balance.
   const charged = { ...after, credit_balance: after.credit_balance - (reduced?.subscription_credit_used ?? 0) };
   return {
@@ -226,13 +209,13 @@ export async function prepareChange(
     usage: usageBilledAt(quote.resets_cycle ? now : before.next_billing_date),
     reduced,
     owed_if_failed,
-    new_plan: toSubscription(charged, view, null),
+    new_plan: tx.subscriptions.present(charged, view, null),
   };
 }
 
 /** SPEC §2.4 preconditions on the subscription, in order: exists, active, not on-demand, no scheduled cancel. */
-export async function changeableSubscription(trx: Db, ctx: EngineContext, subscriptionId: string): Promise<StoredSubscription> {
-  const sub = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+export async function changeableSubscription(tx: Scope, subscriptionId: string): Promise<StoredSubscription> {
+  const sub = await tx.subscriptions.findStored(subscriptionId);
   if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
   if (sub.status !== 'active') {
     throw new BillingError(
@@ -291,8 +274,8 @@ function checkBody(body: PlanChangeRequest): void {
  * (MISSING_ADDON_IDS). Addons omitted keep the current ones (D5). The new plan takes the catalogue's
  * prices now, addons included: "existing subscriptions keep their amount until a plan change" (SPEC §1.1).
  */
-async function targetPlanOf(trx: Db, ctx: EngineContext, sub: StoredSubscription, body: PlanChangeRequest): Promise<TargetPlan> {
-  const product = await findProduct(trx, ctx.businessId, body.product_id);
+async function targetPlanOf(tx: Scope, sub: StoredSubscription, body: PlanChangeRequest): Promise<TargetPlan> {
+  const product = await tx.products.find(body.product_id);
   if (!product) throw notFound('product', body.product_id, 'list_products');
   if (product.archived) {
     throw new BillingError('PRODUCT_IS_DELETED', `product ${product.product_id} is archived`, 'unarchive_product restores it, or pick a live product');
@@ -324,7 +307,7 @@ async function targetPlanOf(trx: Db, ctx: EngineContext, sub: StoredSubscription
       'send addons: [] to drop them',
     );
   }
-  const found = new Map((await findAddons(trx, ctx.businessId, requested.map((a) => a.addon_id))).map((a) => [a.addon_id, a]));
+  const found = new Map((await tx.addons.findMany(requested.map((a) => a.addon_id))).map((a) => [a.addon_id, a]));
   const missing = requested.filter((a) => !found.has(a.addon_id) || !product.addons.includes(a.addon_id)).map((a) => a.addon_id);
   if (missing.length > 0) {
     throw new BillingError(
@@ -355,29 +338,17 @@ async function targetPlanOf(trx: Db, ctx: EngineContext, sub: StoredSubscription
 }
 
 /**
- * SPEC D7: the collection the subscription was bought through, else the one live collection holding its
- * product; none when zero or several hold it.
- */
-export async function collectionOf(trx: Db, ctx: EngineContext, sub: Pick<StoredSubscription, 'collection_id' | 'product_id'>): Promise<Collection | null> {
-  if (sub.collection_id !== null) return (await findCollection(trx, ctx.businessId, sub.collection_id)) ?? null;
-  const holders = await liveCollectionIdsHolding(trx, ctx.businessId, sub.product_id);
-  if (holders.length !== 1 || holders[0] === undefined) return null;
-  return (await findCollection(trx, ctx.businessId, holders[0])) ?? null;
-}
-
-/**
  * SPEC §2.4: a new discount_code replaces the current code (validated against the new product, §2.8);
  * otherwise the current code is kept only when preserve_on_plan_change is true and it applies to the new
  * product, with the cycles it has left; else it is dropped.
  */
-async function discountAfter(trx: Db, ctx: EngineContext, sub: StoredSubscription, product: Product, code: string | undefined): Promise<DiscountAfter> {
-  const discounts = new DiscountService({ ...ctx, db: trx });
+async function discountAfter(tx: Scope, sub: StoredSubscription, product: Product, code: string | undefined): Promise<DiscountAfter> {
   if (code !== undefined) {
-    const discount = await discounts.validate(code, { product_ids: [product.product_id] });
+    const discount = await tx.discounts.validate(code, { product_ids: [product.product_id] });
     return { discount, cycles_remaining: discount.subscription_cycles, is_new: true };
   }
   if (sub.discount_id === null) return { discount: null, cycles_remaining: null, is_new: false };
-  const current = await discounts.get(sub.discount_id, { include_deleted: true });
+  const current = await tx.discounts.get(sub.discount_id, { include_deleted: true });
   const keeps = current.preserve_on_plan_change && eligibleProductIds(current, [product.product_id]).length > 0;
   return keeps
     ? { discount: current, cycles_remaining: sub.discount_cycles_remaining, is_new: false }
@@ -416,8 +387,8 @@ function planOf(plan: BilledPlan, names: ReadonlyMap<string, string>): Plan {
   };
 }
 
-async function addonNames(trx: Db, ctx: EngineContext, addons: readonly SubscriptionAddon[]): Promise<Map<string, string>> {
-  return new Map((await findAddons(trx, ctx.businessId, addons.map((a) => a.addon_id))).map((a) => [a.addon_id, a.name]));
+async function addonNames(tx: Scope, addons: readonly SubscriptionAddon[]): Promise<Map<string, string>> {
+  return new Map((await tx.addons.findMany(addons.map((a) => a.addon_id))).map((a) => [a.addon_id, a.name]));
 }
 
 /**
@@ -444,8 +415,7 @@ function chargeLinesOf(quote: Quote, taxInclusive: boolean): SubscriptionChargeL
 
 /** The charge as chargeSubscription will reduce it for `after` (its code, credit and the wallet, SPEC D4). */
 async function reduceFor(
-  trx: Db,
-  ctx: EngineContext,
+  tx: Scope,
   after: StoredSubscription,
   discount: DiscountAfter,
   lines: readonly SubscriptionChargeLine[],
@@ -453,8 +423,8 @@ async function reduceFor(
 ): Promise<ReducedCharge> {
   const cycles = discount.cycles_remaining;
   const code = discount.discount !== null && (cycles === null || cycles > 0) ? discount.discount : null;
-  const wallet = await findWallet(trx, after.customer_id, after.currency as Currency);
-  const { default_tax_rate_bps } = await getSettings(trx, ctx.businessId);
+  const wallet = await tx.wallets.find(after.customer_id, after.currency as Currency);
+  const { default_tax_rate_bps } = await tx.settings.get();
   return reduceCharge({
     lines,
     code,

@@ -1,5 +1,5 @@
-import type { EffectiveAt, OnPaymentFailure, PlanChangePolicy, ProrationBillingMode } from '../collections/types.js';
-import { DEFAULT_PLAN_CHANGE_SETTINGS } from '../settings/repo.js';
+import type { PlanChangePolicy } from '../collections/types.js';
+import { DEFAULT_PLAN_CHANGE_SETTINGS, type EffectiveAt, type OnPaymentFailure, type ProrationBillingMode } from '../rules/plan-change-modes.js';
 import type { PlanChangeDefaults } from '../settings/types.js';
 import type { PlanDirection } from './direction.js';
 

@@ -1,5 +1,5 @@
 import { addInterval } from '../calendar.js';
-import type { ProrationBillingMode } from '../collections/types.js';
+import type { ProrationBillingMode } from '../rules/plan-change-modes.js';
 import { mulDivHalfUp } from '../money.js';
 import type { Interval } from '../products/types.js';
 import { FACTOR_SCALE, prorate } from '../proration/proration.js';

@@ -1,23 +1,18 @@
 import { iso } from '../clock.js';
-import { checkoutProducts } from '../collections/rules.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
-import { DiscountService } from '../discounts/service.js';
+import type { Collection } from '../collections/types.js';
 import { BillingError, notFound } from '../errors.js';
-import { findProducts } from '../products/repo.js';
-import { getSettings } from '../settings/repo.js';
 import type { Product } from '../products/types.js';
+import { checkoutProducts } from '../rules/collection-offer.js';
+import { recurringPreTaxAmount, unitPriceOf } from '../rules/subscription-plan.js';
+import type { Scope } from '../scope.js';
 import { type PageRequest, pageOf } from '../shared/paging.js';
-import { chargeSubscription, type SubscriptionChargeDeps, unitPriceOf } from '../subscriptions/billing.js';
-import { emitSubscriptionEvent } from '../subscriptions/events.js';
-import { findStoredSubscription, findSubscription, recurringPreTaxAmount, updateSubscription } from '../subscriptions/repo.js';
 import type { StoredSubscription, Subscription } from '../subscriptions/types.js';
 import { sameBillingInterval } from './direction.js';
 import { emitPlanChanged } from './events.js';
-import { changeableSubscription, collectionOf, type PreparedChange, prepareChange } from './plan.js';
+import { changeableSubscription, type PreparedChange, prepareChange } from './plan.js';
 import { directionDefaults, permissionFor } from './policy.js';
 import { findPendingChange, insertScheduledChange, setScheduledChangeStatus } from './repo.js';
+import { applyDueScheduledChange } from './scheduled.js';
 import type {
   PlanChangeLineItem,
   PlanChangeOption,
@@ -33,19 +28,11 @@ import type {
  * of 30 with prorated_immediately: preview 3333, change charges 3333 (§3 A).
  */
 export class PlanChangeService {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly deps: SubscriptionChargeDeps,
-  ) {}
-
-  /** This service bound to a caller's transaction (a service of another domain calling in). */
-  within(trx: Db): PlanChangeService {
-    return new PlanChangeService({ ...this.ctx, db: trx }, this.deps);
-  }
+  constructor(private readonly scope: Scope) {}
 
   /** What the change would charge, credit and leave, without writing anything. */
   async preview(subscriptionId: string, body: PlanChangeRequest): Promise<PlanChangePreview> {
-    return inTransaction(this.ctx.db, async (trx) => previewOf(await prepareChange(trx, this.ctx, subscriptionId, body)));
+    return this.scope.transaction(async (tx) => previewOf(await prepareChange(tx, subscriptionId, body)));
   }
 
   /**
@@ -62,9 +49,8 @@ export class PlanChangeService {
    *   Other changes leave it to the next renewal (D6). The result's `usage` shows the part it closed.
    */
   async change(subscriptionId: string, body: PlanChangeRequest): Promise<PlanChangeResult> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx: EngineContext = { ...this.ctx, db: trx };
-      const prepared = await prepareChange(trx, ctx, subscriptionId, body);
+    return this.scope.transaction(async (tx) => {
+      const prepared = await prepareChange(tx, subscriptionId, body);
       const { before, after, now, quote } = prepared;
       const result = (status: PlanChangeResult['status'], subscription: Subscription, payment?: { payment_id: string; invoice_id: string | null; amount: number }) =>
         ({
@@ -82,22 +68,22 @@ export class PlanChangeService {
           usage: prepared.usage,
         }) satisfies PlanChangeResult;
 
-      if (prepared.replaces) await setScheduledChangeStatus(trx, prepared.replaces.change_id, 'cancelled', now);
+      if (prepared.replaces) await setScheduledChangeStatus(tx.db, prepared.replaces.change_id, 'cancelled', now);
       if (prepared.scheduled) {
-        await insertScheduledChange(trx, { change_id: this.ctx.ids.next('scheduledChange'), ...prepared.scheduled });
-        return result('scheduled', await this.view(trx, subscriptionId));
+        await insertScheduledChange(tx.db, { change_id: tx.ids.next('scheduledChange'), ...prepared.scheduled });
+        return result('scheduled', await view(tx, subscriptionId));
       }
 
-      await updateSubscription(trx, subscriptionId, fieldsOf(after));
+      await tx.subscriptions.updateStored(subscriptionId, fieldsOf(after));
       if (prepared.charge_lines.length === 0) {
         // A reset whose meters bill 0: the closed period's lines are kept, with no payment.
         await prepared.closing_usage?.record(null);
-        await this.recordNewCode(trx, prepared);
-        await emitPlanChanged(trx, ctx, { ...facts(prepared), charged: 0, payment_id: null });
-        return result('applied', await this.view(trx, subscriptionId));
+        await recordNewCode(tx, prepared);
+        await emitPlanChanged(tx, { ...facts(prepared), charged: 0, payment_id: null });
+        return result('applied', await view(tx, subscriptionId));
       }
 
-      const payment = await chargeSubscription(trx, ctx, this.deps, {
+      const payment = await tx.subscriptions.bill({
         subscription: { subscription_id: subscriptionId },
         lines: prepared.charge_lines,
         reason: 'plan_change',
@@ -111,29 +97,29 @@ export class PlanChangeService {
       // restores the period, so its usage stays for the renewal that will close it.
       if (payment.status === 'succeeded' || prepared.on_payment_failure === 'apply_change') await prepared.closing_usage?.record(payment.payment_id);
       if (payment.status === 'succeeded') {
-        await this.recordNewCode(trx, prepared);
-        await emitPlanChanged(trx, ctx, { ...facts(prepared), charged: payment.total_amount, payment_id: payment.payment_id });
-        const subscription = await emitSubscriptionEvent(trx, ctx, 'subscription.active', subscriptionId);
+        await recordNewCode(tx, prepared);
+        await emitPlanChanged(tx, { ...facts(prepared), charged: payment.total_amount, payment_id: payment.payment_id });
+        const subscription = await tx.subscriptions.emit('subscription.active', subscriptionId);
         return result('applied', subscription, paid);
       }
       if (prepared.on_payment_failure === 'apply_change') {
-        await updateSubscription(trx, subscriptionId, { status: 'on_hold', outstanding_amount: prepared.owed_if_failed, updated_at: now });
-        const subscription = await emitSubscriptionEvent(trx, ctx, 'subscription.on_hold', subscriptionId);
+        await tx.subscriptions.updateStored(subscriptionId, { status: 'on_hold', outstanding_amount: prepared.owed_if_failed, updated_at: now });
+        const subscription = await tx.subscriptions.emit('subscription.on_hold', subscriptionId);
         return result('on_hold', subscription, paid);
       }
       // prevent_change: the old plan stays, and so does a scheduled change this one would have replaced.
-      await updateSubscription(trx, subscriptionId, fieldsOf(before));
-      if (prepared.replaces) await setScheduledChangeStatus(trx, prepared.replaces.change_id, 'pending', now);
-      return result('not_applied', await this.view(trx, subscriptionId), paid);
+      await tx.subscriptions.updateStored(subscriptionId, fieldsOf(before));
+      if (prepared.replaces) await setScheduledChangeStatus(tx.db, prepared.replaces.change_id, 'pending', now);
+      return result('not_applied', await view(tx, subscriptionId), paid);
     });
   }
 
   /** Cancels the pending scheduled change; the subscription keeps its plan. NOT_FOUND when none is pending. */
   async cancelScheduledChange(subscriptionId: string): Promise<Subscription> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const sub = await findStoredSubscription(trx, this.ctx.businessId, subscriptionId);
+    return this.scope.transaction(async (tx) => {
+      const sub = await tx.subscriptions.findStored(subscriptionId);
       if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
-      const pending = await findPendingChange(trx, subscriptionId);
+      const pending = await findPendingChange(tx.db, subscriptionId);
       if (!pending) {
         throw new BillingError(
           'NOT_FOUND',
@@ -141,8 +127,8 @@ export class PlanChangeService {
           'get_subscription shows scheduled_change; change_subscription_plan with effective_at next_billing_date schedules one',
         );
       }
-      await setScheduledChangeStatus(trx, pending.change_id, 'cancelled', this.ctx.clock.now());
-      return this.view(trx, subscriptionId);
+      await setScheduledChangeStatus(tx.db, pending.change_id, 'cancelled', tx.clock.now());
+      return view(tx, subscriptionId);
     });
   }
 
@@ -155,18 +141,17 @@ export class PlanChangeService {
    * change_subscription_plan may still move it to any product.
    */
   async listPlanChangeOptions(subscriptionId: string, page?: PageRequest): Promise<PlanChangeOptions> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx: EngineContext = { ...this.ctx, db: trx };
-      const sub = await changeableSubscription(trx, ctx, subscriptionId);
-      const collection = await collectionOf(trx, ctx, sub);
+    return this.scope.transaction(async (tx) => {
+      const sub = await changeableSubscription(tx, subscriptionId);
+      const collection = await tx.collections.governing(sub);
       const options: PlanChangeOption[] = [];
       if (collection) {
         const productIds = collection.groups.flatMap((g) => g.products.map((i) => i.product_id));
-        const products = new Map((await findProducts(trx, ctx.businessId, productIds)).map((p) => [p.product_id, p]));
+        const products = new Map((await tx.products.findMany(productIds)).map((p) => [p.product_id, p]));
         for (const offered of checkoutProducts(collection.groups, products)) {
           const product = products.get(offered.product_id);
           if (!product || product.product_id === sub.product_id || product.price.type === 'one_time_price') continue;
-          options.push(await optionFor(trx, ctx, sub, product, collection));
+          options.push(await optionFor(tx, sub, product, collection));
         }
       }
       return {
@@ -179,17 +164,26 @@ export class PlanChangeService {
     });
   }
 
-  private async view(trx: Db, subscriptionId: string): Promise<Subscription> {
-    const subscription = await findSubscription(trx, this.ctx.businessId, subscriptionId);
-    if (!subscription) throw new Error(`subscription ${subscriptionId} vanished inside its own transaction`);
-    return subscription;
+  /**
+   * Applies the subscription's scheduled plan change due by `at`, in the renewal's transaction (the due-work
+   * runner calls it on its batch's scope, `tx.planChanges`, before the renewal bills); see scheduled.ts.
+   * Returns the subscription as switched, or null when no change was due.
+   */
+  applyDueScheduledChange(subscriptionId: string, at: number): Promise<StoredSubscription | null> {
+    return applyDueScheduledChange(this.scope, subscriptionId, at);
   }
+}
 
-  /** A code given with the change counts one use once the change applies (SPEC §2.8). */
-  private async recordNewCode(trx: Db, prepared: PreparedChange): Promise<void> {
-    if (prepared.discount.is_new && prepared.discount.discount) {
-      await new DiscountService({ ...this.ctx, db: trx }).recordUse(prepared.discount.discount.discount_id);
-    }
+async function view(tx: Scope, subscriptionId: string): Promise<Subscription> {
+  const subscription = await tx.subscriptions.find(subscriptionId);
+  if (!subscription) throw new Error(`subscription ${subscriptionId} vanished inside its own transaction`);
+  return subscription;
+}
+
+/** A code given with the change counts one use once the change applies (SPEC §2.8). */
+async function recordNewCode(tx: Scope, prepared: PreparedChange): Promise<void> {
+  if (prepared.discount.is_new && prepared.discount.discount) {
+    await tx.discounts.recordUse(prepared.discount.discount.discount_id);
   }
 }
 
@@ -301,13 +295,7 @@ function facts(prepared: PreparedChange) {
  * One option: the current quantity (1 for usage-based) and the current addons the product accepts. The
  * direction comes from a first computation, then the collection's defaults for it are previewed.
  */
-async function optionFor(
-  trx: Db,
-  ctx: EngineContext,
-  sub: StoredSubscription,
-  product: Product,
-  collection: NonNullable<Awaited<ReturnType<typeof collectionOf>>>,
-): Promise<PlanChangeOption> {
+async function optionFor(tx: Scope, sub: StoredSubscription, product: Product, collection: Collection): Promise<PlanChangeOption> {
   const price = product.price;
   if (price.type === 'one_time_price') throw new Error(`product ${product.product_id} is not a subscription product`);
   const usageBased = price.type === 'usage_based_price';
@@ -326,14 +314,13 @@ async function optionFor(
   };
   const body = { product_id: product.product_id, quantity, addons };
   try {
-    const probe = await prepareChange(trx, ctx, sub.subscription_id, { ...body, proration_billing_mode: 'do_not_bill' }, { ignorePendingChange: true, skipUsage: true });
+    const probe = await prepareChange(tx, sub.subscription_id, { ...body, proration_billing_mode: 'do_not_bill' }, { ignorePendingChange: true, skipUsage: true });
     const direction = probe.quote.direction;
     // The portal's defaults (SPEC D18): what a subscriber would be offered for this direction.
-    const defaults = directionDefaults(collection, direction, await getSettings(trx, ctx.businessId), 'subscriber');
+    const defaults = directionDefaults(collection, direction, await tx.settings.get(), 'subscriber');
     const permission = permissionFor(collection, direction, sameBillingInterval(sub, frequency));
     const prepared = await prepareChange(
-      trx,
-      ctx,
+      tx,
       sub.subscription_id,
       { ...body, proration_billing_mode: defaults.proration_billing_mode, effective_at: defaults.effective_at },
       { ignorePendingChange: true, skipUsage: true, requester: 'subscriber' },

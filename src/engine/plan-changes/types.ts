@@ -1,4 +1,4 @@
-import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
+import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../rules/plan-change-modes.js';
 import type { Currency } from '../money.js';
 import type { Interval, PriceType } from '../products/types.js';
 import type { Metadata } from '../shared/metadata.js';

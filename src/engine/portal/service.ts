@@ -1,31 +1,16 @@
-import type { EngineContext } from '../context.js';
 import type { CardInput, Customer } from '../customers/types.js';
-import { CustomerService } from '../customers/service.js';
 import { BillingError, notFound } from '../errors.js';
 import type { LicenseKeyInstance } from '../licenses/types.js';
-import type { LicenseService } from '../licenses/service.js';
 import type { Invoice } from '../payments/invoice-types.js';
-import type { PaymentService } from '../payments/service.js';
 import type { Payment } from '../payments/types.js';
-import type { PlanChangeService } from '../plan-changes/service.js';
 import type { PlanChangeOption, PlanChangeRequest, PlanChangeResult } from '../plan-changes/types.js';
-import { findProducts } from '../products/repo.js';
-import { getSettings } from '../settings/repo.js';
+import type { Scope } from '../scope.js';
 import type { Page, PageRequest } from '../shared/paging.js';
 import { MAX_PAGE_SIZE } from '../shared/paging.js';
-import type { PaymentMethodUpdate, SubscriptionService } from '../subscriptions/service.js';
+import type { PaymentMethodUpdate } from '../subscriptions/service.js';
 import type { Subscription } from '../subscriptions/types.js';
-import { WalletService } from '../wallets/service.js';
 import { PortalSessions } from './sessions.js';
 import type { PortalChangePreview, PortalLicenseKey, PortalOverview, PortalPlanOptions, PortalSubscription } from './types.js';
-
-export interface PortalDeps {
-  publicBaseUrl: () => string;
-  subscriptions: SubscriptionService;
-  payments: PaymentService;
-  licenses: LicenseService;
-  planChanges: PlanChangeService;
-}
 
 /**
  * The customer portal (SPEC §1.6, D7, D18; seed 000 "Customer Portal Integration"): what a customer sees
@@ -37,23 +22,20 @@ export interface PortalDeps {
 export class PortalService {
   readonly sessions: PortalSessions;
 
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly deps: PortalDeps,
-  ) {
-    this.sessions = new PortalSessions(ctx, deps.publicBaseUrl);
+  constructor(private readonly scope: Scope) {
+    this.sessions = new PortalSessions(scope);
   }
 
   /** Everything the portal shows: profile, subscriptions, payments (newest first), license keys with activations, wallets. */
   async overview(customerId: string): Promise<PortalOverview> {
-    const customer = await this.customers().get(customerId);
-    const subscriptions = await allPages((page) => this.deps.subscriptions.list({ customer_id: customerId }, page));
-    const payments = await allPages((page) => this.deps.payments.list({ customer_id: customerId }, page));
-    const keys = await allPages((page) => this.deps.licenses.list({ customer_id: customerId }, page));
+    const customer = await this.scope.customers.get(customerId);
+    const subscriptions = await allPages((page) => this.scope.subscriptions.list({ customer_id: customerId }, page));
+    const payments = await allPages((page) => this.scope.payments.list({ customer_id: customerId }, page));
+    const keys = await allPages((page) => this.scope.licenses.list({ customer_id: customerId }, page));
     const names = await this.productNames([...subscriptions.flatMap((s) => [s.product_id, s.scheduled_change?.product_id ?? s.product_id]), ...keys.map((k) => k.product_id)]);
     const license_keys: PortalLicenseKey[] = [];
     for (const key of keys) {
-      const activations = await allPages((page) => this.deps.licenses.listInstances({ license_key_id: key.id }, page));
+      const activations = await allPages((page) => this.scope.licenses.listInstances({ license_key_id: key.id }, page));
       license_keys.push({ license_key: key, product_name: names.get(key.product_id) ?? key.product_id, activations });
     }
     return {
@@ -61,8 +43,8 @@ export class PortalService {
       subscriptions: subscriptions.map((s) => portalSubscription(s, names)),
       payments,
       license_keys,
-      wallets: await new WalletService(this.ctx).list(customerId),
-      plan_changes_enabled: (await getSettings(this.ctx.db, this.ctx.businessId)).allow_subscription_updates,
+      wallets: await this.scope.wallets.list(customerId),
+      plan_changes_enabled: (await this.scope.settings.get()).allow_subscription_updates,
     };
   }
 
@@ -80,7 +62,7 @@ export class PortalService {
   async planOptions(customerId: string, subscriptionId: string): Promise<PortalPlanOptions> {
     const subscription = await this.subscription(customerId, subscriptionId);
     const none = (unavailable: string): PortalPlanOptions => ({ subscription, options: [], unavailable });
-    if (!(await getSettings(this.ctx.db, this.ctx.businessId)).allow_subscription_updates) {
+    if (!(await this.scope.settings.get()).allow_subscription_updates) {
       return none('Plan changes are not available here. Contact the merchant to change your plan.');
     }
     const status = subscription.subscription.status;
@@ -88,7 +70,7 @@ export class PortalService {
     if (subscription.subscription.cancel_at_next_billing_date) {
       return none('This subscription is set to cancel. Keep it first, then change the plan.');
     }
-    const listed = await this.deps.planChanges.listPlanChangeOptions(subscriptionId, { page_size: MAX_PAGE_SIZE });
+    const listed = await this.scope.planChanges.listPlanChangeOptions(subscriptionId, { page_size: MAX_PAGE_SIZE });
     if (listed.collection_id === null) return none('This plan has no other plans to switch to.');
     return { subscription, options: listed.items, unavailable: listed.items.length === 0 ? 'This plan has no other plans to switch to.' : null };
   }
@@ -100,7 +82,7 @@ export class PortalService {
    */
   async previewChange(customerId: string, subscriptionId: string, productId: string): Promise<PortalChangePreview> {
     const { option, request } = await this.allowedChange(customerId, subscriptionId, productId);
-    return { option, request, preview: await this.deps.planChanges.preview(subscriptionId, request) };
+    return { option, request, preview: await this.scope.planChanges.preview(subscriptionId, request) };
   }
 
   /**
@@ -124,13 +106,13 @@ export class PortalService {
         'review the new amount and confirm again',
       );
     }
-    return this.deps.planChanges.change(subscriptionId, request);
+    return this.scope.planChanges.change(subscriptionId, request);
   }
 
   /** Cancel at the next billing date (true) or keep the subscription (false): update_subscription's call. */
   async setCancelAtNextBillingDate(customerId: string, subscriptionId: string, cancel: boolean): Promise<Subscription> {
     await this.ownSubscription(customerId, subscriptionId);
-    return this.deps.subscriptions.update(subscriptionId, { cancel_at_next_billing_date: cancel });
+    return this.scope.subscriptions.update(subscriptionId, { cancel_at_next_billing_date: cancel });
   }
 
   /**
@@ -140,33 +122,33 @@ export class PortalService {
    */
   async updateCard(customerId: string, subscriptionId: string, card: CardInput): Promise<PaymentMethodUpdate> {
     await this.ownSubscription(customerId, subscriptionId);
-    const method = await this.customers().createPaymentMethod(customerId, card);
-    return this.deps.subscriptions.updatePaymentMethod(subscriptionId, { payment_method_id: method.payment_method_id });
+    const method = await this.scope.customers.createPaymentMethod(customerId, card);
+    return this.scope.subscriptions.updatePaymentMethod(subscriptionId, { payment_method_id: method.payment_method_id });
   }
 
   /** Removes one activation of one of the customer's license keys (LicenseService.deactivate). */
   async deactivateActivation(customerId: string, instanceId: string): Promise<LicenseKeyInstance> {
-    const instance = await this.deps.licenses.getInstance(instanceId).catch((error: unknown) => {
+    const instance = await this.scope.licenses.getInstance(instanceId).catch((error: unknown) => {
       throw error instanceof BillingError ? activationNotFound(instanceId) : error;
     });
-    const key = await this.deps.licenses.get(instance.license_key_id);
+    const key = await this.scope.licenses.get(instance.license_key_id);
     if (key.customer_id !== customerId) throw activationNotFound(instanceId);
-    await this.deps.licenses.deactivate({ license_key: key.key, license_key_instance_id: instanceId });
+    await this.scope.licenses.deactivate({ license_key: key.key, license_key_instance_id: instanceId });
     return instance;
   }
 
   /** Name and phone, as update_customer changes them; a blank phone clears it. */
   async updateProfile(customerId: string, changes: { name: string; phone_number: string | null }): Promise<Customer> {
-    return this.customers().update(customerId, changes);
+    return this.scope.customers.update(customerId, changes);
   }
 
   /** The invoice of one of the customer's payments (get_payment_invoice's). */
   async invoice(customerId: string, paymentId: string): Promise<{ payment: Payment; invoice: Invoice }> {
-    const payment = await this.deps.payments.get(paymentId).catch((error: unknown) => {
+    const payment = await this.scope.payments.get(paymentId).catch((error: unknown) => {
       throw error instanceof BillingError ? notFound('payment', paymentId, 'the billing history') : error;
     });
     if (payment.customer.customer_id !== customerId) throw notFound('payment', paymentId, 'the billing history');
-    return { payment, invoice: await this.deps.payments.invoice(paymentId) };
+    return { payment, invoice: await this.scope.payments.invoice(paymentId) };
   }
 
   private async allowedChange(customerId: string, subscriptionId: string, productId: string): Promise<{ option: PlanChangeOption; request: PlanChangeRequest }> {
@@ -192,7 +174,7 @@ export class PortalService {
   }
 
   private async ownSubscription(customerId: string, subscriptionId: string): Promise<Subscription> {
-    const sub = await this.deps.subscriptions.get(subscriptionId).catch((error: unknown) => {
+    const sub = await this.scope.subscriptions.get(subscriptionId).catch((error: unknown) => {
       throw error instanceof BillingError ? notFound('subscription', subscriptionId, 'the subscriptions page') : error;
     });
     if (sub.customer.customer_id !== customerId) throw notFound('subscription', subscriptionId, 'the subscriptions page');
@@ -200,12 +182,8 @@ export class PortalService {
   }
 
   private async productNames(ids: readonly string[]): Promise<Map<string, string>> {
-    const products = await findProducts(this.ctx.db, this.ctx.businessId, [...new Set(ids)]);
+    const products = await this.scope.products.findMany([...new Set(ids)]);
     return new Map(products.map((p) => [p.product_id, p.name]));
-  }
-
-  private customers(): CustomerService {
-    return new CustomerService(this.ctx);
   }
 }
 

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
-import { checkReturnUrl } from '../checkout/request-rules.js';
-import { CustomerService } from '../customers/service.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';
 import { randomToken } from '../ids.js';
+import { checkReturnUrl } from '../rules/return-url.js';
+import type { Scope } from '../scope.js';
 import { findPortalSession, insertPortalSession } from './repo.js';
 import type { PortalAccess, PortalSessionLink } from './types.js';
 
@@ -21,41 +19,38 @@ export function portalTokenHash(token: string): string {
 
 /**
  * Customer portal sessions (SPEC §1.6, Dodo POST /customers/{id}/customer-portal/session → {link}).
- * The link is `<public base URL>/portal/<token>`; it opens that customer's portal only, for 24 h: a link
- * made at 2025-04-01T00:00Z works until 2025-04-02T00:00Z (exclusive).
+ * The link is `<public base URL>/portal/<token>` (ScopeDeps.publicBaseUrl); it opens that customer's portal
+ * only, for 24 h: a link made at 2025-04-01T00:00Z works until 2025-04-02T00:00Z (exclusive).
  */
 export class PortalSessions {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly publicBaseUrl: () => string,
-  ) {}
+  constructor(private readonly scope: Scope) {}
 
   async create(customerId: string, options: { return_url?: string | undefined } = {}): Promise<PortalSessionLink> {
     const returnUrl = checkReturnUrl(options.return_url);
-    return inTransaction(this.ctx.db, async (trx) => {
-      await new CustomerService({ ...this.ctx, db: trx }).get(customerId);
+    return this.scope.transaction(async (tx) => {
+      await tx.customers.get(customerId);
       const token = randomToken(PORTAL_TOKEN_LENGTH);
-      const now = this.ctx.clock.now();
+      const now = tx.clock.now();
       const expiresAt = now + PORTAL_SESSION_TTL_MS;
-      await insertPortalSession(trx, {
+      await insertPortalSession(tx.db, {
         token_hash: portalTokenHash(token),
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         customer_id: customerId,
         return_url: returnUrl,
         expires_at: expiresAt,
         created_at: now,
       });
-      return { link: `${this.publicBaseUrl()}/portal/${token}`, expires_at: iso(expiresAt) };
+      return { link: `${tx.deps.publicBaseUrl()}/portal/${token}`, expires_at: iso(expiresAt) };
     });
   }
 
   /** Whose portal a token opens. Unknown token → NOT_FOUND; expired → FORBIDDEN. Neither names a customer. */
   async resolve(token: string): Promise<PortalAccess> {
-    const session = await findPortalSession(this.ctx.db, this.ctx.businessId, portalTokenHash(token));
+    const session = await findPortalSession(this.scope.db, this.scope.businessId, portalTokenHash(token));
     if (!session) {
       throw new BillingError('NOT_FOUND', 'this portal link is not valid', 'ask the merchant for a new link (create_customer_portal_session)');
     }
-    if (session.expires_at <= this.ctx.clock.now()) {
+    if (session.expires_at <= this.scope.clock.now()) {
       throw new BillingError(
         'FORBIDDEN',
         `this portal link expired at ${iso(session.expires_at)}`,

@@ -1,4 +1,4 @@
-import { discountAmountFor, eligibleProductIds } from '../discounts/rules.js';
+import { discountAmountFor, eligibleProductIds } from './code-discount.js';
 import { percentOf } from '../money.js';
 import { splitTax } from './tax.js';
 import type { CodeDiscount, PricedCart, PricedLine, PricingInput, PricingLine } from './types.js';

@@ -2,13 +2,12 @@ import type SQLite from 'better-sqlite3';
 import { iso } from '../clock.js';
 import { type Db, rawSqliteOf } from '../db/database.js';
 import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
-import type { ProductsTable } from '../db/schema.js';
+import type { ProductMetersTable, ProductsTable } from '../db/schema.js';
 import type { Currency } from '../money.js';
 import { fromFlag, fromNullableFlag } from '../shared/flags.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
-import { productMetersByProduct } from '../meters/repo.js';
-import type { TaxCategory } from './tax-categories.js';
+import type { TaxCategory } from '../rules/tax-categories.js';
 import type { DigitalProductDelivery, Interval, Product, ProductFilter, ProductMeter, ProductPrice } from './types.js';
 
 function toPrice(row: ProductsTable, meters: ProductMeter[]): ProductPrice {
@@ -282,4 +281,30 @@ export async function replaceProductAddons(db: Db, productId: string, addonIds: 
     .insertInto('product_addons')
     .values(addonIds.map((addon_id, position) => ({ product_id: productId, addon_id, position })))
     .execute();
+}
+
+/** A product's meters in order: replaced as a whole when the product's meters change. */
+export async function replaceProductMeters(db: Db, productId: string, meters: readonly ProductMeter[]): Promise<void> {
+  forgetCachedReads(db);
+  await db.deleteFrom('product_meters').where('product_id', '=', productId).execute();
+  if (meters.length === 0) return;
+  await db
+    .insertInto('product_meters')
+    .values(meters.map((m, position): ProductMetersTable => ({ product_id: productId, position, ...m })))
+    .execute();
+}
+
+/** The meters of each usage-based product, in order (SPEC §1.14: a usage-based price lists its meters). */
+export async function productMetersByProduct(db: Db, productIds: readonly string[]): Promise<Map<string, ProductMeter[]>> {
+  const byProduct = new Map<string, ProductMeter[]>();
+  if (productIds.length === 0) return byProduct;
+  const rows = await db
+    .selectFrom('product_meters')
+    .selectAll()
+    .where('product_id', 'in', productIds)
+    .orderBy('product_id')
+    .orderBy('position')
+    .execute();
+  for (const { product_id, position: _p, ...meter } of rows) byProduct.set(product_id, [...(byProduct.get(product_id) ?? []), meter]);
+  return byProduct;
 }

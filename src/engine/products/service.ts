@@ -1,37 +1,57 @@
-import { findAddons } from '../addons/repo.js';
-import { findBrand, findPrimaryBrandId } from '../brands/repo.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
+import type { Brand } from '../brands/types.js';
 import { BillingError, notFound } from '../errors.js';
+import type { CartFacts, CartLineInput } from '../rules/cart.js';
+import type { Scope } from '../scope.js';
 import { toFlag } from '../shared/flags.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
 import { priceColumns } from './price-rules.js';
-import { checkProductMeters } from '../meters/product-meters.js';
-import { replaceProductMeters } from '../meters/repo.js';
-import { findProduct, insertProduct, listProducts, replaceProductAddons, updateProductRow } from './repo.js';
-import { assertTaxCategory } from './tax-categories.js';
+import { findProduct, findProducts, insertProduct, listProducts, replaceProductAddons, replaceProductMeters, updateProductRow } from './repo.js';
+import { assertTaxCategory } from '../rules/tax-categories.js';
 import type { NewProduct, Product, ProductFilter, ProductInput } from './types.js';
 import type { ProductsTable } from '../db/schema.js';
 
 export class ProductService {
-  constructor(private readonly ctx: EngineContext) {}
-
-  private within(trx: Db): ProductService {
-    return new ProductService({ ...this.ctx, db: trx });
-  }
+  constructor(private readonly scope: Scope) {}
 
   async get(productId: string): Promise<Product> {
-    const product = await findProduct(this.ctx.db, this.ctx.businessId, productId);
+    const product = await this.find(productId);
     if (!product) throw notFound('product', productId, 'list_products');
     return product;
   }
 
+  /** The product, archived or not, or undefined when the business has no such id. */
+  find(productId: string): Promise<Product | undefined> {
+    return findProduct(this.scope.db, this.scope.businessId, productId);
+  }
+
+  /** The products of these ids, in no particular order; ids that do not exist are simply absent. */
+  findMany(productIds: readonly string[]): Promise<Product[]> {
+    return findProducts(this.scope.db, this.scope.businessId, productIds);
+  }
+
+  /** The products, addons and brands a cart names, so the cart rules (rules/cart.ts) run without the database. */
+  async cartFacts(lines: readonly CartLineInput[]): Promise<CartFacts> {
+    const productIds = [...new Set(lines.map((l) => l.product_id))];
+    const addonIds = [...new Set(lines.flatMap((l) => (l.addons ?? []).map((a) => a.addon_id)))];
+    const products = await this.findMany(productIds);
+    const addons = await this.scope.addons.findMany(addonIds);
+    const brands = new Map<string, Brand>();
+    for (const brandId of new Set(products.map((p) => p.brand_id))) {
+      const brand = await this.scope.brands.find(brandId);
+      if (brand) brands.set(brandId, brand);
+    }
+    return {
+      products: new Map(products.map((p) => [p.product_id, p])),
+      addons: new Map(addons.map((a) => [a.addon_id, a])),
+      brands,
+    };
+  }
+
   async list(filter: ProductFilter = {}, page?: PageRequest): Promise<Page<Product>> {
     const window = pageWindow(page);
-    return toPage(window, await listProducts(this.ctx.db, this.ctx.businessId, filter, window));
+    return toPage(window, await listProducts(this.scope.db, this.scope.businessId, filter, window));
   }
 
   async create(input: NewProduct): Promise<Product> {
@@ -39,15 +59,15 @@ export class ProductService {
     const tax_category = assertTaxCategory(input.tax_category);
     const price = priceColumns(input.price);
     const metadata = checkMetadata(input.metadata);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const brand_id = await this.resolveBrand(trx, input.brand_id);
+    return this.scope.transaction(async (tx) => {
+      const brand_id = await tx.brands.resolve(input.brand_id);
       const addons = input.addons ?? [];
-      await this.checkAddons(trx, price, addons);
-      const now = this.ctx.clock.now();
-      const product_id = this.ctx.ids.next('product');
-      await insertProduct(trx, {
+      await checkAddons(tx, price, addons);
+      const now = tx.clock.now();
+      const product_id = tx.ids.next('product');
+      await insertProduct(tx.db, {
         product_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         brand_id,
         name: input.name,
         description: input.description ?? null,
@@ -62,11 +82,11 @@ export class ProductService {
         created_at: now,
         updated_at: now,
       });
-      await replaceProductAddons(trx, product_id, addons);
+      await replaceProductAddons(tx.db, product_id, addons);
       if (input.price.type === 'usage_based_price') {
-        await replaceProductMeters(trx, product_id, await checkProductMeters(trx, this.ctx.businessId, input.price.meters ?? []));
+        await replaceProductMeters(tx.db, product_id, await tx.meters.checkProductMeters(input.price.meters ?? []));
       }
-      return this.within(trx).get(product_id);
+      return tx.products.get(product_id);
     });
   }
 
@@ -79,8 +99,8 @@ export class ProductService {
     checkDescriptive(input);
     const tax_category = input.tax_category === undefined ? undefined : assertTaxCategory(input.tax_category);
     const metadata = input.metadata === undefined ? undefined : checkMetadata(input.metadata);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const current = await this.within(trx).get(productId);
+    return this.scope.transaction(async (tx) => {
+      const current = await tx.products.get(productId);
       if (input.price && input.price.type !== current.price.type) {
         throw new BillingError(
           'INVALID_REQUEST_PARAMETERS',
@@ -89,13 +109,13 @@ export class ProductService {
         );
       }
       const price = input.price ? priceColumns(input.price) : undefined;
-      const brand_id = input.brand_id === undefined ? undefined : await this.resolveBrand(trx, input.brand_id);
+      const brand_id = input.brand_id === undefined ? undefined : await tx.brands.resolve(input.brand_id);
       if (input.addons !== undefined || price !== undefined) {
         const effective = price ?? { price_type: current.price.type, currency: current.price.currency };
-        await this.checkAddons(trx, effective, input.addons ?? current.addons);
+        await checkAddons(tx, effective, input.addons ?? current.addons);
       }
       const { price_type: _fixed, ...priceChanges } = price ?? { price_type: undefined };
-      await updateProductRow(trx, productId, {
+      await updateProductRow(tx.db, productId, {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.description !== undefined && { description: input.description }),
         ...(input.image !== undefined && { image: input.image }),
@@ -107,14 +127,14 @@ export class ProductService {
           digital_product_delivery: input.digital_product_delivery && JSON.stringify(input.digital_product_delivery),
         }),
         ...(metadata !== undefined && { metadata: JSON.stringify(metadata) }),
-        updated_at: this.ctx.clock.now(),
+        updated_at: tx.clock.now(),
       });
-      if (input.addons !== undefined) await replaceProductAddons(trx, productId, input.addons);
+      if (input.addons !== undefined) await replaceProductAddons(tx.db, productId, input.addons);
       // Omitted meters stay; a list replaces them (for new periods: closed ones are already billed).
       if (input.price?.type === 'usage_based_price' && input.price.meters !== undefined) {
-        await replaceProductMeters(trx, productId, await checkProductMeters(trx, this.ctx.businessId, input.price.meters));
+        await replaceProductMeters(tx.db, productId, await tx.meters.checkProductMeters(input.price.meters));
       }
-      return this.within(trx).get(productId);
+      return tx.products.get(productId);
     });
   }
 
@@ -128,65 +148,51 @@ export class ProductService {
   }
 
   private async setArchived(productId: string, archived: boolean): Promise<Product> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      await this.within(trx).get(productId);
-      await updateProductRow(trx, productId, { archived: toFlag(archived), updated_at: this.ctx.clock.now() });
-      return this.within(trx).get(productId);
+    return this.scope.transaction(async (tx) => {
+      await tx.products.get(productId);
+      await updateProductRow(tx.db, productId, { archived: toFlag(archived), updated_at: tx.clock.now() });
+      return tx.products.get(productId);
     });
   }
+}
 
-  private async resolveBrand(trx: Db, brandId: string | undefined): Promise<string> {
-    if (brandId === undefined) {
-      const primary = await findPrimaryBrandId(trx, this.ctx.businessId);
-      if (!primary) throw new Error('the business has no primary brand; the engine was not set up');
-      return primary;
-    }
-    if (!(await findBrand(trx, this.ctx.businessId, brandId))) throw notFound('brand', brandId, 'list_brands');
-    return brandId;
+/**
+ * Addons attach to subscription products only, never to usage-based ones
+ * (ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED), must exist (MISSING_ADDON_IDS) and must share the
+ * product's currency (UNSUPPORTED_CURRENCY).
+ */
+async function checkAddons(tx: Scope, price: Pick<ProductsTable, 'price_type' | 'currency'>, addonIds: readonly string[]): Promise<void> {
+  if (addonIds.length === 0) return;
+  if (price.price_type === 'usage_based_price') {
+    throw new BillingError(
+      'ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED',
+      'Addons in Subscriptions are not supported for Usage Based Billing',
+      'remove addons from this usage-based product',
+    );
   }
-
-  /**
-   * Addons attach to subscription products only, never to usage-based ones
-   * (ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED), must exist (MISSING_ADDON_IDS) and must share the
-   * product's currency (UNSUPPORTED_CURRENCY).
-   */
-  private async checkAddons(
-    trx: Db,
-    price: Pick<ProductsTable, 'price_type' | 'currency'>,
-    addonIds: readonly string[],
-  ): Promise<void> {
-    if (addonIds.length === 0) return;
-    if (price.price_type === 'usage_based_price') {
-      throw new BillingError(
-        'ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED',
-        'Addons in Subscriptions are not supported for Usage Based Billing',
-        'remove addons from this usage-based product',
-      );
-    }
-    if (price.price_type === 'one_time_price') {
-      throw new BillingError(
-        'INVALID_REQUEST_PARAMETERS',
-        'addons attach to subscription (recurring_price) products only',
-        'remove addons, or use a recurring price',
-      );
-    }
-    const unique = [...new Set(addonIds)];
-    if (unique.length !== addonIds.length) {
-      throw new BillingError('INVALID_REQUEST_PARAMETERS', 'an addon id is listed twice', 'list each addon once');
-    }
-    const found = await findAddons(trx, this.ctx.businessId, unique);
-    const missing = unique.filter((id) => !found.some((a) => a.addon_id === id));
-    if (missing.length > 0) {
-      throw new BillingError('MISSING_ADDON_IDS', `no addon ${missing.join(', ')}`, 'list_addons shows the existing ids');
-    }
-    const foreign = found.filter((a) => a.currency !== price.currency);
-    if (foreign.length > 0) {
-      throw new BillingError(
-        'UNSUPPORTED_CURRENCY',
-        `addon ${foreign.map((a) => `${a.addon_id} (${a.currency})`).join(', ')} does not match the product currency ${price.currency}`,
-        'use addons priced in the product currency',
-      );
-    }
+  if (price.price_type === 'one_time_price') {
+    throw new BillingError(
+      'INVALID_REQUEST_PARAMETERS',
+      'addons attach to subscription (recurring_price) products only',
+      'remove addons, or use a recurring price',
+    );
+  }
+  const unique = [...new Set(addonIds)];
+  if (unique.length !== addonIds.length) {
+    throw new BillingError('INVALID_REQUEST_PARAMETERS', 'an addon id is listed twice', 'list each addon once');
+  }
+  const found = await tx.addons.findMany(unique);
+  const missing = unique.filter((id) => !found.some((a) => a.addon_id === id));
+  if (missing.length > 0) {
+    throw new BillingError('MISSING_ADDON_IDS', `no addon ${missing.join(', ')}`, 'list_addons shows the existing ids');
+  }
+  const foreign = found.filter((a) => a.currency !== price.currency);
+  if (foreign.length > 0) {
+    throw new BillingError(
+      'UNSUPPORTED_CURRENCY',
+      `addon ${foreign.map((a) => `${a.addon_id} (${a.currency})`).join(', ')} does not match the product currency ${price.currency}`,
+      'use addons priced in the product currency',
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Currency } from '../money.js';
 import type { Metadata } from '../shared/metadata.js';
-import type { TaxCategory } from './tax-categories.js';
+import type { TaxCategory } from '../rules/tax-categories.js';
 
 export const INTERVALS = ['Day', 'Week', 'Month', 'Year'] as const;
 export type Interval = (typeof INTERVALS)[number];

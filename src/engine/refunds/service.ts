@@ -1,10 +1,6 @@
-import { findBrand } from '../brands/repo.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
-import { findPaymentWithLines, setLineRefundedAmount, setPaymentRefundStatus } from '../payments/repo.js';
+import type { Scope } from '../scope.js';
 import { toFlag } from '../shared/flags.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { buildReceipt } from './receipt.js';
@@ -19,12 +15,7 @@ import type { NewRefund, Refund, RefundFilter, RefundReceipt } from './types.js'
  * `refund.succeeded` event, in one transaction. A refund never cancels a subscription.
  */
 export class RefundService {
-  constructor(private readonly ctx: EngineContext) {}
-
-  /** The same service inside `trx`, so a caller's refund commits with the rest of its change. */
-  within(trx: Db): RefundService {
-    return new RefundService({ ...this.ctx, db: trx });
-  }
+  constructor(private readonly scope: Scope) {}
 
   /**
    * Refunds a payment in full (no items) or line by line (SPEC §2.9, checks in rules.ts `planRefund`).
@@ -32,11 +23,11 @@ export class RefundService {
    */
   async create(input: NewRefund): Promise<Refund> {
     const request = checkRefundRequest(input);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const found = await findPaymentWithLines(trx, this.ctx.businessId, request.payment_id);
+    return this.scope.transaction(async (tx) => {
+      const found = await tx.payments.withLines(request.payment_id);
       if (!found) throw notFound('payment', request.payment_id, 'list_payments');
       const { payment, lines } = found;
-      const now = this.ctx.clock.now();
+      const now = tx.clock.now();
       const plan = planRefund(
         {
           payment: {
@@ -47,15 +38,15 @@ export class RefundService {
             refund_status: payment.refund_status,
           },
           lines,
-          refunds: await refundsOfPayment(trx, this.ctx.businessId, payment.payment_id),
+          refunds: await refundsOfPayment(tx.db, tx.businessId, payment.payment_id),
           now,
         },
         request,
       );
-      const refund_id = this.ctx.ids.next('refund');
-      await insertRefund(trx, {
+      const refund_id = tx.ids.next('refund');
+      await insertRefund(tx.db, {
         refund_id,
-        business_id: this.ctx.businessId,
+        business_id: tx.businessId,
         brand_id: payment.brand_id,
         payment_id: payment.payment_id,
         customer_id: payment.customer.customer_id,
@@ -68,16 +59,15 @@ export class RefundService {
         metadata: JSON.stringify(request.metadata),
         created_at: now,
       });
-      for (const item of plan.items) await setLineRefundedAmount(trx, item.line_id, item.refunded_after);
-      await setPaymentRefundStatus(trx, payment.payment_id, plan.refund_status, now);
-      const refund = await this.within(trx).get(refund_id);
-      await recordEvent(trx, { ...this.ctx, db: trx }, { type: 'refund.succeeded', objectId: refund_id, payload: { payload_type: 'Refund', ...refund } });
+      await tx.payments.recordRefund(payment.payment_id, plan.items, plan.refund_status, now);
+      const refund = await tx.refunds.get(refund_id);
+      await recordEvent(tx, { type: 'refund.succeeded', objectId: refund_id, payload: { payload_type: 'Refund', ...refund } });
       return refund;
     });
   }
 
   async get(refundId: string): Promise<Refund> {
-    const refund = await findRefund(this.ctx.db, this.ctx.businessId, refundId);
+    const refund = await findRefund(this.scope.db, this.scope.businessId, refundId);
     if (!refund) throw notFound('refund', refundId, 'list_refunds');
     return refund;
   }
@@ -92,7 +82,7 @@ export class RefundService {
       created_to: filter.created_at_lte === undefined ? undefined : parseInstant('created_at_lte', filter.created_at_lte),
     };
     const window = pageWindow(page);
-    return toPage(window, await listRefunds(this.ctx.db, this.ctx.businessId, query, window));
+    return toPage(window, await listRefunds(this.scope.db, this.scope.businessId, query, window));
   }
 
   /** The receipt of a succeeded refund (SPEC §1.10): what went back, line by line, and to which payment. */
@@ -105,9 +95,9 @@ export class RefundService {
         `get_refund ${refundId} shows its status`,
       );
     }
-    const found = await findPaymentWithLines(this.ctx.db, this.ctx.businessId, refund.payment_id);
+    const found = await this.scope.payments.withLines(refund.payment_id);
     if (!found) throw new Error(`refund ${refundId} names payment ${refund.payment_id}, which does not exist`);
-    const brand = await findBrand(this.ctx.db, this.ctx.businessId, refund.brand_id);
+    const brand = await this.scope.brands.find(refund.brand_id);
     if (!brand) throw new Error(`refund ${refundId} names brand ${refund.brand_id}, which does not exist`);
     return buildReceipt({ ...refund, status: 'succeeded' }, found.payment, found.lines, brand);
   }

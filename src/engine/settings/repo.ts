@@ -2,17 +2,8 @@ import { iso } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { cachedRead, forgetCachedReads } from '../db/read-cache.js';
 import { fromFlag, toFlag } from '../shared/flags.js';
-import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
+import { DEFAULT_PLAN_CHANGE_SETTINGS, type EffectiveAt, type OnPaymentFailure, type ProrationBillingMode } from '../rules/plan-change-modes.js';
 import type { BusinessSettings, BusinessSettingsUpdate, PlanChangeDefaults } from './types.js';
-
-/** SPEC D18's defaults, as a new business starts with them (migration 0011 gives them to existing ones). */
-export const DEFAULT_PLAN_CHANGE_SETTINGS: PlanChangeDefaults = {
-  proration_billing_mode_on_upgrade: 'prorated_immediately',
-  proration_billing_mode_on_downgrade: 'prorated_immediately',
-  effective_at_on_upgrade: 'immediately',
-  effective_at_on_downgrade: 'next_billing_date',
-  on_payment_failure: 'apply_change',
-};
 
 const PLAN_CHANGE_FIELDS = Object.keys(DEFAULT_PLAN_CHANGE_SETTINGS) as Array<keyof PlanChangeDefaults>;
 

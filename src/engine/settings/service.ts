@@ -1,8 +1,7 @@
-import type { EngineContext } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';
+import type { Scope } from '../scope.js';
 import { getSettings, updateSettings } from './repo.js';
-import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../collections/types.js';
+import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRORATION_BILLING_MODES } from '../rules/plan-change-modes.js';
 import type { BusinessSettings, BusinessSettingsUpdate, PlanChangeDefaults } from './types.js';
 
 /** The values each plan-change default accepts (SPEC D18; the modes of §2.4). */
@@ -18,10 +17,11 @@ const ALLOWED: Record<keyof PlanChangeDefaults, readonly string[]> = {
 export const MAX_TAX_RATE_BPS = 10_000;
 
 export class SettingsService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly scope: Scope) {}
 
+  /** Read once per due-work batch (db/read-cache.ts), like the catalogue rows a renewal reads. */
   get(): Promise<BusinessSettings> {
-    return getSettings(this.ctx.db, this.ctx.businessId);
+    return getSettings(this.scope.db, this.scope.businessId);
   }
 
   async update(update: BusinessSettingsUpdate): Promise<BusinessSettings> {
@@ -43,9 +43,9 @@ export class SettingsService {
         );
       }
     }
-    return inTransaction(this.ctx.db, async (trx) => {
-      await updateSettings(trx, this.ctx.businessId, update, this.ctx.clock.now());
-      return getSettings(trx, this.ctx.businessId);
+    return this.scope.transaction(async (tx) => {
+      await updateSettings(tx.db, tx.businessId, update, tx.clock.now());
+      return tx.settings.get();
     });
   }
 }

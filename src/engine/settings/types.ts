@@ -1,22 +1,6 @@
-import type { EffectiveAt, OnPaymentFailure, ProrationBillingMode } from '../collections/types.js';
+import type { PlanChangeDefaults } from '../rules/plan-change-modes.js';
 
-/**
- * The plan-change defaults a collection's null policy fields inherit (SPEC D18). A portal downgrade in a
- * collection that sets nothing is scheduled for the next billing date (default), an upgrade is prorated
- * and immediate: Basic 3000 → Pro 8000 on day 10 of 30 charges 3333 now (§3 A).
- */
-export interface PlanChangeDefaults {
-  /** Default prorated_immediately. */
-  proration_billing_mode_on_upgrade: ProrationBillingMode;
-  /** Default prorated_immediately. */
-  proration_billing_mode_on_downgrade: ProrationBillingMode;
-  /** Default immediately. */
-  effective_at_on_upgrade: EffectiveAt;
-  /** Default next_billing_date. */
-  effective_at_on_downgrade: EffectiveAt;
-  /** Default apply_change (SPEC §2.4: "the default absent a business setting"). */
-  on_payment_failure: OnPaymentFailure;
-}
+export type { PlanChangeDefaults } from '../rules/plan-change-modes.js';
 
 /** Business-wide switches (seed 000: "Business settings"). */
 export interface BusinessSettings extends PlanChangeDefaults {

@@ -1,28 +1,14 @@
-import type { EngineContext } from '../context.js';
-import { CustomerService } from '../customers/service.js';
-import type { Db } from '../db/database.js';
-import { DiscountService } from '../discounts/service.js';
 import type { Discount } from '../discounts/types.js';
-import { findAddons } from '../addons/repo.js';
-import { isSupportedCurrency, percentOf } from '../money.js';
-import { type ChargeLine, chargeOrder } from '../payments/charge.js';
+import { isSupportedCurrency } from '../money.js';
+import type { ChargeLine } from '../payments/charge.js';
 import type { InvoicePeriod } from '../payments/invoice-types.js';
-import type { PaymentProcessor } from '../payments/processor.js';
 import type { Payment } from '../payments/types.js';
+import { reduceCharge } from '../pricing/charge-reductions.js';
 import type { PricingLine } from '../pricing/types.js';
-import { findProduct } from '../products/repo.js';
-import type { Product } from '../products/types.js';
-import { getSettings } from '../settings/repo.js';
+import type { Scope } from '../scope.js';
 import type { Metadata } from '../shared/metadata.js';
-import { findWallet } from '../wallets/repo.js';
-import { WalletService } from '../wallets/service.js';
 import { findStoredSubscription, updateSubscription } from './repo.js';
 import type { StoredSubscription, SubscriptionAddon } from './types.js';
-import { reduceCharge } from './reductions.js';
-
-export interface SubscriptionChargeDeps {
-  processor: PaymentProcessor;
-}
 
 /**
  * Why a subscription is charged. The code discount applies to `first`, `renewal` and `plan_change`
@@ -43,10 +29,10 @@ export interface SubscriptionChargeLine extends PricingLine {
 }
 
 export interface SubscriptionCharge {
-  /** The subscription to charge; its latest stored state is read inside `trx`, unless given as `current`. */
+  /** The subscription to charge; its latest stored state is read inside `tx`, unless given as `current`. */
   subscription: { subscription_id: string };
   /**
-   * The subscription as the caller read it inside `trx` and has not changed since (the due-work runner's
+   * The subscription as the caller read it inside `tx` and has not changed since (the due-work runner's
    * renewal): charged as it is, without reading it again.
    */
   current?: StoredSubscription | undefined;
@@ -68,7 +54,7 @@ const CODE_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 'r
 const PERIOD_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 'renewal']);
 
 /**
- * Charges a subscription inside the caller's transaction, reducing the lines in the order of SPEC D4:
+ * Charges a subscription inside the caller's transaction (`tx`), reducing the lines in the order of SPEC D4:
  *   1. the code discount (percentage or flat, eligible lines only) while discount_cycles_remaining is null or > 0;
  *   2. the subscription's credit_balance;
  *   3. the customer's same-currency wallet (one `payment` ledger entry naming the payment, SPEC §2.5);
@@ -80,13 +66,8 @@ const PERIOD_REASONS: ReadonlySet<SubscriptionChargeReason> = new Set(['first', 
  * failure the wallet credit is given back (payment_reversal) and nothing else moves. The subscription's
  * status is the caller's: this only charges. A $0 total still makes a succeeded $0 payment.
  */
-export async function chargeSubscription(
-  trx: Db,
-  ctx: EngineContext,
-  deps: SubscriptionChargeDeps,
-  charge: SubscriptionCharge,
-): Promise<Payment> {
-  return (await chargeSubscriptionWithTotals(trx, ctx, deps, charge)).payment;
+export async function chargeSubscription(tx: Scope, charge: SubscriptionCharge): Promise<Payment> {
+  return (await chargeSubscriptionWithTotals(tx, charge)).payment;
 }
 
 export interface SubscriptionChargeOutcome {
@@ -99,39 +80,32 @@ export interface SubscriptionChargeOutcome {
 }
 
 /** chargeSubscription, also saying what the charge came to before credits (the on_hold outstanding amount). */
-export async function chargeSubscriptionWithTotals(
-  trx: Db,
-  ctx: EngineContext,
-  deps: SubscriptionChargeDeps,
-  charge: SubscriptionCharge,
-): Promise<SubscriptionChargeOutcome> {
-  if (!trx.isTransaction) throw new Error('chargeSubscription must run inside the transaction that records the charge');
-  const tctx: EngineContext = { ...ctx, db: trx };
-  const sub = charge.current ?? (await findStoredSubscription(trx, ctx.businessId, charge.subscription.subscription_id));
+export async function chargeSubscriptionWithTotals(tx: Scope, charge: SubscriptionCharge): Promise<SubscriptionChargeOutcome> {
+  if (!tx.db.isTransaction) throw new Error('chargeSubscription must run inside the transaction that records the charge');
+  const sub = charge.current ?? (await findStoredSubscription(tx.db, tx.businessId, charge.subscription.subscription_id));
   if (!sub) throw new Error(`subscription ${charge.subscription.subscription_id} vanished inside its own transaction`);
-  const customers = new CustomerService(tctx);
-  const customer = await customers.get(sub.customer_id);
+  const customer = await tx.customers.get(sub.customer_id);
   const methodId = charge.payment_method_id ?? sub.payment_method_id;
   if (methodId === null) throw new Error(`subscription ${sub.subscription_id} has no payment method to charge`);
-  const method = await customers.paymentMethodOf(customer.customer_id, methodId);
-  const { default_tax_rate_bps } = await getSettings(trx, ctx.businessId);
+  const method = await tx.customers.paymentMethodOf(customer.customer_id, methodId);
+  const { default_tax_rate_bps } = await tx.settings.get();
 
-  const code = await activeCode(tctx, sub, charge.reason);
-  const wallet = charge.applyCredits && isSupportedCurrency(sub.currency) ? await findWallet(trx, sub.customer_id, sub.currency) : undefined;
+  const code = await activeCode(tx, sub, charge.reason);
+  const wallet = charge.applyCredits && isSupportedCurrency(sub.currency) ? await tx.wallets.find(sub.customer_id, sub.currency) : undefined;
   const reduction = { lines: charge.lines, code, tax_rate_bps: default_tax_rate_bps };
   const credits = { credit_balance: charge.applyCredits ? sub.credit_balance : 0, wallet_balance: wallet?.balance ?? 0 };
   const reduced = reduceCharge({ ...reduction, ...credits });
   const noCredit = credits.credit_balance === 0 && credits.wallet_balance === 0;
   const owed_before_credits = noCredit ? reduced.total_amount : reduceCharge({ ...reduction, credit_balance: 0, wallet_balance: 0 }).total_amount;
-  const payment_id = ctx.ids.next('payment');
+  const payment_id = tx.ids.next('payment');
   const subscriptionCredit = reduced.subscription_credit_used;
-  const walletCredit = await new WalletService(tctx).applyCredit(trx, sub.customer_id, sub.currency, reduced.wallet_credit_used, payment_id);
+  const walletCredit = await tx.wallets.applyCredit(sub.customer_id, sub.currency, reduced.wallet_credit_used, payment_id);
   const lines: ChargeLine[] = reduced.lines.map((line, index) => {
     const source = charge.lines[index] as SubscriptionChargeLine;
     return { ...line, is_prorated: source.is_prorated ?? false, proration_factor: source.proration_factor ?? null };
   });
 
-  const payment = await chargeOrder(trx, tctx, deps.processor, {
+  const payment = await tx.payments.charge({
     payment_id,
     customer,
     payment_method: method,
@@ -150,43 +124,32 @@ export async function chargeSubscriptionWithTotals(
   });
 
   if (payment.status !== 'succeeded') {
-    await new WalletService(tctx).reverseCredit(trx, sub.customer_id, sub.currency, walletCredit, payment_id);
+    await tx.wallets.reverseCredit(sub.customer_id, sub.currency, walletCredit, payment_id);
     return { payment, owed_before_credits };
   }
   // A $0 trial payment pays no period (gross 0), so it spends no cycle; a 100 % code on a real period does.
   const paysPeriod = PERIOD_REASONS.has(charge.reason) && reduced.lines.some((l) => l.gross_amount > 0);
   if (subscriptionCredit === 0 && (code === null || !paysPeriod)) return { payment, owed_before_credits };
   // Re-read: a beforeOutcomeEvent hook may have changed the subscription meanwhile.
-  const latest = (await findStoredSubscription(trx, ctx.businessId, sub.subscription_id)) ?? sub;
+  const latest = (await findStoredSubscription(tx.db, tx.businessId, sub.subscription_id)) ?? sub;
   const cycles = latest.discount_cycles_remaining;
   const spendsCycle = code !== null && paysPeriod && cycles !== null;
   if (subscriptionCredit > 0 || spendsCycle) {
-    await updateSubscription(trx, sub.subscription_id, {
+    await updateSubscription(tx.db, sub.subscription_id, {
       credit_balance: latest.credit_balance - subscriptionCredit,
       ...(spendsCycle && cycles !== null ? { discount_cycles_remaining: Math.max(0, cycles - 1) } : {}),
-      updated_at: ctx.clock.now(),
+      updated_at: tx.clock.now(),
     });
   }
   return { payment, owed_before_credits };
 }
 
 /** The subscription's code when this charge may use it: a code reason, and cycles left (null = forever). */
-async function activeCode(ctx: EngineContext, sub: StoredSubscription, reason: SubscriptionChargeReason): Promise<Discount | null> {
+async function activeCode(tx: Scope, sub: StoredSubscription, reason: SubscriptionChargeReason): Promise<Discount | null> {
   if (sub.discount_id === null || !CODE_REASONS.has(reason)) return null;
   if (sub.discount_cycles_remaining !== null && sub.discount_cycles_remaining <= 0) return null;
   // A code deleted after purchase keeps reducing the subscriptions that already hold it.
-  return new DiscountService(ctx).get(sub.discount_id, { include_deleted: true });
-}
-
-/**
- * The unit price a subscription freezes for a product: its recurring price (usage-based: the fixed fee)
- * with the product's own percent discount taken off per unit, half up: 3000 at 10 % → 2700.
- */
-export function unitPriceOf(product: Product): number {
-  const price = product.price;
-  if (price.type === 'one_time_price') throw new Error(`product ${product.product_id} is not a subscription product`);
-  const base = price.type === 'usage_based_price' ? price.fixed_price : price.price;
-  return base - percentOf(base, price.discount);
+  return tx.discounts.get(sub.discount_id, { include_deleted: true });
 }
 
 /**
@@ -195,13 +158,12 @@ export function unitPriceOf(product: Product): number {
  * Example: Basic 3000 × 1 + Seat 500 × 2 → lines of 3000 and 1000.
  */
 export async function periodLinesOf(
-  db: Db,
-  businessId: string,
+  scope: Scope,
   plan: { product_id: string; quantity: number; unit_price: number; addons: readonly SubscriptionAddon[]; tax_inclusive: boolean },
 ): Promise<SubscriptionChargeLine[]> {
-  const product = await findProduct(db, businessId, plan.product_id);
+  const product = await scope.products.find(plan.product_id);
   if (!product) throw new Error(`product ${plan.product_id} of a subscription is missing`);
-  const addons = new Map((await findAddons(db, businessId, plan.addons.map((a) => a.addon_id))).map((a) => [a.addon_id, a]));
+  const addons = new Map((await scope.addons.findMany(plan.addons.map((a) => a.addon_id))).map((a) => [a.addon_id, a]));
   const productLine: SubscriptionChargeLine = {
     item_id: product.product_id,
     kind: 'product',

@@ -1,13 +1,10 @@
 import { addInterval } from '../calendar.js';
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
 import type { Payment } from '../payments/types.js';
-import { findProduct } from '../products/repo.js';
-import { type SubscriptionChargeDeps, chargeSubscription } from './billing.js';
+import type { Scope } from '../scope.js';
+import { chargeSubscription } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
 import { findPeriodRun, setPeriodRunPayment, updateSubscription } from './repo.js';
-import type { FinalPeriodUsage } from './final-usage.js';
 import type { StoredSubscription } from './types.js';
 
 /**
@@ -24,23 +21,16 @@ import type { StoredSubscription } from './types.js';
  *   renewal, from now), instead of every period missed since.
  * On failure the subscription stays on_hold with the same outstanding amount (payment.failed).
  */
-export async function recoverFromHold(
-  trx: Db,
-  ctx: EngineContext,
-  deps: SubscriptionChargeDeps,
-  sub: StoredSubscription,
-  periodUsage?: FinalPeriodUsage,
-): Promise<Payment> {
-  const tctx: EngineContext = { ...ctx, db: trx };
-  const product = await findProduct(trx, ctx.businessId, sub.product_id);
+export async function recoverFromHold(tx: Scope, sub: StoredSubscription): Promise<Payment> {
+  const product = await tx.products.find(sub.product_id);
   // A failed renewal claimed the next period in the runner's ledger without moving the dates.
   const unpaidPeriod = sub.period_index + 1;
-  const failedKind = (await findPeriodRun(trx, sub.subscription_id, unpaidPeriod, 'renewal'))
+  const failedKind = (await findPeriodRun(tx.db, sub.subscription_id, unpaidPeriod, 'renewal'))
     ? 'renewal'
-    : (await findPeriodRun(trx, sub.subscription_id, unpaidPeriod, 'trial_end'))
+    : (await findPeriodRun(tx.db, sub.subscription_id, unpaidPeriod, 'trial_end'))
       ? 'trial_end'
       : null;
-  const now = ctx.clock.now();
+  const now = tx.clock.now();
   const restartedEnd = addInterval(now, sub.payment_frequency_count, sub.payment_frequency_interval);
   // Usage while on hold: the failed renewal billed the period before it; the restarted cycle starts now.
   // The events in between are billed here, once, as the part [old next_billing_date, now) (SPEC D16: every
@@ -48,9 +38,9 @@ export async function recoverFromHold(
   // between adds their meter line to the recovery charge.
   const held =
     failedKind !== null && sub.next_billing_date < now
-      ? await periodUsage?.(trx, ctx, { ...sub, previous_billing_date: sub.next_billing_date, next_billing_date: now }, now)
+      ? await tx.usage.finalPeriodUsage({ ...sub, previous_billing_date: sub.next_billing_date, next_billing_date: now }, now)
       : null;
-  const payment = await chargeSubscription(trx, ctx, deps, {
+  const payment = await chargeSubscription(tx, {
     subscription: sub,
     lines: [
       {
@@ -74,7 +64,7 @@ export async function recoverFromHold(
 
   const cycles = sub.discount_cycles_remaining;
   const periodEnded = sub.next_billing_date <= now;
-  await updateSubscription(trx, sub.subscription_id, {
+  await updateSubscription(tx.db, sub.subscription_id, {
     status: 'active',
     outstanding_amount: 0,
     ...(failedKind !== null && {
@@ -90,9 +80,9 @@ export async function recoverFromHold(
     updated_at: now,
   });
   if (failedKind !== null) {
-    await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: unpaidPeriod, kind: failedKind }, payment.payment_id);
+    await setPeriodRunPayment(tx.db, { subscription_id: sub.subscription_id, period_index: unpaidPeriod, kind: failedKind }, payment.payment_id);
   }
-  await emitSubscriptionEvent(trx, tctx, 'subscription.active', sub.subscription_id);
-  if (failedKind !== null) await emitSubscriptionEvent(trx, tctx, 'subscription.renewed', sub.subscription_id);
+  await emitSubscriptionEvent(tx, 'subscription.active', sub.subscription_id);
+  if (failedKind !== null) await emitSubscriptionEvent(tx, 'subscription.renewed', sub.subscription_id);
   return payment;
 }

@@ -1,5 +1,4 @@
 import { iso } from '../clock.js';
-import { findCustomer } from '../customers/repo.js';
 import type { Db } from '../db/database.js';
 import { reusableQuery } from '../db/reusable.js';
 import type { ScheduledPlanChangesTable, SubscriptionPeriodRunsTable, SubscriptionsTable } from '../db/schema.js';
@@ -7,6 +6,7 @@ import type { Currency } from '../money.js';
 import type { BillingAddress } from '../payments/types.js';
 import type { Interval } from '../products/types.js';
 import { fromFlag } from '../shared/flags.js';
+import { recurringPreTaxAmount } from '../rules/subscription-plan.js';
 import { parseMetadata } from '../shared/metadata.js';
 import type { PageWindow } from '../shared/paging.js';
 import type {
@@ -103,11 +103,6 @@ export function toSubscriptionRow(sub: StoredSubscription): SubscriptionsTable {
     created_at: sub.created_at,
     updated_at: sub.updated_at,
   };
-}
-
-/** unit_price × quantity + Σ addon unit_price × quantity: 3000 × 1 + 500 × 2 = 4000. */
-export function recurringPreTaxAmount(sub: Pick<StoredSubscription, 'unit_price' | 'quantity' | 'addons'>): number {
-  return sub.unit_price * sub.quantity + sub.addons.reduce((sum, a) => sum + a.unit_price * a.quantity, 0);
 }
 
 function toScheduledChange(row: ScheduledPlanChangesTable): ScheduledChange {
@@ -235,13 +230,6 @@ const selectSubscription = reusableQuery((db: Db, businessId: string, subscripti
   db.selectFrom('subscriptions').selectAll().where('business_id', '=', businessId).where('subscription_id', '=', subscriptionId),
 );
 
-/** The subscription's customer as the API shows it; in a due-work batch, the one the charge already read. */
-async function customerOf(db: Db, sub: Pick<StoredSubscription, 'business_id' | 'customer_id'>): Promise<SubscriptionCustomer> {
-  const customer = await findCustomer(db, sub.business_id, sub.customer_id);
-  if (!customer) throw new Error(`customer ${sub.customer_id} of a subscription is missing`);
-  return { customer_id: customer.customer_id, email: customer.email, name: customer.name };
-}
-
 /** The pending scheduled plan change of a subscription (at most one), or null. */
 export async function findPendingScheduledChange(db: Db, subscriptionId: string): Promise<ScheduledChange | null> {
   const [row] = (await selectPendingChange(db, subscriptionId)).rows;
@@ -258,24 +246,13 @@ const selectPendingChange = reusableQuery((db: Db, subscriptionId: string) =>
     .orderBy('change_id', 'desc'),
 );
 
-/** The API view of one subscription, or undefined when the business has no such id. */
-export async function findSubscription(db: Db, businessId: string, subscriptionId: string): Promise<Subscription | undefined> {
-  const stored = await findStoredSubscription(db, businessId, subscriptionId);
-  return stored && subscriptionView(db, stored);
-}
-
-/** The API view of a stored subscription the caller has read: its customer and pending scheduled change added. */
-export async function subscriptionView(db: Db, stored: StoredSubscription): Promise<Subscription> {
-  return toSubscription(stored, await customerOf(db, stored), await findPendingScheduledChange(db, stored.subscription_id));
-}
-
 /** Newest first (ties by id, newest id first, as a frozen clock gives many the same instant). */
-export async function listSubscriptions(
+export async function listStoredSubscriptions(
   db: Db,
   businessId: string,
   filter: SubscriptionFilter,
   window: PageWindow,
-): Promise<Subscription[]> {
+): Promise<StoredSubscription[]> {
   let query = db.selectFrom('subscriptions').selectAll().where('business_id', '=', businessId);
   if (filter.customer_id !== undefined) query = query.where('customer_id', '=', filter.customer_id);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
@@ -286,12 +263,7 @@ export async function listSubscriptions(
     .limit(window.fetch)
     .offset(window.offset)
     .execute();
-  const views: Subscription[] = [];
-  for (const row of rows) {
-    const stored = toStoredSubscription(row);
-    views.push(toSubscription(stored, await customerOf(db, stored), await findPendingScheduledChange(db, stored.subscription_id)));
-  }
-  return views;
+  return rows.map(toStoredSubscription);
 }
 
 /** How many of the customer's subscriptions are pending, active or on hold. */

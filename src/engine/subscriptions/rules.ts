@@ -1,6 +1,7 @@
 import { addInterval, periodBoundary } from '../calendar.js';
 import { iso } from '../clock.js';
 import { BillingError } from '../errors.js';
+import { inTrial } from '../rules/subscription-plan.js';
 import type { Interval } from '../products/types.js';
 import type { DueWorkKind, StoredSubscription, SubscriptionStatus } from './types.js';
 
@@ -42,11 +43,6 @@ export function periodStart(sub: Schedule, k: number): number {
 export function termEnd(start: number, count: number | null, interval: Interval | null): number | null {
   if (count === null || interval === null) return null;
   return addInterval(start, count, interval);
-}
-
-/** True while a trial runs: the subscription has a trial and has not yet paid its first period (period 0). */
-export function inTrial(sub: Pick<StoredSubscription, 'trial_period_days' | 'period_index'>): boolean {
-  return sub.trial_period_days > 0 && sub.period_index === 0;
 }
 
 /** An ISO-8601 instant strictly after `now`, else INVALID_REQUEST_PARAMETERS (SPEC §2.3: "must be in the future"). */

@@ -1,14 +1,12 @@
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
 import { forgetCachedReads, openReadCache } from '../db/read-cache.js';
-import { inSavepoint, inTransaction } from '../db/transaction.js';
-import { sleep } from '../shared/sleep.js';
-import type { PaymentProcessor } from '../payments/processor.js';
+import { inSavepoint } from '../db/transaction.js';
 import type { Payment } from '../payments/types.js';
-import { chargeSubscriptionWithTotals, periodLinesOf, type SubscriptionChargeLine } from './billing.js';
+import type { Scope } from '../scope.js';
+import { sleep } from '../shared/sleep.js';
+import { chargeSubscriptionWithTotals, periodLinesOf } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
-import { chargeFinalUsage, type FinalPeriodUsage } from './final-usage.js';
+import { chargeFinalUsage } from './final-usage.js';
 import {
   cancelPendingScheduledChanges,
   claimPeriodRun,
@@ -24,14 +22,6 @@ import { compareDue, type DueItem, dueItemOf, periodStart } from './rules.js';
 import type { DueWorkResult, StoredSubscription, SubscriptionStatus } from './types.js';
 
 /**
- * Applies a subscription's scheduled plan change that is due at `at`, inside the renewal's transaction,
- * before the renewal bills (SPEC §3 G: Pro → Basic scheduled for 05-01 bills 3000 on 05-01). Provided
- * by the plan-change capability (src/engine/plan-changes/scheduled.ts, applyDueScheduledChange). Returns
- * the subscription as switched, or null when no change was due (the subscription is then untouched).
- */
-export type ApplyDueScheduledChange = (trx: Db, ctx: EngineContext, subscriptionId: string, at: number) => Promise<StoredSubscription | null>;
-
-/**
  * Other due work the runner interleaves with subscriptions in time order: webhook deliveries and their
  * retries (src/engine/webhooks/dispatcher.ts), so the test clock moves retries too.
  */
@@ -42,14 +32,9 @@ export interface DueSource {
   runDue(at: number): Promise<number>;
 }
 
-export interface DueWorkDeps {
-  processor: PaymentProcessor;
-  applyDueScheduledChange?: ApplyDueScheduledChange | undefined;
+export interface DueWorkOptions {
   /** Webhook deliveries, run at their scheduled instants between the subscription items. */
   webhooks?: DueSource | undefined;
-  closingPeriodUsage?: ClosingPeriodUsage | undefined;
-  /** The usage a scheduled cancellation or a term end closes, billed by it (final-usage.ts). */
-  finalPeriodUsage?: FinalPeriodUsage | undefined;
   /** How much one transaction takes on (default BATCH_LIMITS); tests make batches small. */
   batchLimits?: BatchLimits | undefined;
   /** Measures how long a batch has run, in ms (default performance.now); never the engine's clock. */
@@ -62,16 +47,6 @@ export interface BatchLimits {
   ms: number;
 }
 
-/**
- * The usage of the period a renewal closes, billed in arrears with it (SPEC §2.7): meter lines to add,
- * and how to record them against the payment. Provided by the usage capability (usage/billing.ts).
- */
-export type ClosingPeriodUsage = (
-  trx: Db,
-  ctx: EngineContext,
-  sub: StoredSubscription,
-) => Promise<{ lines: SubscriptionChargeLine[]; record(paymentId: string): Promise<void> }>;
-
 export interface RunOptions {
   /** Called before each item with its instant; the test clock moves there so the work happens "then". */
   moveClockTo?: ((at: number) => Promise<void>) | undefined;
@@ -79,18 +54,6 @@ export interface RunOptions {
   report?: ((result: DueWorkResult) => void) | undefined;
 }
 
-/**
- * The due-work runner (SPEC §2.3, DESIGN "A test clock"): processes, in time order, every item due at or
- * before `until` — trial ends (the first real charge), renewals, scheduled cancellations, scheduled plan
- * changes (applied just before the renewal bills) and term ends. Each item claims (subscription, period,
- * kind) in subscription_period_runs in the transaction that does it, so running twice bills nothing twice;
- * a failing item rolls back alone, is reported with `error`, and is retried on the next run.
- *
- * Items due at the same instant run together in one transaction (see BATCH_LIMITS), each under its own
- * savepoint: a failing item still rolls back alone, readers see all of a batch or none of it, and 10,000
- * renewals on the 1st of the month pay for 20 commits rather than 10,000. Webhook work due in between
- * runs before and after each batch, never inside it.
- */
 interface DueEntry {
   sub: StoredSubscription;
   item: DueItem;
@@ -112,15 +75,30 @@ export const BATCH_LIMITS: BatchLimits = { items: 500, ms: 500 };
 const YIELD_AFTER_MS = 50;
 const YIELD_MS = 5;
 
+/**
+ * The due-work runner (SPEC §2.3, DESIGN "A test clock"): processes, in time order, every item due at or
+ * before `until` — trial ends (the first real charge), renewals, scheduled cancellations, scheduled plan
+ * changes (applied just before the renewal bills) and term ends. Each item claims (subscription, period,
+ * kind) in subscription_period_runs in the transaction that does it, so running twice bills nothing twice;
+ * a failing item rolls back alone, is reported with `error`, and is retried on the next run.
+ *
+ * Items due at the same instant run together in one transaction (see BATCH_LIMITS), each under its own
+ * savepoint: a failing item still rolls back alone, readers see all of a batch or none of it, and 10,000
+ * renewals on the 1st of the month pay for 20 commits rather than 10,000. Webhook work due in between
+ * runs before and after each batch, never inside it.
+ *
+ * An item works through the batch's scope (`tx`): a due scheduled plan change is applied by
+ * `tx.planChanges`, and the usage a renewal or an ending bills is measured by `tx.usage`.
+ */
 export class DueWorkRunner {
   constructor(
-    private readonly ctx: EngineContext,
-    private readonly deps: DueWorkDeps,
+    private readonly scope: Scope,
+    private readonly options: DueWorkOptions = {},
   ) {}
 
   /** The earliest instant any subscription has work due, or null. */
   async nextDueAt(): Promise<number | null> {
-    return earliestDueInstant(this.ctx.db, this.ctx.businessId);
+    return earliestDueInstant(this.scope.db, this.scope.businessId);
   }
 
   /**
@@ -143,11 +121,11 @@ export class DueWorkRunner {
     let webhooksIdleAt = Number.NEGATIVE_INFINITY;
     for (;;) {
       const next = queue[0] ?? null;
-      const webhookAt = await this.deps.webhooks?.nextDueAt();
-      if (this.deps.webhooks && webhookAt != null && webhookAt <= until && webhookAt > webhooksIdleAt && (!next || webhookAt <= next.item.at)) {
+      const webhookAt = await this.options.webhooks?.nextDueAt();
+      if (this.options.webhooks && webhookAt != null && webhookAt <= until && webhookAt > webhooksIdleAt && (!next || webhookAt <= next.item.at)) {
         await options.moveClockTo?.(webhookAt);
-        const at = Math.max(webhookAt, this.ctx.clock.now());
-        if ((await this.deps.webhooks.runDue(at)) === 0) webhooksIdleAt = at;
+        const at = Math.max(webhookAt, this.scope.clock.now());
+        if ((await this.options.webhooks.runDue(at)) === 0) webhooksIdleAt = at;
         continue;
       }
       if (!next) return results;
@@ -177,7 +155,7 @@ export class DueWorkRunner {
   }
 
   private async dueQueue(until: number): Promise<DueEntry[]> {
-    const due = await findSubscriptionsDue(this.ctx.db, this.ctx.businessId, until);
+    const due = await findSubscriptionsDue(this.scope.db, this.scope.businessId, until);
     return due
       .flatMap((sub) => {
         const item = dueItemOf(sub, until);
@@ -195,8 +173,8 @@ export class DueWorkRunner {
   private async processBatch(first: DueEntry, queue: DueEntry[], done: Set<string>, until: number): Promise<ItemOutcome[]> {
     const outcomes: ItemOutcome[] = [];
     const taken: DueEntry[] = [];
-    const limits = this.deps.batchLimits ?? BATCH_LIMITS;
-    const stopwatch = this.deps.stopwatch ?? (() => performance.now());
+    const limits = this.options.batchLimits ?? BATCH_LIMITS;
+    const stopwatch = this.options.stopwatch ?? (() => performance.now());
     const started = stopwatch();
     const nextEntry = (): DueEntry | undefined => {
       if (taken.length === 0) return first;
@@ -207,19 +185,19 @@ export class DueWorkRunner {
       return undefined;
     };
     try {
-      await inTransaction(this.ctx.db, async (trx) => {
-        const closeReadCache = openReadCache(trx);
+      await this.scope.transaction(async (tx) => {
+        const closeReadCache = openReadCache(tx.db);
         try {
-          let mark = await lastEventSequence(trx);
+          let mark = await lastEventSequence(tx.db);
           for (let entry = nextEntry(); entry; entry = nextEntry()) {
             taken.push(entry);
-            const outcome = await inSavepoint(trx, () => this.process(trx, entry, until, mark));
+            const outcome = await inSavepoint(tx.db, () => this.process(tx, entry, until, mark));
             if (outcome.ok) {
               outcomes.push({ entry, ok: true, ...outcome.value });
               mark = outcome.value.mark;
             } else {
               // What the item wrote is undone, so nothing read since can be trusted to stand.
-              forgetCachedReads(trx);
+              forgetCachedReads(tx.db);
               outcomes.push({ entry, ok: false, error: outcome.error });
             }
           }
@@ -241,28 +219,27 @@ export class DueWorkRunner {
    * state moved on). `mark` is the last event sequence before it; the item's events are those after.
    */
   private async process(
-    trx: Db,
+    tx: Scope,
     entry: DueEntry,
     until: number,
     mark: number,
   ): Promise<{ result: DueWorkResult | null; latest: StoredSubscription | undefined; mark: number }> {
     const { item } = entry;
     const subscriptionId = entry.sub.subscription_id;
-    const ctx: EngineContext = { ...this.ctx, db: trx };
-    const sub = await findStoredSubscription(trx, ctx.businessId, subscriptionId);
+    const sub = await findStoredSubscription(tx.db, tx.businessId, subscriptionId);
     const current = sub && dueItemOf(sub, until);
     if (!sub || !current || current.kind !== item.kind || current.at !== item.at) return { result: null, latest: sub, mark };
-    const claimed = await claimPeriodRun(trx, {
+    const claimed = await claimPeriodRun(tx.db, {
       subscription_id: subscriptionId,
       period_index: item.period_index,
       kind: item.kind,
-      ran_at: ctx.clock.now(),
+      ran_at: tx.clock.now(),
     });
     if (!claimed) return { result: null, latest: sub, mark };
-    const done = await this.perform(trx, ctx, sub, item);
+    const done = await this.perform(tx, sub, item);
     const { payment } = done;
-    const after = done.after ?? (await findStoredSubscription(trx, ctx.businessId, subscriptionId));
-    const events = await eventTypesSince(trx, mark);
+    const after = done.after ?? (await findStoredSubscription(tx.db, tx.businessId, subscriptionId));
+    const events = await eventTypesSince(tx.db, mark);
     return {
       result: {
         at: iso(item.at),
@@ -279,42 +256,37 @@ export class DueWorkRunner {
   }
 
   /** Does the item: its payment (null: none), and the subscription as it left it when it read it last. */
-  private async perform(
-    trx: Db,
-    ctx: EngineContext,
-    sub: StoredSubscription,
-    item: DueItem,
-  ): Promise<{ payment: Payment | null; after?: StoredSubscription | undefined }> {
-    const now = ctx.clock.now();
+  private async perform(tx: Scope, sub: StoredSubscription, item: DueItem): Promise<{ payment: Payment | null; after?: StoredSubscription | undefined }> {
+    const now = tx.clock.now();
     switch (item.kind) {
       case 'expiry': {
         // SPEC §2.3: the term ended → expired; later charges are SUBSCRIPTION_EXPIRED. The closing period's
         // usage [previous_billing_date, expires_at) is billed first (§2.7): payment.*, then subscription.expired.
-        const payment = await this.chargeFinalUsage(trx, ctx, sub, item);
-        await updateSubscription(trx, sub.subscription_id, { status: 'expired', updated_at: now });
-        await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
-        await emitSubscriptionEvent(trx, ctx, 'subscription.expired', sub.subscription_id);
+        const payment = await this.chargeFinalUsage(tx, sub, item);
+        await updateSubscription(tx.db, sub.subscription_id, { status: 'expired', updated_at: now });
+        await cancelPendingScheduledChanges(tx.db, sub.subscription_id, now);
+        await emitSubscriptionEvent(tx, 'subscription.expired', sub.subscription_id);
         return { payment };
       }
       case 'scheduled_cancellation': {
         // SPEC §2.3 / D11: at next_billing_date no new period is charged; cancelled at the boundary. A
         // usage-based subscription's closing period is billed in arrears first (meter lines only, §2.7).
-        const payment = await this.chargeFinalUsage(trx, ctx, sub, item);
-        await updateSubscription(trx, sub.subscription_id, { status: 'cancelled', cancelled_at: item.at, updated_at: now });
-        await cancelPendingScheduledChanges(trx, sub.subscription_id, now);
-        await emitSubscriptionEvent(trx, ctx, 'subscription.cancelled', sub.subscription_id);
+        const payment = await this.chargeFinalUsage(tx, sub, item);
+        await updateSubscription(tx.db, sub.subscription_id, { status: 'cancelled', cancelled_at: item.at, updated_at: now });
+        await cancelPendingScheduledChanges(tx.db, sub.subscription_id, now);
+        await emitSubscriptionEvent(tx, 'subscription.cancelled', sub.subscription_id);
         return { payment };
       }
       case 'trial_end':
       case 'renewal':
-        return this.renew(trx, ctx, sub, item);
+        return this.renew(tx, sub, item);
     }
   }
 
   /** The final usage charge of an ending, noted in the item's ledger row; null when there is none. */
-  private async chargeFinalUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
-    const payment = await chargeFinalUsage(trx, ctx, this.deps, sub, item.at);
-    if (payment) await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: item.period_index, kind: item.kind }, payment.payment_id);
+  private async chargeFinalUsage(tx: Scope, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
+    const payment = await chargeFinalUsage(tx, sub, item.at);
+    if (payment) await setPeriodRunPayment(tx.db, { subscription_id: sub.subscription_id, period_index: item.period_index, kind: item.kind }, payment.payment_id);
     return payment;
   }
 
@@ -324,29 +296,29 @@ export class DueWorkRunner {
    * Jan 31 → Feb 28 → Mar 31), subscription.renewed. Failure: on_hold owing the charge before credits,
    * subscription.on_hold; the dates stay until the outstanding amount is paid (recovery.ts).
    */
-  private async renew(trx: Db, ctx: EngineContext, claimed: StoredSubscription, item: DueItem): Promise<{ payment: Payment; after: StoredSubscription | undefined }> {
+  private async renew(tx: Scope, claimed: StoredSubscription, item: DueItem): Promise<{ payment: Payment; after: StoredSubscription | undefined }> {
     // Usage of the closing period is measured before a due scheduled change swaps the product (D6).
-    const usage = await this.deps.closingPeriodUsage?.(trx, ctx, claimed);
+    const usage = await tx.usage.closingPeriodUsage(claimed);
     // Nothing else in the item has changed the subscription unless a scheduled change switched it.
-    const switched = await this.deps.applyDueScheduledChange?.(trx, ctx, claimed.subscription_id, item.at);
-    const sub = switched ? ((await findStoredSubscription(trx, ctx.businessId, claimed.subscription_id)) ?? claimed) : claimed;
+    const switched = await tx.planChanges.applyDueScheduledChange(claimed.subscription_id, item.at);
+    const sub = switched ? ((await findStoredSubscription(tx.db, tx.businessId, claimed.subscription_id)) ?? claimed) : claimed;
     const k = item.period_index;
     const start = sub.next_billing_date;
     const end = periodStart(sub, k + 1);
-    const { payment, owed_before_credits } = await chargeSubscriptionWithTotals(trx, this.ctx, { processor: this.deps.processor }, {
+    const { payment, owed_before_credits } = await chargeSubscriptionWithTotals(tx, {
       subscription: sub,
       current: sub,
-      lines: [...(await periodLinesOf(trx, ctx.businessId, sub)), ...(usage?.lines ?? [])],
+      lines: [...(await periodLinesOf(tx, sub)), ...usage.lines],
       reason: item.kind === 'trial_end' ? 'first' : 'renewal',
       applyCredits: true,
       period: { start: iso(start), end: iso(end) },
     });
-    await setPeriodRunPayment(trx, { subscription_id: sub.subscription_id, period_index: k, kind: item.kind }, payment.payment_id);
-    await usage?.record(payment.payment_id);
-    const now = ctx.clock.now();
+    await setPeriodRunPayment(tx.db, { subscription_id: sub.subscription_id, period_index: k, kind: item.kind }, payment.payment_id);
+    await usage.record(payment.payment_id);
+    const now = tx.clock.now();
     const succeeded = payment.status === 'succeeded';
     await updateSubscription(
-      trx,
+      tx.db,
       sub.subscription_id,
       succeeded
         ? { period_index: k, previous_billing_date: start, next_billing_date: end, outstanding_amount: 0, updated_at: now }
@@ -354,8 +326,8 @@ export class DueWorkRunner {
           { status: 'on_hold', outstanding_amount: owed_before_credits, updated_at: now },
     );
     // Read once for both the event and the runner (its status after, its next due item).
-    const after = await findStoredSubscription(trx, ctx.businessId, sub.subscription_id);
-    await emitSubscriptionEvent(trx, ctx, succeeded ? 'subscription.renewed' : 'subscription.on_hold', sub.subscription_id, {}, after);
+    const after = await findStoredSubscription(tx.db, tx.businessId, sub.subscription_id);
+    await emitSubscriptionEvent(tx, succeeded ? 'subscription.renewed' : 'subscription.on_hold', sub.subscription_id, {}, after);
     return { payment, after };
   }
 }

@@ -1,44 +1,41 @@
-import { loadCartFacts } from '../checkout/cart-facts.js';
-import { type CartLine, checkCart } from '../checkout/cart-rules.js';
 import type { SubscriptionCheckout, SubscriptionStart, SubscriptionStarter } from '../checkout/subscription-starter.js';
-import type { EngineContext } from '../context.js';
-import { CustomerService } from '../customers/service.js';
-import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
-import { DiscountService } from '../discounts/service.js';
 import type { Discount } from '../discounts/types.js';
 import { BillingError, notFound } from '../errors.js';
 import { assertCurrency } from '../money.js';
-import { checkBillingAddress } from '../payments/billing.js';
-import type { PaymentProcessor } from '../payments/processor.js';
-import { assertChargeableTotal } from '../payments/rules.js';
 import type { Payment } from '../payments/types.js';
 import { priceCart } from '../pricing/price-lines.js';
-import { getSettings } from '../settings/repo.js';
+import { checkBillingAddress } from '../rules/billing-address.js';
+import { type CartLine, checkCart } from '../rules/cart.js';
+import { assertChargeableTotal } from '../rules/minimum-charge.js';
+import { inTrial, unitPriceOf } from '../rules/subscription-plan.js';
+import type { Scope } from '../scope.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
-import { chargeSubscription, periodLinesOf, unitPriceOf } from './billing.js';
-import { emitSubscriptionEvent } from './events.js';
-import { chargeFinalUsage, type FinalPeriodUsage } from './final-usage.js';
+import { chargeSubscription, periodLinesOf, type SubscriptionCharge } from './billing.js';
+import { emitSubscriptionEvent, type SubscriptionEventType } from './events.js';
+import { chargeFinalUsage } from './final-usage.js';
 import { recoverFromHold } from './recovery.js';
 import {
   cancelPendingScheduledChanges,
+  findPendingScheduledChange,
   findStoredSubscription,
-  findSubscription,
   latestPaymentStatus,
-  listSubscriptions,
+  listStoredSubscriptions,
+  toSubscription,
   updateSubscription,
 } from './repo.js';
-import { checkTrialDays, futureInstant, inTrial, termEnd } from './rules.js';
+import { checkTrialDays, futureInstant, termEnd } from './rules.js';
 import { startSubscription } from './start.js';
 import {
   SUBSCRIPTION_STATUSES,
   type NewSubscription,
   type OnDemandCharge,
+  type ScheduledChange,
   type StoredSubscription,
   type Subscription,
   type SubscriptionChanges,
+  type SubscriptionCustomer,
   type SubscriptionFilter,
 } from './types.js';
 
@@ -62,22 +59,18 @@ const MAX_DESCRIPTION_LENGTH = 1000;
  * Renewals, trial ends, scheduled cancellations and term ends are the due-work runner's (runner.ts).
  */
 export class SubscriptionService {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly processor: PaymentProcessor,
-    /** Bills the usage an immediate cancellation closes (usage/billing.ts); without it none is billed. */
-    private readonly finalPeriodUsage?: FinalPeriodUsage,
-  ) {}
-
-  /** The same service inside `trx`. */
-  within(trx: Db): SubscriptionService {
-    return new SubscriptionService({ ...this.ctx, db: trx }, this.processor, this.finalPeriodUsage);
-  }
+  constructor(private readonly scope: Scope) {}
 
   async get(subscriptionId: string): Promise<Subscription> {
-    const found = await findSubscription(this.ctx.db, this.ctx.businessId, subscriptionId);
+    const found = await this.find(subscriptionId);
     if (!found) throw notFound('subscription', subscriptionId, 'list_subscriptions');
     return found;
+  }
+
+  /** The API view of one subscription, or undefined when the business has no such id. */
+  async find(subscriptionId: string): Promise<Subscription | undefined> {
+    const stored = await this.findStored(subscriptionId);
+    return stored && this.view(stored);
   }
 
   /** Newest first; filters combine with AND. */
@@ -86,7 +79,43 @@ export class SubscriptionService {
       throw new BillingError('INVALID_REQUEST_BODY', `status must be one of ${SUBSCRIPTION_STATUSES.join(', ')}, got ${filter.status}`, 'send e.g. active');
     }
     const window = pageWindow(page);
-    return toPage(window, await listSubscriptions(this.ctx.db, this.ctx.businessId, filter, window));
+    const views: Subscription[] = [];
+    for (const stored of await listStoredSubscriptions(this.scope.db, this.scope.businessId, filter, window)) views.push(await this.view(stored));
+    return toPage(window, views);
+  }
+
+  /** The stored subscription (every field the engine keeps), or undefined when the business has no such id. */
+  findStored(subscriptionId: string): Promise<StoredSubscription | undefined> {
+    return findStoredSubscription(this.scope.db, this.scope.businessId, subscriptionId);
+  }
+
+  /** The API view of a stored subscription the caller has read: its customer and pending scheduled change added. */
+  async view(stored: StoredSubscription): Promise<Subscription> {
+    return this.present(stored, await this.customerOf(stored), await findPendingScheduledChange(this.scope.db, stored.subscription_id));
+  }
+
+  /** The API view of a subscription as given (a plan change's preview of the subscription it leaves). */
+  present(stored: StoredSubscription, customer: SubscriptionCustomer, scheduled: ScheduledChange | null): Subscription {
+    return toSubscription(stored, customer, scheduled);
+  }
+
+  /**
+   * Writes the changed fields of a stored subscription (PATCH-style), in the caller's transaction: how a
+   * plan change applies its new plan (plan-changes/). subscription_id and business_id never change.
+   */
+  async updateStored(subscriptionId: string, changes: Partial<Omit<StoredSubscription, 'subscription_id' | 'business_id'>>): Promise<void> {
+    if (!this.scope.db.isTransaction) throw new Error('updateStored must run inside the transaction of the change');
+    await updateSubscription(this.scope.db, subscriptionId, changes);
+  }
+
+  /** Records a subscription event in the caller's transaction (see events.ts) and returns the subscription. */
+  emit(type: SubscriptionEventType, subscriptionId: string, extra: Record<string, unknown> = {}): Promise<Subscription> {
+    return emitSubscriptionEvent(this.scope, type, subscriptionId, extra);
+  }
+
+  /** Charges a subscription in the caller's transaction with the reductions of SPEC D4 (see billing.ts). */
+  bill(charge: SubscriptionCharge): Promise<Payment> {
+    return chargeSubscription(this.scope, charge);
   }
 
   /**
@@ -109,13 +138,11 @@ export class SubscriptionService {
         'send an integer amount in cents',
       );
     }
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx: EngineContext = { ...this.ctx, db: trx };
-      const customers = new CustomerService(ctx);
-      const customer = await customers.get(input.customer_id);
-      const method = await customers.getPaymentMethod(customer.customer_id, input.payment_method_id);
+    return this.scope.transaction(async (tx) => {
+      const customer = await tx.customers.get(input.customer_id);
+      const method = await tx.customers.getPaymentMethod(customer.customer_id, input.payment_method_id);
       const line = { product_id: input.product_id, quantity: input.quantity, addons: input.addons ?? [] };
-      const facts = await loadCartFacts(trx, this.ctx.businessId, [line]);
+      const facts = await tx.products.cartFacts([line]);
       const cart = checkCart([line], facts, { amount_required: true, on_demand: onDemand !== null });
       const checked = cart.lines[0];
       if (!checked || !cart.subscription) {
@@ -133,15 +160,14 @@ export class SubscriptionService {
           'drop on_demand, or use a recurring product',
         );
       }
-      const discounts = new DiscountService(ctx);
       const discount =
         input.discount_code === undefined
           ? null
-          : await discounts.validate(input.discount_code, { product_ids: [product.product_id], on_demand: onDemand !== null });
+          : await tx.discounts.validate(input.discount_code, { product_ids: [product.product_id], on_demand: onDemand !== null });
       const trialDays = trialOverride ?? (product.price.type === 'one_time_price' ? 0 : product.price.trial_period_days);
-      await this.assertMinimum(trx, product.product_id, checked, discount, onDemand?.product_price);
+      await assertMinimum(tx, product.product_id, checked, discount, onDemand?.product_price);
 
-      const started = await startSubscription(trx, this.ctx, { processor: this.processor }, {
+      const started = await startSubscription(tx, {
         customer,
         payment_method: method,
         product,
@@ -156,32 +182,9 @@ export class SubscriptionService {
         checkout_session_id: null,
       });
       // times_used counts successful purchases (SPEC §2.8), the $0 trial start included.
-      if (discount && started.payment?.status === 'succeeded') await discounts.recordUse(discount.discount_id);
-      return { subscription: await this.within(trx).get(started.subscription_id), payment: started.payment };
+      if (discount && started.payment?.status === 'succeeded') await tx.discounts.recordUse(discount.discount_id);
+      return { subscription: await tx.subscriptions.get(started.subscription_id), payment: started.payment };
     });
-  }
-
-  /** D13 on the first period's price after the code, before credits: 49 is refused, 0 and 50 pass. */
-  private async assertMinimum(
-    trx: Db,
-    productId: string,
-    checked: CartLine,
-    discount: Discount | null,
-    onDemandPrice: number | undefined,
-  ): Promise<void> {
-    const { default_tax_rate_bps } = await getSettings(trx, this.ctx.businessId);
-    const lines = await periodLinesOf(trx, this.ctx.businessId, {
-      product_id: productId,
-      quantity: checked.quantity,
-      unit_price: unitPriceOf(checked.product),
-      addons: checked.addons.map(({ addon, quantity }) => ({ addon_id: addon.addon_id, quantity, unit_price: addon.price })),
-      tax_inclusive: checked.product.price.tax_inclusive ?? false,
-    });
-    const priced =
-      onDemandPrice === undefined
-        ? priceCart({ lines, tax_rate_bps: default_tax_rate_bps, code: discount })
-        : priceCart({ lines: lines.slice(0, 1).map((l) => ({ ...l, quantity: 1, unit_price: onDemandPrice })), tax_rate_bps: default_tax_rate_bps, code: null });
-    assertChargeableTotal(priced.total_amount, checked.product.price.currency);
   }
 
   /**
@@ -196,10 +199,9 @@ export class SubscriptionService {
     const metadata = changes.metadata === undefined ? undefined : checkMetadata(changes.metadata);
     const billing =
       changes.billing === undefined ? undefined : changes.billing === null ? null : checkBillingAddress(changes.billing, 'country');
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx: EngineContext = { ...this.ctx, db: trx };
-      const sub = await this.stored(trx, subscriptionId);
-      const now = ctx.clock.now();
+    return this.scope.transaction(async (tx) => {
+      const sub = await storedOrNotFound(tx, subscriptionId);
+      const now = tx.clock.now();
       const patch: Partial<StoredSubscription> = {};
       if (metadata !== undefined) patch.metadata = metadata;
       if (billing !== undefined) patch.billing = billing;
@@ -216,9 +218,9 @@ export class SubscriptionService {
         assertActive(sub, changes.cancel_at_next_billing_date ? 'schedule a cancellation' : 'withdraw a scheduled cancellation');
         patch.cancel_at_next_billing_date = changes.cancel_at_next_billing_date;
       }
-      if (Object.keys(patch).length === 0) return this.within(trx).get(subscriptionId);
-      await updateSubscription(trx, subscriptionId, { ...patch, updated_at: now });
-      return emitSubscriptionEvent(trx, ctx, 'subscription.updated', subscriptionId);
+      if (Object.keys(patch).length === 0) return tx.subscriptions.get(subscriptionId);
+      await updateSubscription(tx.db, subscriptionId, { ...patch, updated_at: now });
+      return emitSubscriptionEvent(tx, 'subscription.updated', subscriptionId);
     });
   }
 
@@ -231,9 +233,8 @@ export class SubscriptionService {
    * subscriptions cannot be cancelled again (INVALID_REQUEST_PARAMETERS).
    */
   async cancel(subscriptionId: string): Promise<Subscription> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx: EngineContext = { ...this.ctx, db: trx };
-      const sub = await this.stored(trx, subscriptionId);
+    return this.scope.transaction(async (tx) => {
+      const sub = await storedOrNotFound(tx, subscriptionId);
       if (sub.status === 'cancelled' || sub.status === 'expired' || sub.status === 'failed') {
         throw new BillingError(
           'INVALID_REQUEST_PARAMETERS',
@@ -241,11 +242,11 @@ export class SubscriptionService {
           'nothing to cancel; create_subscription starts a new one',
         );
       }
-      const now = ctx.clock.now();
-      await chargeFinalUsage(trx, ctx, { processor: this.processor, finalPeriodUsage: this.finalPeriodUsage }, sub, now);
-      await updateSubscription(trx, subscriptionId, { status: 'cancelled', cancelled_at: now, cancel_at_next_billing_date: false, updated_at: now });
-      await cancelPendingScheduledChanges(trx, subscriptionId, now);
-      return emitSubscriptionEvent(trx, ctx, 'subscription.cancelled', subscriptionId);
+      const now = tx.clock.now();
+      await chargeFinalUsage(tx, sub, now);
+      await updateSubscription(tx.db, subscriptionId, { status: 'cancelled', cancelled_at: now, cancel_at_next_billing_date: false, updated_at: now });
+      await cancelPendingScheduledChanges(tx.db, subscriptionId, now);
+      return emitSubscriptionEvent(tx, 'subscription.cancelled', subscriptionId);
     });
   }
 
@@ -256,10 +257,9 @@ export class SubscriptionService {
    * decline keeps it on_hold. Other statuses: INVALID_REQUEST_PARAMETERS.
    */
   async updatePaymentMethod(subscriptionId: string, input: { payment_method_id: string }): Promise<PaymentMethodUpdate> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx: EngineContext = { ...this.ctx, db: trx };
-      const sub = await this.stored(trx, subscriptionId);
-      const method = await new CustomerService(ctx).getPaymentMethod(sub.customer_id, input.payment_method_id);
+    return this.scope.transaction(async (tx) => {
+      const sub = await storedOrNotFound(tx, subscriptionId);
+      const method = await tx.customers.getPaymentMethod(sub.customer_id, input.payment_method_id);
       if (sub.status !== 'active' && sub.status !== 'on_hold') {
         throw new BillingError(
           'INVALID_REQUEST_PARAMETERS',
@@ -267,13 +267,13 @@ export class SubscriptionService {
           'create_subscription starts a new subscription with this method',
         );
       }
-      const now = ctx.clock.now();
-      await updateSubscription(trx, subscriptionId, { payment_method_id: method.payment_method_id, updated_at: now });
+      const now = tx.clock.now();
+      await updateSubscription(tx.db, subscriptionId, { payment_method_id: method.payment_method_id, updated_at: now });
       if (sub.status === 'active') {
-        return { subscription: await emitSubscriptionEvent(trx, ctx, 'subscription.updated', subscriptionId), payment: null };
+        return { subscription: await emitSubscriptionEvent(tx, 'subscription.updated', subscriptionId), payment: null };
       }
-      const payment = await recoverFromHold(trx, this.ctx, { processor: this.processor }, { ...sub, payment_method_id: method.payment_method_id }, this.finalPeriodUsage);
-      return { subscription: await this.within(trx).get(subscriptionId), payment };
+      const payment = await recoverFromHold(tx, { ...sub, payment_method_id: method.payment_method_id });
+      return { subscription: await tx.subscriptions.get(subscriptionId), payment };
     });
   }
 
@@ -289,8 +289,8 @@ export class SubscriptionService {
   async charge(subscriptionId: string, input: OnDemandCharge): Promise<Payment> {
     const metadata = input.metadata === undefined ? undefined : checkMetadata(input.metadata);
     if (input.product_description !== undefined) checkText('product_description', input.product_description, { min: 1, max: MAX_DESCRIPTION_LENGTH });
-    return inTransaction(this.ctx.db, async (trx) => {
-      const sub = await this.stored(trx, subscriptionId);
+    return this.scope.transaction(async (tx) => {
+      const sub = await storedOrNotFound(tx, subscriptionId);
       if (!sub.on_demand) {
         throw new BillingError(
           'SUBSCRIPTION_NOT_ON_DEMAND',
@@ -315,7 +315,7 @@ export class SubscriptionService {
           'withdraw it with update_subscription cancel_at_next_billing_date: false, then charge',
         );
       }
-      const previous = await latestPaymentStatus(trx, subscriptionId);
+      const previous = await latestPaymentStatus(tx.db, subscriptionId);
       if (previous === 'processing') {
         throw new BillingError('PREVIOUS_PAYMENT_PENDING', `the previous payment of subscription ${subscriptionId} is still processing`, 'wait until it succeeds or fails');
       }
@@ -334,9 +334,9 @@ export class SubscriptionService {
           `leave product_currency out, or send ${sub.currency}`,
         );
       }
-      const [productLine] = await periodLinesOf(trx, this.ctx.businessId, sub);
+      const [productLine] = await periodLinesOf(tx, sub);
       if (!productLine) throw new Error('a subscription has a product line');
-      return chargeSubscription(trx, this.ctx, { processor: this.processor }, {
+      return chargeSubscription(tx, {
         subscription: sub,
         lines: [{ ...productLine, name: input.product_description ?? productLine.name, quantity: 1, unit_price: input.product_price }],
         reason: 'on_demand',
@@ -347,35 +347,72 @@ export class SubscriptionService {
     });
   }
 
-  /** The SubscriptionStarter checkout calls inside its own transaction (src/engine/checkout/subscription-starter.ts). */
-  starter(): SubscriptionStarter {
-    return {
-      startFromCheckout: async (trx: Db, start: SubscriptionCheckout): Promise<SubscriptionStart> => {
-        const started = await startSubscription(trx, this.ctx, { processor: this.processor }, {
-          customer: start.customer,
-          payment_method: start.payment_method,
-          product: start.product,
-          quantity: start.quantity,
-          addons: start.addons,
-          discount: start.discount,
-          trial_period_days: checkTrialDays(start.trial_period_days),
-          on_demand: null,
-          billing: start.billing,
-          metadata: start.metadata,
-          collection_id: start.session.product_collection_id,
-          checkout_session_id: start.session.session_id,
-        });
-        if (!started.payment) throw new Error('a checkout subscription always has a first payment');
-        return { subscription_id: started.subscription_id, payment: started.payment };
-      },
-    };
+  /**
+   * Starts the subscription a checkout sold, in the checkout's transaction (the scope it is called on), so
+   * the subscription, its first payment and the session's completion commit together (see
+   * checkout/subscription-starter.ts).
+   */
+  async startFromCheckout(start: SubscriptionCheckout): Promise<SubscriptionStart> {
+    return this.scope.transaction(async (tx) => {
+      const started = await startSubscription(tx, {
+        customer: start.customer,
+        payment_method: start.payment_method,
+        product: start.product,
+        quantity: start.quantity,
+        addons: start.addons,
+        discount: start.discount,
+        trial_period_days: checkTrialDays(start.trial_period_days),
+        on_demand: null,
+        billing: start.billing,
+        metadata: start.metadata,
+        collection_id: start.session.product_collection_id,
+        checkout_session_id: start.session.session_id,
+      });
+      if (!started.payment) throw new Error('a checkout subscription always has a first payment');
+      return { subscription_id: started.subscription_id, payment: started.payment };
+    });
   }
 
-  private async stored(db: Db, subscriptionId: string): Promise<StoredSubscription> {
-    const sub = await findStoredSubscription(db, this.ctx.businessId, subscriptionId);
-    if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
-    return sub;
+  /** The subscription's customer as the API shows it; in a due-work batch, the one the charge already read. */
+  private async customerOf(sub: Pick<StoredSubscription, 'customer_id'>): Promise<SubscriptionCustomer> {
+    const customer = await this.scope.customers.find(sub.customer_id);
+    if (!customer) throw new Error(`customer ${sub.customer_id} of a subscription is missing`);
+    return { customer_id: customer.customer_id, email: customer.email, name: customer.name };
   }
+}
+
+/** The SubscriptionStarter of the subscription engine: checkout's default (ScopeDeps.subscriptionStarter). */
+export const subscriptionEngineStarter: SubscriptionStarter = {
+  startFromCheckout: (tx, start) => tx.subscriptions.startFromCheckout(start),
+};
+
+async function storedOrNotFound(tx: Scope, subscriptionId: string): Promise<StoredSubscription> {
+  const sub = await tx.subscriptions.findStored(subscriptionId);
+  if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
+  return sub;
+}
+
+/** D13 on the first period's price after the code, before credits: 49 is refused, 0 and 50 pass. */
+async function assertMinimum(
+  tx: Scope,
+  productId: string,
+  checked: CartLine,
+  discount: Discount | null,
+  onDemandPrice: number | undefined,
+): Promise<void> {
+  const { default_tax_rate_bps } = await tx.settings.get();
+  const lines = await periodLinesOf(tx, {
+    product_id: productId,
+    quantity: checked.quantity,
+    unit_price: unitPriceOf(checked.product),
+    addons: checked.addons.map(({ addon, quantity }) => ({ addon_id: addon.addon_id, quantity, unit_price: addon.price })),
+    tax_inclusive: checked.product.price.tax_inclusive ?? false,
+  });
+  const priced =
+    onDemandPrice === undefined
+      ? priceCart({ lines, tax_rate_bps: default_tax_rate_bps, code: discount })
+      : priceCart({ lines: lines.slice(0, 1).map((l) => ({ ...l, quantity: 1, unit_price: onDemandPrice })), tax_rate_bps: default_tax_rate_bps, code: null });
+  assertChargeableTotal(priced.total_amount, checked.product.price.currency);
 }
 
 function assertActive(sub: StoredSubscription, action: string): void {

@@ -1,16 +1,14 @@
-import { liveCollectionIdsHolding } from '../collections/repo.js';
 import type { Addon } from '../addons/types.js';
-import type { EngineContext } from '../context.js';
+import { iso } from '../clock.js';
 import type { Customer, PaymentMethod } from '../customers/types.js';
-import type { Db } from '../db/database.js';
 import type { Discount } from '../discounts/types.js';
 import { BillingError } from '../errors.js';
-import { iso } from '../clock.js';
 import type { BillingAddress, Payment } from '../payments/types.js';
 import type { Product } from '../products/types.js';
-import { getSettings } from '../settings/repo.js';
+import { unitPriceOf } from '../rules/subscription-plan.js';
+import type { Scope } from '../scope.js';
 import type { Metadata } from '../shared/metadata.js';
-import { type SubscriptionChargeDeps, type SubscriptionChargeLine, chargeSubscription, periodLinesOf, unitPriceOf } from './billing.js';
+import { type SubscriptionChargeLine, chargeSubscription, periodLinesOf } from './billing.js';
 import { emitSubscriptionEvent } from './events.js';
 import { countLiveSubscriptions, insertSubscription, updateSubscription } from './repo.js';
 import { periodStart, termEnd, trialEnd } from './rules.js';
@@ -40,7 +38,7 @@ export interface StartedSubscription {
 }
 
 /**
- * Starts a subscription inside the caller's transaction (SPEC §2.3, §2.1 completion). It is written
+ * Starts a subscription inside the caller's transaction (`tx`; SPEC §2.3, §2.1 completion). It is written
  * `pending`, then:
  * - with a trial of N days: one $0 payment, `active`, next_billing_date = now + N days; the first real
  *   charge runs at the trial's end (events: subscription.active, then the $0 payment.succeeded);
@@ -51,26 +49,20 @@ export interface StartedSubscription {
  * With allow_multiple_subscriptions off, a customer holding a pending, active or on-hold subscription
  * cannot start another (INVALID_REQUEST_PARAMETERS). It does not record the discount's use.
  */
-export async function startSubscription(
-  trx: Db,
-  ctx: EngineContext,
-  deps: SubscriptionChargeDeps,
-  purchase: SubscriptionPurchase,
-): Promise<StartedSubscription> {
-  if (!trx.isTransaction) throw new Error('startSubscription must run inside the transaction that records it');
-  const tctx: EngineContext = { ...ctx, db: trx };
+export async function startSubscription(tx: Scope, purchase: SubscriptionPurchase): Promise<StartedSubscription> {
+  if (!tx.db.isTransaction) throw new Error('startSubscription must run inside the transaction that records it');
   const { product, customer } = purchase;
   const price = product.price;
   if (price.type === 'one_time_price') throw new Error(`product ${product.product_id} is not a subscription product`);
-  await assertMayHoldAnother(trx, ctx, customer.customer_id);
+  await assertMayHoldAnother(tx, customer.customer_id);
 
-  const now = ctx.clock.now();
+  const now = tx.clock.now();
   // On-demand subscriptions bill only when charged, so a trial means nothing for them (PROPOSED).
   const trialDays = purchase.on_demand ? 0 : purchase.trial_period_days;
   const firstPaidStart = trialDays > 0 ? trialEnd(now, trialDays) : now;
   const sub: StoredSubscription = {
-    subscription_id: ctx.ids.next('subscription'),
-    business_id: ctx.businessId,
+    subscription_id: tx.ids.next('subscription'),
+    business_id: tx.businessId,
     brand_id: product.brand_id,
     customer_id: customer.customer_id,
     product_id: product.product_id,
@@ -103,24 +95,24 @@ export async function startSubscription(
     credit_balance: 0,
     outstanding_amount: 0,
     // SPEC D7: the collection it was bought through, else the one live collection holding its product.
-    collection_id: purchase.collection_id ?? (await soleCollectionHolding(trx, ctx.businessId, purchase.product.product_id)),
+    collection_id: purchase.collection_id ?? (await tx.collections.soleLiveHolderOf(purchase.product.product_id)),
     checkout_session_id: purchase.checkout_session_id,
     metadata: purchase.metadata,
     created_at: now,
     updated_at: now,
   };
   sub.next_billing_date = trialDays > 0 ? firstPaidStart : periodStart(sub, 1);
-  await insertSubscription(trx, sub);
+  await insertSubscription(tx.db, sub);
 
   if (purchase.on_demand?.mandate_only) {
     // Authorising the mandate charges nothing; the test processor authorises every saved method.
-    await activate(trx, tctx, sub.subscription_id);
+    await activate(tx, sub.subscription_id);
     return { subscription_id: sub.subscription_id, payment: null };
   }
 
-  const lines = await firstLines(trx, ctx, sub, purchase);
+  const lines = await firstLines(tx, sub, purchase);
   const paid = trialDays === 0;
-  const payment = await chargeSubscription(trx, ctx, deps, {
+  const payment = await chargeSubscription(tx, {
     subscription: sub,
     lines,
     reason: 'first',
@@ -128,35 +120,30 @@ export async function startSubscription(
     period: paid ? { start: iso(sub.previous_billing_date), end: iso(sub.next_billing_date) } : null,
     // SPEC §4 order: subscription.active (or .failed) before payment.succeeded (or .failed).
     beforeOutcomeEvent: async (outcome) => {
-      if (outcome.status === 'succeeded') await activate(trx, tctx, sub.subscription_id);
+      if (outcome.status === 'succeeded') await activate(tx, sub.subscription_id);
       else {
-        await updateSubscription(trx, sub.subscription_id, { status: 'failed', updated_at: ctx.clock.now() });
-        await emitSubscriptionEvent(trx, tctx, 'subscription.failed', sub.subscription_id);
+        await updateSubscription(tx.db, sub.subscription_id, { status: 'failed', updated_at: tx.clock.now() });
+        await emitSubscriptionEvent(tx, 'subscription.failed', sub.subscription_id);
       }
     },
   });
   // subscription.renewed follows every successful charge of a period, the first included (FAQ Q83);
   // a $0 trial payment pays no period, so the trial's renewal event comes at its end.
-  if (payment.status === 'succeeded' && paid) await emitSubscriptionEvent(trx, tctx, 'subscription.renewed', sub.subscription_id);
+  if (payment.status === 'succeeded' && paid) await emitSubscriptionEvent(tx, 'subscription.renewed', sub.subscription_id);
   return { subscription_id: sub.subscription_id, payment };
 }
 
-async function activate(trx: Db, ctx: EngineContext, subscriptionId: string): Promise<void> {
-  await updateSubscription(trx, subscriptionId, { status: 'active', updated_at: ctx.clock.now() });
-  await emitSubscriptionEvent(trx, ctx, 'subscription.active', subscriptionId);
+async function activate(tx: Scope, subscriptionId: string): Promise<void> {
+  await updateSubscription(tx.db, subscriptionId, { status: 'active', updated_at: tx.clock.now() });
+  await emitSubscriptionEvent(tx, 'subscription.active', subscriptionId);
 }
 
 /**
  * The first charge's lines: a full period; a trial's lines at 0 (one $0 payment, SPEC §1.9); an
  * on-demand first charge of product_price (default: the product's price × quantity) as one line.
  */
-async function firstLines(
-  trx: Db,
-  ctx: EngineContext,
-  sub: StoredSubscription,
-  purchase: SubscriptionPurchase,
-): Promise<SubscriptionChargeLine[]> {
-  const lines = await periodLinesOf(trx, ctx.businessId, sub);
+async function firstLines(tx: Scope, sub: StoredSubscription, purchase: SubscriptionPurchase): Promise<SubscriptionChargeLine[]> {
+  const lines = await periodLinesOf(tx, sub);
   if (purchase.on_demand) {
     const [productLine] = lines;
     if (!productLine) throw new Error('a subscription has a product line');
@@ -167,16 +154,11 @@ async function firstLines(
   return lines;
 }
 
-async function soleCollectionHolding(trx: Db, businessId: string, productId: string): Promise<string | null> {
-  const holders = await liveCollectionIdsHolding(trx, businessId, productId);
-  return holders.length === 1 ? (holders[0] ?? null) : null;
-}
-
 /** SPEC §2.3 (PROPOSED): with allow_multiple_subscriptions off, one live subscription per customer. */
-async function assertMayHoldAnother(trx: Db, ctx: EngineContext, customerId: string): Promise<void> {
-  const { allow_multiple_subscriptions } = await getSettings(trx, ctx.businessId);
+async function assertMayHoldAnother(tx: Scope, customerId: string): Promise<void> {
+  const { allow_multiple_subscriptions } = await tx.settings.get();
   if (allow_multiple_subscriptions) return;
-  const live = await countLiveSubscriptions(trx, customerId);
+  const live = await countLiveSubscriptions(tx.db, customerId);
   if (live > 0) {
     throw new BillingError(
       'INVALID_REQUEST_PARAMETERS',

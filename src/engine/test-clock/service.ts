@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { addInterval } from '../calendar.js';
 import { type AdvanceableClock, type Clock, isAdvanceable, isSharedClock, iso, systemClock } from '../clock.js';
-import type { EngineContext } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';
+import type { Scope } from '../scope.js';
 import { sleep } from '../shared/sleep.js';
 import type { DueWorkRunner } from '../subscriptions/runner.js';
 import type { DueWorkResult } from '../subscriptions/types.js';
@@ -45,7 +44,8 @@ export class TestClockService {
   private readonly realClock: Clock;
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly scope: Scope,
+    /** The engine's due-work runner (a test may give a stand-in). */
     private readonly runner: DueWorkRunner,
     options: TestClockOptions = {},
   ) {
@@ -53,8 +53,8 @@ export class TestClockService {
   }
 
   async get(): Promise<TestClock> {
-    const now = this.ctx.clock.now();
-    const offset = await findTestClockOffset(this.ctx.db, this.ctx.businessId);
+    const now = this.scope.clock.now();
+    const offset = await findTestClockOffset(this.scope.db, this.scope.businessId);
     const next = await this.runner.nextDueAt();
     return { now: iso(now), offset_ms: offset, real_now: iso(now - offset), next_due_at: next === null ? null : iso(next) };
   }
@@ -78,7 +78,7 @@ export class TestClockService {
   }
 
   private async advanceNow(input: ClockAdvance): Promise<ClockAdvanced> {
-    const clock = this.ctx.clock;
+    const clock = this.scope.clock;
     if (!isAdvanceable(clock)) {
       throw new BillingError(
         'UNSUPPORTED_ACTION',
@@ -121,12 +121,12 @@ export class TestClockService {
    */
   private async moveTo(clock: AdvanceableClock, at: number): Promise<boolean> {
     let moved = 0;
-    await inTransaction(this.ctx.db, async (trx) => {
+    await this.scope.transaction(async (tx) => {
       const now = clock.now();
       if (at <= now) return;
       moved = at - now;
-      const offset = isSharedClock(clock) ? at - clock.realNow() : (await findTestClockOffset(trx, this.ctx.businessId)) + moved;
-      await saveTestClockOffset(trx, this.ctx.businessId, offset, at);
+      const offset = isSharedClock(clock) ? at - clock.realNow() : (await findTestClockOffset(tx.db, tx.businessId)) + moved;
+      await saveTestClockOffset(tx.db, tx.businessId, offset, at);
     });
     if (moved === 0) return false;
     if (isSharedClock(clock)) clock.resync();
@@ -136,11 +136,11 @@ export class TestClockService {
 
   /** Waits for the advance lease (see the class comment); returns its release. */
   private async takeLease(): Promise<() => Promise<void>> {
-    const { db, businessId } = this.ctx;
+    const scope = this.scope;
     const started = this.realClock.now();
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
       const realNow = this.realClock.now();
-      const taken = await inTransaction(db, (trx) => claimAdvanceLease(trx, businessId, this.owner, realNow, realNow + LEASE_MS, this.ctx.clock.now()));
+      const taken = await scope.transaction((tx) => claimAdvanceLease(tx.db, tx.businessId, this.owner, realNow, realNow + LEASE_MS, tx.clock.now()));
       if (taken) break;
       if (realNow - started >= LEASE_WAIT_MS) {
         throw new BillingError(
@@ -154,13 +154,13 @@ export class TestClockService {
     // A heartbeat that fails (the database busy for a moment) is made up by the next one, well within the lease.
     const heartbeat = setInterval(() => {
       const until = this.realClock.now() + LEASE_MS;
-      inTransaction(db, (trx) => renewAdvanceLease(trx, businessId, this.owner, until)).catch(() => undefined);
+      scope.transaction((tx) => renewAdvanceLease(tx.db, tx.businessId, this.owner, until)).catch(() => undefined);
     }, LEASE_MS / 5);
     heartbeat.unref();
     return async () => {
       clearInterval(heartbeat);
       // Left in place if this fails: the lease then simply runs out.
-      await inTransaction(db, (trx) => releaseAdvanceLease(trx, businessId, this.owner)).catch(() => undefined);
+      await scope.transaction((tx) => releaseAdvanceLease(tx.db, tx.businessId, this.owner)).catch(() => undefined);
     };
   }
 }

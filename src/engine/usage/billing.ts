@@ -1,15 +1,14 @@
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
 import type { Db } from '../db/database.js';
 import type { SubscriptionUsageLinesTable } from '../db/schema.js';
-import { findMeters } from '../meters/repo.js';
 import type { Meter } from '../meters/types.js';
 import { decimalOf, formatDecimal, multiplyHalfUp, parseDecimal, subtractDecimals } from '../money.js';
-import { findProducts } from '../products/repo.js';
 import type { ProductMeter } from '../products/types.js';
+import type { Scope } from '../scope.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
 import { usageEventStoreFor } from './open-store.js';
+import type { UnitOfWork } from './store.js';
 import { customerSubscriptionMeters, findUsageLinesOfPeriodEnding, hasUsageLines, insertUsageLines, planChangesBetween, usageBilledElsewhereUntil } from './repo.js';
 import type { MeterUsage } from './types.js';
 
@@ -17,8 +16,8 @@ import type { MeterUsage } from './types.js';
  * A meter's units for one customer over [start, end): its event name, its filter, its aggregation, read
  * from the usage event store of `db`'s dialect (the engine's store, over the transaction billing runs in).
  */
-async function meterUnits(db: Db, businessId: string, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
-  return usageEventStoreFor(db).meterUnits({ db, businessId }, customerId, meter, start, end);
+export async function meterUnits(unit: UnitOfWork, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
+  return usageEventStoreFor(unit.db).meterUnits(unit, customerId, meter, start, end);
 }
 
 /**
@@ -88,22 +87,22 @@ export interface PeriodUsage {
  * they billed), then one units query per meter line.
  */
 export async function usageOfPeriod(
-  db: Db,
-  businessId: string,
+  scope: Scope,
   sub: Pick<StoredSubscription, 'subscription_id' | 'customer_id' | 'product_id'>,
   start: number,
   end: number,
 ): Promise<PeriodUsage & { parts: Segment[] }> {
+  const db = scope.db;
   const parts = await segmentsOf(db, sub, start, end);
-  const products = new Map((await findProducts(db, businessId, [...new Set(parts.map((p) => p.product_id))])).map((p) => [p.product_id, p]));
+  const products = new Map((await scope.products.findMany([...new Set(parts.map((p) => p.product_id))])).map((p) => [p.product_id, p]));
   const links: { part: Segment; link: ProductMeter }[] = parts.flatMap((part) => {
     const price = products.get(part.product_id)?.price;
     return price?.type === 'usage_based_price' ? price.meters.map((link) => ({ part, link })) : [];
   });
   if (links.length === 0) return { meters: [], segments: [], parts };
   const meterIds = [...new Set(links.map((l) => l.link.meter_id))];
-  const meters = new Map((await findMeters(db, businessId, meterIds)).map((m) => [m.meter_id, m]));
-  const subscriptions = await customerSubscriptionMeters(db, businessId, sub.customer_id, meterIds);
+  const meters = new Map((await scope.meters.findMany(meterIds)).map((m) => [m.meter_id, m]));
+  const subscriptions = await customerSubscriptionMeters(db, scope.businessId, sub.customer_id, meterIds);
   const owners = new Map<string, string>();
   for (const row of subscriptions) {
     if (row.status === 'active' && row.meter_id !== null && !owners.has(row.meter_id)) owners.set(row.meter_id, row.subscription_id);
@@ -122,7 +121,7 @@ export async function usageOfPeriod(
     if (owner !== undefined && owner !== sub.subscription_id) continue;
     const from = Math.max(part.start, billedElsewhere.get(meter.meter_id) ?? part.start);
     if (from >= part.end) continue;
-    const consumed = await meterUnits(db, businessId, sub.customer_id, meter, from, part.end);
+    const consumed = await meterUnits(scope, sub.customer_id, meter, from, part.end);
     const used = freeUsed.get(meter.meter_id) ?? 0;
     const threshold = Math.max(0, link.free_threshold - used);
     freeUsed.set(meter.meter_id, used + Math.floor(Math.min(consumed, threshold)));
@@ -156,11 +155,11 @@ export interface ClosingUsage {
  * The usage of the period a renewal closes, [previous_billing_date, end) with end = next_billing_date
  * unless told, billed in arrears with the renewal: one invoice line per meter (quantity 1 at the rounded
  * amount; the name carries units, free threshold and price per unit), recorded in subscription_usage_lines
- * for get_usage_history.
+ * for get_usage_history. Runs in the renewal's transaction (`tx`), where `record` writes too.
  */
-export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription, end: number = sub.next_billing_date): Promise<ClosingUsage> {
+export async function closingPeriodUsage(tx: Scope, sub: StoredSubscription, end: number = sub.next_billing_date): Promise<ClosingUsage> {
   const start = sub.previous_billing_date;
-  const { meters, segments } = await usageOfPeriod(trx, ctx.businessId, sub, start, end);
+  const { meters, segments } = await usageOfPeriod(tx, sub, start, end);
   const dates = periodName(start, end);
   const lines = meters.map(
     (m): SubscriptionChargeLine => ({
@@ -174,7 +173,7 @@ export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: Store
       tax_inclusive: sub.tax_inclusive,
     }),
   );
-  const late = await lateUsage(trx, ctx.businessId, sub, start);
+  const late = await lateUsage(tx, sub, start);
   return {
     lines: [...lines, ...late.lines],
     amount: meters.reduce((sum, m) => sum + m.amount, 0) + late.amount,
@@ -199,7 +198,7 @@ export async function closingPeriodUsage(trx: Db, ctx: EngineContext, sub: Store
           payment_id: paymentId,
         }),
       );
-      await insertUsageLines(trx, rows);
+      await insertUsageLines(tx.db, rows);
     },
   };
 }
@@ -224,12 +223,13 @@ export function periodName(start: number, end: number): string {
  * 1 (1,000 free at "2": 2800); 100 more dated Apr 30 arrive on May 1 → May's renewal adds "API calls, late
  * usage for 2025-04-01 to 2025-05-01: +100 calls" for 200.
  */
-async function lateUsage(trx: Db, businessId: string, sub: StoredSubscription, periodEnd: number): Promise<Omit<ClosingUsage, 'record'> & { record(paymentId: string | null): Promise<void> }> {
-  const billed = await findUsageLinesOfPeriodEnding(trx, sub.subscription_id, periodEnd);
+async function lateUsage(tx: Scope, sub: StoredSubscription, periodEnd: number): Promise<Omit<ClosingUsage, 'record'> & { record(paymentId: string | null): Promise<void> }> {
+  const db = tx.db;
+  const billed = await findUsageLinesOfPeriodEnding(db, sub.subscription_id, periodEnd);
   const none = { lines: [], amount: 0, record: async () => undefined };
   if (billed.length === 0) return none;
   const periodStart = billed[0]?.period_start ?? periodEnd;
-  const meters = new Map((await findMeters(trx, businessId, [...new Set(billed.map((l) => l.meter_id))])).map((m) => [m.meter_id, m]));
+  const meters = new Map((await tx.meters.findMany([...new Set(billed.map((l) => l.meter_id))])).map((m) => [m.meter_id, m]));
   // The first line of each (meter, part) holds its threshold and price; later ones are late lines for it.
   const parts = new Map<string, { first: SubscriptionUsageLinesTable; consumed: number; chargeable: number; amount: number }>();
   for (const line of billed) {
@@ -250,7 +250,7 @@ async function lateUsage(trx: Db, businessId: string, sub: StoredSubscription, p
   for (const { first, consumed, chargeable, amount } of parts.values()) {
     const meter = meters.get(first.meter_id);
     if (!meter) continue;
-    const units = await meterUnits(trx, businessId, sub.customer_id, meter, first.segment_start, first.segment_end);
+    const units = await meterUnits(tx, sub.customer_id, meter, first.segment_start, first.segment_end);
     const now = meterCharge(units, first.free_threshold, first.price_per_unit);
     const extra = now.amount - amount;
     if (extra <= 0) continue;
@@ -276,7 +276,7 @@ async function lateUsage(trx: Db, businessId: string, sub: StoredSubscription, p
   return {
     lines,
     amount: lines.reduce((sum, line) => sum + line.unit_price, 0),
-    record: async (paymentId) => insertUsageLines(trx, rows.map((row) => ({ ...row, payment_id: paymentId }))),
+    record: async (paymentId) => insertUsageLines(db, rows.map((row) => ({ ...row, payment_id: paymentId }))),
   };
 }
 
@@ -289,10 +289,10 @@ async function lateUsage(trx: Db, businessId: string, sub: StoredSubscription, p
  * recorded (an on_hold subscription whose failed renewal billed [previous, next) and still owes it).
  * Example: cancelled on Apr 20 after 2,500 calls since Apr 1 (1,000 free at "2") → one line of 3000.
  */
-export async function finalPeriodUsage(trx: Db, ctx: EngineContext, sub: StoredSubscription, end: number): Promise<ClosingUsage | null> {
-  const usage = await closingPeriodUsage(trx, ctx, sub, Math.min(end, sub.next_billing_date));
+export async function finalPeriodUsage(tx: Scope, sub: StoredSubscription, end: number): Promise<ClosingUsage | null> {
+  const usage = await closingPeriodUsage(tx, sub, Math.min(end, sub.next_billing_date));
   if (usage.lines.length === 0) return null;
-  if (await hasUsageLines(trx, sub.subscription_id, sub.previous_billing_date)) return null;
+  if (await hasUsageLines(tx.db, sub.subscription_id, sub.previous_billing_date)) return null;
   return usage;
 }
 
@@ -317,15 +317,14 @@ export interface PartUsage {
  * calls by Apr 11 → 1,500 chargeable, 3000.
  */
 export async function currentPartUsage(
-  db: Db,
-  businessId: string,
+  scope: Scope,
   sub: Pick<StoredSubscription, 'subscription_id' | 'customer_id' | 'product_id' | 'previous_billing_date' | 'next_billing_date'>,
   now: number,
 ): Promise<PartUsage | null> {
-  const [product] = await findProducts(db, businessId, [sub.product_id]);
+  const [product] = await scope.products.findMany([sub.product_id]);
   if (product?.price.type !== 'usage_based_price') return null;
   const end = Math.max(sub.previous_billing_date, Math.min(now, sub.next_billing_date));
-  const period = await usageOfPeriod(db, businessId, sub, sub.previous_billing_date, end);
+  const period = await usageOfPeriod(scope, sub, sub.previous_billing_date, end);
   const last = period.parts.at(-1);
   const current = last !== undefined && last.product_id === sub.product_id ? last : null;
   const start = current?.start ?? end;

@@ -2,7 +2,7 @@ import type { FilterClause, FilterCondition, MeterFilter } from '../meters/types
 
 // The SQLite usage store's dialect helper (sqlite-store.ts): a meter filter as a WHERE fragment over the
 // JSON column `e.metadata`, so a meter total reads only the values it adds up instead of parsing every
-// event's metadata in JavaScript. It must agree with meters/matching.ts (the reference, used for staged events)
+// event's metadata in JavaScript. It must agree with rules/meter-matching.ts (the reference, used for staged events)
 // on every input; a property test holds the two together.
 
 export interface SqlFragment {

@@ -1,11 +1,10 @@
 import { iso } from '../clock.js';
-import type { EngineContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { matchesFilter } from '../meters/matching.js';
-import { MeterService } from '../meters/service.js';
+import { matchesFilter } from '../rules/meter-matching.js';
+import type { Scope } from '../scope.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
-import { findStoredSubscription } from '../subscriptions/repo.js';
-import { usageOfPeriod } from './billing.js';
+import type { StoredSubscription } from '../subscriptions/types.js';
+import { type ClosingUsage, closingPeriodUsage, currentPartUsage, finalPeriodUsage, meterUnits, type PartUsage, usageOfPeriod } from './billing.js';
 import { findUsageLines } from './repo.js';
 import { parseUsageMetadata, stampedAt, type UsageEventRow, validateBatch } from './rules.js';
 import type { UsageEventStore } from './store.js';
@@ -13,11 +12,6 @@ import type { IngestResult, MeterUsage, UsageEvent, UsageEventFilter, UsageEvent
 import { parseInstant } from '../shared/instants.js';
 
 const SCAN_CHUNK = 500;
-
-export interface UsageOptions {
-  /** Where the events are kept: the store the engine chose for its database when it opened (index.ts). */
-  events: UsageEventStore;
-}
 
 function toEvent(row: UsageEventRow): UsageEvent {
   return {
@@ -33,11 +27,9 @@ function toEvent(row: UsageEventRow): UsageEvent {
 export class UsageService {
   private readonly events: UsageEventStore;
 
-  constructor(
-    private readonly ctx: EngineContext,
-    options: UsageOptions,
-  ) {
-    this.events = options.events;
+  constructor(private readonly scope: Scope) {
+    // The store the engine chose for its database when it opened (index.ts, usage/open-store.ts).
+    this.events = scope.deps.usageEvents;
   }
 
   /**
@@ -51,23 +43,23 @@ export class UsageService {
     // another process commits either wholly before (the event lands after its renewal, in the next
     // period) or after (its renewal bills the event). Stamped earlier, an event could land in a period
     // another process had billed meanwhile.
-    const validatedAt = this.ctx.clock.now();
-    const rows = validateBatch(events, this.ctx.businessId, validatedAt);
-    const rowsNow = () => stampedAt(rows, events, validatedAt, this.ctx.clock.now());
+    const validatedAt = this.scope.clock.now();
+    const rows = validateBatch(events, this.scope.businessId, validatedAt);
+    const rowsNow = () => stampedAt(rows, events, validatedAt, this.scope.clock.now());
     // Called with the engine's database, not a transaction: the store then runs its own write transaction
     // (SQLite's fast path) and its housekeeping after the commit (SQLite merges at its threshold, which it
     // never does inside a caller's transaction).
-    const { ingested, duplicates } = await this.events.ingest(this.ctx, rowsNow);
+    const { ingested, duplicates } = await this.events.ingest(this.scope, rowsNow);
     return { ingested_count: ingested, duplicate_count: duplicates };
   }
 
   /** Merges the staged events now rather than at the threshold; returns how many moved. */
   async mergeStaged(): Promise<number> {
-    return this.events.mergeStaged(this.ctx);
+    return this.events.mergeStaged(this.scope);
   }
 
   async getEvent(eventId: string): Promise<UsageEvent> {
-    const row = await this.events.find(this.ctx, eventId);
+    const row = await this.events.find(this.scope, eventId);
     if (!row) throw notFound('usage event', eventId, 'list_usage_events');
     return toEvent(row);
   }
@@ -82,13 +74,13 @@ export class UsageService {
       end: filter.end === undefined ? undefined : parseInstant('end', filter.end),
     };
     if (filter.meter_id === undefined) {
-      return toPage(window, (await this.events.list(this.ctx, query, window.offset, window.fetch)).map(toEvent));
+      return toPage(window, (await this.events.list(this.scope, query, window.offset, window.fetch)).map(toEvent));
     }
-    const meter = await new MeterService(this.ctx).get(filter.meter_id);
+    const meter = await this.scope.meters.get(filter.meter_id);
     if (filter.event_name !== undefined && filter.event_name !== meter.event_name) return toPage(window, []);
     const matched: UsageEvent[] = [];
     for (let offset = 0; matched.length < window.offset + window.fetch; offset += SCAN_CHUNK) {
-      const chunk = (await this.events.list(this.ctx, { ...query, event_name: meter.event_name }, offset, SCAN_CHUNK)).map(toEvent);
+      const chunk = (await this.events.list(this.scope, { ...query, event_name: meter.event_name }, offset, SCAN_CHUNK)).map(toEvent);
       matched.push(...chunk.filter((e) => matchesFilter(meter.filter, e.metadata)));
       if (chunk.length < SCAN_CHUNK) break;
     }
@@ -97,8 +89,8 @@ export class UsageService {
 
   /** One customer's units of one meter over [start, end): e.g. 2,500 for 2,500 api_call events. */
   async meterTotal(customerId: string, meterId: string, start: string, end: string): Promise<number> {
-    const meter = await new MeterService(this.ctx).get(meterId);
-    return this.events.meterUnits(this.ctx, customerId, meter, parseInstant('start', start), parseInstant('end', end));
+    const meter = await this.scope.meters.get(meterId);
+    return this.events.meterUnits(this.scope, customerId, meter, parseInstant('start', start), parseInstant('end', end));
   }
 
   /**
@@ -107,14 +99,14 @@ export class UsageService {
    * `start_date`/`end_date` keep the periods that overlap [start_date, end_date).
    */
   async history(subscriptionId: string, range: { start_date?: string | undefined; end_date?: string | undefined } = {}): Promise<UsageHistory> {
-    const sub = await findStoredSubscription(this.ctx.db, this.ctx.businessId, subscriptionId);
+    const sub = await this.scope.subscriptions.findStored(subscriptionId);
     if (!sub) throw notFound('subscription', subscriptionId, 'list_subscriptions');
     const from = range.start_date === undefined ? -Infinity : parseInstant('start_date', range.start_date);
     const to = range.end_date === undefined ? Infinity : parseInstant('end_date', range.end_date);
     const periods = new Map<number, UsagePeriod>();
     // A late line (SPEC D16) adds to the line of the same meter and part of the period it was billed for.
     const partLines = new Map<string, MeterUsage>();
-    for (const line of await findUsageLines(this.ctx.db, subscriptionId)) {
+    for (const line of await findUsageLines(this.scope.db, subscriptionId)) {
       const period = periods.get(line.period_start) ?? {
         start_date: iso(line.period_start),
         end_date: iso(line.period_end),
@@ -148,7 +140,7 @@ export class UsageService {
     }
     const all = [...periods.entries()].map(([start, p]) => ({ start, end: Date.parse(p.end_date), p }));
     if (['active', 'on_hold'].includes(sub.status) && !periods.has(sub.previous_billing_date)) {
-      const current = await usageOfPeriod(this.ctx.db, this.ctx.businessId, sub, sub.previous_billing_date, sub.next_billing_date);
+      const current = await usageOfPeriod(this.scope, sub, sub.previous_billing_date, sub.next_billing_date);
       all.push({
         start: sub.previous_billing_date,
         end: sub.next_billing_date,
@@ -170,10 +162,31 @@ export class UsageService {
     };
   }
 
+  /**
+   * The usage of the period a renewal (or a plan change that restarts the cycle) closes, billed with it:
+   * its meter lines, and how to record them against the payment (see billing.ts closingPeriodUsage). In
+   * the caller's transaction: call it on the charge's scope (`tx.usage`).
+   */
+  closingPeriodUsage(sub: StoredSubscription, end?: number): Promise<ClosingUsage> {
+    return closingPeriodUsage(this.scope, sub, end);
+  }
+
+  /** The usage an ending (cancellation, term end) leaves to bill, or null (see billing.ts finalPeriodUsage). */
+  finalPeriodUsage(sub: StoredSubscription, end: number): Promise<ClosingUsage | null> {
+    return finalPeriodUsage(this.scope, sub, end);
+  }
+
+  /** The meter usage of the current part of the period so far, or null when not usage-based (billing.ts). */
+  currentPartUsage(
+    sub: Pick<StoredSubscription, 'subscription_id' | 'customer_id' | 'product_id' | 'previous_billing_date' | 'next_billing_date'>,
+    now: number,
+  ): Promise<PartUsage | null> {
+    return currentPartUsage(this.scope, sub, now);
+  }
+
   private async unitsOf(meterIds: string[]): Promise<Map<string, string>> {
-    const meters = new MeterService(this.ctx);
     const result = new Map<string, string>();
-    for (const id of new Set(meterIds)) result.set(id, (await meters.get(id)).measurement_unit);
+    for (const id of new Set(meterIds)) result.set(id, (await this.scope.meters.get(id)).measurement_unit);
     return result;
   }
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js';
 import { rawSqliteOf } from '../db/database.js';
 import { inRawWriteTransaction, writeLockStateOf } from '../db/write-lock.js';
 import { BillingError } from '../errors.js';
-import { type AggregatedEvent, aggregate, matchesFilter } from '../meters/matching.js';
+import { type AggregatedEvent, aggregate, matchesFilter } from '../rules/meter-matching.js';
 import type { UsageMetadata } from '../meters/types.js';
 import { filterSql, jsonPath } from './filter-sql.js';
 import { parseUsageMetadata, type UsageEventRow } from './rules.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock.js';
-import type { EngineContext } from '../context.js';
+import { type EngineContext, inContextTransaction } from '../context.js';
 import { rawSqliteOf } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { sleep as realSleep } from '../shared/sleep.js';
@@ -137,7 +137,7 @@ export class WebhookDispatcher {
   /** Fans out new outbox events; a cheap read first, so an idle tick writes nothing. */
   async fanOut(): Promise<number> {
     if (!(await this.hasPendingEvents())) return 0;
-    return inTransaction(this.ctx.db, (trx) => fanOutPending(trx, { ...this.ctx, db: trx }, this.raw));
+    return inContextTransaction(this.ctx, (tctx) => fanOutPending(tctx, this.raw));
   }
 
   /** When work is next due: now when events wait for fan-out, else the earliest pending attempt, or null. */

@@ -1,6 +1,5 @@
 import type SQLite from 'better-sqlite3';
 import type { EngineContext } from '../context.js';
-import type { Db } from '../db/database.js';
 import { eventsAfter } from '../events/outbox.js';
 import { type EndpointRow, enabledEndpointRows, findCursor, insertMessages, lastOutboxSequence, type MessageRow, saveCursor } from './repo.js';
 
@@ -20,7 +19,8 @@ function matches(endpoint: EndpointRow, eventType: string): boolean {
  * Invariant (in the database): every event up to the cursor has its messages, and none after it does;
  * the cursor only moves in the transaction that writes those messages.
  */
-export async function fanOutPending(trx: Db, ctx: EngineContext, raw?: SQLite.Database): Promise<number> {
+export async function fanOutPending(ctx: EngineContext, raw?: SQLite.Database): Promise<number> {
+  const trx = ctx.db;
   let cursor = (await findCursor(trx, ctx.businessId)) ?? 0;
   let fanned = 0;
   const last = await lastOutboxSequence(trx);

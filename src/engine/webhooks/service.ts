@@ -1,12 +1,11 @@
-import type { EngineContext } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
 import { BillingError, notFound } from '../errors.js';
 import { newWebhookSecret } from '../ids.js';
+import type { Scope } from '../scope.js';
 import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
 import { iso } from '../clock.js';
-import { fanOutPending, type WebhookDispatcher } from './dispatcher.js';
+import { fanOutPending } from './dispatcher.js';
 import {
   attemptsOf,
   deleteEndpointRow,
@@ -45,10 +44,7 @@ const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'tra
  * happened. Secrets appear only in get_webhook_secret's result.
  */
 export class WebhookService {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly dispatcher: WebhookDispatcher,
-  ) {}
+  constructor(private readonly scope: Scope) {}
 
   async get(webhookId: string): Promise<WebhookEndpoint> {
     return toEndpoint(await this.row(webhookId));
@@ -56,19 +52,18 @@ export class WebhookService {
 
   async list(page?: PageRequest): Promise<Page<WebhookEndpoint>> {
     const window = pageWindow(page);
-    return toPage(window, (await listEndpointRows(this.ctx.db, this.ctx.businessId, window)).map(toEndpoint));
+    return toPage(window, (await listEndpointRows(this.scope.db, this.scope.businessId, window)).map(toEndpoint));
   }
 
   async create(input: WebhookEndpointInput & { url: string }): Promise<WebhookEndpoint> {
     const checked = checkEndpointInput(input);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
-      await fanOutPending(trx, ctx);
-      const now = ctx.clock.now();
-      const webhook_id = ctx.ids.next('webhook');
-      await insertEndpoint(trx, {
+    return this.scope.transaction(async (tx) => {
+      await fanOutPending(tx);
+      const now = tx.clock.now();
+      const webhook_id = tx.ids.next('webhook');
+      await insertEndpoint(tx.db, {
         webhook_id,
-        business_id: ctx.businessId,
+        business_id: tx.businessId,
         url: input.url,
         description: input.description ?? null,
         disabled: input.disabled === true ? 1 : 0,
@@ -82,18 +77,17 @@ export class WebhookService {
         created_at: now,
         updated_at: now,
       });
-      return toEndpoint(await this.row(webhook_id, ctx));
+      return toEndpoint(await this.row(webhook_id, tx));
     });
   }
 
   /** PATCH-style: omitted fields unchanged; null clears description and rate_limit. */
   async update(webhookId: string, input: WebhookEndpointInput): Promise<WebhookEndpoint> {
     const checked = checkEndpointInput(input);
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
-      await this.row(webhookId, ctx);
-      await fanOutPending(trx, ctx);
-      await updateEndpointRow(trx, webhookId, {
+    return this.scope.transaction(async (tx) => {
+      await this.row(webhookId, tx);
+      await fanOutPending(tx);
+      await updateEndpointRow(tx.db, webhookId, {
         ...(input.url !== undefined && { url: input.url }),
         ...(input.description !== undefined && { description: input.description }),
         ...(input.disabled !== undefined && { disabled: input.disabled ? 1 : 0 }),
@@ -101,26 +95,25 @@ export class WebhookService {
         ...(input.headers !== undefined && { headers: JSON.stringify(input.headers) }),
         ...(input.rate_limit !== undefined && { rate_limit: input.rate_limit }),
         ...(checked.metadata !== undefined && { metadata: JSON.stringify(checked.metadata) }),
-        updated_at: ctx.clock.now(),
+        updated_at: tx.clock.now(),
       });
-      return toEndpoint(await this.row(webhookId, ctx));
+      return toEndpoint(await this.row(webhookId, tx));
     });
   }
 
   /** Deletes the endpoint with its delivery log; pending retries to it stop. */
   async delete(webhookId: string): Promise<WebhookEndpoint> {
-    return inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
-      const endpoint = toEndpoint(await this.row(webhookId, ctx));
-      await fanOutPending(trx, ctx);
-      await deleteEndpointRow(trx, webhookId);
+    return this.scope.transaction(async (tx) => {
+      const endpoint = toEndpoint(await this.row(webhookId, tx));
+      await fanOutPending(tx);
+      await deleteEndpointRow(tx.db, webhookId);
       return endpoint;
     });
   }
 
   async getSecret(webhookId: string): Promise<WebhookSecret> {
     const row = await this.row(webhookId);
-    const now = this.ctx.clock.now();
+    const now = this.scope.clock.now();
     const overlap = row.previous_secret_expires_at !== null && row.previous_secret_expires_at > now;
     return { secret: row.secret, previous_secret_expires_at: overlap && row.previous_secret_expires_at !== null ? iso(row.previous_secret_expires_at) : null };
   }
@@ -130,11 +123,10 @@ export class WebhookService {
    * (webhook-signature carries both), so receivers can switch without rejecting a delivery.
    */
   async rotateSecret(webhookId: string): Promise<WebhookSecret> {
-    await inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
-      const row = await this.row(webhookId, ctx);
-      const now = ctx.clock.now();
-      await updateEndpointRow(trx, webhookId, {
+    await this.scope.transaction(async (tx) => {
+      const row = await this.row(webhookId, tx);
+      const now = tx.clock.now();
+      await updateEndpointRow(tx.db, webhookId, {
         secret: newWebhookSecret(),
         previous_secret: row.secret,
         previous_secret_expires_at: now + ROTATION_OVERLAP_MS,
@@ -151,11 +143,10 @@ export class WebhookService {
   /** Replaces the custom headers as a whole; {} removes them all. */
   async updateHeaders(webhookId: string, headers: Record<string, string>): Promise<WebhookHeaders> {
     checkHeaders(headers);
-    await inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
-      await this.row(webhookId, ctx);
-      await fanOutPending(trx, ctx);
-      await updateEndpointRow(trx, webhookId, { headers: JSON.stringify(headers), updated_at: ctx.clock.now() });
+    await this.scope.transaction(async (tx) => {
+      await this.row(webhookId, tx);
+      await fanOutPending(tx);
+      await updateEndpointRow(tx.db, webhookId, { headers: JSON.stringify(headers), updated_at: tx.clock.now() });
     });
     return this.getHeaders(webhookId);
   }
@@ -163,10 +154,10 @@ export class WebhookService {
   /** The delivery log, newest first, with every attempt. */
   async listDeliveries(filter: DeliveryFilter = {}, page?: PageRequest): Promise<Page<WebhookDelivery>> {
     if (filter.webhook_id !== undefined) await this.row(filter.webhook_id);
-    await this.dispatcher.fanOut();
+    await this.scope.webhookDispatcher.fanOut();
     const window = pageWindow(page);
-    const rows = await listMessageRows(this.ctx.db, this.ctx.businessId, filter, window);
-    const attempts = await attemptsOf(this.ctx.db, rows.map((r) => r.message_id));
+    const rows = await listMessageRows(this.scope.db, this.scope.businessId, filter, window);
+    const attempts = await attemptsOf(this.scope.db, rows.map((r) => r.message_id));
     return toPage(window, rows.map((r) => toDelivery(r, attempts.get(r.message_id) ?? [])));
   }
 
@@ -177,17 +168,17 @@ export class WebhookService {
   }
 
   async getDelivery(messageId: string): Promise<WebhookDelivery> {
-    const row = await findMessageRow(this.ctx.db, this.ctx.businessId, messageId);
+    const row = await findMessageRow(this.scope.db, this.scope.businessId, messageId);
     if (!row) throw notFound('webhook delivery', messageId, 'list_webhook_deliveries');
-    const attempts = await attemptsOf(this.ctx.db, [messageId]);
+    const attempts = await attemptsOf(this.scope.db, [messageId]);
     return toDelivery(row, attempts.get(messageId) ?? []);
   }
 
   /** Replays one delivery now (same webhook-id, freshly signed, the object's latest state) and waits. */
   async retryDelivery(messageId: string): Promise<WebhookDelivery> {
-    const row = await findMessageRow(this.ctx.db, this.ctx.businessId, messageId);
+    const row = await findMessageRow(this.scope.db, this.scope.businessId, messageId);
     if (!row) throw notFound('webhook delivery', messageId, 'list_webhook_deliveries');
-    await this.dispatcher.replay(messageId);
+    await this.scope.webhookDispatcher.replay(messageId);
     return this.getDelivery(messageId);
   }
 
@@ -197,16 +188,15 @@ export class WebhookService {
    */
   async sendTest(webhookId: string, eventType: string = 'payment.succeeded'): Promise<WebhookDelivery> {
     checkEventTypes([eventType], 'event_type');
-    const message_id = await inTransaction(this.ctx.db, async (trx) => {
-      const ctx = { ...this.ctx, db: trx };
-      await this.row(webhookId, ctx);
-      const now = ctx.clock.now();
-      const id = ctx.ids.next('webhookMessage');
-      await insertMessages(trx, [
+    const message_id = await this.scope.transaction(async (tx) => {
+      await this.row(webhookId, tx);
+      const now = tx.clock.now();
+      const id = tx.ids.next('webhookMessage');
+      await insertMessages(tx.db, [
         {
           message_id: id,
           webhook_id: webhookId,
-          business_id: ctx.businessId,
+          business_id: tx.businessId,
           event_id: null,
           event_type: eventType,
           object_id: null,
@@ -223,12 +213,12 @@ export class WebhookService {
       ]);
       return id;
     });
-    await this.dispatcher.sendOnce(message_id);
+    await this.scope.webhookDispatcher.sendOnce(message_id);
     return this.getDelivery(message_id);
   }
 
-  private async row(webhookId: string, ctx: EngineContext = this.ctx): Promise<EndpointRow> {
-    const row = await findEndpointRow(ctx.db, ctx.businessId, webhookId);
+  private async row(webhookId: string, scope: Scope = this.scope): Promise<EndpointRow> {
+    const row = await findEndpointRow(scope.db, scope.businessId, webhookId);
     if (!row) throw notFound('webhook', webhookId, 'list_webhooks');
     return row;
   }

@@ -3,10 +3,8 @@
 // saved method, product, quantity, addons, discount and trial (override first) inside its transaction.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { SubscriptionCheckout, SubscriptionStarter } from '../../../src/engine/checkout/subscription-starter.js';
-import type { Db } from '../../../src/engine/db/database.js';
 import { BillingError } from '../../../src/engine/errors.js';
-import { PaymentService } from '../../../src/engine/payments/service.js';
-import { TestProcessor } from '../../../src/engine/payments/processor.js';
+import type { Scope } from '../../../src/engine/scope.js';
 import { CARD_OK, moneyState, monthlyPlan } from '../../support/checkout-fixtures.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 
@@ -17,15 +15,14 @@ afterEach(async () => {
 
 const ann = { email: 'ann@example.com', name: 'Ann' };
 
-/** Records what it is given and charges a $0 trial payment through PaymentService, as a real starter would. */
+/** Records what it is given and charges a $0 trial payment through the checkout's scope, as a real starter would. */
 function recordingStarter(): SubscriptionStarter & { calls: SubscriptionCheckout[] } {
   const calls: SubscriptionCheckout[] = [];
   return {
     calls,
-    async startFromCheckout(trx: Db, start: SubscriptionCheckout) {
+    async startFromCheckout(tx: Scope, start: SubscriptionCheckout) {
       calls.push(start);
-      const ctx = { ...engine.ctx, db: trx };
-      const payment = await new PaymentService(ctx, new TestProcessor(engine.clock)).charge({
+      const payment = await tx.payments.charge({
         customer: start.customer,
         payment_method: start.payment_method,
         brand_id: start.product.brand_id,

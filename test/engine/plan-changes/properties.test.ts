@@ -6,7 +6,7 @@
 // exactly what the change then charges, also with tax, wallet credit and a discount code (D4).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { PRORATION_BILLING_MODES, type ProrationBillingMode } from '../../../src/engine/collections/types.js';
+import { PRORATION_BILLING_MODES, type ProrationBillingMode } from '../../../src/engine/rules/plan-change-modes.js';
 import type { Interval } from '../../../src/engine/products/types.js';
 import { CARD_OK } from '../../support/checkout-fixtures.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';

@@ -3,7 +3,7 @@
 // renewals 05-01, 06-01, 07-01 through the due-work runner; credits from downgrades used at renewals
 // before the wallet (D4); E resets to 04-11 → 05-11; events per §3 and §4.
 import { afterEach, describe, expect, test } from 'vitest';
-import type { ProrationBillingMode } from '../../../src/engine/collections/types.js';
+import type { ProrationBillingMode } from '../../../src/engine/rules/plan-change-modes.js';
 import type { PlanChangeLineItem } from '../../../src/engine/plan-changes/types.js';
 import {
   addCard,

@@ -7,7 +7,6 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { ChargeRequest, ChargeResult, PaymentProcessor } from '../../../src/engine/payments/processor.js';
 import { TestProcessor } from '../../../src/engine/payments/processor.js';
 import { DueWorkRunner } from '../../../src/engine/subscriptions/runner.js';
-import { closingPeriodUsage } from '../../../src/engine/usage/billing.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 import { customerWithCard, eventTypes, paymentsOf, plan } from '../../support/subscription-fixtures.js';
 
@@ -108,8 +107,6 @@ describe('due work at one instant runs in batches', () => {
     const subs = await subscribers(30);
     let elapsed = 0;
     const runner = new DueWorkRunner(engine.ctx, {
-      processor: new TestProcessor(engine.clock),
-      closingPeriodUsage,
       batchLimits,
       stopwatch: () => (elapsed += 100),
     });

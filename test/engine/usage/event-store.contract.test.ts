@@ -22,7 +22,7 @@ import { inTransaction } from '../../../src/engine/db/transaction.js';
 import { BillingError } from '../../../src/engine/errors.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
 import { createEngine } from '../../../src/engine/index.js';
-import { aggregate, matchesFilter } from '../../../src/engine/meters/matching.js';
+import { aggregate, matchesFilter } from '../../../src/engine/rules/meter-matching.js';
 import type { Aggregation, MeterFilter, UsageMetadata } from '../../../src/engine/meters/types.js';
 import { usageEventStoreFor, type UsageEventStoreOptions } from '../../../src/engine/usage/open-store.js';
 import type { UsageEventRow } from '../../../src/engine/usage/rules.js';

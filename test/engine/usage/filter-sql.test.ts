@@ -1,6 +1,6 @@
 // Rule under test: SPEC §2.7 matching and aggregation give the same answer whether an event is merged (its
 // meter filter compiled to SQL over the JSON metadata, only the key's values read back) or staged (matched
-// in JavaScript by meters/matching.ts, the reference): type-strict equals ("150" ≠ 150, true ≠ 1), a
+// in JavaScript by rules/meter-matching.ts, the reference): type-strict equals ("150" ≠ 150, true ≠ 1), a
 // missing key false for every operator, comparisons only between numbers, substring tests only on
 // strings, nested and/or — checked on random filters and metadata, then on random meters end to end.
 import SQLite from 'better-sqlite3';
@@ -10,7 +10,7 @@ import { FrozenClock } from '../../../src/engine/clock.js';
 import { openDatabase } from '../../../src/engine/db/database.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
 import { createEngine } from '../../../src/engine/index.js';
-import { aggregate, matchesFilter } from '../../../src/engine/meters/matching.js';
+import { aggregate, matchesFilter } from '../../../src/engine/rules/meter-matching.js';
 import { AGGREGATION_TYPES, type Aggregation, FILTER_OPERATORS, type FilterClause, type MeterFilter, type UsageMetadata } from '../../../src/engine/meters/types.js';
 import { filterSql } from '../../../src/engine/usage/filter-sql.js';
 

@@ -5,7 +5,7 @@
 // comparisons need numbers, contains is a substring test, filters nest; each aggregation.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { BillingError } from '../../../src/engine/errors.js';
-import { aggregate, matchesFilter } from '../../../src/engine/meters/matching.js';
+import { aggregate, matchesFilter } from '../../../src/engine/rules/meter-matching.js';
 import type { FilterOperator, MeterFilter } from '../../../src/engine/meters/types.js';
 import { createTestEngine, type TestEngine } from '../../support/test-engine.js';
 

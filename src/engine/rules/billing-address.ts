@@ -1,5 +1,5 @@
 import { BillingError } from '../errors.js';
-import type { BillingAddress, BillingAddressInput } from './types.js';
+import type { BillingAddress, BillingAddressInput } from '../payments/types.js';
 
 /** ISO 3166-1 alpha-2, the 249 assigned codes. */
 const COUNTRIES = new Set(

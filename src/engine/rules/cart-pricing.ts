@@ -1,5 +1,5 @@
 import type { PricingLine } from '../pricing/types.js';
-import type { CartLine } from './cart-rules.js';
+import type { CartLine } from './cart.js';
 
 /**
  * The lines a cart bills: each product (unit = the pay-what-you-want amount, else the price; the fixed fee

@@ -1,12 +1,46 @@
 import { BillingError } from '../errors.js';
-import {
-  type Aggregation,
-  FILTER_OPERATORS,
-  type FilterClause,
-  type FilterCondition,
-  type MeterFilter,
-  type UsageMetadata,
-} from './types.js';
+
+// The language of meters (SPEC §1.14, §2.7): what a filter and an aggregation say, shared by the meters
+// domain (which stores them) and usage (which matches events with them).
+
+export const AGGREGATION_TYPES = ['count', 'sum', 'max', 'last', 'unique_count'] as const;
+export type AggregationType = (typeof AGGREGATION_TYPES)[number];
+
+/** The comparisons a meter filter condition may use. */
+export const FILTER_OPERATORS = [
+  'equals',
+  'not_equals',
+  'greater_than',
+  'greater_than_or_equals',
+  'less_than',
+  'less_than_or_equals',
+  'contains',
+  'does_not_contain',
+] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+export type MetadataValue = string | number | boolean;
+/** A usage event's metadata: a flat map of strings, numbers and booleans (SPEC §1.15). */
+export type UsageMetadata = Record<string, MetadataValue>;
+
+export interface FilterCondition {
+  key: string;
+  operator: FilterOperator;
+  value: MetadataValue;
+}
+
+/** Clauses joined by `and` or `or`; a clause is a condition or a nested filter (≤ 3 levels in all). */
+export interface MeterFilter {
+  conjunction: 'and' | 'or';
+  clauses: FilterClause[];
+}
+export type FilterClause = FilterCondition | MeterFilter;
+
+export interface Aggregation {
+  type: AggregationType;
+  /** The metadata key aggregated ("over property"); null for count. */
+  key: string | null;
+}
 
 // Pure rules of meters (SPEC §2.7 matching and aggregation): no database, no clock.
 

@@ -1,10 +1,9 @@
-import { priceCart } from '../pricing/price-lines.js';
-import { splitTax } from '../pricing/tax.js';
-import type { CodeDiscount, PricedLine } from '../pricing/types.js';
-import type { SubscriptionChargeLine } from './billing.js';
+import { priceCart } from './price-lines.js';
+import { splitTax } from './tax.js';
+import type { CodeDiscount, PricedLine, PricingLine } from './types.js';
 
 export interface ChargeReductionInput {
-  lines: readonly SubscriptionChargeLine[];
+  lines: readonly PricingLine[];
   /** The subscription's code when this charge may use it, else null. */
   code: CodeDiscount | null;
   /** Subscription credit available, minor units. */
