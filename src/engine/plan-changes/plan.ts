@@ -2,7 +2,6 @@ import { iso } from '../clock.js';
 import type { Collection } from '../collections/types.js';
 import type { Discount } from '../discounts/types.js';
 import { BillingError, notFound } from '../errors.js';
-import type { Currency } from '../money.js';
 import { type ReducedCharge, reduceCharge } from '../pricing/charge-reductions.js';
 import { eligibleProductIds } from '../pricing/code-discount.js';
 import type { Interval, Product } from '../products/types.js';
@@ -423,7 +422,7 @@ async function reduceFor(
 ): Promise<ReducedCharge> {
   const cycles = discount.cycles_remaining;
   const code = discount.discount !== null && (cycles === null || cycles > 0) ? discount.discount : null;
-  const wallet = await tx.wallets.find(after.customer_id, after.currency as Currency);
+  const wallet = await tx.wallets.find(after.customer_id, after.currency);
   const { default_tax_rate_bps } = await tx.settings.get();
   return reduceCharge({
     lines,

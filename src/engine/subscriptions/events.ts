@@ -23,7 +23,7 @@ export async function emitSubscriptionEvent(
   type: SubscriptionEventType,
   subscriptionId: string,
   extra: Record<string, unknown> = {},
-  stored?: StoredSubscription | undefined,
+  stored?: StoredSubscription,
 ): Promise<Subscription> {
   const subscription = stored ? await tx.subscriptions.view(stored) : await tx.subscriptions.find(subscriptionId);
   if (!subscription) throw new Error(`subscription ${subscriptionId} vanished inside its own transaction`);

@@ -169,7 +169,7 @@ export async function updateSubscription(
   changes: Partial<Omit<StoredSubscription, 'subscription_id' | 'business_id'>>,
 ): Promise<void> {
   const row: Partial<SubscriptionsTable> = {};
-  const full = toSubscriptionRow({ ...EMPTY, ...changes } as StoredSubscription);
+  const full = toSubscriptionRow({ ...EMPTY, ...changes });
   for (const key of Object.keys(changes) as Array<keyof typeof changes>) {
     (row as Record<string, unknown>)[key] = full[key as keyof SubscriptionsTable];
   }

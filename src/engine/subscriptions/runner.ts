@@ -19,7 +19,7 @@ import {
   updateSubscription,
 } from './repo.js';
 import { compareDue, type DueItem, dueItemOf, periodStart } from './rules.js';
-import type { DueWorkResult, StoredSubscription, SubscriptionStatus } from './types.js';
+import type { DueWorkResult, StoredSubscription } from './types.js';
 
 /**
  * Other due work the runner interleaves with subscriptions in time order: webhook deliveries and their
@@ -247,7 +247,7 @@ export class DueWorkRunner {
         kind: item.kind,
         ...(payment && { payment_id: payment.payment_id, amount: payment.total_amount }),
         status_before: sub.status,
-        status_after: (after?.status ?? sub.status) as SubscriptionStatus,
+        status_after: after?.status ?? sub.status,
         events: events.map((e) => e.type),
       },
       latest: after,

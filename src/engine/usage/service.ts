@@ -4,7 +4,7 @@ import { matchesFilter } from '../rules/meter-matching.js';
 import type { Scope } from '../scope.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
-import { type ClosingUsage, closingPeriodUsage, currentPartUsage, finalPeriodUsage, meterUnits, type PartUsage, usageOfPeriod } from './billing.js';
+import { type ClosingUsage, closingPeriodUsage, currentPartUsage, finalPeriodUsage, type PartUsage, usageOfPeriod } from './billing.js';
 import { findUsageLines } from './repo.js';
 import { parseUsageMetadata, stampedAt, type UsageEventRow, validateBatch } from './rules.js';
 import type { UsageEventStore } from './store.js';

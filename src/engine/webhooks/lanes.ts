@@ -126,15 +126,14 @@ export class EndpointLanes {
     } finally {
       lane.workers -= 1;
       const left = lane.queue.length + lane.rows.length;
-      if (left > 0 && this.work.isClosed()) {
-        for (const id of [...lane.queue.splice(0), ...lane.rows.splice(0).map((r) => r.message_id)]) this.settle(id);
-      } else if (left > 0) {
+      if (left > 0 && !this.work.isClosed()) {
         // Queued after this sender found the lane empty, before it stopped: keep a sender on it.
         lane.workers += 1;
         void this.runLane(lane);
-        return;
+      } else {
+        for (const id of [...lane.queue.splice(0), ...lane.rows.splice(0).map((r) => r.message_id)]) this.settle(id);
+        if (lane.workers === 0) this.lanes.delete(lane.webhook_id);
       }
-      if (lane.workers === 0) this.lanes.delete(lane.webhook_id);
     }
   }
 

@@ -63,7 +63,7 @@ function sqlite(name: string, options: UsageEventStoreOptions): Implementation {
         transaction: (work) => inTransaction(engine.ctx.db, (trx) => work({ db: trx, businessId })),
         async connectAgain() {
           const opened = openDatabase({ path });
-          others.push(opened.close);
+          others.push(() => opened.close());
           return { store: usageEventStoreFor(opened.db, options), unit: { db: opened.db, businessId } };
         },
         async close() {
