@@ -12,7 +12,20 @@ export default defineConfig({
       // tools anew for every file took most of the project's time. Each test still opens its own engine on a
       // fresh database. Module state in src is code or per connection (ARCHITECTURE.md), so it holds for any
       // number of engines in one process; test/support keeps compiled schemas and a counter for unique emails.
-      { test: { name: 'unit', include: ['test/engine/**/*.test.ts', 'test/tools/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/transports/**/*.test.ts', 'test/web/**/*.test.ts'], ...shared, isolate: false } },
+      {
+        test: {
+          name: 'unit',
+          include: [
+            'test/engine/**/*.test.ts',
+            'test/tools/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/transports/**/*.test.ts',
+            'test/web/**/*.test.ts',
+          ],
+          ...shared,
+          isolate: false,
+        },
+      },
       {
         test: {
           name: 'e2e',

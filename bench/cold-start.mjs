@@ -108,9 +108,17 @@ export async function measureColdStart(tmp, dist, runs) {
   return {
     runs,
     baseline: { ...roundStats(stats.baseline), what: 'node -e: start, read a line, echo it' },
-    version: { ...roundStats(stats.version), ratio: ratio(stats.version.median, base), what: 'dist/cli.js --version: the entry and the option parser, print, exit' },
+    version: {
+      ...roundStats(stats.version),
+      ratio: ratio(stats.version.median, base),
+      what: 'dist/cli.js --version: the entry and the option parser, print, exit',
+    },
     freshDb: { ...roundStats(stats.freshDb), ratio: ratio(stats.freshDb.median, base), what: 'spawn → tools/list answer, new database file' },
-    existingDb: { ...roundStats(stats.existingDb), ratio: ratio(stats.existingDb.median, base), what: 'spawn → tools/list answer, existing database' },
+    existingDb: {
+      ...roundStats(stats.existingDb),
+      ratio: ratio(stats.existingDb.median, base),
+      what: 'spawn → tools/list answer, existing database',
+    },
     cliList: list,
   };
 }
@@ -126,7 +134,9 @@ async function main() {
       process.stdout.write(`${key.padEnd(11)} ${round(cold[key].median, 1).toFixed(1).padStart(8)}  ${ratioText.padStart(6)}  ${cold[key].what}\n`);
     }
     const worst = Math.max(cold.freshDb.ratio, cold.existingDb.ratio);
-    process.stdout.write(`target: spawn → tools/list ≤ ${COLD_START_TARGET_RATIO}x bare node: ${worst <= COLD_START_TARGET_RATIO ? 'PASS' : 'MISS'} (${worst.toFixed(2)}x)\n`);
+    process.stdout.write(
+      `target: spawn → tools/list ≤ ${COLD_START_TARGET_RATIO}x bare node: ${worst <= COLD_START_TARGET_RATIO ? 'PASS' : 'MISS'} (${worst.toFixed(2)}x)\n`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const ENTRIES = ['server.js', 'demo.js', 'version.js', 'engine/index.js', 'engine/db/database.js', 'tools/catalog.js', 'tools/index.js', 'transports/http.js', 'transports/stdio.js'];
+const ENTRIES = [
+  'server.js',
+  'demo.js',
+  'version.js',
+  'engine/index.js',
+  'engine/db/database.js',
+  'tools/catalog.js',
+  'tools/index.js',
+  'transports/http.js',
+  'transports/stdio.js',
+];
 const ATTEMPTS = 5;
 const RETRY_MS = 3000;
 

@@ -27,7 +27,15 @@ async function seed(dist, db) {
   const engine = await createEngine({ db: opened.db });
   const products = [];
   for (let i = 0; i < PRODUCTS; i++) {
-    products.push((await engine.products.create({ name: `Item ${i}`, tax_category: 'digital_products', price: { type: 'one_time_price', currency: 'USD', price: 100 } })).product_id);
+    products.push(
+      (
+        await engine.products.create({
+          name: `Item ${i}`,
+          tax_category: 'digital_products',
+          price: { type: 'one_time_price', currency: 'USD', price: 100 },
+        })
+      ).product_id,
+    );
   }
   const plan = await engine.products.create({
     name: 'Plan',
@@ -35,14 +43,20 @@ async function seed(dist, db) {
     price: { type: 'recurring_price', currency: 'USD', price: 3000, payment_frequency_count: 1, payment_frequency_interval: 'Month' },
   });
   const meters = [];
-  for (let i = 0; i < 10; i++) meters.push((await engine.meters.create({ name: `Meter ${i}`, event_name: `event.${i}`, measurement_unit: 'units', aggregation: { type: 'count' } })).meter_id);
+  for (let i = 0; i < 10; i++)
+    meters.push(
+      (await engine.meters.create({ name: `Meter ${i}`, event_name: `event.${i}`, measurement_unit: 'units', aggregation: { type: 'count' } }))
+        .meter_id,
+    );
   const customer = await engine.customers.create({ email: 'largest@example.com', name: 'Largest' });
   await engine.close();
   return { products, plan: plan.product_id, meters, customer: customer.customer_id };
 }
 
 function startServer(dist, db) {
-  const child = spawn(process.execPath, [join(dist, 'cli.js'), '--transport', 'http', '--port', '0', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(dist, 'cli.js'), '--transport', 'http', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk) => {
@@ -106,10 +120,18 @@ async function main() {
   const handmade = {
     create_product_collection: () => ({
       name: 'Everything',
-      groups: Array.from({ length: 50 }, (_, g) => ({ group_name: `Group ${g}`, products: world.products.slice(g * 100, g * 100 + 100).map((product_id) => ({ product_id })) })),
+      groups: Array.from({ length: 50 }, (_, g) => ({
+        group_name: `Group ${g}`,
+        products: world.products.slice(g * 100, g * 100 + 100).map((product_id) => ({ product_id })),
+      })),
     }),
     ingest_usage_events: () => ({
-      events: Array.from({ length: 1000 }, (_, i) => ({ event_id: `evt-${i}-${Date.now()}`, customer_id: world.customer, event_name: 'event.0', metadata })),
+      events: Array.from({ length: 1000 }, (_, i) => ({
+        event_id: `evt-${i}-${Date.now()}`,
+        customer_id: world.customer,
+        event_name: 'event.0',
+        metadata,
+      })),
     }),
     create_checkout_session: () => ({ product_cart: cart, customer: { email: 'largest@example.com', name: 'Largest' } }),
     create_meter: () => ({ name: 'Filtered', event_name: 'event.f', measurement_unit: 'units', aggregation: { type: 'count' }, filter: filterOf(3) }),
@@ -142,7 +164,11 @@ async function main() {
 
   const rows = [];
   let seededFailures = 0;
-  const ordered = [...tools].sort((a, b) => (a.name === 'complete_checkout_session' || a.name === 'create_refund' ? 1 : 0) - (b.name === 'complete_checkout_session' || b.name === 'create_refund' ? 1 : 0));
+  const ordered = [...tools].sort(
+    (a, b) =>
+      (a.name === 'complete_checkout_session' || a.name === 'create_refund' ? 1 : 0) -
+      (b.name === 'complete_checkout_session' || b.name === 'create_refund' ? 1 : 0),
+  );
   for (const tool of ordered) {
     let args;
     if (tool.name in handmade) args = handmade[tool.name]();
@@ -167,7 +193,15 @@ async function main() {
       state.payment = result.structuredContent.payment.payment_id;
       state.lines = result.structuredContent.payment.product_cart.map((line) => line.product_id);
     }
-    rows.push({ tool: tool.name, ms: round(ms, 1), bodyKb: round(body.length / 1024, 1), answerKb: round(text.length / 1024, 1), outcome: result.isError ? text.slice(0, 60) : 'ok', probeMs: round(worstProbe, 1), handBuilt });
+    rows.push({
+      tool: tool.name,
+      ms: round(ms, 1),
+      bodyKb: round(body.length / 1024, 1),
+      answerKb: round(text.length / 1024, 1),
+      outcome: result.isError ? text.slice(0, 60) : 'ok',
+      probeMs: round(worstProbe, 1),
+      handBuilt,
+    });
   }
   probing = false;
   await probe;
@@ -175,10 +209,15 @@ async function main() {
   rows.sort((a, b) => b.ms - a.ms);
   console.log('largest valid inputs, one call each (slowest first), with the slowest get_product from another client meanwhile');
   console.log(`${'tool'.padEnd(36)} ${'ms'.padStart(8)} ${'body KB'.padStart(8)} ${'answer KB'.padStart(9)} ${'probe ms'.padStart(8)}  outcome`);
-  for (const r of rows) console.log(`${(r.tool + (r.handBuilt ? ' *' : '')).padEnd(36)} ${String(r.ms).padStart(8)} ${String(r.bodyKb).padStart(8)} ${String(r.answerKb).padStart(9)} ${String(r.probeMs).padStart(8)}  ${r.outcome}`);
+  for (const r of rows)
+    console.log(
+      `${(r.tool + (r.handBuilt ? ' *' : '')).padEnd(36)} ${String(r.ms).padStart(8)} ${String(r.bodyKb).padStart(8)} ${String(r.answerKb).padStart(9)} ${String(r.probeMs).padStart(8)}  ${r.outcome}`,
+    );
   const slowest = rows[0];
   const worst = Math.max(...rows.map((r) => r.probeMs));
-  console.log(`* built by hand to be valid. Slowest: ${slowest?.tool} ${slowest?.ms} ms (target < ${TARGET_MS}: ${slowest && slowest.ms < TARGET_MS ? 'PASS' : 'MISS'}); slowest get_product meanwhile ${worst} ms; hand-built calls refused: ${seededFailures}`);
+  console.log(
+    `* built by hand to be valid. Slowest: ${slowest?.tool} ${slowest?.ms} ms (target < ${TARGET_MS}: ${slowest && slowest.ms < TARGET_MS ? 'PASS' : 'MISS'}); slowest get_product meanwhile ${worst} ms; hand-built calls refused: ${seededFailures}`,
+  );
   await caller.close();
   await prober.close();
   server.stop();

@@ -29,8 +29,17 @@ export async function licensedDatabase(dist, path) {
   const app = products.items.find((p) => p.license_key_enabled && p.price.type === 'one_time_price');
   if (!app) throw new Error('the demo catalog has no one-time licensed product');
   const customer = await engine.customers.create({ email: 'bench@example.com', name: 'Bench' });
-  const method = await engine.customers.createPaymentMethod(customer.customer_id, { number: '4242424242424242', exp_month: 6, exp_year: 2032, cvc: '123' });
-  await engine.payments.create({ customer_id: customer.customer_id, payment_method_id: method.payment_method_id, product_cart: [{ product_id: app.product_id, quantity: 1 }] });
+  const method = await engine.customers.createPaymentMethod(customer.customer_id, {
+    number: '4242424242424242',
+    exp_month: 6,
+    exp_year: 2032,
+    cvc: '123',
+  });
+  await engine.payments.create({
+    customer_id: customer.customer_id,
+    payment_method_id: method.payment_method_id,
+    product_cart: [{ product_id: app.product_id, quantity: 1 }],
+  });
   const [key] = (await engine.licenses.list({ customer_id: customer.customer_id })).items;
   await engine.close();
   if (!key) throw new Error('buying the licensed app issued no key');
@@ -146,10 +155,7 @@ async function throughput(url, body, { clients, ms }) {
 
 /** POST /licenses/validate on dist/cli.js vs the bare constant server: alternating rounds, the best round of each. */
 export async function benchValidateHttp({ dist, db, licenseKey, clients = 16, roundMs = 2500, rounds = 2 }) {
-  const cli = await spawnServer(
-    [`${dist}/cli.js`, '--transport', 'http', '--port', '0', '--db', db, '--license-rate-limit', '0'],
-    'stderr',
-  );
+  const cli = await spawnServer([`${dist}/cli.js`, '--transport', 'http', '--port', '0', '--db', db, '--license-rate-limit', '0'], 'stderr');
   const bare = await spawnServer(['-e', BARE_SERVER], 'stdout');
   try {
     const body = JSON.stringify({ license_key: licenseKey });

@@ -50,7 +50,6 @@ const config = {
 };
 const nodeFlags = config.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(RESULTS_DIR, 'profiles')] : [];
 
-
 /** A database with the demo catalog, and the id of a real product to read (a plan with an addon). */
 async function seededDatabase(dist, path) {
   const [{ openDatabase }, { createEngine }, { seedDemoCatalog }] = await Promise.all(
@@ -177,7 +176,12 @@ function targets(result) {
   });
   rows.push({ name: 'tools/list answers identical', target: 'deep-equal', value: 'yes', pass: true });
   const validate = result.licenses.validateStdio.ratio.median;
-  rows.push({ name: 'validate_license / noop median, stdio', target: `≤ ${LICENSE_TARGETS.validateRatio}x`, value: `${validate}x`, pass: validate <= LICENSE_TARGETS.validateRatio });
+  rows.push({
+    name: 'validate_license / noop median, stdio',
+    target: `≤ ${LICENSE_TARGETS.validateRatio}x`,
+    value: `${validate}x`,
+    pass: validate <= LICENSE_TARGETS.validateRatio,
+  });
   const { licensesRps, bareRps, share, clients } = result.licenses.validateHttp;
   rows.push({
     name: `POST /licenses/validate req/s vs bare node:http (${clients} keep-alive clients)`,

@@ -30,12 +30,11 @@ async function main() {
     },
   });
   if (!values.dist || !values.db) throw new Error('--dist DIR and --db PATH are required');
-  const [{ openDatabase }, { createEngine }, { buildServer }, { buildToolCatalog, toListEntry }, { serveHttp }, { serveStdio }] =
-    await Promise.all(
-      ['engine/db/database.js', 'engine/index.js', 'server.js', 'tools/catalog.js', 'transports/http.js', 'transports/stdio.js'].map(
-        (path) => fromDist(values.dist, path),
-      ),
-    );
+  const [{ openDatabase }, { createEngine }, { buildServer }, { buildToolCatalog, toListEntry }, { serveHttp }, { serveStdio }] = await Promise.all(
+    ['engine/db/database.js', 'engine/index.js', 'server.js', 'tools/catalog.js', 'transports/http.js', 'transports/stdio.js'].map((path) =>
+      fromDist(values.dist, path),
+    ),
+  );
   const engine = await createEngine({ db: openDatabase({ path: values.db }).db });
   const catalog = buildToolCatalog(await loadBenchTools(values.dist, { productId: values['product-id'] }));
 

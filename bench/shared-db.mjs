@@ -41,7 +41,12 @@ const BASIC = {
   price: { type: 'recurring_price', currency: 'USD', price: 3000, payment_frequency_count: 1, payment_frequency_interval: 'Month' },
 };
 const PRO = { ...BASIC, name: 'Pro', price: { ...BASIC.price, price: 8000 } };
-const APP = { name: 'Desktop app', tax_category: 'digital_products', price: { type: 'one_time_price', currency: 'USD', price: 4900 }, license_key_enabled: true };
+const APP = {
+  name: 'Desktop app',
+  tax_category: 'digital_products',
+  price: { type: 'one_time_price', currency: 'USD', price: 4900 },
+  license_key_enabled: true,
+};
 const CALLS_PER_CUSTOMER = 7;
 
 const { values: flags } = parseArgs({
@@ -75,7 +80,11 @@ function table(headers, rows) {
   const cells = [headers, ...rows].map((row) => row.map(String));
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
   const numeric = headers.map((_, i) => rows.every((row) => /^[-\d.,]+( ?[x%]|x)?$/.test(String(row[i]))));
-  const line = (row) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (row) =>
+    row
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -97,7 +106,12 @@ function cpuSecondsOf(pid) {
 /** Read and write syscalls and voluntary context switches of a process so far, from /proc (Linux); null elsewhere. */
 function ioOf(pid) {
   try {
-    const io = Object.fromEntries(readFileSync(`/proc/${pid}/io`, 'utf8').trim().split('\n').map((l) => l.split(': ')));
+    const io = Object.fromEntries(
+      readFileSync(`/proc/${pid}/io`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ')),
+    );
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const voluntary = Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1]);
     return { syscr: Number(io.syscr), syscw: Number(io.syscw), voluntary };
@@ -105,7 +119,6 @@ function ioOf(pid) {
     return null;
   }
 }
-
 
 // --------------------------------------------------------------------------- 1. two processes, one file
 
@@ -166,12 +179,24 @@ async function runStories(server, products, { prefix, customers, inFlight }, rec
   };
   const story = async (i) => {
     const email = `${prefix}-${server.name}-${i}@example.com`;
-    const plan = await call('create_checkout_session', { product_cart: [{ product_id: products.basic, quantity: 1 }], customer: { email, name: `${prefix} ${i}` } });
+    const plan = await call('create_checkout_session', {
+      product_cart: [{ product_id: products.basic, quantity: 1 }],
+      customer: { email, name: `${prefix} ${i}` },
+    });
     if (!plan) return;
     const paidPlan = await call('complete_checkout_session', { session_id: plan.session_id, card: CARD });
     if (!paidPlan) return;
     const customerId = paidPlan.payment.customer.customer_id;
-    if (!(await call('create_wallet_ledger_entry', { customer_id: customerId, amount: 700, currency: 'USD', entry_type: 'credit', reason: 'bench credit' }))) return;
+    if (
+      !(await call('create_wallet_ledger_entry', {
+        customer_id: customerId,
+        amount: 700,
+        currency: 'USD',
+        entry_type: 'credit',
+        reason: 'bench credit',
+      }))
+    )
+      return;
     const changed = await call('change_subscription_plan', {
       subscription_id: paidPlan.subscription_id,
       product_id: products.pro,
@@ -179,7 +204,10 @@ async function runStories(server, products, { prefix, customers, inFlight }, rec
       proration_billing_mode: 'prorated_immediately',
     });
     if (!changed) return;
-    const app = await call('create_checkout_session', { product_cart: [{ product_id: products.app, quantity: 1 }], customer: { customer_id: customerId } });
+    const app = await call('create_checkout_session', {
+      product_cart: [{ product_id: products.app, quantity: 1 }],
+      customer: { customer_id: customerId },
+    });
     if (!app) return;
     const paidApp = await call('complete_checkout_session', { session_id: app.session_id, card: CARD });
     if (!paidApp) return;
@@ -238,7 +266,12 @@ function checkFile(path, expectedCustomers) {
       .get();
     const subscriptions = db.prepare('SELECT count(*) FROM subscriptions').pluck().get();
     const refunds = db.prepare("SELECT count(*) FROM refunds WHERE status = 'succeeded'").pluck().get();
-    const ok = integrity === 'ok' && walletsOffLedger === 0 && refundsAbovePayment === 0 && subscriptions === expectedCustomers && refunds === expectedCustomers;
+    const ok =
+      integrity === 'ok' &&
+      walletsOffLedger === 0 &&
+      refundsAbovePayment === 0 &&
+      subscriptions === expectedCustomers &&
+      refunds === expectedCustomers;
     return { ok, integrity, walletsOffLedger, refundsAbovePayment, subscriptions, refunds, expectedCustomers };
   } finally {
     db.close();
@@ -252,19 +285,29 @@ async function writePhase(dist, tmp, processes, roundNo) {
   try {
     for (let s = 0; s < processes; s++) {
       const name = String.fromCharCode(65 + s);
-      const profileDir = config.cpuProf ? join(RESULTS_DIR, 'profiles', `shared-db-${processes === 1 ? 'one' : 'two'}-${roundNo}-${name}`) : undefined;
+      const profileDir = config.cpuProf
+        ? join(RESULTS_DIR, 'profiles', `shared-db-${processes === 1 ? 'one' : 'two'}-${roundNo}-${name}`)
+        : undefined;
       servers.push(await startServer(dist, name, path, profileDir));
     }
     // Set-up through the first server: the three products every story uses.
     const products = {};
-    for (const [key, body] of [['basic', BASIC], ['pro', PRO], ['app', APP]]) {
+    for (const [key, body] of [
+      ['basic', BASIC],
+      ['pro', PRO],
+      ['app', APP],
+    ]) {
       const result = await servers[0].call('create_product', body);
       if (result.isError) throw new Error(`create_product failed: ${textOf(result)}`);
       products[key] = result.structuredContent.product_id;
     }
     // Untimed warm-up, the same per process (JIT, statement caches, page cache); counted for the file check only.
     const warm = newRecord();
-    await Promise.all(servers.map((server) => runStories(server, products, { prefix: `w${roundNo}`, customers: config.warmupCustomers, inFlight: config.concurrency / processes }, warm)));
+    await Promise.all(
+      servers.map((server) =>
+        runStories(server, products, { prefix: `w${roundNo}`, customers: config.warmupCustomers, inFlight: config.concurrency / processes }, warm),
+      ),
+    );
 
     const record = newRecord();
     const cpuBefore = servers.map((s) => cpuSecondsOf(s.pid));
@@ -273,15 +316,22 @@ async function writePhase(dist, tmp, processes, roundNo) {
     const started = performance.now();
     await Promise.all(
       servers.map((server) =>
-        runStories(server, products, { prefix: `r${roundNo}`, customers: config.customers / processes, inFlight: config.concurrency / processes }, record),
+        runStories(
+          server,
+          products,
+          { prefix: `r${roundNo}`, customers: config.customers / processes, inFlight: config.concurrency / processes },
+          record,
+        ),
       ),
     );
     const seconds = (performance.now() - started) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const cpuAfter = servers.map((s) => cpuSecondsOf(s.pid));
     const ioAfter = servers.map((s) => ioOf(s.pid));
-    const ioDelta = (key) => (ioBefore.every(Boolean) && ioAfter.every(Boolean) ? ioAfter.reduce((sum, v, i) => sum + v[key] - ioBefore[i][key], 0) : null);
-    const serverCpuS = cpuBefore.every((v) => v !== null) && cpuAfter.every((v) => v !== null) ? cpuAfter.reduce((sum, v, i) => sum + v - cpuBefore[i], 0) : null;
+    const ioDelta = (key) =>
+      ioBefore.every(Boolean) && ioAfter.every(Boolean) ? ioAfter.reduce((sum, v, i) => sum + v[key] - ioBefore[i][key], 0) : null;
+    const serverCpuS =
+      cpuBefore.every((v) => v !== null) && cpuAfter.every((v) => v !== null) ? cpuAfter.reduce((sum, v, i) => sum + v - cpuBefore[i], 0) : null;
     for (const server of servers) await server.close();
     servers.length = 0;
     const file = checkFile(path, config.customers + processes * config.warmupCustomers);
@@ -389,7 +439,9 @@ async function clockCheck(dist, tmp) {
         withUs: { median: round(w.median, 1), min: round(w.min, 1) },
         withoutUs: { median: round(wo.median, 1), min: round(wo.min, 1) },
         ratio: round(median(pairRatios[tool]), 3),
-        pairRatioQuartiles: [25, 75].map((q) => round([...pairRatios[tool]].sort((a, b) => a - b)[Math.floor((q / 100) * pairRatios[tool].length)], 3)),
+        pairRatioQuartiles: [25, 75].map((q) =>
+          round([...pairRatios[tool]].sort((a, b) => a - b)[Math.floor((q / 100) * pairRatios[tool].length)], 3),
+        ),
         ratioOfMedians: ratio(w.median, wo.median),
         ratioMin: ratio(w.min, wo.min),
         deltaUs: round(w.median - wo.median, 1),
@@ -431,7 +483,9 @@ function formatReport(result) {
   out.push(`${result.package} shared-database benchmark — ${result.date}`);
   out.push(`node ${m.node}, ${m.platform}, ${m.cpus} CPUs (${m.cpuModel}), load ${m.loadavg1mAtStart} at start, ${m.loadavg1mAtEnd} at end`);
   if (m.loadavg1mAtStart > m.cpus / 2) {
-    out.push(`WARNING: load average ${m.loadavg1mAtStart} before the run on ${m.cpus} CPUs: other work shares the machine, so absolute figures are inflated and noisy; ratios less so`);
+    out.push(
+      `WARNING: load average ${m.loadavg1mAtStart} before the run on ${m.cpus} CPUs: other work shares the machine, so absolute figures are inflated and noisy; ratios less so`,
+    );
   }
   out.push(
     '',
@@ -454,7 +508,21 @@ function formatReport(result) {
   ]);
   out.push(
     table(
-      ['phase', 'round', 'ok calls', 'failed', 's', 'calls/s', 'customers/s', 'server CPU ms/call', 'client CPU ms/call', 'CPUs busy', 'reads/call', 'writes/call', 'switches/call'],
+      [
+        'phase',
+        'round',
+        'ok calls',
+        'failed',
+        's',
+        'calls/s',
+        'customers/s',
+        'server CPU ms/call',
+        'client CPU ms/call',
+        'CPUs busy',
+        'reads/call',
+        'writes/call',
+        'switches/call',
+      ],
       rows,
     ),
   );
@@ -466,7 +534,12 @@ function formatReport(result) {
     '  median latency per tool, ms (best rounds):',
     table(
       ['tool', 'one', 'two', 'two/one'],
-      tools.map((t) => [t, writes.latencyMedianMs.one[t].toFixed(2), (writes.latencyMedianMs.two[t] ?? NaN).toFixed(2), ratio(writes.latencyMedianMs.two[t], writes.latencyMedianMs.one[t]).toFixed(2)]),
+      tools.map((t) => [
+        t,
+        writes.latencyMedianMs.one[t].toFixed(2),
+        (writes.latencyMedianMs.two[t] ?? NaN).toFixed(2),
+        ratio(writes.latencyMedianMs.two[t], writes.latencyMedianMs.one[t]).toFixed(2),
+      ]),
     )
       .split('\n')
       .map((l) => `    ${l}`)
@@ -476,12 +549,28 @@ function formatReport(result) {
   out.push(`  failed calls: ${writes.failedCalls}${codes.length ? ` (${codes.map(([code, n]) => `${code} ${n}`).join(', ')})` : ''}`);
   for (const f of writes.failureSamples) out.push(`    ${f.server} ${f.tool}: ${f.text}`);
   const broken = writes.rounds.filter((r) => !r.file.ok);
-  out.push(`  file checks (integrity, wallets = ledgers, refunds ≤ payments, one subscription and one refund per customer): ${broken.length === 0 ? 'ok' : JSON.stringify(broken.map((r) => r.file))}`);
+  out.push(
+    `  file checks (integrity, wallets = ledgers, refunds ≤ payments, one subscription and one refund per customer): ${broken.length === 0 ? 'ok' : JSON.stringify(broken.map((r) => r.file))}`,
+  );
 
-  out.push('', `2. Clock check, in process over the in-memory transport: ${clock.callsPerCase} calls per tool and engine, in pairs of blocks of ${clock.block} (with, without), alternating`);
+  out.push(
+    '',
+    `2. Clock check, in process over the in-memory transport: ${clock.callsPerCase} calls per tool and engine, in pairs of blocks of ${clock.block} (with, without), alternating`,
+  );
   out.push(
     table(
-      ['tool', 'with µs/call', 'without µs/call', 'Δ µs', 'with/without (median of pairs)', 'pairs p25–p75', 'of medians', 'min with', 'min without', 'of mins'],
+      [
+        'tool',
+        'with µs/call',
+        'without µs/call',
+        'Δ µs',
+        'with/without (median of pairs)',
+        'pairs p25–p75',
+        'of medians',
+        'min with',
+        'min without',
+        'of mins',
+      ],
       Object.entries(clock.calls).map(([tool, v]) => [
         tool,
         v.withUs.median.toFixed(1),
@@ -496,10 +585,17 @@ function formatReport(result) {
       ]),
     ),
   );
-  out.push(`  raw clock.now(), ns/call (median of blocks of 10,000): with check ${clock.nowNs.with}, without ${clock.nowNs.without}, Date.now() ${clock.nowNs['Date.now']} → the check costs ${round(clock.nowNs.with - clock.nowNs.without, 0)} ns a now()`);
+  out.push(
+    `  raw clock.now(), ns/call (median of blocks of 10,000): with check ${clock.nowNs.with}, without ${clock.nowNs.without}, Date.now() ${clock.nowNs['Date.now']} → the check costs ${round(clock.nowNs.with - clock.nowNs.without, 0)} ns a now()`,
+  );
 
   out.push('', 'Targets');
-  out.push(table(['measure', 'target', 'value', ''], result.targets.map((t) => [t.name, t.target, t.value, t.pass ? 'PASS' : 'MISS'])));
+  out.push(
+    table(
+      ['measure', 'target', 'value', ''],
+      result.targets.map((t) => [t.name, t.target, t.value, t.pass ? 'PASS' : 'MISS']),
+    ),
+  );
   out.push(`elapsed ${result.elapsedS} s`);
   return out.join('\n');
 }
@@ -517,7 +613,9 @@ async function main() {
     const rounds = [];
     for (let r = 1; r <= config.rounds; r++) {
       for (const processes of [1, 2]) {
-        process.stderr.write(`shared-db: round ${r}, ${processes === 1 ? 'one process' : 'two processes'} (${config.customers} customers, ${config.concurrency} in flight)…\n`);
+        process.stderr.write(
+          `shared-db: round ${r}, ${processes === 1 ? 'one process' : 'two processes'} (${config.customers} customers, ${config.concurrency} in flight)…\n`,
+        );
         rounds.push(await writePhase(dist, tmp, processes, r));
       }
     }
@@ -552,8 +650,18 @@ async function main() {
     };
     const filesOk = rounds.every((r) => r.file.ok);
     result.targets = [
-      { name: 'two processes / one, write calls/s (best rounds)', target: `≥ ${SHARED_DB_TARGETS.twoVsOne}x`, value: `${writes.ratioBest.toFixed(2)}x`, pass: writes.ratioBest >= SHARED_DB_TARGETS.twoVsOne },
-      { name: 'failed calls, all phases', target: `${SHARED_DB_TARGETS.failedCalls}`, value: String(writes.failedCalls), pass: writes.failedCalls === SHARED_DB_TARGETS.failedCalls },
+      {
+        name: 'two processes / one, write calls/s (best rounds)',
+        target: `≥ ${SHARED_DB_TARGETS.twoVsOne}x`,
+        value: `${writes.ratioBest.toFixed(2)}x`,
+        pass: writes.ratioBest >= SHARED_DB_TARGETS.twoVsOne,
+      },
+      {
+        name: 'failed calls, all phases',
+        target: `${SHARED_DB_TARGETS.failedCalls}`,
+        value: String(writes.failedCalls),
+        pass: writes.failedCalls === SHARED_DB_TARGETS.failedCalls,
+      },
       { name: 'file invariants after every phase', target: 'ok', value: filesOk ? 'ok' : 'broken', pass: filesOk },
       ...Object.entries(clock.calls).map(([tool, v]) => ({
         name: `${tool} with / without clock check (median of paired blocks)`,
@@ -567,7 +675,9 @@ async function main() {
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, 'shared-db.json'), `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`${formatReport(result)}\n`);
-    process.stdout.write(`\nJSON summary (also in bench/results/shared-db.json):\n${JSON.stringify({ ...result, writes: { ...writes, rounds: undefined } })}\n`);
+    process.stdout.write(
+      `\nJSON summary (also in bench/results/shared-db.json):\n${JSON.stringify({ ...result, writes: { ...writes, rounds: undefined } })}\n`,
+    );
     if (writes.failedCalls > 0 || !filesOk) process.exitCode = 1;
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -16,10 +16,14 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(REPO, 'dist');
 const TMP = join(REPO, '.bench-tmp');
 const BASE = join(TMP, 'usage-1m-v2.db');
-const { values: flags } = parseArgs({ options: { subscriptions: { type: 'string', default: '10000' }, batches: { type: 'string', default: '200' } } });
+const { values: flags } = parseArgs({
+  options: { subscriptions: { type: 'string', default: '10000' }, batches: { type: 'string', default: '200' } },
+});
 const NOW = Date.parse('2025-04-15T12:00:00.000Z');
 const imp = (p) => import(join(DIST, p));
-const [{ openDatabase }, { createEngine }, { FrozenClock }] = await Promise.all(['engine/db/database.js', 'engine/index.js', 'engine/clock.js'].map(imp));
+const [{ openDatabase }, { createEngine }, { FrozenClock }] = await Promise.all(
+  ['engine/db/database.js', 'engine/index.js', 'engine/clock.js'].map(imp),
+);
 
 const eventId = () => `evt_${randomBytes(12).toString('base64url')}`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -38,7 +42,13 @@ async function buildBase() {
     clock.set(first + (b + 1) * 1_000_000);
     const events = Array.from({ length: 1000 }, (_, j) => {
       const i = b * 1000 + j;
-      return { event_id: eventId(), customer_id: ids[i % 1000], event_name: i % 2 ? 'api.call' : 'image.generated', timestamp: new Date(first + i * 1000).toISOString(), metadata: { tokens: i % 97, model: i % 3 ? 'small' : 'large' } };
+      return {
+        event_id: eventId(),
+        customer_id: ids[i % 1000],
+        event_name: i % 2 ? 'api.call' : 'image.generated',
+        timestamp: new Date(first + i * 1000).toISOString(),
+        metadata: { tokens: i % 97, model: i % 3 ? 'small' : 'large' },
+      };
     });
     await engine.usage.ingest(events);
   }
@@ -58,7 +68,13 @@ function workCopy(name) {
 }
 
 const batchOf = (customers, n = 1000) =>
-  Array.from({ length: n }, (_, i) => ({ event_id: eventId(), customer_id: customers[i % customers.length], event_name: 'api.call', timestamp: new Date(NOW - 1000).toISOString(), metadata: { tokens: i % 50, model: 'small' } }));
+  Array.from({ length: n }, (_, i) => ({
+    event_id: eventId(),
+    customer_id: customers[i % customers.length],
+    event_name: 'api.call',
+    timestamp: new Date(NOW - 1000).toISOString(),
+    metadata: { tokens: i % 50, model: 'small' },
+  }));
 
 const results = {};
 const t0 = performance.now();
@@ -81,11 +97,18 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
   const engineMs = performance.now() - t;
   // The measured window includes the bulk merges its events caused (one per 100,000 staged by default).
   results.engine_ingest_merges_included = generation() - mergesBefore;
-  opened.sqlite.exec('CREATE TABLE floor_events (event_id TEXT, business_id TEXT, customer_id TEXT, event_name TEXT, timestamp INTEGER, metadata TEXT)');
+  opened.sqlite.exec(
+    'CREATE TABLE floor_events (event_id TEXT, business_id TEXT, customer_id TEXT, event_name TEXT, timestamp INTEGER, metadata TEXT)',
+  );
   const floor = opened.sqlite.prepare('INSERT INTO floor_events VALUES (?, ?, ?, ?, ?, ?)');
-  const rows = Array.from({ length: Number(flags.batches) }, () => batchOf(customers).map((e) => [e.event_id, 'bus', e.customer_id, e.event_name, Date.parse(e.timestamp), JSON.stringify(e.metadata)]));
+  const rows = Array.from({ length: Number(flags.batches) }, () =>
+    batchOf(customers).map((e) => [e.event_id, 'bus', e.customer_id, e.event_name, Date.parse(e.timestamp), JSON.stringify(e.metadata)]),
+  );
   t = performance.now();
-  for (const b of rows) opened.sqlite.transaction(() => { for (const r of b) floor.run(...r); })();
+  for (const b of rows)
+    opened.sqlite.transaction(() => {
+      for (const r of b) floor.run(...r);
+    })();
   const floorMs = performance.now() - t;
   const events = Number(flags.batches) * 1000;
   results.engine_ingest_events_per_s = Math.round(events / (engineMs / 1000));
@@ -93,7 +116,13 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
   results.engine_vs_floor_ratio = Math.round((floorMs / engineMs) * 1000) / 1000;
 
   // 3. One customer's meter total for a period (sum of tokens with a filter, and a plain count).
-  const sum = await engine.meters.create({ name: 'Tokens', event_name: 'api.call', measurement_unit: 'tokens', aggregation: { type: 'sum', key: 'tokens' }, filter: { conjunction: 'and', clauses: [{ key: 'model', operator: 'equals', value: 'small' }] } });
+  const sum = await engine.meters.create({
+    name: 'Tokens',
+    event_name: 'api.call',
+    measurement_unit: 'tokens',
+    aggregation: { type: 'sum', key: 'tokens' },
+    filter: { conjunction: 'and', clauses: [{ key: 'model', operator: 'equals', value: 'small' }] },
+  });
   const count = await engine.meters.create({ name: 'Calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
   const start = new Date(NOW - 30 * 86_400_000).toISOString();
   const end = new Date(NOW + 86_400_000).toISOString();
@@ -106,7 +135,10 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
     keyTimes.push(performance.now() - s);
   }
   results.raw_pk_read_median_ms = Math.round(median(keyTimes.slice(500)) * 10000) / 10000;
-  for (const [name, meter] of [['sum_filtered', sum], ['count', count]]) {
+  for (const [name, meter] of [
+    ['sum_filtered', sum],
+    ['count', count],
+  ]) {
     const times = [];
     for (let i = 0; i < 300; i++) {
       const c = customers[i % customers.length];
@@ -151,19 +183,45 @@ results.base_build_s = Math.round(performance.now() - t0) / 1000;
   const opened = openDatabase({ path });
   const engine = await createEngine({ db: opened.db, clock });
   const meter = await engine.meters.create({ name: 'Calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
-  const product = await engine.products.create({ name: 'Usage', tax_category: 'saas', price: { type: 'usage_based_price', currency: 'USD', fixed_price: 1000, payment_frequency_count: 1, payment_frequency_interval: 'Month', meters: [{ meter_id: meter.meter_id, price_per_unit: '2', free_threshold: 10 }] } });
+  const product = await engine.products.create({
+    name: 'Usage',
+    tax_category: 'saas',
+    price: {
+      type: 'usage_based_price',
+      currency: 'USD',
+      fixed_price: 1000,
+      payment_frequency_count: 1,
+      payment_frequency_interval: 'Month',
+      meters: [{ meter_id: meter.meter_id, price_per_unit: '2', free_threshold: 10 }],
+    },
+  });
   const t1 = performance.now();
   const customers = [];
   for (let i = 0; i < n; i++) {
     const customer = await engine.customers.create({ email: `r${i}@example.com`, name: `R${i}` });
-    const method = await engine.customers.createPaymentMethod(customer.customer_id, { number: '4242424242424242', exp_month: 6, exp_year: 2032, cvc: '123' });
-    await engine.subscriptions.create({ customer_id: customer.customer_id, payment_method_id: method.payment_method_id, product_id: product.product_id, quantity: 1 });
+    const method = await engine.customers.createPaymentMethod(customer.customer_id, {
+      number: '4242424242424242',
+      exp_month: 6,
+      exp_year: 2032,
+      cvc: '123',
+    });
+    await engine.subscriptions.create({
+      customer_id: customer.customer_id,
+      payment_method_id: method.payment_method_id,
+      product_id: product.product_id,
+      quantity: 1,
+    });
     customers.push(customer.customer_id);
   }
   results.renewal_setup_s = Math.round(performance.now() - t1) / 1000;
   clock.set?.('2025-04-30T23:30:00.000Z');
   if (!clock.set) clock.advance(Date.parse('2025-04-30T23:30:00.000Z') - Date.parse('2025-04-01T00:00:00.000Z'));
-  for (let i = 0; i < n; i += 50) await engine.usage.ingest(customers.slice(i, i + 50).flatMap((c, j) => Array.from({ length: 20 }, (_, k) => ({ event_id: `r-${i + j}-${k}`, customer_id: c, event_name: 'api.call' }))));
+  for (let i = 0; i < n; i += 50)
+    await engine.usage.ingest(
+      customers
+        .slice(i, i + 50)
+        .flatMap((c, j) => Array.from({ length: 20 }, (_, k) => ({ event_id: `r-${i + j}-${k}`, customer_id: c, event_name: 'api.call' }))),
+    );
   const t2 = performance.now();
   const done = await engine.dueWork.run(Date.parse('2025-05-01T00:00:00.000Z'));
   results.renewals = done.length;

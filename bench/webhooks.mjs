@@ -29,7 +29,15 @@ async function startReceiver() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, count: () => count, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+  return {
+    url,
+    count: () => count,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  };
 }
 
 /** Plain POSTs of `bodies` at CONCURRENCY, no signing, no database: the baseline. */
@@ -58,21 +66,35 @@ export async function benchWebhooks(dist, { events: EVENTS = WEBHOOK_EVENTS } = 
   const dir = mkdtempSync(join(tmpdir(), 'billing-mcp-bench-webhooks-'));
   const receiver = await startReceiver();
   const clock = new FrozenClock('2025-04-01T00:00:00.000Z');
-  const engine = await createEngine({ db: openDatabase({ path: join(dir, 'bench.db') }).db, clock, webhooks: { concurrency: CONCURRENCY, perEndpointConcurrency: CONCURRENCY } });
+  const engine = await createEngine({
+    db: openDatabase({ path: join(dir, 'bench.db') }).db,
+    clock,
+    webhooks: { concurrency: CONCURRENCY, perEndpointConcurrency: CONCURRENCY },
+  });
   try {
     const urls = Array.from({ length: ENDPOINTS }, (_, i) => `${receiver.url}/hook-${i}`);
     for (const url of urls) await engine.webhooks.create({ url });
     // A payment-sized payload; object ids that no service knows, so each body is the event's own payload.
     const payload = (i) => ({
-      payload_type: 'Payment', payment_id: `pay_bench_${i}`, status: 'succeeded', total_amount: 1900 + i, currency: 'USD',
-      customer: { customer_id: 'cus_bench', email: 'bench@example.com', name: 'Bench' }, metadata: { order: String(i) },
+      payload_type: 'Payment',
+      payment_id: `pay_bench_${i}`,
+      status: 'succeeded',
+      total_amount: 1900 + i,
+      currency: 'USD',
+      customer: { customer_id: 'cus_bench', email: 'bench@example.com', name: 'Bench' },
+      metadata: { order: String(i) },
       created_at: '2025-04-01T00:00:00.000Z',
     });
     await engine.ctx.transaction(async (tx) => {
       for (let i = 0; i < EVENTS; i++) await recordEvent(tx, { type: 'payment.succeeded', objectId: null, payload: payload(i) });
     });
     const bodies = Array.from({ length: EVENTS * ENDPOINTS }, (_, i) =>
-      JSON.stringify({ business_id: engine.ctx.businessId, type: 'payment.succeeded', timestamp: '2025-04-01T00:00:00.000Z', data: payload(Math.floor(i / ENDPOINTS)) }),
+      JSON.stringify({
+        business_id: engine.ctx.businessId,
+        type: 'payment.succeeded',
+        timestamp: '2025-04-01T00:00:00.000Z',
+        data: payload(Math.floor(i / ENDPOINTS)),
+      }),
     );
     await plainPosts(urls, bodies.slice(0, 2000)); // warm-up: connections, JIT
     const plainBeforeMs = await plainPosts(urls, bodies);
@@ -83,15 +105,25 @@ export async function benchWebhooks(dist, { events: EVENTS = WEBHOOK_EVENTS } = 
     const delivered = receiver.count() - before;
     const plainAfterMs = await plainPosts(urls, bodies);
     const plainMs = (plainBeforeMs + plainAfterMs) / 2;
-    const succeeded = await engine.ctx.db.selectFrom('webhook_messages').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'succeeded').executeTakeFirst();
+    const succeeded = await engine.ctx.db
+      .selectFrom('webhook_messages')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', 'succeeded')
+      .executeTakeFirst();
     const deliveries = EVENTS * ENDPOINTS;
     const signedPerSec = (deliveries / signedMs) * 1000;
     const plainPerSec = (deliveries / plainMs) * 1000;
     return {
-      events: EVENTS, endpoints: ENDPOINTS, deliveries, delivered, succeeded: Number(succeeded?.n ?? 0),
-      signed_per_sec: Math.round(signedPerSec), plain_per_sec: Math.round(plainPerSec),
+      events: EVENTS,
+      endpoints: ENDPOINTS,
+      deliveries,
+      delivered,
+      succeeded: Number(succeeded?.n ?? 0),
+      signed_per_sec: Math.round(signedPerSec),
+      plain_per_sec: Math.round(plainPerSec),
       plain_per_sec_before_after: [Math.round((deliveries / plainBeforeMs) * 1000), Math.round((deliveries / plainAfterMs) * 1000)],
-      ratio: Math.round((signedPerSec / plainPerSec) * 100) / 100, target: WEBHOOK_TARGET_RATIO,
+      ratio: Math.round((signedPerSec / plainPerSec) * 100) / 100,
+      target: WEBHOOK_TARGET_RATIO,
     };
   } finally {
     await engine.close();

@@ -98,9 +98,7 @@ export function renderToolsetTable(rows) {
     '',
     '| Toolset | What it holds | Tools | In default | tools/list bytes | ≈ tokens |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) => `| \`${r.name}\` | ${cell(r.description)} | ${r.tools} | ${r.inDefault ?? '–'} | ${number(r.bytes)} | ${number(r.tokens)} |`,
-    ),
+    ...rows.map((r) => `| \`${r.name}\` | ${cell(r.description)} | ${r.tools} | ${r.inDefault ?? '–'} | ${number(r.bytes)} | ${number(r.tokens)} |`),
     '',
     TOOLSETS_END,
   ].join('\n');

@@ -52,7 +52,9 @@ if (mode === '--print') {
     }
     const actualSets = extractToolsetTable(readme);
     if (actualSets !== expectedSets) {
-      process.stderr.write(`readme-tools: ${readmePath}: the toolset table is out of date.\n${diffHint(actualSets ?? '', expectedSets)}\nRun: npm run readme:tools\n`);
+      process.stderr.write(
+        `readme-tools: ${readmePath}: the toolset table is out of date.\n${diffHint(actualSets ?? '', expectedSets)}\nRun: npm run readme:tools\n`,
+      );
       process.exit(1);
     }
     if (actual !== expected) {

@@ -48,7 +48,10 @@ function flagRows(): FlagRow[] {
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
-      const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim());
       return {
         flags: [...(cells[0] ?? '').matchAll(/`--([a-z][a-z-]*)/g)].map((m) => m[1] ?? ''),
         env: cells[1] ?? '',
@@ -64,9 +67,7 @@ describe('README tool list', () => {
     const actual = extractToolList(readme);
     expect(actual, `README.md has no ${TOOLS_START} … ${TOOLS_END} block`).not.toBeNull();
     const expected = renderToolList(ALL_TOOLS);
-    expect(actual, `README.md's tool list is out of date; run npm run readme:tools\n${diffHint(actual ?? '', expected)}`).toBe(
-      expected,
-    );
+    expect(actual, `README.md's tool list is out of date; run npm run readme:tools\n${diffHint(actual ?? '', expected)}`).toBe(expected);
   });
 
   test('the toolset table (tools, bytes and tokens per set) matches the registry (regenerate with: npm run readme:tools)', () => {

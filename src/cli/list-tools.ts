@@ -13,7 +13,9 @@ type ListedTool = Pick<ToolDefinition, 'name' | 'resource' | 'operation' | 'titl
  *   29 tools, tools/list 44,555 bytes (about 11,139 tokens)
  */
 export function formatToolList(tools: readonly ListedTool[], listing: readonly Tool[]): string {
-  const lines = tools.map((tool) => `${tool.name.padEnd(36)} ${tool.operation.padEnd(5)}  ${(toolsetNameOf(tool.name) ?? tool.resource).padEnd(14)} ${tool.title}`);
+  const lines = tools.map(
+    (tool) => `${tool.name.padEnd(36)} ${tool.operation.padEnd(5)}  ${(toolsetNameOf(tool.name) ?? tool.resource).padEnd(14)} ${tool.title}`,
+  );
   const bytes = Buffer.byteLength(JSON.stringify({ tools: listing }));
   const count = `${tools.length} tool${tools.length === 1 ? '' : 's'}`;
   lines.push('', `${count}, tools/list ${bytes.toLocaleString('en-US')} bytes (about ${approximateTokens(bytes).toLocaleString('en-US')} tokens)`);

@@ -38,7 +38,12 @@ async function main(): Promise<number> {
       const catalog = (await import('../tools/catalog.js')).buildToolCatalog(selection.tools, options.tools === 'dynamic');
       process.stdout.write(`${formatToolList([...catalog.byName.values()], catalog.listing)}\n`);
     } else {
-      process.stdout.write(`${formatToolList(selection.tools, selection.tools.map((tool) => tool.listEntry))}\n`);
+      process.stdout.write(
+        `${formatToolList(
+          selection.tools,
+          selection.tools.map((tool) => tool.listEntry),
+        )}\n`,
+      );
     }
     return 0;
   }

@@ -153,7 +153,10 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const list = (name: FlagName): string[] => {
     const value = values[name];
     const raw = Array.isArray(value) ? value : (envValue(env, name)?.split(',') ?? []);
-    return raw.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+    return raw
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
   };
 
   const transport = str('transport') ?? 'stdio';
@@ -219,9 +222,12 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
  */
 function databasePathOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (value.trim() === '') throw new UsageError('--db is empty: give the path of the SQLite file, e.g. --db ./billing.db (omit --db for the default)');
+  if (value.trim() === '')
+    throw new UsageError('--db is empty: give the path of the SQLite file, e.g. --db ./billing.db (omit --db for the default)');
   if (/^file:/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value === ':memory:') {
-    throw new UsageError(`--db takes a file path; "${value.replace(/\/\/[^/@]*@/, '//…@')}" is not one this version serves: give e.g. --db ./billing.db`);
+    throw new UsageError(
+      `--db takes a file path; "${value.replace(/\/\/[^/@]*@/, '//…@')}" is not one this version serves: give e.g. --db ./billing.db`,
+    );
   }
   return value;
 }
@@ -236,7 +242,8 @@ function publicUrlOf(value: string | undefined): string | undefined {
     throw new UsageError(`--public-url must be an http(s) URL such as https://billing.example.com, got ${value}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--public-url must be http or https, got ${url.protocol}`);
-  if (url.search !== '' || url.hash !== '' || url.username !== '') throw new UsageError('--public-url takes an origin and path only: no query, fragment or credentials');
+  if (url.search !== '' || url.hash !== '' || url.username !== '')
+    throw new UsageError('--public-url takes an origin and path only: no query, fragment or credentials');
   return url.href.replace(/\/+$/, '');
 }
 

@@ -118,7 +118,9 @@ function linkBaseOf(host: string, port: number): string {
  */
 function openNativeDatabase(options: CliOptions): ReturnType<typeof openDatabase> {
   if (options.readOnly && !existsSync(options.db)) {
-    throw new Error(`--read-only needs an existing database, and ${options.db} does not exist: start once without --read-only to create it, or give its path with --db`);
+    throw new Error(
+      `--read-only needs an existing database, and ${options.db} does not exist: start once without --read-only to create it, or give its path with --db`,
+    );
   }
   try {
     return openDatabase({ path: options.db, readonly: options.readOnly });

@@ -28,15 +28,7 @@ function addMonths(anchor: number, months: number): number {
   const year = start.getUTCFullYear() + Math.floor(monthIndex / 12);
   const month = ((monthIndex % 12) + 12) % 12;
   const day = Math.min(start.getUTCDate(), daysInMonth(year, month));
-  return Date.UTC(
-    year,
-    month,
-    day,
-    start.getUTCHours(),
-    start.getUTCMinutes(),
-    start.getUTCSeconds(),
-    start.getUTCMilliseconds(),
-  );
+  return Date.UTC(year, month, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds());
 }
 
 export function daysInMonth(year: number, monthIndex: number): number {

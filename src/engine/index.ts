@@ -277,14 +277,7 @@ export type { Invoice } from './payments/invoice-types.js';
 export { PAYMENT_STATUSES, type Payment } from './payments/types.js';
 export { PLAN_DIRECTIONS } from './plan-changes/direction.js';
 export { PLAN_CHANGE_STATUSES, type PlanChangeOption } from './plan-changes/types.js';
-export type {
-  PortalAccess,
-  PortalChangePreview,
-  PortalLicenseKey,
-  PortalOverview,
-  PortalPlanOptions,
-  PortalSubscription,
-} from './portal/types.js';
+export type { PortalAccess, PortalChangePreview, PortalLicenseKey, PortalOverview, PortalPlanOptions, PortalSubscription } from './portal/types.js';
 export { TAX_CATEGORIES } from './rules/tax-categories.js';
 export { INTERVALS, PRICE_TYPES, type Interval } from './products/types.js';
 export { MAX_REASON_LENGTH } from './refunds/rules.js';

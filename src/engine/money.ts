@@ -17,11 +17,7 @@ export function isSupportedCurrency(value: string): value is Currency {
 export function assertCurrency(value: string): Currency {
   const upper = value.toUpperCase();
   if (!isSupportedCurrency(upper)) {
-    throw new BillingError(
-      'UNSUPPORTED_CURRENCY',
-      `currency ${value} is not supported`,
-      `use one of ${SUPPORTED_CURRENCIES.join(', ')}`,
-    );
+    throw new BillingError('UNSUPPORTED_CURRENCY', `currency ${value} is not supported`, `use one of ${SUPPORTED_CURRENCIES.join(', ')}`);
   }
   return upper;
 }

@@ -26,7 +26,11 @@ export type SelectableTool = Pick<ToolDefinition, 'name' | 'resource' | 'operati
  * `candidates` (the chosen toolsets' tools, in order) narrowed by `filter`. Names are checked against
  * `known` (every tool), so excluding a tool the chosen sets do not hold is no error.
  */
-export function selectTools<T extends SelectableTool>(candidates: readonly T[], filter: ToolFilter, known: readonly SelectableTool[] = candidates): T[] {
+export function selectTools<T extends SelectableTool>(
+  candidates: readonly T[],
+  filter: ToolFilter,
+  known: readonly SelectableTool[] = candidates,
+): T[] {
   const all = candidates;
   const resourceNames = [...new Set(known.map((t) => t.resource))];
   const toolNames = new Set(known.map((t) => t.name));

@@ -129,12 +129,19 @@ export class HttpEventStore {
    * Sends the stream's events after `lastEventId`, skipping priming events (their `{}` is no message).
    * Walks by sequence rather than over a copy, so an event stored while a send is awaited is sent too.
    */
-  private async replay(sessionId: string, lastEventId: EventId, send: (eventId: EventId, message: JSONRPCMessage) => Promise<void>): Promise<StreamId> {
+  private async replay(
+    sessionId: string,
+    lastEventId: EventId,
+    send: (eventId: EventId, message: JSONRPCMessage) => Promise<void>,
+  ): Promise<StreamId> {
     const last = this.find(sessionId, lastEventId);
     if (last === undefined) throw new Error(`event ${lastEventId} is not stored for this session (dropped, or never sent)`);
     let cursor = last.seq;
     for (;;) {
-      const next = this.sessions.get(sessionId)?.streams.get(last.streamId)?.find((event) => event.seq > cursor);
+      const next = this.sessions
+        .get(sessionId)
+        ?.streams.get(last.streamId)
+        ?.find((event) => event.seq > cursor);
       if (next === undefined) return last.streamId;
       cursor = next.seq;
       if (!isPriming(next.message)) await send(next.id, next.message);

@@ -82,7 +82,8 @@ export function licenseRoutes(engine: Engine, options: LicenseEndpointOptions): 
         store: options.store,
         standardHeaders: 'draft-8',
         legacyHeaders: false,
-        handler: (_req, res) => sendError(res, 'TOO_MANY_REQUESTS', `more than ${options.ratePerMinute} license requests a minute from this address; retry later`),
+        handler: (_req, res) =>
+          sendError(res, 'TOO_MANY_REQUESTS', `more than ${options.ratePerMinute} license requests a minute from this address; retry later`),
       }),
     );
   }
@@ -180,7 +181,9 @@ async function answer(
     writeJson(res, 200, result);
   } catch (error) {
     if (error instanceof BillingError) return writeError(res, error.code, error.message);
-    process.stderr.write(`billing-mcp: ${req.url ?? '/licenses'} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `billing-mcp: ${req.url ?? '/licenses'} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     writeError(res, 'INTERNAL_SERVER_ERROR', 'the request failed unexpectedly and changed nothing');
   }
 }
@@ -238,7 +241,6 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
 function parse<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
   return parseBody(schema, req.body);
 }
-
 
 function sendError(res: Response, code: ErrorCode, message: string, status = httpStatusOf(code)): void {
   res.status(status).json({ code, message });

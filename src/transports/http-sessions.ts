@@ -81,14 +81,17 @@ export function mcpSessions({
   };
 
   // SSE sessions end with their stream; Streamable ones only on DELETE, which many clients never send.
-  const sweep = setInterval(() => {
-    const cutoff = Date.now() - idleTimeoutMs;
-    for (const [id, session] of streamable) {
-      if (session.lastSeen >= cutoff) continue;
-      log(`session ${id} idle for ${Math.round(idleTimeoutMs / 60_000)} min: closing it`);
-      void session.server.close();
-    }
-  }, Math.min(idleTimeoutMs, 60_000));
+  const sweep = setInterval(
+    () => {
+      const cutoff = Date.now() - idleTimeoutMs;
+      for (const [id, session] of streamable) {
+        if (session.lastSeen >= cutoff) continue;
+        log(`session ${id} idle for ${Math.round(idleTimeoutMs / 60_000)} min: closing it`);
+        void session.server.close();
+      }
+    },
+    Math.min(idleTimeoutMs, 60_000),
+  );
   sweep.unref();
 
   const streamableSession = (req: Request, res: Response): Session<StreamableHTTPServerTransport> | undefined => {

@@ -68,7 +68,12 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   // the SDK transports still reject a wrong Content-Type themselves.
   const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
   const releaseStreamAfterMs = options.releaseStreamAfterMs ?? DEFAULT_RELEASE_STREAM_AFTER_MS;
-  const sessions = mcpSessions({ newServer: () => catalogServer(engine, catalog, { releaseStreamAfterMs }), jsonBody, log, maxSessions: options.maxSessions });
+  const sessions = mcpSessions({
+    newServer: () => catalogServer(engine, catalog, { releaseStreamAfterMs }),
+    jsonBody,
+    log,
+    maxSessions: options.maxSessions,
+  });
 
   const licenseOptions = {
     ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT,
@@ -95,7 +100,12 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   if (authToken !== undefined) app.use(bearerAuth(authToken));
   app.use(sessions.router);
   app.use((req, res) => {
-    sendJsonRpcError(res, 404, HTTP_ERROR_CODE.transport, `Not found: ${req.method} ${req.path}; MCP is at /mcp (or /sse); pages at /checkout/<session_id> and /portal/<token>`);
+    sendJsonRpcError(
+      res,
+      404,
+      HTTP_ERROR_CODE.transport,
+      `Not found: ${req.method} ${req.path}; MCP is at /mcp (or /sse); pages at /checkout/<session_id> and /portal/<token>`,
+    );
   });
   app.use(jsonRpcErrorHandler(log, MAX_BODY));
 
@@ -103,9 +113,16 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   const licenses = fastLicenseHandler(engine, licenseOptions);
   // A request's headers must arrive within 10 s and its whole body within 30 s (checked every second):
   // headers and bodies that trickled in were held for 90-130 s. Responses (SSE streams) are not limited.
-  const server = createServer({ headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, (req, res) => {
-    if (!licenses(req, res)) app(req, res);
-  });
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: 1000,
+    },
+    (req, res) => {
+      if (!licenses(req, res)) app(req, res);
+    },
+  );
   const port = await listen(server, host, options.port);
   return {
     url: `http://${urlHost(host)}:${port}`,
@@ -124,7 +141,13 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
 function listen(server: NodeHttpServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; pick another with --port` : `cannot listen on ${host}:${port}: ${error.message}`));
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use; pick another with --port`
+            : `cannot listen on ${host}:${port}: ${error.message}`,
+        ),
+      );
     });
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });

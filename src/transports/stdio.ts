@@ -17,9 +17,14 @@ export async function serveStdio(server: Server, log: (line: string) => void = (
   const input = new BoundedLines(maxBytes, (head, bytes) => {
     const id = leadingRequestId(head);
     const size = `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-    log(`dropped a message of ${size} on stdin, over the ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 2 ** 20} MiB an MCP stdio message may take${id === null ? '' : ` (request id ${JSON.stringify(id)}, answered with an error)`}; still serving`);
+    log(
+      `dropped a message of ${size} on stdin, over the ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 2 ** 20} MiB an MCP stdio message may take${id === null ? '' : ` (request id ${JSON.stringify(id)}, answered with an error)`}; still serving`,
+    );
     if (id === null) return;
-    const error = { code: INVALID_REQUEST, message: `the request is ${size}, over the ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 2 ** 20} MiB this server reads; send a smaller one` };
+    const error = {
+      code: INVALID_REQUEST,
+      message: `the request is ${size}, over the ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 2 ** 20} MiB this server reads; send a smaller one`,
+    };
     process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id, error })}\n`);
   });
   process.stdin.pipe(input);

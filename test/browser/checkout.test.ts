@@ -75,7 +75,11 @@ async function trackedPage(): Promise<{ page: Page; settled: () => Promise<void>
       return 0;
     }
   };
-  const settled = () => expect.poll(taken, { timeout: 15_000 }).toBeGreaterThanOrEqual(expected).then(() => undefined);
+  const settled = () =>
+    expect
+      .poll(taken, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(expected)
+      .then(() => undefined);
   return {
     page,
     settled,
@@ -286,7 +290,9 @@ describe.each([
 
   // Last: it moves the server's test clock 25 hours ahead.
   test('an expired session (test clock + 25 h) shows a clear page', async () => {
-    const session = await billing.ok<{ checkout_url: string }>('create_checkout_session', { product_cart: [{ product_id: pro.product_id, quantity: 1 }] });
+    const session = await billing.ok<{ checkout_url: string }>('create_checkout_session', {
+      product_cart: [{ product_id: pro.product_id, quantity: 1 }],
+    });
     await billing.ok('advance_test_clock', { by: { hours: 25 } });
     const page = await harness.newPage();
     expect((await page.goto(session.checkout_url))?.status()).toBe(410);

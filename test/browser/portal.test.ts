@@ -43,7 +43,10 @@ let buyers = 0;
 /** A new customer buys `productId` through checkout with 4242…; their subscription and portal link. */
 async function subscriber(call: Call, productId: string) {
   buyers += 1;
-  const customer = await call<{ customer_id: string; email: string }>('create_customer', { email: `portal-${buyers}@example.com`, name: `Portal Buyer ${buyers}` });
+  const customer = await call<{ customer_id: string; email: string }>('create_customer', {
+    email: `portal-${buyers}@example.com`,
+    name: `Portal Buyer ${buyers}`,
+  });
   const session = await call<{ session_id: string }>('create_checkout_session', {
     product_cart: [{ product_id: productId, quantity: 1 }],
     customer: { customer_id: customer.customer_id },
@@ -54,7 +57,10 @@ async function subscriber(call: Call, productId: string) {
 
 /** A portal link made now: links last 24 h of engine time, so a test that moves the clock asks again. */
 async function portalLink(call: Call, customerId: string): Promise<string> {
-  const { link } = await call<{ link: string }>('create_customer_portal_session', { customer_id: customerId, return_url: 'https://shop.example.com/account' });
+  const { link } = await call<{ link: string }>('create_customer_portal_session', {
+    customer_id: customerId,
+    return_url: 'https://shop.example.com/account',
+  });
   return link;
 }
 
@@ -162,14 +168,19 @@ function portalTests(server: () => { call: Call }) {
     await page.getByRole('button', { name: 'Save' }).click();
     expect(await notice(page)).toBe('Your profile was saved.');
     await shot(page, 'profile saved');
-    expect(await call('get_customer', { customer_id: customer.customer_id })).toMatchObject({ name: 'Portal Buyer Renamed', phone_number: '+14155550100' });
+    expect(await call('get_customer', { customer_id: customer.customer_id })).toMatchObject({
+      name: 'Portal Buyer Renamed',
+      phone_number: '+14155550100',
+    });
   });
 
   test('an on_hold subscription is recovered by updating the card', async () => {
     const { call } = server();
     const shop = await openShop(call);
     const { customer, subscriptionId } = await subscriber(call, shop.basic);
-    const methods = await call<{ items: Array<{ payment_method_id: string }> }>('list_customer_payment_methods', { customer_id: customer.customer_id });
+    const methods = await call<{ items: Array<{ payment_method_id: string }> }>('list_customer_payment_methods', {
+      customer_id: customer.customer_id,
+    });
     await call('set_payment_method_test_behavior', { payment_method_id: methods.items[0]?.payment_method_id, failure_code: 'CARD_DECLINED' });
     await call('advance_test_clock', { by: { months: 1, hours: 1 } });
     expect(await call('get_subscription', { subscription_id: subscriptionId })).toMatchObject({ status: 'on_hold' });
@@ -205,7 +216,10 @@ function portalTests(server: () => { call: Call }) {
       license_key_activations_limit: 2,
     });
     const customer = await call<{ customer_id: string }>('create_customer', { email: 'keys@example.com', name: 'Key Holder' });
-    const session = await call<{ session_id: string }>('create_checkout_session', { product_cart: [{ product_id: app.product_id, quantity: 1 }], customer: { customer_id: customer.customer_id } });
+    const session = await call<{ session_id: string }>('create_checkout_session', {
+      product_cart: [{ product_id: app.product_id, quantity: 1 }],
+      customer: { customer_id: customer.customer_id },
+    });
     await call('complete_checkout_session', { session_id: session.session_id, card: CARD });
     const keys = await call<{ items: Array<{ id: string; key: string }> }>('list_license_keys', { customer_id: customer.customer_id });
     const key = keys.items[0];

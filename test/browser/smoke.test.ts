@@ -40,9 +40,11 @@ describe('the offline guard', () => {
     expect((await remote).failure()?.errorText).toMatch(/^net::ERR_BLOCKED_BY_CLIENT/);
     await page.evaluate(() => console.error('boom'));
     const thrown = page.waitForEvent('pageerror');
-    await page.evaluate(() => setTimeout(() => {
-      throw new Error('uncaught on purpose');
-    }));
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('uncaught on purpose');
+      }),
+    );
     await thrown;
     const problems = harness.guard.take();
     expect(problems).toEqual(

@@ -33,5 +33,9 @@ test('one tool is counted in the singular; no tools print only the count', () =>
 });
 
 test('dynamic mode lists the three meta-tools a client is sent', () => {
-  expect(listFor(['--tools=dynamic']).slice(0, 3).map((line) => line.split(/\s+/)[0])).toEqual(['list_tools', 'describe_tool', 'invoke_tool']);
+  expect(
+    listFor(['--tools=dynamic'])
+      .slice(0, 3)
+      .map((line) => line.split(/\s+/)[0]),
+  ).toEqual(['list_tools', 'describe_tool', 'invoke_tool']);
 });

@@ -57,7 +57,12 @@ async function rawToolsList(args: readonly string[]): Promise<unknown> {
   const send = (message: object): void => {
     child.stdin.write(`${JSON.stringify(message)}\n`);
   };
-  send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bundle-test', version: '0' } } });
+  send({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bundle-test', version: '0' } },
+  });
   try {
     for await (const line of createInterface({ input: child.stdout })) {
       const message = JSON.parse(line) as { id?: number; result?: unknown };
@@ -86,9 +91,17 @@ afterAll(async () => {
 describe('the CLI bundle', () => {
   test('is the files the build wrote, and imports no package at run time but better-sqlite3', () => {
     const files = Object.keys(meta.outputs).filter((file) => file.endsWith('.js'));
-    expect(files.map((file) => file.replace(/^dist\//, '')).sort()).toEqual(readdirSync(DIST).filter((name) => /^cli(-.+)?\.js$/.test(name)).sort());
+    expect(files.map((file) => file.replace(/^dist\//, '')).sort()).toEqual(
+      readdirSync(DIST)
+        .filter((name) => /^cli(-.+)?\.js$/.test(name))
+        .sort(),
+    );
     const packages = new Set(
-      files.flatMap((file) => outputsOf(file).imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path)),
+      files.flatMap((file) =>
+        outputsOf(file)
+          .imports.filter((i) => i.external && !isBuiltin(i.path))
+          .map((i) => i.path),
+      ),
     );
     // debug (under express) tries require('supports-color') in a try/catch and does without it.
     packages.delete('supports-color');
@@ -124,7 +137,14 @@ describe('the CLI bundle', () => {
     const fromSource = JSON.parse(JSON.stringify(buildToolCatalog(ALL_TOOLS).listing)) as unknown;
     expect(prebuilt.map((tool) => tool.listEntry)).toEqual(fromSource);
     expect(prebuilt.map(({ listEntry: _entry, ...info }) => info)).toEqual(
-      ALL_TOOLS.map(({ name, resource, operation, title, description, annotations }) => ({ name, resource, operation, title, description, annotations })),
+      ALL_TOOLS.map(({ name, resource, operation, title, description, annotations }) => ({
+        name,
+        resource,
+        operation,
+        title,
+        description,
+        annotations,
+      })),
     );
     // With no flags a client is sent the default toolset: those entries, in toolset order.
     const defaults = JSON.parse(JSON.stringify(buildToolCatalog(toolsOfSets(ALL_TOOLS, ['default'])).listing)) as unknown;
@@ -158,7 +178,9 @@ describe('the CLI bundle', () => {
   test("the SDK's Ajv, loaded on first use in the bundle, still checks elicitation answers as the SDK does", async () => {
     // scripts/build-cli.mjs turns the SDK's top-level ajv imports into requires on first use: the bundled
     // server built by catalogServer must still validate what a client answers to elicitInput.
-    const chunk = Object.keys(meta.outputs).find((file) => Object.keys(outputsOf(file).inputs).some((input) => input.endsWith('validation/ajv-provider.js')));
+    const chunk = Object.keys(meta.outputs).find((file) =>
+      Object.keys(outputsOf(file).inputs).some((input) => input.endsWith('validation/ajv-provider.js')),
+    );
     expect(chunk).toBeDefined();
     const bundled = (await import(pathToFileURL(join(ROOT, chunk ?? '')).href)) as { catalogServer: typeof catalogServer };
     const server: Server = bundled.catalogServer({} as Engine, { byName: new Map(), listing: [], selected: [] });
@@ -170,7 +192,10 @@ describe('the CLI bundle', () => {
     await client.connect(clientSide);
     try {
       const ask = () =>
-        server.elicitInput({ message: 'email?', requestedSchema: { type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'] } });
+        server.elicitInput({
+          message: 'email?',
+          requestedSchema: { type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'] },
+        });
       await expect(ask()).rejects.toThrow(/does not match requested schema: .*email.*format "email"/);
       email = 'ok@example.com';
       expect(await ask()).toMatchObject({ action: 'accept', content: { email } });

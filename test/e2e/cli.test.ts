@@ -28,7 +28,10 @@ describe('startup options', () => {
   test('--list with no flags prints the default toolset: at most 40 tools, the main jobs among them', async () => {
     const run = await runCli(['--list']);
     expect(run.code).toBe(0);
-    const names = run.stdout.split('\n').filter((line) => /^[a-z_]+ +(read|write) /.test(line)).map((line) => line.split(' ')[0]);
+    const names = run.stdout
+      .split('\n')
+      .filter((line) => /^[a-z_]+ +(read|write) /.test(line))
+      .map((line) => line.split(' ')[0]);
     expect(names.length).toBeLessThanOrEqual(40);
     expect(MAIN_JOB_TOOLS.filter((name) => !names.includes(name))).toEqual([]);
   });
@@ -66,7 +69,9 @@ describe('startup options', () => {
     const missing = join(dir.path, 'never-created.db');
     const readOnly = await runCli(['--db', missing, '--read-only']);
     expect(readOnly.code).toBe(1);
-    expect(readOnly.stderr).toContain(`--read-only needs an existing database, and ${missing} does not exist: start once without --read-only to create it`);
+    expect(readOnly.stderr).toContain(
+      `--read-only needs an existing database, and ${missing} does not exist: start once without --read-only to create it`,
+    );
     expect(existsSync(missing)).toBe(false);
   });
 

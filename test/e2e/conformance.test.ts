@@ -90,9 +90,11 @@ describe('MCP conformance suite against the HTTP server', () => {
     const context = `${scenario} output:\n${run.output}`;
     expect(run.code, context).toBe(0);
     expect(run.checks.filter((c) => c.status === 'SUCCESS').length, context).toBeGreaterThan(0);
-    expect(run.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING'), context).toEqual([]);
+    expect(
+      run.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING'),
+      context,
+    ).toEqual([]);
   });
-
 });
 
 /** The suite's `test_reconnection`: answers 400 ms after it is called, so its stream is released first. */
@@ -142,7 +144,10 @@ describe('MCP conformance suite: server-sse-polling (stream released mid-call)',
     const run = await runScenario('server-sse-polling', `${server.url}/mcp`, outputDir);
     const context = `server-sse-polling output:\n${run.output}`;
     expect(run.code, context).toBe(0);
-    expect(run.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING'), context).toEqual([]);
+    expect(
+      run.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING'),
+      context,
+    ).toEqual([]);
     const byId = (id: string) => run.checks.filter((c) => c.id === id).map((c) => c.status);
     expect(byId('server-sse-priming-event'), context).toEqual(['SUCCESS']);
     expect(byId('server-sse-retry-field'), context).toEqual(['SUCCESS']);
@@ -150,6 +155,9 @@ describe('MCP conformance suite: server-sse-polling (stream released mid-call)',
     // The reconnect it made, with the last event id it saw, and our answer: a 200 event stream.
     const resume = run.checks.findIndex((c) => c.id === 'outgoing-request' && c.details?.headers?.['last-event-id'] !== undefined);
     expect(resume, context).toBeGreaterThan(0);
-    expect(run.checks[resume + 1], context).toMatchObject({ id: 'incoming-response', details: { statusCode: 200, headers: { 'content-type': 'text/event-stream' } } });
+    expect(run.checks[resume + 1], context).toMatchObject({
+      id: 'incoming-response',
+      details: { statusCode: 200, headers: { 'content-type': 'text/event-stream' } },
+    });
   });
 });

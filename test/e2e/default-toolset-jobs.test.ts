@@ -63,10 +63,13 @@ describe('the main jobs with the default tools only', () => {
       product_cart: [{ product_id: basicId, quantity: 1 }],
       customer: { customer_id: customerId },
     });
-    const done = await call<{ status: string; subscription_id: string; payment: { payment_id: string; total_amount: number } }>('complete_checkout_session', {
-      session_id: session.session_id,
-      card: CARD,
-    });
+    const done = await call<{ status: string; subscription_id: string; payment: { payment_id: string; total_amount: number } }>(
+      'complete_checkout_session',
+      {
+        session_id: session.session_id,
+        card: CARD,
+      },
+    );
     expect(done).toMatchObject({ status: 'completed', payment: { total_amount: 1000 } });
     subscriptionId = done.subscription_id;
     expect(await call('get_payment', { payment_id: done.payment.payment_id })).toMatchObject({ status: 'succeeded' });
@@ -74,7 +77,9 @@ describe('the main jobs with the default tools only', () => {
 
   test('plan change: options, a preview whose lines explain it, and the change it previewed', async () => {
     await call('advance_test_clock', { by: { days: 10 } });
-    const options = await call<{ items: { product_id: string; allowed: boolean }[] }>('list_plan_change_options', { subscription_id: subscriptionId });
+    const options = await call<{ items: { product_id: string; allowed: boolean }[] }>('list_plan_change_options', {
+      subscription_id: subscriptionId,
+    });
     expect(options.items).toEqual([expect.objectContaining({ product_id: proId, allowed: true })]);
     const args = { subscription_id: subscriptionId, product_id: proId, quantity: 1, proration_billing_mode: 'prorated_immediately' };
     const preview = await call<{ immediate_charge: { line_items: { amount: number }[]; summary: { total_amount: number } } }>(
@@ -144,7 +149,14 @@ describe('the main jobs with the default tools only', () => {
   test('time: the clock moved for every job, and every main job used only tools the client was sent', async () => {
     const clock = await call<{ now: string; offset_ms: number }>('get_test_clock');
     expect(clock.offset_ms).toBeGreaterThanOrEqual(42 * 86_400_000 - 60_000);
-    for (const job of ['create_product_collection', 'complete_checkout_session', 'change_subscription_plan', 'ingest_usage_events', 'activate_license', 'advance_test_clock']) {
+    for (const job of [
+      'create_product_collection',
+      'complete_checkout_session',
+      'change_subscription_plan',
+      'ingest_usage_events',
+      'activate_license',
+      'advance_test_clock',
+    ]) {
       expect(used, job).toContain(job);
     }
   });

@@ -34,12 +34,20 @@ class RawSession {
   static async open(baseUrl: string, version = RESUMABLE_VERSION): Promise<RawSession> {
     const url = `${baseUrl}/mcp`;
     const init = { protocolVersion: version, capabilities: {}, clientInfo: { name: 'resumable-e2e', version: '0' } };
-    const res = await fetch(url, { method: 'POST', headers: MCP_POST_HEADERS, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: init }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: MCP_POST_HEADERS,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: init }),
+    });
     const id = res.headers.get('mcp-session-id');
     if (res.body === null || id === null) throw new Error(`initialize answered ${res.status} without a session`);
     await new SseReader(res.body).response(0);
     const session = new RawSession(url, id, version);
-    const initialized = await fetch(url, { method: 'POST', headers: session.headers(MCP_POST_HEADERS), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    const initialized = await fetch(url, {
+      method: 'POST',
+      headers: session.headers(MCP_POST_HEADERS),
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    });
     expect(initialized.status).toBe(202);
     return session;
   }
@@ -150,7 +158,9 @@ describe('resumable Streamable HTTP (built CLI)', () => {
     connection.abort();
     // Away until the advance is surely over: the clock has reached its target, and a moment more.
     const target = Date.parse(before.now) + 10 * 86_400_000;
-    await expect.poll(async () => Date.parse((await callOk<{ now: string }>(client, 'get_test_clock', {})).now) >= target, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => Date.parse((await callOk<{ now: string }>(client, 'get_test_clock', {})).now) >= target, { timeout: 30_000 })
+      .toBe(true);
     await sleep(200);
 
     const resumed = await session.resume(priming?.id ?? '');

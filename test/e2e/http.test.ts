@@ -178,7 +178,16 @@ describe('HTTP transport bound to every interface', () => {
 
   beforeAll(async () => {
     dir = await tempDir();
-    server = await startHttpCli(['--db', join(dir.path, 'billing.db'), '--host', '0.0.0.0', '--auth-token', token, '--allowed-hosts', 'billing.internal']);
+    server = await startHttpCli([
+      '--db',
+      join(dir.path, 'billing.db'),
+      '--host',
+      '0.0.0.0',
+      '--auth-token',
+      token,
+      '--allowed-hosts',
+      'billing.internal',
+    ]);
     local = `http://127.0.0.1:${new URL(server.url).port}`;
   });
   afterAll(async () => {

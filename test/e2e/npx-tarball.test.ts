@@ -64,11 +64,11 @@ beforeAll(async () => {
     JSON.stringify({ name: 'billing-mcp-consumer', version: '1.0.0', private: true, allowScripts: { 'better-sqlite3': true } }),
   );
   const env = cleanEnv(FROM_SOURCE ? { npm_config_build_from_source: 'true' } : { npm_config_better_sqlite3_local_prebuilds: await localPrebuild() });
-  const install = await run(
-    'npm',
-    ['install', '--strict-allow-scripts', '--prefer-offline', '--no-audit', '--no-fund', join(tmp, packed.filename)],
-    { cwd: project, env, maxBuffer: 16 * 1024 * 1024 },
-  );
+  const install = await run('npm', ['install', '--strict-allow-scripts', '--prefer-offline', '--no-audit', '--no-fund', join(tmp, packed.filename)], {
+    cwd: project,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   installLog = `${install.stdout}\n${install.stderr}`;
 }, INSTALL_TIMEOUT);
 

@@ -71,7 +71,10 @@ function builtPackage(command: string, args: readonly string[]): { command: stri
  */
 function expectWhatAClientIsSent(listed: ListedTools): void {
   expect(listed.names).toEqual(DEFAULT_TOOL_NAMES);
-  expect(MAIN_JOB_TOOLS.filter((name) => !listed.names.slice(0, 40).includes(name)), 'main-job tools beyond the first 40').toEqual([]);
+  expect(
+    MAIN_JOB_TOOLS.filter((name) => !listed.names.slice(0, 40).includes(name)),
+    'main-job tools beyond the first 40',
+  ).toEqual([]);
   expect(listed.bytes).toBeLessThanOrEqual(45_000);
   expect(listed.instructions).toContain('preview_subscription_plan_change');
   expect(Buffer.byteLength(listed.instructions)).toBeLessThanOrEqual(1_500);
@@ -207,8 +210,7 @@ function dockerStages(text: string): DockerInstruction[][] {
   return stages;
 }
 
-const all = (stage: readonly DockerInstruction[], keyword: string): string[] =>
-  stage.filter((i) => i.keyword === keyword).map((i) => i.rest);
+const all = (stage: readonly DockerInstruction[], keyword: string): string[] => stage.filter((i) => i.keyword === keyword).map((i) => i.rest);
 const one = (stage: readonly DockerInstruction[], keyword: string): string => {
   const found = all(stage, keyword);
   expect(found, `the runtime stage has one ${keyword}`).toHaveLength(1);
@@ -337,28 +339,36 @@ describe('Docker', () => {
       expect(server.stderr()).toContain(`database ${join(dataDir, 'billing.db')}`);
     });
 
-    test('the HEALTHCHECK command passes, and fails when nothing answers', async () => {
-      const [node, ...args] = healthcheck;
-      expect(node).toBe('node');
-      const healthy = spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout: 15_000 });
-      expect(healthy.status, healthy.stderr).toBe(0);
-      const unhealthy = spawnSync(process.execPath, args, { env: { ...env, BILLING_MCP_PORT: String(await freePort()) }, timeout: 15_000 });
-      expect(unhealthy.status).toBe(1);
-    }, E2E_TIMEOUT);
+    test(
+      'the HEALTHCHECK command passes, and fails when nothing answers',
+      async () => {
+        const [node, ...args] = healthcheck;
+        expect(node).toBe('node');
+        const healthy = spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout: 15_000 });
+        expect(healthy.status, healthy.stderr).toBe(0);
+        const unhealthy = spawnSync(process.execPath, args, { env: { ...env, BILLING_MCP_PORT: String(await freePort()) }, timeout: 15_000 });
+        expect(unhealthy.status).toBe(1);
+      },
+      E2E_TIMEOUT,
+    );
 
-    test('config:mcp-remote-bearer gets in with the token config:docker sets; no token is 401', async () => {
-      const entry = clientConfig('mcp-remote-bearer');
-      const { url, transport, headers } = remoteTransport(entry, port);
-      expect(headers.Authorization).toBe(`Bearer ${env.BILLING_MCP_AUTH_TOKEN}`);
-      expectWhatAClientIsSent(await listToolsVia(transport));
+    test(
+      'config:mcp-remote-bearer gets in with the token config:docker sets; no token is 401',
+      async () => {
+        const entry = clientConfig('mcp-remote-bearer');
+        const { url, transport, headers } = remoteTransport(entry, port);
+        expect(headers.Authorization).toBe(`Bearer ${env.BILLING_MCP_AUTH_TOKEN}`);
+        expectWhatAClientIsSent(await listToolsVia(transport));
 
-      const refused = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
-      expect(refused.status).toBe(401);
-    }, E2E_TIMEOUT);
+        const refused = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        });
+        expect(refused.status).toBe(401);
+      },
+      E2E_TIMEOUT,
+    );
   });
 
   test(

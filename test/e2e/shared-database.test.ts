@@ -67,7 +67,9 @@ describe('several servers on one database file (built CLI)', () => {
     const servers = await Promise.all(['A', 'B', 'C'].map((name, n) => start(n === 1 ? 'http' : 'stdio', name, db)));
     const created = await servers[0]!.ok<{ product_id: string }>('create_product', BASIC);
     for (const server of servers) {
-      expect(await server.ok<{ product_id: string }>('get_product', { product_id: created.product_id })).toMatchObject({ product_id: created.product_id });
+      expect(await server.ok<{ product_id: string }>('get_product', { product_id: created.product_id })).toMatchObject({
+        product_id: created.product_id,
+      });
     }
     const file = new Database(db, { readonly: true });
     try {
@@ -169,7 +171,8 @@ describe('several servers on one database file (built CLI)', () => {
     const b = await start('stdio', 'B', db);
     const daily = await a.ok<{ product_id: string }>('create_product', DAILY);
     const subscriptions: string[] = [];
-    for (let i = 0; i < 20; i++) subscriptions.push((await buy(i % 2 === 0 ? a : b, daily.product_id, `daily${i}@example.com`)).subscription_id as string);
+    for (let i = 0; i < 20; i++)
+      subscriptions.push((await buy(i % 2 === 0 ? a : b, daily.product_id, `daily${i}@example.com`)).subscription_id as string);
 
     const [first, second] = await Promise.all([
       a.ok<Advanced>('advance_test_clock', { by: { days: 1, hours: 1 } }),
@@ -256,7 +259,12 @@ describe('several servers on one database file (built CLI)', () => {
     const { customer_id } = await buy(a, basic.product_id, 'errors@example.com');
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        (i % 2 === 0 ? a : b).call('create_wallet_ledger_entry', { customer_id, amount: i % 3 === 0 ? 999_999 : 100, currency: 'USD', entry_type: i % 3 === 0 ? 'debit' : 'credit' }),
+        (i % 2 === 0 ? a : b).call('create_wallet_ledger_entry', {
+          customer_id,
+          amount: i % 3 === 0 ? 999_999 : 100,
+          currency: 'USD',
+          entry_type: i % 3 === 0 ? 'debit' : 'credit',
+        }),
       ),
     );
     const codes = results.map(errorCodeOf);

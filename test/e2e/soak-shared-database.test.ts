@@ -94,7 +94,8 @@ function generator(seed: number): () => number {
 /** errorCodeOf, with the one INVALID_REQUEST_PARAMETERS this mix expects told apart from any other. */
 function refusalOf(tool: string, result: CallToolResult): string | null {
   const code = errorCodeOf(result);
-  if (tool === 'complete_checkout_session' && code === 'INVALID_REQUEST_PARAMETERS' && /checkout session \S+ expired at /.test(textOf(result))) return 'SESSION_EXPIRED';
+  if (tool === 'complete_checkout_session' && code === 'INVALID_REQUEST_PARAMETERS' && /checkout session \S+ expired at /.test(textOf(result)))
+    return 'SESSION_EXPIRED';
   return code;
 }
 
@@ -273,7 +274,8 @@ describe('soak: three servers, one database, one killed midway (built CLI)', () 
       }
       const counts = content<{ ingested_count: number; duplicate_count: number }>(result);
       if (counts === null) return;
-      if (counts.ingested_count !== BATCH_SIZE || counts.duplicate_count !== 0) anomalies.push(`${server.name} fresh batch answered ${JSON.stringify(counts)}`);
+      if (counts.ingested_count !== BATCH_SIZE || counts.duplicate_count !== 0)
+        anomalies.push(`${server.name} fresh batch answered ${JSON.stringify(counts)}`);
       const ids = acknowledged.get(customer_id);
       for (const event of events) ids?.add(event.event_id);
     };
@@ -282,7 +284,8 @@ describe('soak: three servers, one database, one killed midway (built CLI)', () 
       if (result === null) return;
       advances += 1;
       if (!result.completed) anomalies.push(`${server.name} advance stopped short: ${result.stopped_by ?? '?'}`);
-      for (const item of result.processed) if (item.error !== undefined) anomalies.push(`${server.name} due item ${item.kind} of ${item.subscription_id}: ${item.error}`);
+      for (const item of result.processed)
+        if (item.error !== undefined) anomalies.push(`${server.name} due item ${item.kind} of ${item.subscription_id}: ${item.error}`);
     };
 
     const operations: [number, (server: Server) => Promise<void>][] = [
@@ -350,7 +353,9 @@ describe('soak: three servers, one database, one killed midway (built CLI)', () 
       try {
         return await run();
       } catch (error) {
-        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n${diagnostics.map((d) => d.text).join('\n')}`, { cause: error });
+        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n${diagnostics.map((d) => d.text).join('\n')}`, {
+          cause: error,
+        });
       }
     };
     await step('load', () => Promise.all([crash(), ...[0, 1, 2].flatMap((slot) => Array.from({ length: LOOPS_PER_SERVER }, () => loop(slot)))]));
@@ -373,7 +378,8 @@ describe('soak: three servers, one database, one killed midway (built CLI)', () 
     expect(last.completed).toBe(true);
     expect(last.processed.filter((item) => item.error !== undefined)).toEqual([]);
     const offsets: number[] = [];
-    for (const server of servers) offsets.push((await step(`get_test_clock on ${server.name}`, () => server.ok<{ offset_ms: number }>('get_test_clock'))).offset_ms);
+    for (const server of servers)
+      offsets.push((await step(`get_test_clock on ${server.name}`, () => server.ok<{ offset_ms: number }>('get_test_clock'))).offset_ms);
     // What the servers reported while they ran (closing the HTTP client aborts its stream: not news), but
     // for the transport of the one killed on purpose.
     const reported = diagnostics.filter((d) => d.name !== b.name || !/transport error|exited/.test(d.text)).map((d) => d.text);
@@ -388,13 +394,19 @@ describe('soak: three servers, one database, one killed midway (built CLI)', () 
     let renewalPayments: number;
     try {
       const rows = file
-        .prepare(`SELECT event_id, count(*) AS n FROM (SELECT event_id FROM usage_events UNION ALL SELECT event_id FROM usage_events_staged) GROUP BY event_id`)
+        .prepare(
+          `SELECT event_id, count(*) AS n FROM (SELECT event_id FROM usage_events UNION ALL SELECT event_id FROM usage_events_staged) GROUP BY event_id`,
+        )
         .all() as { event_id: string; n: number }[];
       stored = new Map(rows.map((row) => [row.event_id, Number(row.n)]));
       renewals = Number((file.prepare(`SELECT count(*) AS n FROM subscription_period_runs WHERE kind = 'renewal'`).get() as { n: number }).n);
       // Payments of a subscription beyond its first (renewals and prorated plan-change charges).
       renewalPayments = Number(
-        (file.prepare(`SELECT count(*) - count(DISTINCT subscription_id) AS n FROM payments WHERE subscription_id IS NOT NULL`).get() as { n: number }).n,
+        (
+          file.prepare(`SELECT count(*) - count(DISTINCT subscription_id) AS n FROM payments WHERE subscription_id IS NOT NULL`).get() as {
+            n: number;
+          }
+        ).n,
       );
     } finally {
       file.close();

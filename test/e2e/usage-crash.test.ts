@@ -24,7 +24,12 @@ interface UsageEventInput {
 }
 
 async function startServer(db: string): Promise<RunningServer> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db, '--toolsets', 'all'], env: getDefaultEnvironment(), stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, '--db', db, '--toolsets', 'all'],
+    env: getDefaultEnvironment(),
+    stderr: 'pipe',
+  });
   const client = new Client({ name: 'usage-crash-e2e', version: '0.0.0' });
   await client.connect(transport);
   return { client, transport };
@@ -44,14 +49,23 @@ async function crash(server: RunningServer): Promise<void> {
 }
 
 function batch(customerId: string, size: number, tokens: number): UsageEventInput[] {
-  return Array.from({ length: size }, () => ({ event_id: `evt_${randomUUID()}`, customer_id: customerId, event_name: 'api.call', metadata: { tokens } }));
+  return Array.from({ length: size }, () => ({
+    event_id: `evt_${randomUUID()}`,
+    customer_id: customerId,
+    event_name: 'api.call',
+    metadata: { tokens },
+  }));
 }
 
 /** Every stored event id of the customer, read page by page (100 a page). */
 async function storedIds(client: Client, customerId: string): Promise<string[]> {
   const ids: string[] = [];
   for (let page_number = 0; ; page_number++) {
-    const page = await callOk<{ items: { event_id: string }[]; has_more: boolean }>(client, 'list_usage_events', { customer_id: customerId, page_size: 100, page_number });
+    const page = await callOk<{ items: { event_id: string }[]; has_more: boolean }>(client, 'list_usage_events', {
+      customer_id: customerId,
+      page_size: 100,
+      page_number,
+    });
     ids.push(...page.items.map((e) => e.event_id));
     if (!page.has_more) return ids;
   }
@@ -74,7 +88,10 @@ describe('usage ingestion survives a killed server (built CLI, SIGKILL)', () => 
   test.each([0, 10, 40])('killed %i ms into a 1000-event call: re-sending both batches stores 1,300 events once each', async (delayMs) => {
     const db = join(dir.path, `crash-${delayMs}.db`);
     const first = await startServer(db);
-    const { customer_id } = await callOk<{ customer_id: string }>(first.client, 'create_customer', { email: `crash${delayMs}@example.com`, name: 'Crash' });
+    const { customer_id } = await callOk<{ customer_id: string }>(first.client, 'create_customer', {
+      email: `crash${delayMs}@example.com`,
+      name: 'Crash',
+    });
     const acknowledged = batch(customer_id, 300, 1);
     const inFlight = batch(customer_id, 1000, 2);
     expect(await callOk(first.client, 'ingest_usage_events', { events: acknowledged })).toEqual({ ingested_count: 300, duplicate_count: 0 });

@@ -51,8 +51,7 @@ async function saasPlans() {
   });
 }
 
-const offeredIds = async (collectionId = 'pcl_0001') =>
-  (await engine.collections.checkoutProducts(collectionId)).map((p) => p.product_id);
+const offeredIds = async (collectionId = 'pcl_0001') => (await engine.collections.checkoutProducts(collectionId)).map((p) => p.product_id);
 
 describe('create and get', () => {
   test('groups and items come back in the order given, with default policy and frozen-clock timestamps', async () => {
@@ -105,7 +104,13 @@ describe('create and get', () => {
       groups: [{ group_name: 'Annual', products: [{ product_id: 'pdt_0004' }] }],
     });
     expect(created.groups.map((g) => [g.group_name, g.products.map((i) => [i.product_id, i.status])])).toEqual([
-      [null, [['pdt_0003', true], ['pdt_0001', false]]],
+      [
+        null,
+        [
+          ['pdt_0003', true],
+          ['pdt_0001', false],
+        ],
+      ],
       ['Annual', [['pdt_0004', true]]],
     ]);
   });
@@ -149,9 +154,7 @@ describe('create and get', () => {
   });
 
   test('an unknown policy value, an empty name and an unknown collection are refused', async () => {
-    await expect(
-      engine.collections.create({ name: 'X', effective_at_on_upgrade: 'later' as 'immediately' }),
-    ).rejects.toMatchObject({
+    await expect(engine.collections.create({ name: 'X', effective_at_on_upgrade: 'later' as 'immediately' })).rejects.toMatchObject({
       code: 'INVALID_REQUEST_BODY',
       message: 'effective_at_on_upgrade must be one of immediately, next_billing_date or null to inherit the business setting, got later',
     });
@@ -167,9 +170,10 @@ describe('create and get', () => {
 describe('products that cannot join', () => {
   test('an unknown product is NOT_FOUND and an archived one PRODUCT_IS_DELETED', async () => {
     await plans();
-    await expect(
-      engine.collections.create({ name: 'X', products: [{ product_id: 'pdt_0001' }, { product_id: 'pdt_9' }] }),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no product pdt_9' });
+    await expect(engine.collections.create({ name: 'X', products: [{ product_id: 'pdt_0001' }, { product_id: 'pdt_9' }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'no product pdt_9',
+    });
     await engine.products.archive('pdt_0002');
     await expect(engine.collections.create({ name: 'X', products: [{ product_id: 'pdt_0002' }] })).rejects.toMatchObject({
       code: 'PRODUCT_IS_DELETED',
@@ -182,9 +186,7 @@ describe('products that cannot join', () => {
     const other = await engine.brands.create({ name: 'Side project' });
     expect(other.brand_id).toBe('brnd_0002');
     await engine.products.create({ ...monthly('Side Pro', 900), brand_id: 'brnd_0002' });
-    await expect(
-      engine.collections.create({ name: 'X', products: [{ product_id: 'pdt_0001' }, { product_id: 'pdt_0005' }] }),
-    ).rejects.toMatchObject({
+    await expect(engine.collections.create({ name: 'X', products: [{ product_id: 'pdt_0001' }, { product_id: 'pdt_0005' }] })).rejects.toMatchObject({
       code: 'BRAND_MISMATCH',
       message: 'product pdt_0005 belongs to brand brnd_0002, product collection pcl_0001 to brand brnd_0001',
     });
@@ -220,8 +222,7 @@ describe('products that cannot join', () => {
     await saasPlans();
     await expect(engine.collections.addItems('pcl_0001', 'grp_0002', [{ product_id: 'pdt_0002' }])).rejects.toMatchObject({
       code: 'INVALID_REQUEST_PARAMETERS',
-      message:
-        'product pdt_0002 is already in product collection pcl_0001 (group grp_0001); a product may appear only once per collection',
+      message: 'product pdt_0002 is already in product collection pcl_0001 (group grp_0001); a product may appear only once per collection',
       nextStep: 'to move it to another group, remove_collection_item first',
     });
   });
@@ -250,9 +251,7 @@ describe('products that cannot join', () => {
 describe('group names', () => {
   test('named groups are unique per collection; several unnamed groups may coexist', async () => {
     await plans();
-    await expect(
-      engine.collections.create({ name: 'X', groups: [{ group_name: 'Monthly' }, { group_name: 'Monthly' }] }),
-    ).rejects.toMatchObject({
+    await expect(engine.collections.create({ name: 'X', groups: [{ group_name: 'Monthly' }, { group_name: 'Monthly' }] })).rejects.toMatchObject({
       code: 'INVALID_REQUEST_PARAMETERS',
       message: 'group_name "Monthly" is given twice; named groups are unique per collection',
     });
@@ -265,9 +264,9 @@ describe('group names', () => {
       code: 'INVALID_REQUEST_PARAMETERS',
       message: 'product collection pcl_0001 already has a group named "Monthly"; named groups are unique per collection',
     });
-    await expect(
-      engine.collections.updateGroup('pcl_0001', created.groups[0]!.group_id, { group_name: 'Monthly' }),
-    ).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
+    await expect(engine.collections.updateGroup('pcl_0001', created.groups[0]!.group_id, { group_name: 'Monthly' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+    });
     // Renaming a group to its own name is no conflict.
     const same = await engine.collections.updateGroup('pcl_0001', created.groups[2]!.group_id, { group_name: 'Monthly' });
     expect(same.groups[2]!.group_name).toBe('Monthly');
@@ -342,10 +341,7 @@ describe('ordering', () => {
     await engine.products.create(monthly('Team', 9900));
     await engine.collections.deleteGroup('pcl_0001', 'grp_0001');
     await engine.collections.createGroup('pcl_0001', { group_name: 'Monthly again', products: [{ product_id: 'pdt_0001' }] });
-    const added = await engine.collections.addItems('pcl_0001', 'grp_0003', [
-      { product_id: 'pdt_0005', status: false },
-      { product_id: 'pdt_0002' },
-    ]);
+    const added = await engine.collections.addItems('pcl_0001', 'grp_0003', [{ product_id: 'pdt_0005', status: false }, { product_id: 'pdt_0002' }]);
     expect(added.groups.map((g) => [g.group_id, g.products.map((i) => `${i.item_id}:${i.product_id}:${i.status}`)])).toEqual([
       ['grp_0002', ['pci_0004:pdt_0004:true']],
       ['grp_0003', ['pci_0005:pdt_0001:true', 'pci_0006:pdt_0005:false', 'pci_0007:pdt_0002:true']],

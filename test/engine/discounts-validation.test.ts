@@ -85,7 +85,11 @@ describe('§2.8 order: with every later failure present too, the earliest check 
   test.each<[string, string, Case]>([
     ['deleted + expired + exhausted + restricted + on-demand', 'INVALID_DISCOUNT_CODE', { deleted: true, ...all, cart: { ...one, on_demand: true } }],
     ['expired + exhausted + restricted + on-demand', 'DISCOUNT_CODE_EXPIRED', { ...all, cart: { ...one, on_demand: true } }],
-    ['exhausted + restricted + on-demand', 'DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED', { exhausted: true, restricted: true, cart: { ...one, on_demand: true } }],
+    [
+      'exhausted + restricted + on-demand',
+      'DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED',
+      { exhausted: true, restricted: true, cart: { ...one, on_demand: true } },
+    ],
     ['restricted (one product) + on-demand', 'DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT', { restricted: true, cart: { ...one, on_demand: true } }],
     ['restricted (two products) + on-demand', 'INVALID_DISCOUNT_CODE', { restricted: true, cart: { ...many, on_demand: true } }],
     ['on-demand', 'DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND', { cart: onDemand }],

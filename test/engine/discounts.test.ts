@@ -116,7 +116,11 @@ describe('create', () => {
     ['expires_at in the past', { type: 'flat', amount: 100, expires_at: '2025-03-31T23:59:59Z' }, 'INVALID_REQUEST_PARAMETERS'],
     ['expires_at that is not ISO-8601', { type: 'flat', amount: 100, expires_at: '05/01/2025' }, 'INVALID_REQUEST_BODY'],
     ['expires_at without a zone', { type: 'flat', amount: 100, expires_at: '2025-05-01T00:00:00' }, 'INVALID_REQUEST_BODY'],
-    ['51 metadata keys', { type: 'flat', amount: 100, metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, 'MAXIMUM_KEYS_REACHED'],
+    [
+      '51 metadata keys',
+      { type: 'flat', amount: 100, metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
+      'MAXIMUM_KEYS_REACHED',
+    ],
   ])('rejects %s and stores nothing', async (_case, input, code) => {
     await expect(engine.discounts.create(input)).rejects.toMatchObject({ code });
     expect(await discountRows()).toEqual([]);

@@ -40,9 +40,7 @@ describe('outbox', () => {
 
   test('recording an event outside a transaction is a bug', async () => {
     const engine = await createTestEngine();
-    await expect(recordEvent(engine.ctx, { type: 'payment.failed', objectId: null, payload: {} })).rejects.toThrow(
-      /inside the transaction/,
-    );
+    await expect(recordEvent(engine.ctx, { type: 'payment.failed', objectId: null, payload: {} })).rejects.toThrow(/inside the transaction/);
     await engine.close();
   });
 });

@@ -47,7 +47,14 @@ describe('mulDivHalfUp', () => {
     }
     // At the edge of the double path: a × b × 2 + c × 2 just below and at 2⁵³.
     const edge = 2 ** 52;
-    for (const [a, b, c] of [[edge - 4, 1, 1], [edge - 1, 1, 1], [-(edge - 3), 1, 1], [edge - 8, 1, -3], [0, 5, -3], [-0, 5, 3]] as const) {
+    for (const [a, b, c] of [
+      [edge - 4, 1, 1],
+      [edge - 1, 1, 1],
+      [-(edge - 3), 1, 1],
+      [edge - 8, 1, -3],
+      [0, 5, -3],
+      [-0, 5, 3],
+    ] as const) {
       expect(Object.is(mulDivHalfUp(a, b, c), reference(a, b, c))).toBe(true);
     }
   });

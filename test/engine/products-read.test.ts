@@ -57,15 +57,34 @@ describe('findProduct on SQLite', () => {
         name: 'Pro',
         description: 'Everything',
         tax_category: 'saas',
-        price: { type: 'recurring_price', currency: 'USD', price: 3000, discount: 10, trial_period_days: 14, subscription_period_count: 1, subscription_period_interval: 'Year', ...monthly },
+        price: {
+          type: 'recurring_price',
+          currency: 'USD',
+          price: 3000,
+          discount: 10,
+          trial_period_days: 14,
+          subscription_period_count: 1,
+          subscription_period_interval: 'Year',
+          ...monthly,
+        },
         addons: [c.addon_id, a.addon_id, b.addon_id],
         metadata: { tier: 'pro' },
       }),
-      await engine.products.create({ name: 'Basic', tax_category: 'saas', price: { type: 'recurring_price', currency: 'USD', price: 1000, ...monthly } }),
+      await engine.products.create({
+        name: 'Basic',
+        tax_category: 'saas',
+        price: { type: 'recurring_price', currency: 'USD', price: 1000, ...monthly },
+      }),
       await engine.products.create({
         name: 'Metered',
         tax_category: 'saas',
-        price: { type: 'usage_based_price', currency: 'USD', fixed_price: 0, ...monthly, meters: [{ meter_id: meter.meter_id, price_per_unit: '1' }] },
+        price: {
+          type: 'usage_based_price',
+          currency: 'USD',
+          fixed_price: 0,
+          ...monthly,
+          meters: [{ meter_id: meter.meter_id, price_per_unit: '1' }],
+        },
       }),
       await engine.products.create({
         name: 'Guide',
@@ -90,7 +109,11 @@ describe('findProduct on SQLite', () => {
 
   test("waits for another request's transaction instead of reading its uncommitted change; reads its own from inside", async () => {
     const engine = await testEngine();
-    const { product_id } = await engine.products.create({ name: 'Basic', tax_category: 'saas', price: { type: 'recurring_price', currency: 'USD', price: 1000, ...monthly } });
+    const { product_id } = await engine.products.create({
+      name: 'Basic',
+      tax_category: 'saas',
+      price: { type: 'recurring_price', currency: 'USD', price: 1000, ...monthly },
+    });
     const business = engine.ctx.businessId;
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -119,7 +142,11 @@ describe('findProduct on SQLite', () => {
     const path = join(dir.path, 'billing.db');
     const one = await createEngine({ db: openDatabase({ path }).db, ids: sequentialIds() });
     engines.push(one);
-    const { product_id } = await one.products.create({ name: 'Basic', tax_category: 'saas', price: { type: 'recurring_price', currency: 'USD', price: 1000, ...monthly } });
+    const { product_id } = await one.products.create({
+      name: 'Basic',
+      tax_category: 'saas',
+      price: { type: 'recurring_price', currency: 'USD', price: 1000, ...monthly },
+    });
     expect((await one.products.get(product_id)).name).toBe('Basic');
     const two = await createEngine({ db: openDatabase({ path }).db, ids: sequentialIds() });
     engines.push(two);

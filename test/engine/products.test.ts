@@ -78,8 +78,16 @@ describe('create_product rules', () => {
     ['a currency other than USD or INR', { ...ebook, price: { type: 'one_time_price', currency: 'EUR', price: 500 } }, 'UNSUPPORTED_CURRENCY'],
     ['an unknown tax category', { ...ebook, tax_category: 'groceries' }, 'UNSUPPORTED_TAX_CATEGORY'],
     ['a fractional amount', { ...ebook, price: { type: 'one_time_price', currency: 'USD', price: 19.99 } }, 'INVALID_REQUEST_BODY'],
-    ['a discount over 100 %', { ...ebook, price: { type: 'one_time_price', currency: 'USD', price: 500, discount: 101 } }, 'INVALID_REQUEST_PARAMETERS'],
-    ['a trial over 10000 days', { ...basic, price: { type: 'recurring_price', currency: 'USD', price: 3000, ...monthly, trial_period_days: 10_001 } }, 'INVALID_REQUEST_PARAMETERS'],
+    [
+      'a discount over 100 %',
+      { ...ebook, price: { type: 'one_time_price', currency: 'USD', price: 500, discount: 101 } },
+      'INVALID_REQUEST_PARAMETERS',
+    ],
+    [
+      'a trial over 10000 days',
+      { ...basic, price: { type: 'recurring_price', currency: 'USD', price: 3000, ...monthly, trial_period_days: 10_001 } },
+      'INVALID_REQUEST_PARAMETERS',
+    ],
     [
       'a term count without its interval',
       { ...basic, price: { type: 'recurring_price', currency: 'USD', price: 3000, ...monthly, subscription_period_count: 10 } },

@@ -58,7 +58,15 @@ describe('SPEC §3 worked examples', () => {
       ).toMatchObject({ charge: 8000, credit: 0, resetsCycle: true });
     }
     expect(
-      prorate({ oldItems: [3000], newItems: [8000], periodStart: trialStart, periodEnd: trialEnd, now: onApr5, mode: 'do_not_bill', paidForCurrentPeriod: 0 }),
+      prorate({
+        oldItems: [3000],
+        newItems: [8000],
+        periodStart: trialStart,
+        periodEnd: trialEnd,
+        now: onApr5,
+        mode: 'do_not_bill',
+        paidForCurrentPeriod: 0,
+      }),
     ).toMatchObject({ charge: 0, credit: 0, resetsCycle: false });
   });
 

@@ -89,7 +89,10 @@ describe('reusableQuery', () => {
     let builds = 0;
     const twice = reusableQuery((d: Db, name: string) => {
       builds += 1;
-      return d.selectFrom('brands').select('name').where((eb) => eb.or([eb('name', '=', name), eb('description', '=', name)]));
+      return d
+        .selectFrom('brands')
+        .select('name')
+        .where((eb) => eb.or([eb('name', '=', name), eb('description', '=', name)]));
     });
     const anyOf = reusableQuery((d: Db, names: string[]) => {
       builds += 1;

@@ -162,7 +162,11 @@ describe('one test clock', () => {
       run: async (_until: number, options: { moveClockTo?: (at: number) => Promise<void>; report?: (r: DueWorkResult) => void }) => {
         await options.moveClockTo?.(start + DAY_MS);
         options.report?.(renewed);
-        throw new BillingError('DATABASE_BUSY', 'another billing-mcp process held the database lock for 15 s; this call changed nothing', 'retry the call');
+        throw new BillingError(
+          'DATABASE_BUSY',
+          'another billing-mcp process held the database lock for 15 s; this call changed nothing',
+          'retry the call',
+        );
       },
     } as unknown as DueWorkRunner;
     const service = new TestClockService(engine.ctx, runner);
@@ -255,7 +259,10 @@ describe('webhook claims', () => {
       created_at: now,
       updated_at: now,
     });
-    await db.insertInto('webhook_messages').values([message('msg_1'), message('msg_2')]).execute();
+    await db
+      .insertInto('webhook_messages')
+      .values([message('msg_1'), message('msg_2')])
+      .execute();
     const x = { owner: 'engine-x', realNow: 1000 };
     const y = { owner: 'engine-y', realNow: 1000 };
     expect(await inTransaction(db, (trx) => claimDueMessages(trx, ['msg_1'], now, x, 5000))).toEqual(['msg_1']);

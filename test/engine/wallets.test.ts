@@ -208,8 +208,6 @@ describe('credit at charge time (SPEC §2.5)', () => {
   });
 
   test('applyCredit outside a transaction is a bug, not a billing error', async () => {
-    await expect(engine.wallets.applyCredit('cus_0001', 'USD', 100, 'pay_0001')).rejects.toThrow(
-      'applyCredit must run inside the transaction',
-    );
+    await expect(engine.wallets.applyCredit('cus_0001', 'USD', 100, 'pay_0001')).rejects.toThrow('applyCredit must run inside the transaction');
   });
 });

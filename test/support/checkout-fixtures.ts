@@ -69,8 +69,17 @@ export function usagePlan(engine: Engine): Promise<Product> {
 /** Row counts of everything checkout and payments write, and the discounts' use counts. */
 export async function moneyState(engine: Engine) {
   const db = engine.ctx.db;
-  const count = async (table: 'checkout_sessions' | 'payments' | 'payment_line_items' | 'invoices' | 'outbox_events' | 'customers' | 'payment_methods') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (
+    table: 'checkout_sessions' | 'payments' | 'payment_line_items' | 'invoices' | 'outbox_events' | 'customers' | 'payment_methods',
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     checkout_sessions: await count('checkout_sessions'),
     payments: await count('payments'),

@@ -108,11 +108,7 @@ export async function paymentsOf(engine: TestEngine, subscriptionId: string): Pr
 
 /** The subscription's events oldest first, as types. */
 export async function eventTypes(engine: TestEngine, subscriptionId: string, paymentIds: readonly string[] = []): Promise<string[]> {
-  const rows = await engine.ctx.db
-    .selectFrom('outbox_events')
-    .select(['type', 'object_id'])
-    .orderBy('sequence')
-    .execute();
+  const rows = await engine.ctx.db.selectFrom('outbox_events').select(['type', 'object_id']).orderBy('sequence').execute();
   const ids = new Set([subscriptionId, ...paymentIds]);
   return rows.filter((r) => r.object_id !== null && ids.has(r.object_id)).map((r) => r.type);
 }
@@ -124,7 +120,10 @@ export async function eventsSince(engine: TestEngine, sequence: number): Promise
 }
 
 export async function lastSequence(engine: TestEngine): Promise<number> {
-  const row = await engine.ctx.db.selectFrom('outbox_events').select((eb) => eb.fn.max('sequence').as('last')).executeTakeFirst();
+  const row = await engine.ctx.db
+    .selectFrom('outbox_events')
+    .select((eb) => eb.fn.max('sequence').as('last'))
+    .executeTakeFirst();
   return Number(row?.last ?? 0);
 }
 
@@ -143,7 +142,14 @@ export async function planChangeState(engine: TestEngine) {
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    counts[table] = Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    counts[table] = Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   }
   const subscriptions = await db.selectFrom('subscriptions').selectAll().orderBy('subscription_id').execute();
   const scheduled = await db.selectFrom('scheduled_plan_changes').selectAll().orderBy('change_id').execute();

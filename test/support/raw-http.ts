@@ -10,10 +10,7 @@ export interface RawResponse {
  * One HTTP request with exactly the given headers. fetch cannot send a forged Host header, and the
  * DNS-rebinding tests need one.
  */
-export function rawRequest(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<RawResponse> {
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
       let body = '';

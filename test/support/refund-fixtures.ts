@@ -52,7 +52,9 @@ function chargeLine(spec: LineSpec): ChargeLine {
 export async function chargeLines(engine: Engine, lines: readonly LineSpec[], email = 'lines@example.com'): Promise<Payment> {
   const existing = await engine.customers.findByEmail(email);
   const customer = existing ?? (await engine.customers.create({ email, name: 'Lines' }));
-  const method = (await engine.customers.listPaymentMethods(customer.customer_id))[0] ?? (await engine.customers.createPaymentMethod(customer.customer_id, CARD_OK));
+  const method =
+    (await engine.customers.listPaymentMethods(customer.customer_id))[0] ??
+    (await engine.customers.createPaymentMethod(customer.customer_id, CARD_OK));
   const payment = await engine.payments.charge({
     customer: { customer_id: customer.customer_id, email: customer.email, name: customer.name },
     payment_method: method,

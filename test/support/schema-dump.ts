@@ -13,9 +13,7 @@ export interface SchemaDump {
 }
 
 export function schemaDump(raw: SQLite.Database): SchemaDump {
-  const objects = raw
-    .prepare<[], SchemaDump['objects'][number]>('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name')
-    .all();
+  const objects = raw.prepare<[], SchemaDump['objects'][number]>('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
   const rows: Record<string, string[]> = {};
   for (const { name } of objects.filter((object) => object.type === 'table' && object.name !== DEFAULT_MIGRATION_TABLE)) {
     const columns = raw.prepare<[string], string>('SELECT name FROM pragma_table_info(?) ORDER BY cid').pluck().all(name);

@@ -43,7 +43,12 @@ function serverOf(name: string, client: Client, kill: () => Promise<void>, close
  * first byte, so a server that dies while it starts (or later) says why.
  */
 export async function stdioServer(name: string, db: string, onStderr?: (text: string) => void): Promise<Server> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db, '--toolsets', 'all'], env: getDefaultEnvironment(), stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, '--db', db, '--toolsets', 'all'],
+    env: getDefaultEnvironment(),
+    stderr: 'pipe',
+  });
   if (onStderr) transport.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString()));
   const client = new Client({ name: `shared-db-${name}`, version: '0.0.0' });
   await client.connect(transport);
@@ -94,7 +99,12 @@ export const APP = {
 
 /** A usage plan: no fixed fee, API calls counted at 100 (= $1.00) each, none free. */
 export async function usagePlan(server: Server): Promise<{ product_id: string }> {
-  const meter = await server.ok<{ meter_id: string }>('create_meter', { name: 'API calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
+  const meter = await server.ok<{ meter_id: string }>('create_meter', {
+    name: 'API calls',
+    event_name: 'api.call',
+    measurement_unit: 'calls',
+    aggregation: { type: 'count' },
+  });
   return server.ok('create_product', {
     name: 'API plan',
     tax_category: 'saas',
@@ -121,10 +131,13 @@ export async function buy(server: Server, productId: string, email: string): Pro
     product_cart: [{ product_id: productId, quantity: 1 }],
     customer: { email, name: email.split('@')[0] },
   });
-  const done = await server.ok<{ subscription_id: string | null; payment: { payment_id: string; customer: { customer_id: string } } }>('complete_checkout_session', {
-    session_id: session.session_id,
-    card: CARD_OK,
-  });
+  const done = await server.ok<{ subscription_id: string | null; payment: { payment_id: string; customer: { customer_id: string } } }>(
+    'complete_checkout_session',
+    {
+      session_id: session.session_id,
+      card: CARD_OK,
+    },
+  );
   return { customer_id: done.payment.customer.customer_id, payment_id: done.payment.payment_id, subscription_id: done.subscription_id };
 }
 
@@ -169,7 +182,8 @@ export function readInvariants(path: string) {
     const renewalPaymentsShared = db
       .prepare(`SELECT payment_id, count(*) AS n FROM subscription_period_runs WHERE payment_id IS NOT NULL GROUP BY payment_id HAVING n > 1`)
       .all();
-    const clock = db.prepare('SELECT offset_ms, advance_owner FROM test_clock').get() as { offset_ms: number; advance_owner: string | null } | undefined;
+    const clock = db.prepare('SELECT offset_ms, advance_owner FROM test_clock').get() as
+      { offset_ms: number; advance_owner: string | null } | undefined;
     return { integrity, walletsOffLedger, refundsAbovePayment, renewalGaps, renewalPaymentsShared, clock };
   } finally {
     db.close();

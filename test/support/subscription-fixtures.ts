@@ -46,17 +46,15 @@ export function plan(engine: Engine, options: PlanOptions = {}): Promise<Product
 
 /** Outbox event types in order, optionally only those after `fromSequence`. */
 export async function eventTypes(engine: Engine, fromSequence = 0): Promise<string[]> {
-  const rows = await engine.ctx.db
-    .selectFrom('outbox_events')
-    .select('type')
-    .where('sequence', '>', fromSequence)
-    .orderBy('sequence')
-    .execute();
+  const rows = await engine.ctx.db.selectFrom('outbox_events').select('type').where('sequence', '>', fromSequence).orderBy('sequence').execute();
   return rows.map((r) => r.type);
 }
 
 export async function lastSequence(engine: Engine): Promise<number> {
-  const row = await engine.ctx.db.selectFrom('outbox_events').select((eb) => eb.fn.max('sequence').as('last')).executeTakeFirst();
+  const row = await engine.ctx.db
+    .selectFrom('outbox_events')
+    .select((eb) => eb.fn.max('sequence').as('last'))
+    .executeTakeFirst();
   return Number(row?.last ?? 0);
 }
 
@@ -65,7 +63,15 @@ export async function subscriptionState(engine: Engine) {
   const db = engine.ctx.db;
   const count = async (
     table: 'subscriptions' | 'subscription_period_runs' | 'payments' | 'invoices' | 'outbox_events' | 'wallet_ledger_entries' | 'test_clock',
-  ) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     subscriptions: await count('subscriptions'),
     subscription_period_runs: await count('subscription_period_runs'),

@@ -124,7 +124,10 @@ function expectPortable(tool: ToolDefinition): void {
   expect(entry.annotations).not.toHaveProperty('title');
   expect(entry.annotations?.readOnlyHint).toBe(tool.operation === 'read');
 
-  for (const [which, schema] of [['inputSchema', entry.inputSchema], ['outputSchema', entry.outputSchema]] as const) {
+  for (const [which, schema] of [
+    ['inputSchema', entry.inputSchema],
+    ['outputSchema', entry.outputSchema],
+  ] as const) {
     expect(schema, which).toBeDefined();
     const json = schema as JsonSchema;
     expect(json.type, `${which}.type`).toBe('object');

@@ -90,8 +90,7 @@ describe('brands', () => {
 
   test('the primary brand cannot be edited through update_brand', async () => {
     expect(await c.fail('update_brand', { brand_id: 'brnd_0001', name: 'Renamed' })).toBe(
-      'UNABLE_TO_EDIT_PRIMARY_BRAND: brand brnd_0001 is the primary brand and cannot be edited. ' +
-        'Next: create_brand makes a brand you can edit',
+      'UNABLE_TO_EDIT_PRIMARY_BRAND: brand brnd_0001 is the primary brand and cannot be edited. ' + 'Next: create_brand makes a brand you can edit',
     );
     expect(await c.ok('get_brand', { brand_id: 'brnd_0001' })).toEqual(primary);
   });

@@ -27,9 +27,18 @@ describe('checkout tools', () => {
       subscription_id: null,
     });
     const session = await c.ok('get_checkout_session', { session_id: 'cks_0001' });
-    expect(session).toMatchObject({ id: 'cks_0001', status: 'open', expires_at: '2025-04-02T00:00:00.000Z', summary: { currency: 'USD', total_amount: 3800 } });
+    expect(session).toMatchObject({
+      id: 'cks_0001',
+      status: 'open',
+      expires_at: '2025-04-02T00:00:00.000Z',
+      summary: { currency: 'USD', total_amount: 3800 },
+    });
     const done = await c.ok('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK });
-    expect(done).toMatchObject({ session_id: 'cks_0001', status: 'completed', payment: { payment_id: 'pay_0001', status: 'succeeded', total_amount: 3800 } });
+    expect(done).toMatchObject({
+      session_id: 'cks_0001',
+      status: 'completed',
+      payment: { payment_id: 'pay_0001', status: 'succeeded', total_amount: 3800 },
+    });
   });
 
   test('an unknown session: NOT_FOUND with a next step that reads (issue 13)', async () => {
@@ -49,23 +58,38 @@ describe('checkout tools', () => {
     const guide = await oneTime(c.engine);
     await c.ok('create_checkout_session', { product_cart: [{ product_id: guide.product_id, quantity: 1 }], customer: ann });
     await c.ok('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK });
-    expect(await c.fail('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK })).toMatch(/^CHECKOUT_SESSION_CONSUMED: .*Next: create a new checkout session/);
+    expect(await c.fail('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK })).toMatch(
+      /^CHECKOUT_SESSION_CONSUMED: .*Next: create a new checkout session/,
+    );
   });
 
   test('a subscription checkout starts the subscription and charges its first period (SPEC §2.1 completion)', async () => {
     const plan = await monthlyPlan(c.engine);
     await c.ok('create_checkout_session', { product_cart: [{ product_id: plan.product_id, quantity: 1 }], customer: ann });
     const done = await c.ok('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK });
-    expect(done).toMatchObject({ status: 'completed', subscription_id: 'sub_0001', payment: { status: 'succeeded', total_amount: 3000, subscription_id: 'sub_0001' } });
-    expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({ status: 'active', next_billing_date: '2025-05-01T00:00:00.000Z' });
+    expect(done).toMatchObject({
+      status: 'completed',
+      subscription_id: 'sub_0001',
+      payment: { status: 'succeeded', total_amount: 3000, subscription_id: 'sub_0001' },
+    });
+    expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({
+      status: 'active',
+      next_billing_date: '2025-05-01T00:00:00.000Z',
+    });
   });
 
   test('issue 13 links: a subscription checkout’s payment names its session; bought by cart, the subscription names the one collection holding its product (D7)', async () => {
     const plan = await monthlyPlan(c.engine);
-    const collection = await c.ok<{ collection_id: string }>('create_product_collection', { name: 'Plans', products: [{ product_id: plan.product_id }] });
+    const collection = await c.ok<{ collection_id: string }>('create_product_collection', {
+      name: 'Plans',
+      products: [{ product_id: plan.product_id }],
+    });
     await c.ok('create_checkout_session', { product_cart: [{ product_id: plan.product_id, quantity: 1 }], customer: ann });
     const done = await c.ok<{ payment: { payment_id: string } }>('complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK });
-    expect(await c.ok('get_payment', { payment_id: done.payment.payment_id })).toMatchObject({ checkout_session_id: 'cks_0001', subscription_id: 'sub_0001' });
+    expect(await c.ok('get_payment', { payment_id: done.payment.payment_id })).toMatchObject({
+      checkout_session_id: 'cks_0001',
+      subscription_id: 'sub_0001',
+    });
     expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({ collection_id: collection.collection_id });
   });
 
@@ -74,17 +98,52 @@ describe('checkout tools', () => {
     ['create: an unknown product', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_nope', quantity: 1 }] }, 'NOT_FOUND'],
     ['create: quantity 0 (schema)', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 0 }] }, 'INVALID_REQUEST_BODY'],
     // Issue 13: 2,147,483,648 made a succeeded payment of 21,260,088,115,200; 10^12 was INTERNAL_SERVER_ERROR.
-    ['create: quantity 2,147,483,648 (over 10000)', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 2_147_483_648 }] }, 'INVALID_REQUEST_BODY'],
+    [
+      'create: quantity 2,147,483,648 (over 10000)',
+      'create_checkout_session',
+      { product_cart: [{ product_id: 'pdt_0001', quantity: 2_147_483_648 }] },
+      'INVALID_REQUEST_BODY',
+    ],
     ['create: quantity 10^12', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1e12 }] }, 'INVALID_REQUEST_BODY'],
-    ['create: an unknown field', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], confirmed: true }, 'INVALID_REQUEST_BODY'],
-    ['create: a trial of 10001 days', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], subscription_data: { trial_period_days: 10_001 } }, 'INVALID_REQUEST_PARAMETERS'],
-    ['create: a bad return_url', 'create_checkout_session', { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], return_url: 'thanks' }, 'INVALID_REQUEST_BODY'],
+    [
+      'create: an unknown field',
+      'create_checkout_session',
+      { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], confirmed: true },
+      'INVALID_REQUEST_BODY',
+    ],
+    [
+      'create: a trial of 10001 days',
+      'create_checkout_session',
+      { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], subscription_data: { trial_period_days: 10_001 } },
+      'INVALID_REQUEST_PARAMETERS',
+    ],
+    [
+      'create: a bad return_url',
+      'create_checkout_session',
+      { product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], return_url: 'thanks' },
+      'INVALID_REQUEST_BODY',
+    ],
     ['get: an unknown session', 'get_checkout_session', { session_id: 'cks_nope' }, 'NOT_FOUND'],
     ['complete: neither card nor payment method', 'complete_checkout_session', { session_id: 'cks_0001' }, 'INVALID_REQUEST_BODY'],
-    ['complete: both card and payment method', 'complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK, payment_method_id: 'pm_0001' }, 'INVALID_REQUEST_BODY'],
-    ['complete: a card failing Luhn', 'complete_checkout_session', { session_id: 'cks_0001', card: { ...CARD_OK, number: '4242424242424241' } }, 'INVALID_REQUEST_BODY'],
+    [
+      'complete: both card and payment method',
+      'complete_checkout_session',
+      { session_id: 'cks_0001', card: CARD_OK, payment_method_id: 'pm_0001' },
+      'INVALID_REQUEST_BODY',
+    ],
+    [
+      'complete: a card failing Luhn',
+      'complete_checkout_session',
+      { session_id: 'cks_0001', card: { ...CARD_OK, number: '4242424242424241' } },
+      'INVALID_REQUEST_BODY',
+    ],
     ['complete: an unknown session', 'complete_checkout_session', { session_id: 'cks_nope', card: CARD_OK }, 'NOT_FOUND'],
-    ['complete: a product switch on a plain checkout', 'complete_checkout_session', { session_id: 'cks_0001', card: CARD_OK, product_id: 'pdt_0002' }, 'INVALID_REQUEST_PARAMETERS'],
+    [
+      'complete: a product switch on a plain checkout',
+      'complete_checkout_session',
+      { session_id: 'cks_0001', card: CARD_OK, product_id: 'pdt_0002' },
+      'INVALID_REQUEST_PARAMETERS',
+    ],
   ])('%s → isError %s, nothing written', async (_name, tool, args, code) => {
     await oneTime(c.engine);
     await oneTime(c.engine, { name: 'Other' });

@@ -74,7 +74,9 @@ async function saasPlans(): Promise<Collection> {
 }
 
 const order = (collection: Collection) =>
-  collection.groups.map((g) => `${g.group_name ?? '-'}${g.status ? '' : '(off)'}: ${g.products.map((i) => `${i.product_id}${i.status ? '' : '(off)'}`).join(' ')}`);
+  collection.groups.map(
+    (g) => `${g.group_name ?? '-'}${g.status ? '' : '(off)'}: ${g.products.map((i) => `${i.product_id}${i.status ? '' : '(off)'}`).join(' ')}`,
+  );
 
 const offered = async (args: Record<string, unknown> = {}) =>
   (await c.ok<Checkout>('list_collection_products', { collection_id: 'pcl_0001', ...args })).items.map(
@@ -157,16 +159,18 @@ describe('create and read', () => {
     expect(await c.fail('delete_collection_group', { collection_id: 'pcl_0001', group_id: 'grp_9' })).toBe(
       'NOT_FOUND: no group grp_9 in product collection pcl_0001. Next: get_product_collection shows its group ids',
     );
-    expect(
-      await c.fail('update_collection_item', { collection_id: 'pcl_0001', group_id: 'grp_0002', item_id: 'pci_0001', status: false }),
-    ).toBe('NOT_FOUND: no item pci_0001 in group grp_0002. Next: get_product_collection shows the item ids of each group');
+    expect(await c.fail('update_collection_item', { collection_id: 'pcl_0001', group_id: 'grp_0002', item_id: 'pci_0001', status: false })).toBe(
+      'NOT_FOUND: no item pci_0001 in group grp_0002. Next: get_product_collection shows the item ids of each group',
+    );
   });
 });
 
 describe('bounded input (issue 13)', () => {
   test('51 groups in one create_product_collection are refused by the schema before any work, nothing written', async () => {
     const groups = Array.from({ length: 51 }, () => ({ products: [] }));
-    expect(await c.fail('create_product_collection', { name: 'Huge', groups })).toMatch(/^INVALID_REQUEST_BODY: invalid arguments for create_product_collection: groups: .*50/);
+    expect(await c.fail('create_product_collection', { name: 'Huge', groups })).toMatch(
+      /^INVALID_REQUEST_BODY: invalid arguments for create_product_collection: groups: .*50/,
+    );
     expect(await c.ok('list_product_collections', {})).toMatchObject({ items: [] });
   });
 });
@@ -202,9 +206,7 @@ describe('products that cannot join', () => {
 
   test('add_collection_items refuses a product the collection already holds', async () => {
     await saasPlans();
-    expect(
-      await c.fail('add_collection_items', { collection_id: 'pcl_0001', group_id: 'grp_0002', products: [{ product_id: 'pdt_0001' }] }),
-    ).toBe(
+    expect(await c.fail('add_collection_items', { collection_id: 'pcl_0001', group_id: 'grp_0002', products: [{ product_id: 'pdt_0001' }] })).toBe(
       'INVALID_REQUEST_PARAMETERS: product pdt_0001 is already in product collection pcl_0001 (group grp_0001); ' +
         'a product may appear only once per collection. Next: to move it to another group, remove_collection_item first',
     );
@@ -238,7 +240,12 @@ describe('groups and items', () => {
     expect(order(reordered)).toEqual(['Annual: pdt_0004 pdt_0005', 'Lifetime: pdt_0006', 'Monthly: pdt_0001 pdt_0002 pdt_0003']);
     expect(await offered()).toEqual(['pdt_0004*', 'pdt_0005', 'pdt_0006', 'pdt_0001', 'pdt_0002', 'pdt_0003']);
 
-    const disabled = await c.ok<Collection>('update_collection_group', { collection_id: 'pcl_0001', group_id: 'grp_0002', status: false, group_name: 'Yearly' });
+    const disabled = await c.ok<Collection>('update_collection_group', {
+      collection_id: 'pcl_0001',
+      group_id: 'grp_0002',
+      status: false,
+      group_name: 'Yearly',
+    });
     expect(order(disabled)[0]).toBe('Yearly(off): pdt_0004 pdt_0005');
     expect(await offered()).toEqual(['pdt_0006*', 'pdt_0001', 'pdt_0002', 'pdt_0003']);
 
@@ -264,7 +271,11 @@ describe('groups and items', () => {
     expect(updated.groups[0]?.products.map((i) => i.item_id)).toEqual(['pci_0002', 'pci_0001', 'pci_0003']);
     expect(await offered()).toEqual(['pdt_0002*', 'pdt_0001', 'pdt_0003', 'pdt_0004', 'pdt_0005']);
     expect(
-      await c.fail('update_collection_group', { collection_id: 'pcl_0001', group_id: 'grp_0001', product_order: ['pdt_0002', 'pdt_0002', 'pdt_0001', 'pdt_0003'] }),
+      await c.fail('update_collection_group', {
+        collection_id: 'pcl_0001',
+        group_id: 'grp_0001',
+        product_order: ['pdt_0002', 'pdt_0002', 'pdt_0001', 'pdt_0003'],
+      }),
     ).toBe(
       'INVALID_REQUEST_PARAMETERS: product_order must list each of the 3 items of group grp_0001 exactly once ' +
         '(pci_0002, pci_0001, pci_0003); pdt_0002 (pci_0002) is listed twice. Next: send all 3 ids in the order wanted',
@@ -333,7 +344,14 @@ describe('annotations', () => {
       tools
         .filter((t) => t.name.includes('collection'))
         // A read-only tool is idempotent; MCP ignores idempotentHint then, so it is not sent (issue 14).
-        .map((t) => [t.name, [t.annotations?.readOnlyHint, t.annotations?.destructiveHint ?? false, t.annotations?.idempotentHint ?? t.annotations?.readOnlyHint === true]]),
+        .map((t) => [
+          t.name,
+          [
+            t.annotations?.readOnlyHint,
+            t.annotations?.destructiveHint ?? false,
+            t.annotations?.idempotentHint ?? t.annotations?.readOnlyHint === true,
+          ],
+        ]),
     );
     expect(hints).toEqual({
       create_product_collection: [false, false, false],

@@ -157,7 +157,11 @@ describe('bad input to every discount tool is an error and changes nothing', () 
     ['delete_discount', { discount_id: 'dsc_nope' }, /^NOT_FOUND: no discount dsc_nope/],
     ['delete_discount', {}, /^INVALID_REQUEST_BODY: invalid arguments for delete_discount: discount_id/],
     ['validate_discount', { product_ids: ['pdt_0001'] }, /^INVALID_REQUEST_BODY: invalid arguments for validate_discount: code/],
-    ['validate_discount', { code: 'EXISTING', product_ids: 'pdt_0001' }, /^INVALID_REQUEST_BODY: invalid arguments for validate_discount: product_ids/],
+    [
+      'validate_discount',
+      { code: 'EXISTING', product_ids: 'pdt_0001' },
+      /^INVALID_REQUEST_BODY: invalid arguments for validate_discount: product_ids/,
+    ],
   ];
 
   test.each(cases)('%s %j', async (tool, args, expected) => {

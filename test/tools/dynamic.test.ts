@@ -63,7 +63,9 @@ describe('every tool selected', () => {
     expect(described.operation).toBe('write');
     expect(described.input_schema).toEqual(staticEntry?.inputSchema);
     expect(described.output_schema).toEqual(toJsonSchema(ALL_TOOLS.find((t) => t.name === 'update_brand')?.output ?? z.object({}), 'output'));
-    expect(Object.keys((described.output_schema as { properties: object }).properties)).toEqual(Object.keys((staticEntry?.outputSchema as { properties: object }).properties));
+    expect(Object.keys((described.output_schema as { properties: object }).properties)).toEqual(
+      Object.keys((staticEntry?.outputSchema as { properties: object }).properties),
+    );
   });
 });
 
@@ -80,9 +82,7 @@ describe('a read-only selection', () => {
   test('invoke_tool and describe_tool cannot reach create_product', async () => {
     c = await connectDynamic(['--read-only']);
     const next = 'Next: list_tools shows the tools it can run';
-    expect(await c.fail('invoke_tool', { name: 'create_product', arguments: {} })).toBe(
-      `NOT_FOUND: no tool create_product on this server. ${next}`,
-    );
+    expect(await c.fail('invoke_tool', { name: 'create_product', arguments: {} })).toBe(`NOT_FOUND: no tool create_product on this server. ${next}`);
     expect(await c.fail('describe_tool', { name: 'create_product' })).toBe(`NOT_FOUND: no tool create_product on this server. ${next}`);
     expect(await c.ok('invoke_tool', { name: 'list_products' })).toMatchObject({ items: [], has_more: false });
   });

@@ -41,10 +41,13 @@ beforeAll(async () => {
       product_cart: [{ product_id: product.product_id, quantity: 1 }],
       customer: { email: 'fuzz@example.com', name: 'Fuzz' },
     });
-    const done = await c.ok<{ payment: { payment_id: string; customer: { customer_id: string } }; subscription_id: string | null }>('complete_checkout_session', {
-      session_id: session.session_id,
-      card: CARD_OK,
-    });
+    const done = await c.ok<{ payment: { payment_id: string; customer: { customer_id: string } }; subscription_id: string | null }>(
+      'complete_checkout_session',
+      {
+        session_id: session.session_id,
+        card: CARD_OK,
+      },
+    );
     ids.push(product.product_id, session.session_id, done.payment.payment_id, done.payment.customer.customer_id);
     if (done.subscription_id) ids.push(done.subscription_id);
   }
@@ -63,13 +66,28 @@ async function everyRow(): Promise<string> {
   const tables = await raw.introspection.getTables();
   const rows: string[] = [];
   for (const table of tables) {
-    const result = await raw.selectFrom(table.name as 'customers').selectAll().execute();
+    const result = await raw
+      .selectFrom(table.name as 'customers')
+      .selectAll()
+      .execute();
     rows.push(`${table.name}:${JSON.stringify(result)}`);
   }
   return rows.join('\n');
 }
 
-const edgeStrings = fc.constantFrom('', ' ', 'x', 'USD', 'pdt_nope', '2025-05-01T00:00:00Z', 'not a date', 'https://example.com/x', 'a'.repeat(300), '💳', '-1');
+const edgeStrings = fc.constantFrom(
+  '',
+  ' ',
+  'x',
+  'USD',
+  'pdt_nope',
+  '2025-05-01T00:00:00Z',
+  'not a date',
+  'https://example.com/x',
+  'a'.repeat(300),
+  '💳',
+  '-1',
+);
 const edgeNumbers = fc.constantFrom(-1, 0, 1, 2, 49, 50, 3000, 10_000, 10_001, 2 ** 31, 1e12, 1.5, Number.MAX_SAFE_INTEGER);
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(fc.constant(null), fc.boolean(), edgeNumbers, edgeStrings, fc.constant([]), fc.constant({}));
 
@@ -108,7 +126,10 @@ function objectFor(schema: JsonSchema, depth: number): fc.Arbitrary<Record<strin
   const required = new Set((schema.required ?? []) as string[]);
   const record = fc.record(
     Object.fromEntries(
-      Object.entries(properties).map(([name, property]) => [name, fc.option(valueFor(property, depth), { nil: undefined, freq: required.has(name) ? 10 : 2 })]),
+      Object.entries(properties).map(([name, property]) => [
+        name,
+        fc.option(valueFor(property, depth), { nil: undefined, freq: required.has(name) ? 10 : 2 }),
+      ]),
     ),
   );
   return fc.tuple(record, fc.option(anyJson, { freq: 8 })).map(([value, extra]) => {
@@ -118,7 +139,9 @@ function objectFor(schema: JsonSchema, depth: number): fc.Arbitrary<Record<strin
 }
 
 test(`${CALLS} fuzzed calls over every tool: no internal error, errors read as errors, a refused call changes nothing`, async () => {
-  const toolCall = fc.constantFrom(...listed).chain((tool) => objectFor(tool.inputSchema as JsonSchema, 0).map((args) => ({ name: tool.name, args })));
+  const toolCall = fc
+    .constantFrom(...listed)
+    .chain((tool) => objectFor(tool.inputSchema as JsonSchema, 0).map((args) => ({ name: tool.name, args })));
   const problems: string[] = [];
   let refused = 0;
   await fc.assert(

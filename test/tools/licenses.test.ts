@@ -31,10 +31,14 @@ describe('happy path', () => {
       valid: true,
       license_key: { id: key.id, instances_count: 1 },
     });
-    expect(await mcp.fail('activate_license', { license_key: key.key, name: 'desktop' })).toMatch(/^LICENSE_KEY_LIMIT_REACHED: .*Next: deactivate_license/);
+    expect(await mcp.fail('activate_license', { license_key: key.key, name: 'desktop' })).toMatch(
+      /^LICENSE_KEY_LIMIT_REACHED: .*Next: deactivate_license/,
+    );
     expect((await mcp.ok<{ items: unknown[] }>('list_license_keys', { status: 'active' })).items).toHaveLength(1);
     expect((await mcp.ok<{ items: unknown[] }>('list_license_key_instances', { license_key_id: key.id })).items).toHaveLength(1);
-    expect(await mcp.ok('update_license_key_instance', { license_key_instance_id: instance.id, name: 'work laptop' })).toMatchObject({ name: 'work laptop' });
+    expect(await mcp.ok('update_license_key_instance', { license_key_instance_id: instance.id, name: 'work laptop' })).toMatchObject({
+      name: 'work laptop',
+    });
     expect(await mcp.ok('get_license_key_instance', { license_key_instance_id: instance.id })).toMatchObject({ name: 'work laptop' });
     expect(await mcp.ok('deactivate_license', { license_key: key.key, license_key_instance_id: instance.id })).toEqual({
       deactivated: true,
@@ -53,7 +57,11 @@ describe('happy path', () => {
   });
 
   test('the advance_test_clock tool expires a 1-day key', async () => {
-    const daily = await oneKey(mcp.engine, await licensedApp(mcp.engine, { name: 'Trial', duration: { count: 1, interval: 'Day' } }), 'bob@example.com');
+    const daily = await oneKey(
+      mcp.engine,
+      await licensedApp(mcp.engine, { name: 'Trial', duration: { count: 1, interval: 'Day' } }),
+      'bob@example.com',
+    );
     await mcp.ok('advance_test_clock', { to: '2025-04-02T00:00:00.000Z' });
     expect(await mcp.ok('validate_license', { license_key: daily.key })).toMatchObject({ valid: false, reason: 'expired' });
     expect(await mcp.fail('activate_license', { license_key: daily.key, name: 'pc' })).toMatch(/^INACTIVE_LICENSE_KEY: /);
@@ -97,7 +105,9 @@ describe('bad input changes nothing', () => {
     await mcp.ok('activate_license', { license_key: key.key, name: 'a' });
     await mcp.ok('activate_license', { license_key: key.key, name: 'b' });
     const before = await licenseTables();
-    expect(await mcp.fail('update_license_key', { license_key_id: key.id, activations_limit: 1 })).toMatch(/^ACTIVATION_LIMIT_LESS_THAN_CURRENT_AMOUNT: /);
+    expect(await mcp.fail('update_license_key', { license_key_id: key.id, activations_limit: 1 })).toMatch(
+      /^ACTIVATION_LIMIT_LESS_THAN_CURRENT_AMOUNT: /,
+    );
     expect(await licenseTables()).toEqual(before);
   });
 });

@@ -49,7 +49,11 @@ describe('payment tools', () => {
 
   test('a declined saved card is a failed payment; its invoice is NOT_FOUND with a next step', async () => {
     const { guide, dee } = await shop();
-    const payment = await c.ok('create_payment', { customer_id: dee.customer_id, payment_method_id: 'pm_0002', product_cart: [{ product_id: guide.product_id, quantity: 1 }] });
+    const payment = await c.ok('create_payment', {
+      customer_id: dee.customer_id,
+      payment_method_id: 'pm_0002',
+      product_cart: [{ product_id: guide.product_id, quantity: 1 }],
+    });
     expect(payment).toMatchObject({ status: 'failed', error_code: 'CARD_DECLINED', invoice_id: null });
     expect(await c.fail('get_payment_invoice', { payment_id: 'pay_0001' })).toMatch(/^NOT_FOUND: payment pay_0001 has no invoice.*Next: pay again/);
   });
@@ -62,17 +66,58 @@ describe('payment tools', () => {
       payment_method_id: 'pm_0001',
       confirm: true,
     });
-    expect(created).toEqual({ session_id: 'cks_0001', checkout_url: null, payment_id: 'pay_0001', payment_status: 'succeeded', subscription_id: null });
+    expect(created).toEqual({
+      session_id: 'cks_0001',
+      checkout_url: null,
+      payment_id: 'pay_0001',
+      payment_status: 'succeeded',
+      subscription_id: null,
+    });
   });
 
   test.each([
-    ['create_payment: another customer’s method', 'create_payment', { customer_id: 'cus_0001', payment_method_id: 'pm_0002', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }] }, 'INVALID_REQUEST_PARAMETERS'],
-    ['create_payment: an unknown customer', 'create_payment', { customer_id: 'cus_nope', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }] }, 'NOT_FOUND'],
-    ['create_payment: a subscription', 'create_payment', { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0002', quantity: 1 }] }, 'INVALID_REQUEST_PARAMETERS'],
-    ['create_payment: an empty cart', 'create_payment', { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [] }, 'PRODUCT_CART_EMPTY'],
-    ['create_payment: addons (not in its schema)', 'create_payment', { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1, addons: [] }] }, 'INVALID_REQUEST_BODY'],
-    ['create_payment: an unknown code', 'create_payment', { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], discount_code: 'NOPE' }, 'INVALID_DISCOUNT_CODE'],
-    ['create_payment: billing without country', 'create_payment', { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], billing: { city: 'Pune' } }, 'INVALID_REQUEST_BODY'],
+    [
+      'create_payment: another customer’s method',
+      'create_payment',
+      { customer_id: 'cus_0001', payment_method_id: 'pm_0002', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }] },
+      'INVALID_REQUEST_PARAMETERS',
+    ],
+    [
+      'create_payment: an unknown customer',
+      'create_payment',
+      { customer_id: 'cus_nope', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }] },
+      'NOT_FOUND',
+    ],
+    [
+      'create_payment: a subscription',
+      'create_payment',
+      { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0002', quantity: 1 }] },
+      'INVALID_REQUEST_PARAMETERS',
+    ],
+    [
+      'create_payment: an empty cart',
+      'create_payment',
+      { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [] },
+      'PRODUCT_CART_EMPTY',
+    ],
+    [
+      'create_payment: addons (not in its schema)',
+      'create_payment',
+      { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1, addons: [] }] },
+      'INVALID_REQUEST_BODY',
+    ],
+    [
+      'create_payment: an unknown code',
+      'create_payment',
+      { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], discount_code: 'NOPE' },
+      'INVALID_DISCOUNT_CODE',
+    ],
+    [
+      'create_payment: billing without country',
+      'create_payment',
+      { customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_cart: [{ product_id: 'pdt_0001', quantity: 1 }], billing: { city: 'Pune' } },
+      'INVALID_REQUEST_BODY',
+    ],
     ['get_payment: an unknown id', 'get_payment', { payment_id: 'pay_nope' }, 'NOT_FOUND'],
     ['list_payments: a bad status', 'list_payments', { status: 'paid' }, 'INVALID_REQUEST_BODY'],
     ['list_payments: a bad instant', 'list_payments', { created_at_gte: 'last week' }, 'INVALID_REQUEST_BODY'],

@@ -36,7 +36,15 @@ describe('preview then change', () => {
         effective_at: isoDay('2025-04-11'),
         line_items: [
           { type: 'subscription', id: world.pro.product_id, name: 'Pro', quantity: 1, unit_price: 8000, proration_factor: '0.666667', amount: 5333 },
-          { type: 'subscription', id: world.basic.product_id, name: 'Unused time on Basic', quantity: 1, unit_price: -3000, proration_factor: '0.666667', amount: -2000 },
+          {
+            type: 'subscription',
+            id: world.basic.product_id,
+            name: 'Unused time on Basic',
+            quantity: 1,
+            unit_price: -3000,
+            proration_factor: '0.666667',
+            amount: -2000,
+          },
         ],
         summary: { total_amount: 3333, subtotal: 3333, currency: 'USD', customer_credits: 0 },
       },
@@ -70,7 +78,13 @@ describe('preview then change', () => {
     expect(await c.ok('preview_subscription_plan_change', args)).toMatchObject({
       direction: 'downgrade',
       credit_amount: 5000,
-      immediate_charge: { line_items: [{ name: 'Basic', amount: 3000 }, { name: 'Pro, credited in full', amount: -8000 }], summary: { subtotal: -5000, total_amount: 0 } },
+      immediate_charge: {
+        line_items: [
+          { name: 'Basic', amount: 3000 },
+          { name: 'Pro, credited in full', amount: -8000 },
+        ],
+        summary: { subtotal: -5000, total_amount: 0 },
+      },
     });
     expect(await c.ok('change_subscription_plan', args)).toMatchObject({
       status: 'applied',
@@ -88,7 +102,12 @@ describe('usage-based subscriptions', () => {
     const basicArgs = { subscription_id: id, product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' };
     expect(await c.ok('preview_subscription_plan_change', basicArgs)).toMatchObject({ usage: null });
 
-    const calls = await world.engine.meters.create({ name: 'API calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
+    const calls = await world.engine.meters.create({
+      name: 'API calls',
+      event_name: 'api.call',
+      measurement_unit: 'calls',
+      aggregation: { type: 'count' },
+    });
     const usagePlan = (name: string, free: number) =>
       world.engine.products.create({
         name,
@@ -108,7 +127,9 @@ describe('usage-based subscriptions', () => {
     const customerId = sub.customer.customer_id;
     for (let b = 0; b < 3; b++) {
       const n = b < 2 ? 1000 : 500;
-      await world.engine.usage.ingest(Array.from({ length: n }, (_, i) => ({ event_id: `c${b}-${i}`, customer_id: customerId, event_name: 'api.call' })));
+      await world.engine.usage.ingest(
+        Array.from({ length: n }, (_, i) => ({ event_id: `c${b}-${i}`, customer_id: customerId, event_name: 'api.call' })),
+      );
     }
     await advanceTo(world.engine, '2025-04-12');
     const args = { subscription_id: sub.subscription_id, product_id: apiPlus.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' };
@@ -135,15 +156,22 @@ describe('scheduled changes', () => {
       proration_billing_mode: 'prorated_immediately',
       effective_at: 'next_billing_date',
     };
-    const scheduled = await c.ok<{ status: string; subscription: { scheduled_change: { id: string; effective_at: string } } }>('change_subscription_plan', args);
+    const scheduled = await c.ok<{ status: string; subscription: { scheduled_change: { id: string; effective_at: string } } }>(
+      'change_subscription_plan',
+      args,
+    );
     expect(scheduled.status).toBe('scheduled');
     expect(scheduled.subscription.scheduled_change).toMatchObject({ effective_at: isoDay('2025-05-01') });
     expect(scheduled.subscription.scheduled_change.id).toMatch(/^spc_/);
 
-    expect(await c.fail('change_subscription_plan', args)).toMatch(/^CONFLICT: .*already has a plan change .*scheduled.*\. Next: .*cancel_scheduled_plan_change: true/);
+    expect(await c.fail('change_subscription_plan', args)).toMatch(
+      /^CONFLICT: .*already has a plan change .*scheduled.*\. Next: .*cancel_scheduled_plan_change: true/,
+    );
     const kept = await c.ok('cancel_scheduled_plan_change', { subscription_id: id });
     expect(kept).toMatchObject({ product_id: world.pro.product_id, scheduled_change: null });
-    expect(await c.fail('cancel_scheduled_plan_change', { subscription_id: id })).toMatch(/^NOT_FOUND: subscription .* has no scheduled plan change\. Next: /);
+    expect(await c.fail('cancel_scheduled_plan_change', { subscription_id: id })).toMatch(
+      /^NOT_FOUND: subscription .* has no scheduled plan change\. Next: /,
+    );
   });
 });
 
@@ -186,11 +214,21 @@ describe('bad input', () => {
   test('an unknown mode is INVALID_REQUEST_BODY naming the field; nothing is written', async () => {
     const id = await on0411('basic');
     const before = await planChangeState(world.engine);
-    const text = await c.fail('change_subscription_plan', { subscription_id: id, product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated' });
+    const text = await c.fail('change_subscription_plan', {
+      subscription_id: id,
+      product_id: world.pro.product_id,
+      quantity: 1,
+      proration_billing_mode: 'prorated',
+    });
     expect(text).toMatch(/^INVALID_REQUEST_BODY: invalid arguments for change_subscription_plan: proration_billing_mode: /);
-    expect(await c.fail('change_subscription_plan', { subscription_id: id, product_id: world.pro.product_id, quantity: 0, proration_billing_mode: 'do_not_bill' })).toMatch(
-      /quantity: /,
-    );
+    expect(
+      await c.fail('change_subscription_plan', {
+        subscription_id: id,
+        product_id: world.pro.product_id,
+        quantity: 0,
+        proration_billing_mode: 'do_not_bill',
+      }),
+    ).toMatch(/quantity: /);
     expect(await planChangeState(world.engine)).toEqual(before);
   });
 
@@ -207,6 +245,8 @@ describe('bad input', () => {
   test('an unknown subscription is NOT_FOUND pointing at list_subscriptions', async () => {
     world = await planWorld();
     c = await connectClient({}, world.engine);
-    expect(await c.fail('list_plan_change_options', { subscription_id: 'sub_9999' })).toMatch(/^NOT_FOUND: no subscription sub_9999\. Next: list_subscriptions/);
+    expect(await c.fail('list_plan_change_options', { subscription_id: 'sub_9999' })).toMatch(
+      /^NOT_FOUND: no subscription sub_9999\. Next: list_subscriptions/,
+    );
   });
 });

@@ -64,7 +64,9 @@ describe('refund tools', () => {
     await c.engine.settings.update({ default_tax_rate_bps: 1800 });
     const guide = await oneTime(c.engine, { price: 1000 });
     await buy(c.engine, [[guide.product_id, 1]]); // 1000 + 180 tax
-    expect(await c.ok('create_refund', { payment_id: 'pay_0001', items: [{ item_id: guide.product_id, amount: 500, tax_inclusive: false }] })).toMatchObject({
+    expect(
+      await c.ok('create_refund', { payment_id: 'pay_0001', items: [{ item_id: guide.product_id, amount: 500, tax_inclusive: false }] }),
+    ).toMatchObject({
       amount: 590,
     });
   });
@@ -80,7 +82,11 @@ describe('bad input → isError with the code, nothing written', () => {
     ['create_refund', { payment_id: 'pay_0001', items: [] }, 'INVALID_REQUEST_BODY: items is empty'],
     ['create_refund', { payment_id: 'pay_0001', reason: 'x'.repeat(3001) }, 'INVALID_REQUEST_BODY'],
     ['create_refund', { payment_id: 'pay_nope' }, 'NOT_FOUND: no payment pay_nope. Next: list_payments shows the existing ids'],
-    ['create_refund', { payment_id: 'pay_0001', items: [{ item_id: 'pdt_nope' }] }, 'LINE_ITEM_NOT_FOUND: Line item pdt_nope not found in payment pay_0001'],
+    [
+      'create_refund',
+      { payment_id: 'pay_0001', items: [{ item_id: 'pdt_nope' }] },
+      'LINE_ITEM_NOT_FOUND: Line item pdt_nope not found in payment pay_0001',
+    ],
     [
       'create_refund',
       { payment_id: 'pay_0001', items: [{ item_id: 'pdt_0001', amount: 1901 }] },

@@ -19,9 +19,24 @@ describe('flag combinations select exactly these tools (registry order)', () => 
     ['one resource', ['--resource=brands'], {}, BRANDS],
     ['a wildcard resource', ['--resource=add*'], {}, ADDONS],
     ['wildcards, comma-separated', ['--resource=bra*,sett*'], {}, [...BRANDS, ...SETTINGS]],
-    ['repeated resources are ORed, ANDed with the operation', ['--operation=read', '--resource=brands', '--resource=settings'], {}, ['get_brand', 'list_brands', 'get_business_settings']],
-    ['comma-separated resources equal repeated ones', ['--operation=read', '--resource=brands,settings'], {}, ['get_brand', 'list_brands', 'get_business_settings']],
-    ['write tools of two resources', ['--resource', 'brands,settings', '--operation', 'write'], {}, ['create_brand', 'update_brand', 'update_business_settings']],
+    [
+      'repeated resources are ORed, ANDed with the operation',
+      ['--operation=read', '--resource=brands', '--resource=settings'],
+      {},
+      ['get_brand', 'list_brands', 'get_business_settings'],
+    ],
+    [
+      'comma-separated resources equal repeated ones',
+      ['--operation=read', '--resource=brands,settings'],
+      {},
+      ['get_brand', 'list_brands', 'get_business_settings'],
+    ],
+    [
+      'write tools of two resources',
+      ['--resource', 'brands,settings', '--operation', 'write'],
+      {},
+      ['create_brand', 'update_brand', 'update_business_settings'],
+    ],
     ['both operations ORed = no restriction', ['--operation=read', '--operation=write', '--resource=settings'], {}, SETTINGS],
     ['tools are ORed among themselves, in registry order', ['--tool=get_brand', '--tool=get_addon'], {}, ['get_addon', 'get_brand']],
     ['tools ANDed with the operation', ['--tool=get_brand,create_brand', '--operation=read'], {}, ['get_brand']],
@@ -33,7 +48,12 @@ describe('flag combinations select exactly these tools (registry order)', () => 
     ['--read-only keeps the read tools', ['--read-only', '--resource=settings,brands'], {}, ['get_brand', 'list_brands', 'get_business_settings']],
     ['--read-only drops an explicit write tool', ['--read-only', '--tool=create_brand'], {}, []],
     ['env resource', [], { BILLING_MCP_RESOURCE: 'brands' }, BRANDS],
-    ['env comma list with spaces', [], { BILLING_MCP_RESOURCE: 'brands, settings', BILLING_MCP_OPERATION: 'write' }, ['create_brand', 'update_brand', 'update_business_settings']],
+    [
+      'env comma list with spaces',
+      [],
+      { BILLING_MCP_RESOURCE: 'brands, settings', BILLING_MCP_OPERATION: 'write' },
+      ['create_brand', 'update_brand', 'update_business_settings'],
+    ],
     ['the flag replaces the env value of its kind', ['--resource=addons'], { BILLING_MCP_RESOURCE: 'brands' }, ADDONS],
     ['env of another kind still applies', ['--resource=addons'], { BILLING_MCP_OPERATION: 'read' }, ['get_addon', 'list_addons']],
     ['env read-only', ['--resource=settings'], { BILLING_MCP_READ_ONLY: '1' }, ['get_business_settings']],
@@ -49,14 +69,15 @@ describe('unbounded selections', () => {
     expect(select([])).toEqual(ALL_TOOLS.map((t) => t.name));
   });
 
-  test.each<[string[], NodeJS.ProcessEnv]>([[['--operation=read'], {}], [['--read-only'], {}], [[], { BILLING_MCP_READ_ONLY: 'true' }]])(
-    '%j %j selects exactly the tools whose readOnlyHint is true',
-    (argv, env) => {
-      const expected = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
-      expect(expected.length).toBeGreaterThan(0);
-      expect(select(argv, env)).toEqual(expected);
-    },
-  );
+  test.each<[string[], NodeJS.ProcessEnv]>([
+    [['--operation=read'], {}],
+    [['--read-only'], {}],
+    [[], { BILLING_MCP_READ_ONLY: 'true' }],
+  ])('%j %j selects exactly the tools whose readOnlyHint is true', (argv, env) => {
+    const expected = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(select(argv, env)).toEqual(expected);
+  });
 
   test('--operation=write selects exactly the others', () => {
     expect(select(['--operation=write'])).toEqual(ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name));

@@ -64,7 +64,8 @@ describe('business settings', () => {
     });
     await expect(c.engine.settings.update({ proration_billing_mode_on_upgrade: 'sometimes' as never })).rejects.toMatchObject({
       code: 'INVALID_REQUEST_PARAMETERS',
-      message: 'proration_billing_mode_on_upgrade must be one of prorated_immediately, difference_immediately, full_immediately, do_not_bill, got "sometimes"',
+      message:
+        'proration_billing_mode_on_upgrade must be one of prorated_immediately, difference_immediately, full_immediately, do_not_bill, got "sometimes"',
     });
     expect(await c.ok('get_business_settings')).toMatchObject({ proration_billing_mode_on_upgrade: 'prorated_immediately' });
   });

@@ -71,13 +71,18 @@ describe('subscription tools', () => {
     expect(Object.keys(summary ?? {}).sort()).toEqual(Object.keys(subscriptionSummarySchema.shape).sort());
     const whole = await c.ok('get_subscription', { subscription_id: 'sub_0001' });
     for (const [field, value] of Object.entries(summary ?? {})) expect(whole[field], field).toEqual(value);
-    expect(await c.ok('update_subscription', { subscription_id: 'sub_0001', cancel_at_next_billing_date: true, metadata: { why: 'budget' } })).toMatchObject({
+    expect(
+      await c.ok('update_subscription', { subscription_id: 'sub_0001', cancel_at_next_billing_date: true, metadata: { why: 'budget' } }),
+    ).toMatchObject({
       cancel_at_next_billing_date: true,
       metadata: { why: 'budget' },
     });
     const advanced = await c.ok<{ events: string[] }>('advance_test_clock', { by: { months: 1 } });
     expect(advanced.events).toEqual(['subscription.cancelled']);
-    expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({ status: 'cancelled', cancelled_at: '2025-05-01T00:00:00.000Z' });
+    expect(await c.ok('get_subscription', { subscription_id: 'sub_0001' })).toMatchObject({
+      status: 'cancelled',
+      cancelled_at: '2025-05-01T00:00:00.000Z',
+    });
   });
 
   test('cancel_subscription cancels now; on_hold recovery through update_subscription_payment_method', async () => {
@@ -86,23 +91,36 @@ describe('subscription tools', () => {
     const held = await c.ok<{ processed: Array<{ status_after: string }> }>('advance_test_clock', { to: '2025-05-01T00:00:00Z' });
     expect(held.processed[0]?.status_after).toBe('on_hold');
     const recovered = await c.ok('update_subscription_payment_method', { subscription_id: 'sub_0001', payment_method_id: 'pm_0001' });
-    expect(recovered).toMatchObject({ subscription: { status: 'active', outstanding_amount: 0 }, payment: { status: 'succeeded', total_amount: 3000 } });
-    expect(await c.ok('cancel_subscription', { subscription_id: 'sub_0001' })).toMatchObject({ status: 'cancelled', cancelled_at: '2025-05-01T00:00:00.000Z' });
+    expect(recovered).toMatchObject({
+      subscription: { status: 'active', outstanding_amount: 0 },
+      payment: { status: 'succeeded', total_amount: 3000 },
+    });
+    expect(await c.ok('cancel_subscription', { subscription_id: 'sub_0001' })).toMatchObject({
+      status: 'cancelled',
+      cancelled_at: '2025-05-01T00:00:00.000Z',
+    });
   });
 
   test('charge_subscription on an on-demand subscription returns the payment', async () => {
     const created = await subscribe({ on_demand: { mandate_only: true } });
     expect(created.payment).toBeNull();
-    expect(await c.ok('charge_subscription', { subscription_id: 'sub_0001', product_price: 2500, product_description: 'March usage' })).toMatchObject({
-      payment_id: 'pay_0001',
-      status: 'succeeded',
-      total_amount: 2500,
-      subscription_id: 'sub_0001',
-    });
+    expect(await c.ok('charge_subscription', { subscription_id: 'sub_0001', product_price: 2500, product_description: 'March usage' })).toMatchObject(
+      {
+        payment_id: 'pay_0001',
+        status: 'succeeded',
+        total_amount: 2500,
+        subscription_id: 'sub_0001',
+      },
+    );
   });
 
   test.each<[string, string, Record<string, unknown>, string]>([
-    ['get: an unknown id', 'get_subscription', { subscription_id: 'sub_nope' }, 'NOT_FOUND: no subscription sub_nope. Next: list_subscriptions shows the existing ids'],
+    [
+      'get: an unknown id',
+      'get_subscription',
+      { subscription_id: 'sub_nope' },
+      'NOT_FOUND: no subscription sub_nope. Next: list_subscriptions shows the existing ids',
+    ],
     [
       'create: a trial of 10001 days',
       'create_subscription',

@@ -72,7 +72,11 @@ const EVERY_NAME = new Set(ENTRIES.flatMap((entry) => [...namesIn(entry.inputSch
 
 describe('texts a client reads', () => {
   test('no string in src/ cites SPEC sections, seeds or ambiguity numbers', () => {
-    const cited = sourceFiles(SRC).flatMap((path) => stringsOf(path).filter((text) => UNFOLLOWABLE.test(text)).map((text) => `${path.slice(SRC.length)}: ${text}`));
+    const cited = sourceFiles(SRC).flatMap((path) =>
+      stringsOf(path)
+        .filter((text) => UNFOLLOWABLE.test(text))
+        .map((text) => `${path.slice(SRC.length)}: ${text}`),
+    );
     expect(cited).toEqual([]);
   });
 
@@ -81,25 +85,35 @@ describe('texts a client reads', () => {
       stringsOf(path)
         .filter((text) => text.includes(' '))
         .flatMap((text) =>
-        [...text.matchAll(TOOL_LIKE)].map((m) => m[0]).filter((name) => !TOOL_NAMES.has(name) && !EVERY_NAME.has(name)).map((name) => `${path.slice(SRC.length)}: ${name}`),
-      ),
+          [...text.matchAll(TOOL_LIKE)]
+            .map((m) => m[0])
+            .filter((name) => !TOOL_NAMES.has(name) && !EVERY_NAME.has(name))
+            .map((name) => `${path.slice(SRC.length)}: ${name}`),
+        ),
     );
     expect([...new Set(unknown)]).toEqual([]);
   });
 
   // A field a text names must be one the client can find: the tool's own, or one of a tool the same text
   // names ("set expires_at with update_discount"). Names inside {…} spell a JSON body; after "e.g." an example.
-  test.each(ENTRIES.map((entry) => [entry.name, entry] as const))('%s: its texts name only fields it has or of the tools they name', (_name, entry) => {
-    const own = new Set([...namesIn(entry.inputSchema), ...namesIn(entry.outputSchema)]);
-    const texts = [entry.description ?? '', ...descriptionsIn(entry.inputSchema), ...descriptionsIn(entry.outputSchema)];
-    const strangers = texts.flatMap((text) => {
-      const named = new Set([...text.matchAll(/\b[a-z]+(?:_[a-z0-9]+)+\b/g)].map((m) => m[0]).filter((word) => TOOL_NAMES.has(word)));
-      const theirs = new Set(ENTRIES.filter((other) => named.has(other.name)).flatMap((other) => [...namesIn(other.inputSchema), ...namesIn(other.outputSchema)]));
-      const prose = text.replace(/\{[^}]*\}/g, ' ').replace(/e\.g\. \S+/g, ' ');
-      // snake_case words, and single words used as a flag ("when confirm is true").
-      const words = [...prose.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g), ...prose.matchAll(/\b([a-z][a-z0-9_]*) is (?:true|false)\b/g)].map((m) => m[1] ?? m[0]);
-      return words.filter((word) => !own.has(word) && !TOOL_NAMES.has(word) && !theirs.has(word));
-    });
-    expect([...new Set(strangers)]).toEqual([]);
-  });
+  test.each(ENTRIES.map((entry) => [entry.name, entry] as const))(
+    '%s: its texts name only fields it has or of the tools they name',
+    (_name, entry) => {
+      const own = new Set([...namesIn(entry.inputSchema), ...namesIn(entry.outputSchema)]);
+      const texts = [entry.description ?? '', ...descriptionsIn(entry.inputSchema), ...descriptionsIn(entry.outputSchema)];
+      const strangers = texts.flatMap((text) => {
+        const named = new Set([...text.matchAll(/\b[a-z]+(?:_[a-z0-9]+)+\b/g)].map((m) => m[0]).filter((word) => TOOL_NAMES.has(word)));
+        const theirs = new Set(
+          ENTRIES.filter((other) => named.has(other.name)).flatMap((other) => [...namesIn(other.inputSchema), ...namesIn(other.outputSchema)]),
+        );
+        const prose = text.replace(/\{[^}]*\}/g, ' ').replace(/e\.g\. \S+/g, ' ');
+        // snake_case words, and single words used as a flag ("when confirm is true").
+        const words = [...prose.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g), ...prose.matchAll(/\b([a-z][a-z0-9_]*) is (?:true|false)\b/g)].map(
+          (m) => m[1] ?? m[0],
+        );
+        return words.filter((word) => !own.has(word) && !TOOL_NAMES.has(word) && !theirs.has(word));
+      });
+      expect([...new Set(strangers)]).toEqual([]);
+    },
+  );
 });

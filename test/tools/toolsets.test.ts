@@ -10,14 +10,17 @@ import { ALL_TOOLS } from '../../src/tools/index.js';
 import { ENTRY_TOOLS, TOOLSETS, ToolsetError, toolsOfSets } from '../../src/tools/toolsets.js';
 import { MAIN_JOB_TOOLS } from '../support/main-jobs.js';
 
-
 const served = (argv: string[], env: NodeJS.ProcessEnv = {}) => servedTools(ALL_TOOLS, parseCliOptions(argv, env)).map((t) => t.name);
 
 describe('the sets', () => {
   test('every registered tool is in exactly one set, and each set’s core is part of it', () => {
     const names = ALL_TOOLS.map((t) => t.name).sort();
     expect(TOOLSETS.flatMap((set) => set.tools).sort()).toEqual(names);
-    for (const set of TOOLSETS) expect(set.core.filter((name) => !set.tools.includes(name)), set.name).toEqual([]);
+    for (const set of TOOLSETS)
+      expect(
+        set.core.filter((name) => !set.tools.includes(name)),
+        set.name,
+      ).toEqual([]);
   });
 
   test('the default is at most 40 tools and holds every main-job tool', () => {
@@ -30,7 +33,10 @@ describe('the sets', () => {
     for (const argv of [[], ['--toolsets=all'], ['--toolsets=default,webhooks,discounts'], ['--tool=list_products', '--tool=get_product']]) {
       const first40 = served(argv).slice(0, 40);
       const expected = MAIN_JOB_TOOLS.filter((name) => served(argv).includes(name));
-      expect(expected.filter((name) => !first40.includes(name)), argv.join(' ')).toEqual([]);
+      expect(
+        expected.filter((name) => !first40.includes(name)),
+        argv.join(' '),
+      ).toEqual([]);
     }
   });
 

@@ -32,9 +32,20 @@ describe('wallet tools', () => {
   });
 
   test('credit $100 and ₹83, debit $25: USD 7500, INR 8300, total 7600 cents', async () => {
-    await c.ok('create_wallet_ledger_entry', { customer_id: 'cus_0001', amount: 10000, currency: 'USD', entry_type: 'credit', reason: 'Welcome bonus' });
+    await c.ok('create_wallet_ledger_entry', {
+      customer_id: 'cus_0001',
+      amount: 10000,
+      currency: 'USD',
+      entry_type: 'credit',
+      reason: 'Welcome bonus',
+    });
     await c.ok('create_wallet_ledger_entry', { customer_id: 'cus_0001', amount: 8300, currency: 'INR', entry_type: 'credit' });
-    const debit = await c.ok<EntryResult>('create_wallet_ledger_entry', { customer_id: 'cus_0001', amount: 2500, currency: 'USD', entry_type: 'debit' });
+    const debit = await c.ok<EntryResult>('create_wallet_ledger_entry', {
+      customer_id: 'cus_0001',
+      amount: 2500,
+      currency: 'USD',
+      entry_type: 'debit',
+    });
     expect(debit).toMatchObject({
       wallet: { currency: 'USD', balance: 7500 },
       entry: { id: 'wle_0003', amount: 2500, is_credit: false, before_balance: 10000, after_balance: 7500, event_type: 'merchant_adjustment' },
@@ -101,12 +112,32 @@ describe('bad input changes nothing', () => {
     ['create_wallet_ledger_entry', { ...entry, amount: 0 }, /^INVALID_REQUEST_BODY: invalid arguments for create_wallet_ledger_entry: amount/],
     ['create_wallet_ledger_entry', { ...entry, amount: -100 }, /^INVALID_REQUEST_BODY: invalid arguments for create_wallet_ledger_entry: amount/],
     ['create_wallet_ledger_entry', { ...entry, amount: 10.5 }, /^INVALID_REQUEST_BODY: invalid arguments for create_wallet_ledger_entry: amount/],
-    ['create_wallet_ledger_entry', { ...entry, currency: 'EUR' }, /^INVALID_REQUEST_BODY: invalid arguments for create_wallet_ledger_entry: currency/],
-    ['create_wallet_ledger_entry', { ...entry, entry_type: 'refund' }, /^INVALID_REQUEST_BODY: invalid arguments for create_wallet_ledger_entry: entry_type/],
+    [
+      'create_wallet_ledger_entry',
+      { ...entry, currency: 'EUR' },
+      /^INVALID_REQUEST_BODY: invalid arguments for create_wallet_ledger_entry: currency/,
+    ],
+    [
+      'create_wallet_ledger_entry',
+      { ...entry, entry_type: 'refund' },
+      /^INVALID_REQUEST_BODY: invalid arguments for create_wallet_ledger_entry: entry_type/,
+    ],
     ['create_wallet_ledger_entry', { ...entry, entry_type: 'debit', amount: 999_999 }, /^INSUFFICIENT_WALLET_FUNDS: /],
-    ['create_wallet_ledger_entry', { ...entry, idempotency_key: 'k1', amount: 999 }, /^CONFLICT: idempotency_key "k1" was used for a credit of 100 USD/],
-    ['list_wallet_ledger_entries', { customer_id: 'cus_0001', currency: 'GBP' }, /^INVALID_REQUEST_BODY: invalid arguments for list_wallet_ledger_entries: currency/],
-    ['list_wallet_ledger_entries', { customer_id: 'cus_0001', page_number: -1 }, /^INVALID_REQUEST_BODY: invalid arguments for list_wallet_ledger_entries: page_number/],
+    [
+      'create_wallet_ledger_entry',
+      { ...entry, idempotency_key: 'k1', amount: 999 },
+      /^CONFLICT: idempotency_key "k1" was used for a credit of 100 USD/,
+    ],
+    [
+      'list_wallet_ledger_entries',
+      { customer_id: 'cus_0001', currency: 'GBP' },
+      /^INVALID_REQUEST_BODY: invalid arguments for list_wallet_ledger_entries: currency/,
+    ],
+    [
+      'list_wallet_ledger_entries',
+      { customer_id: 'cus_0001', page_number: -1 },
+      /^INVALID_REQUEST_BODY: invalid arguments for list_wallet_ledger_entries: page_number/,
+    ],
   ])('%s %j is refused', async (tool, args, text) => {
     await c.ok('create_wallet_ledger_entry', { ...entry, idempotency_key: 'k1' });
     const before = await billingState(c.engine);

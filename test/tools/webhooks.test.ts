@@ -75,7 +75,14 @@ describe('success shapes', () => {
       rate_limit: 5,
       headers: { 'X-Api-Key': 'k-1' },
     });
-    expect(second).toMatchObject({ id: 'wh_0002', disabled: true, filter_types: [], rate_limit: 5, metadata: { team: 'billing' }, description: null });
+    expect(second).toMatchObject({
+      id: 'wh_0002',
+      disabled: true,
+      filter_types: [],
+      rate_limit: 5,
+      metadata: { team: 'billing' },
+      description: null,
+    });
     const listed = await mcp.ok<{ items: WebhookEndpoint[] }>('list_webhooks', { page_size: 1 });
     expect(listed).toMatchObject({ items: [endpoint], page_number: 0, page_size: 1, has_more: true });
     expect((await mcp.ok<{ items: WebhookEndpoint[] }>('list_webhooks', {})).items).toEqual([endpoint, second]);
@@ -97,9 +104,18 @@ describe('success shapes', () => {
       updated_at: '2025-04-01T00:00:01.000Z',
     });
     expect(await mcp.ok('delete_webhook', { webhook_id: second.id })).toEqual(updated);
-    expect(await mcp.fail('get_webhook', { webhook_id: second.id })).toBe('NOT_FOUND: no webhook wh_0002. Next: list_webhooks shows the existing ids');
+    expect(await mcp.fail('get_webhook', { webhook_id: second.id })).toBe(
+      'NOT_FOUND: no webhook wh_0002. Next: list_webhooks shows the existing ids',
+    );
 
-    const shown = JSON.stringify([endpoint, second, updated, listed, await mcp.call('list_webhooks', {}), await mcp.call('get_webhook', { webhook_id: endpoint.id })]);
+    const shown = JSON.stringify([
+      endpoint,
+      second,
+      updated,
+      listed,
+      await mcp.call('list_webhooks', {}),
+      await mcp.call('get_webhook', { webhook_id: endpoint.id }),
+    ]);
     expect(shown).not.toContain(secret);
     expect(shown).not.toContain('whsec_');
   });
@@ -123,7 +139,9 @@ describe('success shapes', () => {
     expect(await mcp.ok('update_webhook_headers', { webhook_id: endpoint.id, headers: { 'X-Api-Key': 'k-1', 'X-Env': 'test' } })).toEqual({
       headers: { 'X-Api-Key': 'k-1', 'X-Env': 'test' },
     });
-    expect(await mcp.ok('update_webhook_headers', { webhook_id: endpoint.id, headers: { 'X-Api-Key': 'k-2' } })).toEqual({ headers: { 'X-Api-Key': 'k-2' } });
+    expect(await mcp.ok('update_webhook_headers', { webhook_id: endpoint.id, headers: { 'X-Api-Key': 'k-2' } })).toEqual({
+      headers: { 'X-Api-Key': 'k-2' },
+    });
     expect(await mcp.ok('get_webhook_headers', { webhook_id: endpoint.id })).toEqual({ headers: { 'X-Api-Key': 'k-2' } });
     await deliveredPurchase();
     expect(receiver.received[0]?.headers['x-api-key']).toBe('k-2');
@@ -148,7 +166,10 @@ describe('success shapes', () => {
     expect(await mcp.ok('list_webhook_deliveries', { status: 'failed' })).toMatchObject({ items: [], has_more: false });
     // The list holds summaries (issue 14): no body, no attempt history, how the last attempt ended.
     const { payload: _body, attempts, ...summary } = delivery;
-    const listed = await mcp.ok<{ items: WebhookDeliverySummary[] }>('list_webhook_deliveries', { event_type: 'payment.succeeded', status: 'succeeded' });
+    const listed = await mcp.ok<{ items: WebhookDeliverySummary[] }>('list_webhook_deliveries', {
+      event_type: 'payment.succeeded',
+      status: 'succeeded',
+    });
     expect(listed.items).toEqual([
       { ...summary, last_attempt: { attempted_at: attempts[0]?.attempted_at, status_code: 200, error: null, succeeded: true } },
     ]);
@@ -193,18 +214,38 @@ describe('bad input to every tool is isError and changes nothing', () => {
 
   const longDescription = 'x'.repeat(1001);
   const cases: Array<[string, Record<string, unknown>, string | RegExp]> = [
-    ['create_webhook', {}, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: url: .*\. Next: fix those fields and call create_webhook again; its input schema lists every field$/],
-    ['create_webhook', { url: 'ftp://example.com/x' }, 'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "ftp://example.com/x". Next: send e.g. https://example.com/webhooks'],
-    ['create_webhook', { url: 'not a url' }, 'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "not a url". Next: send e.g. https://example.com/webhooks'],
+    [
+      'create_webhook',
+      {},
+      /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: url: .*\. Next: fix those fields and call create_webhook again; its input schema lists every field$/,
+    ],
+    [
+      'create_webhook',
+      { url: 'ftp://example.com/x' },
+      'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "ftp://example.com/x". Next: send e.g. https://example.com/webhooks',
+    ],
+    [
+      'create_webhook',
+      { url: 'not a url' },
+      'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "not a url". Next: send e.g. https://example.com/webhooks',
+    ],
     // Issue 13: the password would be echoed by create/get/list and the delivery log.
     [
       'create_webhook',
       { url: 'http://user:s3cret@hooks.example.com/x' },
       'INVALID_REQUEST_BODY: url must not carry a user name or password (http://hooks.example.com…); nothing was stored. Next: send the URL without them and put the credentials in headers, e.g. {"Authorization": "Basic …"}',
     ],
-    ['create_webhook', { url: 'https://example.com/h', filter_types: ['payment.nope'] }, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: filter_types\.0: /],
+    [
+      'create_webhook',
+      { url: 'https://example.com/h', filter_types: ['payment.nope'] },
+      /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: filter_types\.0: /,
+    ],
     ['create_webhook', { url: 'https://example.com/h', rate_limit: 0 }, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: rate_limit: /],
-    ['create_webhook', { url: 'https://example.com/h', rate_limit: 2.5 }, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: rate_limit: /],
+    [
+      'create_webhook',
+      { url: 'https://example.com/h', rate_limit: 2.5 },
+      /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: rate_limit: /,
+    ],
     ['create_webhook', { url: 'https://example.com/h', extra: true }, /^INVALID_REQUEST_BODY: invalid arguments for create_webhook: /],
     [
       'create_webhook',
@@ -218,10 +259,22 @@ describe('bad input to every tool is isError and changes nothing', () => {
     ['list_webhooks', { page_size: 0 }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhooks: page_size: /],
     ['list_webhooks', { page_size: 101 }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhooks: page_size: /],
     ['update_webhook', { webhook_id: 'wh_9999', disabled: true }, 'NOT_FOUND: no webhook wh_9999. Next: list_webhooks shows the existing ids'],
-    ['update_webhook', { webhook_id: 'wh_0001', url: 'https://admin@hooks.example.com/' }, 'INVALID_REQUEST_BODY: url must not carry a user name or password (https://hooks.example.com…); nothing was stored. Next: send the URL without them and put the credentials in headers, e.g. {"Authorization": "Basic …"}'],
-    ['update_webhook', { webhook_id: 'wh_0001', url: 'mailto:a@b.c' }, 'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "mailto:a@b.c". Next: send e.g. https://example.com/webhooks'],
+    [
+      'update_webhook',
+      { webhook_id: 'wh_0001', url: 'https://admin@hooks.example.com/' },
+      'INVALID_REQUEST_BODY: url must not carry a user name or password (https://hooks.example.com…); nothing was stored. Next: send the URL without them and put the credentials in headers, e.g. {"Authorization": "Basic …"}',
+    ],
+    [
+      'update_webhook',
+      { webhook_id: 'wh_0001', url: 'mailto:a@b.c' },
+      'INVALID_REQUEST_BODY: url must be an http(s) URL of at most 2000 characters, got "mailto:a@b.c". Next: send e.g. https://example.com/webhooks',
+    ],
     ['update_webhook', { webhook_id: 'wh_0001', rate_limit: -1 }, /^INVALID_REQUEST_BODY: invalid arguments for update_webhook: rate_limit: /],
-    ['update_webhook', { webhook_id: 'wh_0001', filter_types: ['payment.nope'] }, /^INVALID_REQUEST_BODY: invalid arguments for update_webhook: filter_types\.0: /],
+    [
+      'update_webhook',
+      { webhook_id: 'wh_0001', filter_types: ['payment.nope'] },
+      /^INVALID_REQUEST_BODY: invalid arguments for update_webhook: filter_types\.0: /,
+    ],
     ['update_webhook', { webhook_id: 'wh_0001', disabled: 'yes' }, /^INVALID_REQUEST_BODY: invalid arguments for update_webhook: disabled: /],
     ['delete_webhook', {}, /^INVALID_REQUEST_BODY: invalid arguments for delete_webhook: webhook_id: /],
     ['delete_webhook', { webhook_id: 'wh_9999' }, 'NOT_FOUND: no webhook wh_9999. Next: list_webhooks shows the existing ids'],
@@ -252,11 +305,23 @@ describe('bad input to every tool is isError and changes nothing', () => {
     ['list_webhook_deliveries', { status: 'lost' }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhook_deliveries: status: /],
     ['list_webhook_deliveries', { event_type: 'payment.nope' }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhook_deliveries: event_type: /],
     ['list_webhook_deliveries', { page_number: -1 }, /^INVALID_REQUEST_BODY: invalid arguments for list_webhook_deliveries: page_number: /],
-    ['retry_webhook_delivery', { message_id: 'msg_9999' }, 'NOT_FOUND: no webhook delivery msg_9999. Next: list_webhook_deliveries shows the existing ids'],
-    ['get_webhook_delivery', { message_id: 'msg_9999' }, 'NOT_FOUND: no webhook delivery msg_9999. Next: list_webhook_deliveries shows the existing ids'],
+    [
+      'retry_webhook_delivery',
+      { message_id: 'msg_9999' },
+      'NOT_FOUND: no webhook delivery msg_9999. Next: list_webhook_deliveries shows the existing ids',
+    ],
+    [
+      'get_webhook_delivery',
+      { message_id: 'msg_9999' },
+      'NOT_FOUND: no webhook delivery msg_9999. Next: list_webhook_deliveries shows the existing ids',
+    ],
     ['retry_webhook_delivery', {}, /^INVALID_REQUEST_BODY: invalid arguments for retry_webhook_delivery: message_id: /],
     ['send_test_webhook', { webhook_id: 'wh_9999' }, 'NOT_FOUND: no webhook wh_9999. Next: list_webhooks shows the existing ids'],
-    ['send_test_webhook', { webhook_id: 'wh_0001', event_type: 'payment.nope' }, /^INVALID_REQUEST_BODY: invalid arguments for send_test_webhook: event_type: /],
+    [
+      'send_test_webhook',
+      { webhook_id: 'wh_0001', event_type: 'payment.nope' },
+      /^INVALID_REQUEST_BODY: invalid arguments for send_test_webhook: event_type: /,
+    ],
   ];
 
   test.each(cases)('%s %j', async (tool, args, expected) => {

@@ -185,7 +185,8 @@ describe('endpoints follow the tool selection', () => {
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({
         code: 'NOT_FOUND',
-        message: 'POST /licenses/activate is not served: this server was started without the activate_license tool; start it with that tool selected (see --tool, --resource, --operation)',
+        message:
+          'POST /licenses/activate is not served: this server was started without the activate_license tool; start it with that tool selected (see --tool, --resource, --operation)',
       });
     }
     expect((await post('/licenses/validate', { license_key: key.key })).status).toBe(404);
@@ -203,9 +204,15 @@ describe('endpoints follow the tool selection', () => {
   test('--read-only: activate and deactivate are 403 FORBIDDEN with the next step, never 500', async () => {
     await start(1000, { filter: { ...noFilter, operations: ['read'] }, readOnly: true });
     const key = await oneKey(engine, await licensedApp(engine, { limit: 1 }));
-    for (const response of [...(await viaBoth('/licenses/activate', { license_key: key.key, name: 'laptop' })), ...(await viaBoth('/licenses/deactivate', { license_key: key.key, license_key_instance_id: 'lki_1' }))]) {
+    for (const response of [
+      ...(await viaBoth('/licenses/activate', { license_key: key.key, name: 'laptop' })),
+      ...(await viaBoth('/licenses/deactivate', { license_key: key.key, license_key_instance_id: 'lki_1' })),
+    ]) {
       expect(response.status).toBe(403);
-      expect(await response.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^this server runs --read-only, .*send it to a server started without --read-only$/) });
+      expect(await response.json()).toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/^this server runs --read-only, .*send it to a server started without --read-only$/),
+      });
     }
     expect(await (await post('/licenses/validate', { license_key: key.key })).json()).toEqual({ valid: true });
   });

@@ -78,7 +78,11 @@ describe('a long tool call over Streamable HTTP releases its stream', () => {
     try {
       const result = await client.callTool({
         name: 'create_payment',
-        arguments: { customer_id: customer.customer_id, payment_method_id: method.payment_method_id, product_cart: [{ product_id: product.product_id, quantity: 1 }] },
+        arguments: {
+          customer_id: customer.customer_id,
+          payment_method_id: method.payment_method_id,
+          product_cart: [{ product_id: product.product_id, quantity: 1 }],
+        },
       });
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toMatchObject({ status: 'succeeded', total_amount: 1500 });

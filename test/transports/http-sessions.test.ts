@@ -83,7 +83,9 @@ describe('bounded sessions and requests', () => {
     }
     const health = (await (await fetch(`${running.server.url}/health`)).json()) as { sessions: number };
     expect(health.sessions).toBe(2);
-    expect(running.lines.some((line) => /closed: 2 sessions are open, the most this server keeps; it was the least recently used/.test(line))).toBe(true);
+    expect(running.lines.some((line) => /closed: 2 sessions are open, the most this server keeps; it was the least recently used/.test(line))).toBe(
+      true,
+    );
     await expect(clients[0]?.ping()).rejects.toThrow(/Session not found/);
     await clients[2]?.ping();
     for (const client of clients) await client.close().catch(() => undefined);
@@ -92,7 +94,10 @@ describe('bounded sessions and requests', () => {
 
   test.each([
     ['headers that never finish', 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n'],
-    ['a body that never finishes', 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"jsonrpc"'],
+    [
+      'a body that never finishes',
+      'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"jsonrpc"',
+    ],
   ])('%s: the connection is closed after the timeout', async (_name, partial) => {
     const running = await serve({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
     const { port } = new URL(running.server.url);

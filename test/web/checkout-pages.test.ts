@@ -26,7 +26,15 @@ afterEach(async () => {
 
 const DECLINED_FORM = { card_number: '4000 0000 0000 0002', card_expiry: '06/32', card_cvc: '123', card_name: 'Zoe Buyer' };
 const GOOD_FORM = { ...DECLINED_FORM, card_number: '4242 4242 4242 4242' };
-const DETAILS = { email: 'zoe@example.com', name: 'Zoe Buyer', country: 'US', state: 'CA', city: 'San Francisco', street: '1 Main St', zipcode: '94102' };
+const DETAILS = {
+  email: 'zoe@example.com',
+  name: 'Zoe Buyer',
+  country: 'US',
+  state: 'CA',
+  city: 'San Francisco',
+  street: '1 Main St',
+  zipcode: '94102',
+};
 
 describe('a collection checkout page (SPEC §2.1 rule 6)', () => {
   test('checkout_url answers: the offer by group, the first product checked, an Update button for no-JS', async () => {
@@ -55,7 +63,11 @@ describe('a collection checkout page (SPEC §2.1 rule 6)', () => {
   test('addon quantities post as addon_qty[adn_…]: 2 seats on Basic → $40.00', async () => {
     const { session_id } = await engine.checkout.create({ product_collection_id: w.plans.collection_id });
     await client.get(`/checkout/${session_id}`);
-    await client.post(`/checkout/${session_id}/choose`, { product: w.basic.product_id, [`quantity[${w.basic.product_id}]`]: '1', [`addon_qty[${w.seat.addon_id}]`]: '2' });
+    await client.post(`/checkout/${session_id}/choose`, {
+      product: w.basic.product_id,
+      [`quantity[${w.basic.product_id}]`]: '1',
+      [`addon_qty[${w.seat.addon_id}]`]: '2',
+    });
     expect((await engine.checkout.get(session_id)).summary.total_amount).toBe(4000);
   });
 
@@ -86,7 +98,10 @@ describe('the discount code field (SPEC §2.1 rule 10, §2.8)', () => {
   });
 
   test('hidden when allow_discount_code is false', async () => {
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], feature_flags: { allow_discount_code: false } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
+      feature_flags: { allow_discount_code: false },
+    });
     expect((await client.get(`/checkout/${session_id}`)).body).not.toContain('Discount code');
   });
 });
@@ -119,7 +134,10 @@ describe('paying (SPEC §2.1 completion, §5 test cards)', () => {
   });
 
   test('4242 on a subscription: 303 to return_url with exactly redirect_url’s subscription_id and status (rule 14)', async () => {
-    const { session_id } = await engine.checkout.create({ product_collection_id: w.plans.collection_id, return_url: 'https://shop.example/thanks?order=7' });
+    const { session_id } = await engine.checkout.create({
+      product_collection_id: w.plans.collection_id,
+      return_url: 'https://shop.example/thanks?order=7',
+    });
     await client.get(`/checkout/${session_id}`);
     const paid = await client.post(`/checkout/${session_id}/pay`, { ...DETAILS, ...GOOD_FORM });
     expect(paid.status).toBe(303);
@@ -185,7 +203,10 @@ describe('closed and unknown sessions', () => {
   });
 
   test('paid → "Already paid" with the receipt link; paying again changes nothing', async () => {
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], customer: { customer_id: w.ann.customer_id } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
+      customer: { customer_id: w.ann.customer_id },
+    });
     await engine.checkout.complete(session_id, { card: CARD_OK });
     await client.get(`/checkout/${session_id}/receipt`);
     const page = await client.get(`/checkout/${session_id}`);

@@ -25,7 +25,13 @@ afterEach(async () => {
   await engine.close();
 });
 
-const ADDRESS_FIELDS = { country: FULL_ADDRESS.country, state: FULL_ADDRESS.state, city: FULL_ADDRESS.city, street: FULL_ADDRESS.street, zipcode: FULL_ADDRESS.zipcode };
+const ADDRESS_FIELDS = {
+  country: FULL_ADDRESS.country,
+  state: FULL_ADDRESS.state,
+  city: FULL_ADDRESS.city,
+  street: FULL_ADDRESS.street,
+  zipcode: FULL_ADDRESS.zipcode,
+};
 const CARD_FIELDS = { card_number: '4242 4242 4242 4242', card_expiry: '06/32', card_cvc: '123', card_name: 'Zoe Buyer' };
 const ID = /^[a-z]{2,4}_[0-9A-Za-z_]+$/;
 
@@ -56,7 +62,10 @@ async function recordsOf(e: Engine, sessionId: string, since: number) {
 }
 
 async function lastSequence(e: Engine): Promise<number> {
-  const row = await e.ctx.db.selectFrom('outbox_events').select((eb) => eb.fn.max('sequence').as('n')).executeTakeFirst();
+  const row = await e.ctx.db
+    .selectFrom('outbox_events')
+    .select((eb) => eb.fn.max('sequence').as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -83,9 +92,17 @@ describe('the page pays exactly as complete_checkout_session does', () => {
     const between = await lastSequence(engine);
     const { session_id } = await engine.checkout.create({ product_cart: cart });
     await client.get(`/checkout/${session_id}`);
-    expect((await client.post(`/checkout/${session_id}/choose`, { [`quantity[${w.guide.product_id}]`]: '2', [`quantity[${app.product_id}]`]: '1' })).status).toBe(303);
+    expect(
+      (await client.post(`/checkout/${session_id}/choose`, { [`quantity[${w.guide.product_id}]`]: '2', [`quantity[${app.product_id}]`]: '1' }))
+        .status,
+    ).toBe(303);
     expect((await client.post(`/checkout/${session_id}/discount`, { discount_code: 'TEN' })).status).toBe(303);
-    const paid = await client.post(`/checkout/${session_id}/pay`, { email: 'page@example.com', name: 'Zoe Buyer', ...ADDRESS_FIELDS, ...CARD_FIELDS });
+    const paid = await client.post(`/checkout/${session_id}/pay`, {
+      email: 'page@example.com',
+      name: 'Zoe Buyer',
+      ...ADDRESS_FIELDS,
+      ...CARD_FIELDS,
+    });
     expect(paid.status).toBe(303);
     const viaPage = await recordsOf(engine, session_id, between);
 
@@ -117,7 +134,11 @@ describe('the page pays exactly as complete_checkout_session does', () => {
     });
     await client.get(`/checkout/${session_id}`);
     await client.post(`/checkout/${session_id}/choose`, { product: w.basic.product_id });
-    await client.post(`/checkout/${session_id}/choose`, { product: w.basic.product_id, [`quantity[${w.basic.product_id}]`]: '1', [`addon_qty[${w.seat.addon_id}]`]: '2' });
+    await client.post(`/checkout/${session_id}/choose`, {
+      product: w.basic.product_id,
+      [`quantity[${w.basic.product_id}]`]: '1',
+      [`addon_qty[${w.seat.addon_id}]`]: '2',
+    });
     await client.post(`/checkout/${session_id}/discount`, { discount_code: 'TEN' });
     const paid = await client.post(`/checkout/${session_id}/pay`, { ...ADDRESS_FIELDS, ...CARD_FIELDS });
     expect(paid.status).toBe(303);

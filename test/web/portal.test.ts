@@ -90,10 +90,18 @@ describe('portal pages', () => {
     const review = await portal.get(`${portal.path}/subscriptions/${sub.subscription_id}/change/review?product_id=${world.pro.product_id}`);
     expect(review.text).toContain('data-testid="charge-total">$33.33<');
     // A stale amount is refused inline (422) and changes nothing.
-    const stale = await portal.post(`${portal.path}/subscriptions/${sub.subscription_id}/change`, { product_id: world.pro.product_id, expected_total: '3000', expected_credit: '0' });
+    const stale = await portal.post(`${portal.path}/subscriptions/${sub.subscription_id}/change`, {
+      product_id: world.pro.product_id,
+      expected_total: '3000',
+      expected_credit: '0',
+    });
     expect([stale.status, stale.text.includes('The amount changed since the preview')]).toEqual([422, true]);
     expect((await world.engine.subscriptions.get(sub.subscription_id)).product_id).toBe(world.basic.product_id);
-    const confirm = await portal.post(`${portal.path}/subscriptions/${sub.subscription_id}/change`, { product_id: world.pro.product_id, expected_total: '3333', expected_credit: '0' });
+    const confirm = await portal.post(`${portal.path}/subscriptions/${sub.subscription_id}/change`, {
+      product_id: world.pro.product_id,
+      expected_total: '3333',
+      expected_credit: '0',
+    });
     expect([confirm.status, confirm.location]).toEqual([303, `${portal.path}?done=plan_changed`]);
     const [latest] = (await world.engine.payments.list({ subscription_id: sub.subscription_id })).items;
     expect(latest?.total_amount).toBe(3333);

@@ -26,12 +26,7 @@ function toAddon(row: AddonsTable): Addon {
 export async function findAddons(db: Db, businessId: string, addonIds: readonly string[]): Promise<Addon[]> {
   if (addonIds.length === 0) return [];
   return cachedRead(db, `addons:${businessId}:${addonIds.join(',')}`, async () => {
-    const rows = await db
-      .selectFrom('addons')
-      .selectAll()
-      .where('business_id', '=', businessId)
-      .where('addon_id', 'in', addonIds)
-      .execute();
+    const rows = await db.selectFrom('addons').selectAll().where('business_id', '=', businessId).where('addon_id', 'in', addonIds).execute();
     return rows.map(toAddon);
   });
 }

@@ -27,23 +27,13 @@ function toBrand(row: BrandsTable): Brand {
 /** One brand; read once per due-work batch (db/read-cache.ts), as every renewal's invoice names it. */
 export async function findBrand(db: Db, businessId: string, brandId: string): Promise<Brand | undefined> {
   return cachedRead(db, `brand:${businessId}:${brandId}`, async () => {
-    const row = await db
-      .selectFrom('brands')
-      .selectAll()
-      .where('business_id', '=', businessId)
-      .where('brand_id', '=', brandId)
-      .executeTakeFirst();
+    const row = await db.selectFrom('brands').selectAll().where('business_id', '=', businessId).where('brand_id', '=', brandId).executeTakeFirst();
     return row && toBrand(row);
   });
 }
 
 export async function findPrimaryBrandId(db: Db, businessId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('brands')
-    .select('brand_id')
-    .where('business_id', '=', businessId)
-    .where('is_primary', '=', 1)
-    .executeTakeFirst();
+  const row = await db.selectFrom('brands').select('brand_id').where('business_id', '=', businessId).where('is_primary', '=', 1).executeTakeFirst();
   return row?.brand_id;
 }
 

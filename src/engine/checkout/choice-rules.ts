@@ -116,7 +116,10 @@ function fixed(what: string): BillingError {
  * changed (the merchant sent it); the phone number only when allow_phone_number_collection. Each value
  * is normalised as at create (a bad email is INVALID_REQUEST_BODY now, not at payment).
  */
-export function chosenCustomer(session: StoredSession, given: NonNullable<CheckoutChoice['customer']>): { customer: PendingCustomer; entered: CustomerField[] } {
+export function chosenCustomer(
+  session: StoredSession,
+  given: NonNullable<CheckoutChoice['customer']>,
+): { customer: PendingCustomer; entered: CustomerField[] } {
   if (session.customer_id !== null) {
     throw refuse(`checkout session ${session.session_id} already has its customer`, 'pay without sending customer details');
   }
@@ -126,7 +129,11 @@ export function chosenCustomer(session: StoredSession, given: NonNullable<Checko
   }
   const asked = needsOf(session).customer;
   const customer: PendingCustomer = { ...(request.customer ?? { email: null, name: null, phone_number: null }) };
-  const normalized: Record<CustomerField, (v: string) => string | null> = { email: normalizeEmail, name: normalizeName, phone_number: normalizePhone };
+  const normalized: Record<CustomerField, (v: string) => string | null> = {
+    email: normalizeEmail,
+    name: normalizeName,
+    phone_number: normalizePhone,
+  };
   const entered = new Set(request.buyer_entered?.customer ?? []);
   for (const field of ['email', 'name', 'phone_number'] as const) {
     const value = given[field];
@@ -147,7 +154,10 @@ export function chosenCustomer(session: StoredSession, given: NonNullable<Checko
  * confirmed session's address is: every field, or zipcode and country with minimal_address. A missing
  * field is INVALID_REQUEST_BODY naming it; "QQ" is UNSUPPORTED_COUNTRY.
  */
-export function chosenAddress(session: StoredSession, given: NonNullable<CheckoutChoice['billing_address']>): { address: BillingAddress; entered: AddressField[] } {
+export function chosenAddress(
+  session: StoredSession,
+  given: NonNullable<CheckoutChoice['billing_address']>,
+): { address: BillingAddress; entered: AddressField[] } {
   const request = session.request;
   const asked = needsOf(session).billing_address;
   const current = request.billing_address;

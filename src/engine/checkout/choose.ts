@@ -65,20 +65,36 @@ async function switchedLines(tx: Scope, session: StoredSession, productId: strin
     );
   }
   if (!switchable) {
-    throw new BillingError('INVALID_REQUEST_PARAMETERS', 'this checkout session was created with confirm=true, so its product is final', 'pay as it is, or create a new checkout session');
+    throw new BillingError(
+      'INVALID_REQUEST_PARAMETERS',
+      'this checkout session was created with confirm=true, so its product is final',
+      'pay as it is, or create a new checkout session',
+    );
   }
   const collection = await tx.collections.get(session.product_collection_id);
-  const selected = selectFromCollection(collection, await tx.collections.checkoutProducts(collection.collection_id), [{ product_id: productId, quantity: 1 }]);
+  const selected = selectFromCollection(collection, await tx.collections.checkoutProducts(collection.collection_id), [
+    { product_id: productId, quantity: 1 },
+  ]);
   return [{ product_id: selected.product_id, quantity: 1, amount: null, addons: [] }];
 }
 
 /** Rule 10 on the page: a new code is validated now (errors propagate); a kept one is dropped if the cart no longer qualifies. */
-async function chosenDiscount(tx: Scope, session: StoredSession, cart: CheckedCart, code: string | null | undefined, allowed: boolean): Promise<Discount | null> {
+async function chosenDiscount(
+  tx: Scope,
+  session: StoredSession,
+  cart: CheckedCart,
+  code: string | null | undefined,
+  allowed: boolean,
+): Promise<Discount | null> {
   const cartProducts = { product_ids: cart.lines.map((l) => l.product.product_id) };
   if (code === null) return null;
   if (code !== undefined) {
     if (!allowed) {
-      throw new BillingError('INVALID_REQUEST_PARAMETERS', 'this checkout does not take discount codes (feature_flags.allow_discount_code is false)', 'pay without a code');
+      throw new BillingError(
+        'INVALID_REQUEST_PARAMETERS',
+        'this checkout does not take discount codes (feature_flags.allow_discount_code is false)',
+        'pay without a code',
+      );
     }
     return tx.discounts.validate(code, cartProducts);
   }

@@ -9,11 +9,7 @@ import type { CartLineInput } from '../rules/cart.js';
  * outside it, or disabled in it, is INVALID_REQUEST_PARAMETERS), else the first offered product, quantity 1.
  * The buyer buys exactly one product, so a cart of two lines is INVALID_REQUEST_PARAMETERS.
  */
-export function selectFromCollection(
-  collection: Collection,
-  offered: readonly CheckoutProduct[],
-  cart: readonly CartLineInput[],
-): CartLineInput {
+export function selectFromCollection(collection: Collection, offered: readonly CheckoutProduct[], cart: readonly CartLineInput[]): CartLineInput {
   if (collection.archived) {
     throw new BillingError(
       'PRODUCT_IS_DELETED',

@@ -58,7 +58,7 @@ export async function paySession(tx: Scope, session: StoredSession, payWith: Pay
   await updateSession(tx.db, session.session_id, {
     status,
     request: { ...session.request, product_cart: cart.lines.map(storedLineOf) },
-    selected_product_id: session.product_collection_id === null ? session.selected_product_id : productIds[0] ?? null,
+    selected_product_id: session.product_collection_id === null ? session.selected_product_id : (productIds[0] ?? null),
     customer_id: customer.customer_id,
     payment_id: payment.payment_id,
     subscription_id,
@@ -71,9 +71,7 @@ export async function paySession(tx: Scope, session: StoredSession, payWith: Pay
     subscription_id,
     redirect_url: redirectUrlOf(
       session.request.return_url,
-      subscription_id === null
-        ? { payment_id: payment.payment_id, status: payment.status }
-        : { subscription_id, status: payment.status },
+      subscription_id === null ? { payment_id: payment.payment_id, status: payment.status } : { subscription_id, status: payment.status },
     ),
   };
 }

@@ -14,15 +14,7 @@ import { storedLineOf } from './cart-lines.js';
 import { selectFromCollection } from './collection-rules.js';
 import { paySession } from './pay.js';
 import { findSession, insertSession, updateSession } from './repo.js';
-import {
-  checkoutUrlOf,
-  checkTaxId,
-  checkTrialOverride,
-  customizationOf,
-  expiresAt,
-  featureFlagsOf,
-  pendingCustomerOf,
-} from './request-rules.js';
+import { checkoutUrlOf, checkTaxId, checkTrialOverride, customizationOf, expiresAt, featureFlagsOf, pendingCustomerOf } from './request-rules.js';
 import type {
   CheckoutCompletion,
   CheckoutSession,
@@ -83,10 +75,10 @@ export class CheckoutService {
       const trial_period_days = checkTrialOverride(input.subscription_data?.trial_period_days);
       // Rule 10: the discount code.
       const productIds = cart.lines.map((l) => l.product.product_id);
-      const discount =
-        input.discount_code === undefined ? null : await tx.discounts.validate(input.discount_code, { product_ids: productIds });
+      const discount = input.discount_code === undefined ? null : await tx.discounts.validate(input.discount_code, { product_ids: productIds });
       // Rule 11: a saved payment method.
-      if (input.payment_method_id !== undefined) await checkSavedMethod(tx, input.payment_method_id, confirm, input.customer?.customer_id === undefined ? null : customer);
+      if (input.payment_method_id !== undefined)
+        await checkSavedMethod(tx, input.payment_method_id, confirm, input.customer?.customer_id === undefined ? null : customer);
       // Rule 12: the currency minimum, once every amount is known.
       if (cart.lines.every((l) => l.amount !== null || !isPayWhatYouWant(l.product.price))) {
         const { default_tax_rate_bps } = await tx.settings.get();
@@ -129,7 +121,13 @@ export class CheckoutService {
       };
       await insertSession(tx.db, tx.businessId, session);
       if (input.payment_method_id === undefined) {
-        return { session_id: session.session_id, checkout_url: checkoutUrlOf(tx.deps.publicBaseUrl(), session.session_id), payment_id: null, payment_status: null, subscription_id: null };
+        return {
+          session_id: session.session_id,
+          checkout_url: checkoutUrlOf(tx.deps.publicBaseUrl(), session.session_id),
+          payment_id: null,
+          payment_status: null,
+          subscription_id: null,
+        };
       }
       const paid = await paySession(tx, session, { payment_method_id: input.payment_method_id }, {});
       return {
@@ -230,7 +228,12 @@ function isPayWhatYouWant(price: CheckedCart['lines'][number]['product']['price'
 
 async function storedSession(scope: Scope, sessionId: string): Promise<StoredSession> {
   const session = await findSession(scope.db, scope.businessId, sessionId);
-  if (!session) throw new BillingError('NOT_FOUND', `no checkout session ${sessionId}`, 'use the session_id that create_checkout_session returned, or create a new session');
+  if (!session)
+    throw new BillingError(
+      'NOT_FOUND',
+      `no checkout session ${sessionId}`,
+      'use the session_id that create_checkout_session returned, or create a new session',
+    );
   return session;
 }
 

@@ -44,12 +44,7 @@ async function groupsByCollection(db: Db, collectionIds: readonly string[]): Pro
   const itemRows = await db
     .selectFrom('collection_items')
     .innerJoin('collection_groups', 'collection_groups.group_id', 'collection_items.group_id')
-    .select([
-      'collection_items.item_id',
-      'collection_items.group_id',
-      'collection_items.product_id',
-      'collection_items.enabled',
-    ])
+    .select(['collection_items.item_id', 'collection_items.group_id', 'collection_items.product_id', 'collection_items.enabled'])
     .where('collection_groups.collection_id', 'in', collectionIds)
     .orderBy('collection_items.group_id')
     .orderBy('collection_items.position')
@@ -88,24 +83,14 @@ export async function findCollection(db: Db, businessId: string, collectionId: s
   return toCollection(row, groups.get(collectionId) ?? []);
 }
 
-export async function listCollections(
-  db: Db,
-  businessId: string,
-  filter: CollectionFilter,
-  window: PageWindow,
-): Promise<Collection[]> {
+export async function listCollections(db: Db, businessId: string, filter: CollectionFilter, window: PageWindow): Promise<Collection[]> {
   let query = db
     .selectFrom('collections')
     .selectAll()
     .where('business_id', '=', businessId)
     .where('archived', '=', filter.archived ? 1 : 0);
   if (filter.brand_id !== undefined) query = query.where('brand_id', '=', filter.brand_id);
-  const rows = await query
-    .orderBy('created_at')
-    .orderBy('collection_id')
-    .limit(window.fetch)
-    .offset(window.offset)
-    .execute();
+  const rows = await query.orderBy('created_at').orderBy('collection_id').limit(window.fetch).offset(window.offset).execute();
   const groups = await groupsByCollection(
     db,
     rows.map((r) => r.collection_id),
@@ -165,14 +150,13 @@ export async function deleteGroup(db: Db, groupId: string): Promise<void> {
 
 export async function insertItems(db: Db, rows: readonly CollectionItemsTable[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('collection_items').values([...rows]).execute();
+  await db
+    .insertInto('collection_items')
+    .values([...rows])
+    .execute();
 }
 
-export async function updateItemRow(
-  db: Db,
-  itemId: string,
-  changes: Partial<Pick<CollectionItemsTable, 'enabled' | 'position'>>,
-): Promise<void> {
+export async function updateItemRow(db: Db, itemId: string, changes: Partial<Pick<CollectionItemsTable, 'enabled' | 'position'>>): Promise<void> {
   await db.updateTable('collection_items').set(changes).where('item_id', '=', itemId).execute();
 }
 

@@ -294,12 +294,7 @@ export class CollectionService {
    * (PRODUCT_IS_DELETED), is of the collection's brand (BRAND_MISMATCH) and is not in the collection yet,
    * in any group (INVALID_REQUEST_PARAMETERS). Then appends them after the group's last item.
    */
-  private async appendItems(
-    tx: Scope,
-    placement: Placement,
-    groupId: string,
-    items: readonly GroupProductInput[],
-  ): Promise<void> {
+  private async appendItems(tx: Scope, placement: Placement, groupId: string, items: readonly GroupProductInput[]): Promise<void> {
     if (items.length === 0) return;
     const products = await this.productsById(
       tx,

@@ -178,11 +178,7 @@ export class CustomerService {
     return this.scope.transaction(async (tx) => {
       const method = await findPaymentMethod(tx.db, tx.businessId, paymentMethodId);
       if (!method) {
-        throw new BillingError(
-          'NOT_FOUND',
-          `no payment method ${paymentMethodId}`,
-          'list_customer_payment_methods shows a customer’s saved methods',
-        );
+        throw new BillingError('NOT_FOUND', `no payment method ${paymentMethodId}`, 'list_customer_payment_methods shows a customer’s saved methods');
       }
       await setPaymentMethodFailureCode(tx.db, paymentMethodId, failureCode);
       return { ...method, test_failure_code: failureCode };

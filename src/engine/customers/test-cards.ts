@@ -126,10 +126,7 @@ export function describeTestCard(number: string, exp_month: number, exp_year: nu
   // The first instant after the expiry month; Date.UTC rolls month 12 over into January of the next year.
   const expiresAt = Date.UTC(year, exp_month, 1);
   if (expiresAt <= now) {
-    throw invalidCard(
-      `card expired at the end of ${String(exp_month).padStart(2, '0')}/${year}`,
-      'use any future expiry, e.g. 06/2032',
-    );
+    throw invalidCard(`card expired at the end of ${String(exp_month).padStart(2, '0')}/${year}`, 'use any future expiry, e.g. 06/2032');
   }
   const brand = cardBrand(digits);
   const known = TEST_CARDS[digits];

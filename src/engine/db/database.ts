@@ -2,7 +2,16 @@ import { inspect } from 'node:util';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type DatabaseConnection, DEFAULT_MIGRATION_TABLE, Kysely, Migrator, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type Driver } from 'kysely';
+import {
+  type DatabaseConnection,
+  DEFAULT_MIGRATION_TABLE,
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type Driver,
+} from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';

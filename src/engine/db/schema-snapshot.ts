@@ -44,11 +44,7 @@ export function snapshotOf(raw: SQLite.Database): SchemaSnapshot {
 
 /** One INSERT per row of `table`, its values written by SQLite's quote() so each keeps its exact type. */
 function insertsOf(raw: SQLite.Database, table: string): string[] {
-  const columns = raw
-    .prepare<[string], string>('SELECT name FROM pragma_table_info(?) ORDER BY cid')
-    .pluck()
-    .all(table)
-    .map(quoteName);
+  const columns = raw.prepare<[string], string>('SELECT name FROM pragma_table_info(?) ORDER BY cid').pluck().all(table).map(quoteName);
   const values = columns.map((column) => `quote(${column})`).join(" || ', ' || ");
   const prefix = `INSERT INTO ${quoteName(table)} (${columns.join(', ')}) VALUES (`;
   return raw

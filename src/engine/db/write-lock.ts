@@ -137,5 +137,9 @@ export function isDatabaseBusy(error: unknown): boolean {
 /** The retryable error of a wait for the database that ran out (`waitedMs`, when known). */
 export function databaseBusy(waitedMs?: number): BillingError {
   const held = waitedMs === undefined ? 'too long' : `for ${Math.round(waitedMs / 1000)} s`;
-  return new BillingError('DATABASE_BUSY', `another billing-mcp process held the database's lock ${held}; this call changed nothing`, 'retry the call');
+  return new BillingError(
+    'DATABASE_BUSY',
+    `another billing-mcp process held the database's lock ${held}; this call changed nothing`,
+    'retry the call',
+  );
 }

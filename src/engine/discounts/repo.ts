@@ -65,12 +65,7 @@ export async function findLiveDiscountByCode(db: Db, businessId: string, code: s
   return row ? toStored(row) : undefined;
 }
 
-export async function listLiveDiscounts(
-  db: Db,
-  businessId: string,
-  filter: { code?: string | undefined },
-  window: PageWindow,
-): Promise<Discount[]> {
+export async function listLiveDiscounts(db: Db, businessId: string, filter: { code?: string | undefined }, window: PageWindow): Promise<Discount[]> {
   let query = db.selectFrom('discounts').selectAll().where('business_id', '=', businessId).where('deleted_at', 'is', null);
   if (filter.code !== undefined) query = query.where('code', '=', filter.code);
   const rows = await query.orderBy('created_at').orderBy('discount_id').limit(window.fetch).offset(window.offset).execute();

@@ -97,4 +97,3 @@ export function parseExpiry(expiresAt: string, now: number): number {
   }
   return instant;
 }
-

@@ -7,14 +7,7 @@ import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
 import { discountAmountFor, eligibleProductIds } from '../pricing/code-discount.js';
-import {
-  findDiscount,
-  findLiveDiscountByCode,
-  incrementTimesUsed,
-  insertDiscount,
-  listLiveDiscounts,
-  updateDiscountRow,
-} from './repo.js';
+import { findDiscount, findLiveDiscountByCode, incrementTimesUsed, insertDiscount, listLiveDiscounts, updateDiscountRow } from './repo.js';
 import {
   assertDiscountType,
   checkAmount,
@@ -167,11 +160,7 @@ export class DiscountService {
   async validate(code: string, cart: DiscountCart): Promise<Discount> {
     const stored = await findLiveDiscountByCode(this.scope.db, this.scope.businessId, lookupCode(code));
     if (!stored) {
-      throw new BillingError(
-        'INVALID_DISCOUNT_CODE',
-        `no live discount has the code ${code}`,
-        'list_discounts shows the live codes',
-      );
+      throw new BillingError('INVALID_DISCOUNT_CODE', `no live discount has the code ${code}`, 'list_discounts shows the live codes');
     }
     const { discount, expires_at_ms } = stored;
     const now = this.scope.clock.now();

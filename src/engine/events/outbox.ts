@@ -62,13 +62,7 @@ const insertEvent = reusableQuery((db: Db, row: Insertable<OutboxEventsTable>) =
 
 /** Events after `afterSequence`, oldest first: what a dispatcher has not yet seen. */
 export async function eventsAfter(db: Db, afterSequence: number, limit: number): Promise<OutboxEvent[]> {
-  const rows = await db
-    .selectFrom('outbox_events')
-    .selectAll()
-    .where('sequence', '>', afterSequence)
-    .orderBy('sequence')
-    .limit(limit)
-    .execute();
+  const rows = await db.selectFrom('outbox_events').selectAll().where('sequence', '>', afterSequence).orderBy('sequence').limit(limit).execute();
   return rows.map((row) => ({
     sequence: row.sequence,
     event_id: row.event_id,

@@ -42,7 +42,13 @@ export async function subscriptionHasLicenseKey(db: Db, subscriptionId: string):
 }
 
 /** Newest first. The status filter mirrors rules.ts keyStatus in SQL, evaluated at `now`. */
-export async function listLicenseKeys(db: Db, businessId: string, query: LicenseKeyQuery, now: number, window: PageWindow): Promise<StoredLicenseKey[]> {
+export async function listLicenseKeys(
+  db: Db,
+  businessId: string,
+  query: LicenseKeyQuery,
+  now: number,
+  window: PageWindow,
+): Promise<StoredLicenseKey[]> {
   let select = keysWithSubscription(db, businessId);
   if (query.customer_id !== undefined) select = select.where('license_keys.customer_id', '=', query.customer_id);
   if (query.product_id !== undefined) select = select.where('license_keys.product_id', '=', query.product_id);

@@ -91,7 +91,14 @@ export class LicenseService {
       const owners = await findLicenseKeyOwners(tx.db, stored.license_key_id);
       if (!owners) throw new Error(`license key ${stored.license_key_id} has no product or customer`);
       const id = tx.ids.next('licenseKeyInstance');
-      const row = { license_key_instance_id: id, license_key_id: stored.license_key_id, business_id: tx.businessId, name, created_at: now, updated_at: now };
+      const row = {
+        license_key_instance_id: id,
+        license_key_id: stored.license_key_id,
+        business_id: tx.businessId,
+        name,
+        created_at: now,
+        updated_at: now,
+      };
       await insertLicenseKeyInstance(tx.db, row);
       await updateLicenseKeyRow(tx.db, stored.license_key_id, { instances_count: stored.instances_count + 1, updated_at: now });
       return {
@@ -115,7 +122,10 @@ export class LicenseService {
         );
       }
       await deleteLicenseKeyInstance(tx.db, instance.license_key_instance_id);
-      await updateLicenseKeyRow(tx.db, stored.license_key_id, { instances_count: Math.max(0, stored.instances_count - 1), updated_at: tx.clock.now() });
+      await updateLicenseKeyRow(tx.db, stored.license_key_id, {
+        instances_count: Math.max(0, stored.instances_count - 1),
+        updated_at: tx.clock.now(),
+      });
     });
   }
 
@@ -127,7 +137,10 @@ export class LicenseService {
     const window = pageWindow(page);
     const now = this.scope.clock.now();
     const rows = await listLicenseKeys(this.scope.db, this.scope.businessId, filter, now, window);
-    return toPage(window, rows.map((row) => toLicenseKey(row, now)));
+    return toPage(
+      window,
+      rows.map((row) => toLicenseKey(row, now)),
+    );
   }
 
   /**
@@ -146,7 +159,10 @@ export class LicenseService {
           'cancel the subscription to end the key, or disable the key',
         );
       }
-      const expires_at = update.expires_at === undefined || update.expires_at === null ? update.expires_at : parseInstant('expires_at', update.expires_at, 'send e.g. 2026-01-01T00:00:00Z, or null for never');
+      const expires_at =
+        update.expires_at === undefined || update.expires_at === null
+          ? update.expires_at
+          : parseInstant('expires_at', update.expires_at, 'send e.g. 2026-01-01T00:00:00Z, or null for never');
       await updateLicenseKeyRow(tx.db, licenseKeyId, {
         ...(update.activations_limit !== undefined && { activations_limit: update.activations_limit }),
         ...(update.disabled !== undefined && { disabled: toFlag(update.disabled) }),
@@ -180,7 +196,12 @@ export class LicenseService {
 
   private async requireByKey(db: Db, licenseKey: string): Promise<StoredLicenseKey> {
     const stored = await findLicenseKeyByKey(db, this.scope.businessId, normalizeLicenseKey(licenseKey));
-    if (!stored) throw new BillingError('LICENSE_KEY_NOT_FOUND', 'no license key matches the one given', 'check the key as issued; list_license_keys shows the keys');
+    if (!stored)
+      throw new BillingError(
+        'LICENSE_KEY_NOT_FOUND',
+        'no license key matches the one given',
+        'check the key as issued; list_license_keys shows the keys',
+      );
     return stored;
   }
 

@@ -1,4 +1,3 @@
-
 export const LICENSE_KEY_STATUSES = ['active', 'expired', 'disabled'] as const;
 /** Derived on read: disabled wins, then expired (expires_at ≤ now, or its subscription has ended), else active. */
 export type LicenseKeyStatus = (typeof LICENSE_KEY_STATUSES)[number];

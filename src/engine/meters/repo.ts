@@ -23,12 +23,7 @@ export function toMeter(row: MetersTable): Meter {
 }
 
 export async function findMeter(db: Db, businessId: string, meterId: string): Promise<Meter | undefined> {
-  const row = await db
-    .selectFrom('meters')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('meter_id', '=', meterId)
-    .executeTakeFirst();
+  const row = await db.selectFrom('meters').selectAll().where('business_id', '=', businessId).where('meter_id', '=', meterId).executeTakeFirst();
   return row && toMeter(row);
 }
 
@@ -36,12 +31,7 @@ export async function findMeter(db: Db, businessId: string, meterId: string): Pr
 export async function findMeters(db: Db, businessId: string, meterIds: readonly string[]): Promise<Meter[]> {
   if (meterIds.length === 0) return [];
   return cachedRead(db, `meters:${businessId}:${meterIds.join(',')}`, async () => {
-    const rows = await db
-      .selectFrom('meters')
-      .selectAll()
-      .where('business_id', '=', businessId)
-      .where('meter_id', 'in', meterIds)
-      .execute();
+    const rows = await db.selectFrom('meters').selectAll().where('business_id', '=', businessId).where('meter_id', 'in', meterIds).execute();
     return rows.map(toMeter);
   });
 }

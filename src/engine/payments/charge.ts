@@ -85,25 +85,23 @@ export async function chargeOrder(tx: Scope, order: ChargeOrder): Promise<Paymen
     created_at: now,
     updated_at: now,
   };
-  const lineRows = order.lines.map(
-    (line, position): PaymentLineItemsTable => ({
-      line_id: tx.ids.next('paymentLineItem'),
-      payment_id,
-      position,
-      item_id: line.item_id,
-      kind: line.kind,
-      name: line.name,
-      quantity: line.quantity,
-      unit_price: line.unit_price,
-      gross_amount: line.gross_amount,
-      discount_amount: line.discount_amount,
-      amount: line.amount,
-      tax: line.tax,
-      is_prorated: line.is_prorated ? 1 : 0,
-      proration_factor: line.proration_factor ?? null,
-      refunded_amount: 0,
-    }),
-  );
+  const lineRows = order.lines.map((line, position): PaymentLineItemsTable => ({
+    line_id: tx.ids.next('paymentLineItem'),
+    payment_id,
+    position,
+    item_id: line.item_id,
+    kind: line.kind,
+    name: line.name,
+    quantity: line.quantity,
+    unit_price: line.unit_price,
+    gross_amount: line.gross_amount,
+    discount_amount: line.discount_amount,
+    amount: line.amount,
+    tax: line.tax,
+    is_prorated: line.is_prorated ? 1 : 0,
+    proration_factor: line.proration_factor ?? null,
+    refunded_amount: 0,
+  }));
   await insertPayment(tx.db, row);
   await insertLineItems(tx.db, lineRows);
   // The payment as written (with its customer's name and email); its later states are that one plus the

@@ -19,9 +19,7 @@ export interface ChargeRequest {
   payment_method: ChargeableMethod;
 }
 
-export type ChargeResult =
-  | { status: 'succeeded' }
-  | { status: 'failed'; error_code: string; error_message: string };
+export type ChargeResult = { status: 'succeeded' } | { status: 'failed'; error_code: string; error_message: string };
 
 /**
  * The seam between the engine and whoever moves money. The engine records the payment, its lines and

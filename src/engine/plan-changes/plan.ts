@@ -95,7 +95,12 @@ export interface PrepareOptions {
 /** The id a preview shows for a scheduled change it has not stored. */
 export const PREVIEW_SCHEDULED_CHANGE_ID = 'spc_preview';
 
-export async function prepareChange(tx: Scope, subscriptionId: string, body: PlanChangeRequest, options: PrepareOptions = {}): Promise<PreparedChange> {
+export async function prepareChange(
+  tx: Scope,
+  subscriptionId: string,
+  body: PlanChangeRequest,
+  options: PrepareOptions = {},
+): Promise<PreparedChange> {
   const before = await changeableSubscription(tx, subscriptionId);
   checkBody(body);
   const metadata = body.metadata === undefined ? undefined : checkMetadata(body.metadata);
@@ -126,7 +131,18 @@ export async function prepareChange(tx: Scope, subscriptionId: string, body: Pla
   const on_payment_failure = onPaymentFailureOf(collection, body.on_payment_failure, settings);
   const customer = await tx.customers.get(before.customer_id);
   const view = { customer_id: customer.customer_id, email: customer.email, name: customer.name };
-  const common = { now, before, target, mode: body.proration_billing_mode, effective_at, on_payment_failure, collection, discount, replaces: pending, metadata };
+  const common = {
+    now,
+    before,
+    target,
+    mode: body.proration_billing_mode,
+    effective_at,
+    on_payment_failure,
+    collection,
+    discount,
+    replaces: pending,
+    metadata,
+  };
   const part = options.skipUsage ? null : await tx.usage.currentPartUsage(before, now);
   const usageBilledAt = (at: number): PlanChangeUsage | null =>
     part && {
@@ -277,7 +293,11 @@ async function targetPlanOf(tx: Scope, sub: StoredSubscription, body: PlanChange
   const product = await tx.products.find(body.product_id);
   if (!product) throw notFound('product', body.product_id, 'list_products');
   if (product.archived) {
-    throw new BillingError('PRODUCT_IS_DELETED', `product ${product.product_id} is archived`, 'unarchive_product restores it, or pick a live product');
+    throw new BillingError(
+      'PRODUCT_IS_DELETED',
+      `product ${product.product_id} is archived`,
+      'unarchive_product restores it, or pick a live product',
+    );
   }
   const price = product.price;
   if (price.type === 'one_time_price') {
@@ -296,7 +316,11 @@ async function targetPlanOf(tx: Scope, sub: StoredSubscription, body: PlanChange
   }
   const usageBased = price.type === 'usage_based_price';
   if (usageBased && body.quantity !== 1) {
-    throw new BillingError('INVALID_QUANTITY', `usage-based product ${product.product_id} takes quantity 1, got ${body.quantity}`, 'send quantity: 1');
+    throw new BillingError(
+      'INVALID_QUANTITY',
+      `usage-based product ${product.product_id} takes quantity 1, got ${body.quantity}`,
+      'send quantity: 1',
+    );
   }
   const requested: PlanChangeAddon[] = body.addons ?? sub.addons.map(({ addon_id, quantity }) => ({ addon_id, quantity }));
   if (usageBased && requested.length > 0) {
@@ -313,7 +337,9 @@ async function targetPlanOf(tx: Scope, sub: StoredSubscription, body: PlanChange
       'MISSING_ADDON_IDS',
       `addons ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not available on product ${product.product_id}` +
         (body.addons === undefined ? ' (omitting addons keeps the current ones)' : ''),
-      product.addons.length > 0 ? `product ${product.product_id} offers ${product.addons.join(', ')}; send addons explicitly, or [] for none` : 'send addons: [] to drop them',
+      product.addons.length > 0
+        ? `product ${product.product_id} offers ${product.addons.join(', ')}; send addons explicitly, or [] for none`
+        : 'send addons: [] to drop them',
     );
   }
   const addons: SubscriptionAddon[] = [];
@@ -321,7 +347,11 @@ async function targetPlanOf(tx: Scope, sub: StoredSubscription, body: PlanChange
     const addon = found.get(addon_id);
     if (!addon) continue;
     if (addon.currency !== sub.currency) {
-      throw new BillingError('UNSUPPORTED_CURRENCY', `addon ${addon_id} is priced in ${addon.currency}, the subscription in ${sub.currency}`, 'pick addons in the same currency');
+      throw new BillingError(
+        'UNSUPPORTED_CURRENCY',
+        `addon ${addon_id} is priced in ${addon.currency}, the subscription in ${sub.currency}`,
+        'pick addons in the same currency',
+      );
     }
     addons.push({ addon_id, quantity, unit_price: addon.price });
   }
@@ -369,17 +399,22 @@ interface BilledPlan {
 function planOf(plan: BilledPlan, names: ReadonlyMap<string, string>): Plan {
   return {
     items: [
-      { type: 'subscription', id: plan.product_id, product_id: plan.product_id, name: plan.name, quantity: plan.quantity, unit_price: plan.unit_price },
-      ...plan.addons.map(
-        (a): PlanItem => ({
-          type: 'addon',
-          id: a.addon_id,
-          product_id: plan.product_id,
-          name: names.get(a.addon_id) ?? a.addon_id,
-          quantity: a.quantity,
-          unit_price: a.unit_price,
-        }),
-      ),
+      {
+        type: 'subscription',
+        id: plan.product_id,
+        product_id: plan.product_id,
+        name: plan.name,
+        quantity: plan.quantity,
+        unit_price: plan.unit_price,
+      },
+      ...plan.addons.map((a): PlanItem => ({
+        type: 'addon',
+        id: a.addon_id,
+        product_id: plan.product_id,
+        name: names.get(a.addon_id) ?? a.addon_id,
+        quantity: a.quantity,
+        unit_price: a.unit_price,
+      })),
     ],
     payment_frequency_count: plan.payment_frequency_count,
     payment_frequency_interval: plan.payment_frequency_interval,

@@ -92,24 +92,20 @@ export function quoteChange(current: Plan, target: Plan, period: CurrentPeriod, 
   // is a price paid on its own (so no line of it can be refunded alone).
   const adjusts = result.old.amounts.length > 0 || result.new.factor !== null;
   const factorOf = (millionths: number | null) => (millionths === null ? null : decimalFraction(millionths, FACTOR_SCALE));
-  const newLines = target.items.map(
-    (item, index): QuotedLine => ({
-      ...item,
-      amount: result.new.amounts[index] ?? 0,
-      is_prorated: adjusts,
-      proration_factor: factorOf(result.new.factor),
-    }),
-  );
-  const oldLines = current.items.map(
-    (item, index): QuotedLine => ({
-      ...item,
-      name: mode === 'difference_immediately' ? `${item.name}, credited in full` : `Unused time on ${item.name}`,
-      unit_price: -item.unit_price,
-      amount: result.old.amounts[index] ?? 0,
-      is_prorated: true,
-      proration_factor: factorOf(result.old.factor),
-    }),
-  );
+  const newLines = target.items.map((item, index): QuotedLine => ({
+    ...item,
+    amount: result.new.amounts[index] ?? 0,
+    is_prorated: adjusts,
+    proration_factor: factorOf(result.new.factor),
+  }));
+  const oldLines = current.items.map((item, index): QuotedLine => ({
+    ...item,
+    name: mode === 'difference_immediately' ? `${item.name}, credited in full` : `Unused time on ${item.name}`,
+    unit_price: -item.unit_price,
+    amount: result.old.amounts[index] ?? 0,
+    is_prorated: true,
+    proration_factor: factorOf(result.old.factor),
+  }));
   return {
     old_total,
     new_total,

@@ -60,6 +60,9 @@ export async function setScheduledChangeStatus(db: Db, changeId: string, status:
 
 /** Row counts of the scheduled-change table, for tests that check a preview or a refusal wrote nothing. */
 export async function countScheduledChanges(db: Db): Promise<number> {
-  const row = await db.selectFrom('scheduled_plan_changes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await db
+    .selectFrom('scheduled_plan_changes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -13,14 +13,7 @@ import { changeableSubscription, type PreparedChange, prepareChange } from './pl
 import { directionDefaults, permissionFor } from './policy.js';
 import { findPendingChange, insertScheduledChange, setScheduledChangeStatus } from './repo.js';
 import { applyDueScheduledChange } from './scheduled.js';
-import type {
-  PlanChangeLineItem,
-  PlanChangeOption,
-  PlanChangeOptions,
-  PlanChangePreview,
-  PlanChangeRequest,
-  PlanChangeResult,
-} from './types.js';
+import type { PlanChangeLineItem, PlanChangeOption, PlanChangeOptions, PlanChangePreview, PlanChangeRequest, PlanChangeResult } from './types.js';
 
 /**
  * Plan changes (SPEC §2.4): preview and change take the same body and share one computation
@@ -52,7 +45,11 @@ export class PlanChangeService {
     return this.scope.transaction(async (tx) => {
       const prepared = await prepareChange(tx, subscriptionId, body);
       const { before, after, now, quote } = prepared;
-      const result = (status: PlanChangeResult['status'], subscription: Subscription, payment?: { payment_id: string; invoice_id: string | null; amount: number }) =>
+      const result = (
+        status: PlanChangeResult['status'],
+        subscription: Subscription,
+        payment?: { payment_id: string; invoice_id: string | null; amount: number },
+      ) =>
         ({
           status,
           subscription_id: subscriptionId,
@@ -299,7 +296,9 @@ async function optionFor(tx: Scope, sub: StoredSubscription, product: Product, c
   const price = product.price;
   if (price.type === 'one_time_price') throw new Error(`product ${product.product_id} is not a subscription product`);
   const usageBased = price.type === 'usage_based_price';
-  const addons = usageBased ? [] : sub.addons.filter((a) => product.addons.includes(a.addon_id)).map(({ addon_id, quantity }) => ({ addon_id, quantity }));
+  const addons = usageBased
+    ? []
+    : sub.addons.filter((a) => product.addons.includes(a.addon_id)).map(({ addon_id, quantity }) => ({ addon_id, quantity }));
   const quantity = usageBased ? 1 : sub.quantity;
   const frequency = { payment_frequency_count: price.payment_frequency_count, payment_frequency_interval: price.payment_frequency_interval };
   const base = {
@@ -314,7 +313,12 @@ async function optionFor(tx: Scope, sub: StoredSubscription, product: Product, c
   };
   const body = { product_id: product.product_id, quantity, addons };
   try {
-    const probe = await prepareChange(tx, sub.subscription_id, { ...body, proration_billing_mode: 'do_not_bill' }, { ignorePendingChange: true, skipUsage: true });
+    const probe = await prepareChange(
+      tx,
+      sub.subscription_id,
+      { ...body, proration_billing_mode: 'do_not_bill' },
+      { ignorePendingChange: true, skipUsage: true },
+    );
     const direction = probe.quote.direction;
     // The portal's defaults (SPEC D18): what a subscriber would be offered for this direction.
     const defaults = directionDefaults(collection, direction, await tx.settings.get(), 'subscriber');

@@ -32,7 +32,10 @@ export class PortalService {
     const subscriptions = await allPages((page) => this.scope.subscriptions.list({ customer_id: customerId }, page));
     const payments = await allPages((page) => this.scope.payments.list({ customer_id: customerId }, page));
     const keys = await allPages((page) => this.scope.licenses.list({ customer_id: customerId }, page));
-    const names = await this.productNames([...subscriptions.flatMap((s) => [s.product_id, s.scheduled_change?.product_id ?? s.product_id]), ...keys.map((k) => k.product_id)]);
+    const names = await this.productNames([
+      ...subscriptions.flatMap((s) => [s.product_id, s.scheduled_change?.product_id ?? s.product_id]),
+      ...keys.map((k) => k.product_id),
+    ]);
     const license_keys: PortalLicenseKey[] = [];
     for (const key of keys) {
       const activations = await allPages((page) => this.scope.licenses.listInstances({ license_key_id: key.id }, page));
@@ -151,7 +154,11 @@ export class PortalService {
     return { payment, invoice: await this.scope.payments.invoice(paymentId) };
   }
 
-  private async allowedChange(customerId: string, subscriptionId: string, productId: string): Promise<{ option: PlanChangeOption; request: PlanChangeRequest }> {
+  private async allowedChange(
+    customerId: string,
+    subscriptionId: string,
+    productId: string,
+  ): Promise<{ option: PlanChangeOption; request: PlanChangeRequest }> {
     const { subscription, options, unavailable } = await this.planOptions(customerId, subscriptionId);
     if (unavailable !== null) throw new BillingError('FORBIDDEN', unavailable, 'the subscription page lists what can be done');
     const option = options.find((o) => o.product_id === productId);

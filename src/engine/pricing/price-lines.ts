@@ -12,10 +12,15 @@ import type { CodeDiscount, PricedCart, PricedLine, PricingInput, PricingLine } 
  * Totals are sums of the rounded lines.
  */
 export function priceCart(input: PricingInput): PricedCart {
-  const eligible = new Set(input.code ? eligibleProductIds(input.code, input.lines.map((l) => l.product_id)) : []);
-  const lines = input.lines.map((line) =>
-    priceLine(line, input.tax_rate_bps, input.code && eligible.has(line.product_id) ? input.code : null),
+  const eligible = new Set(
+    input.code
+      ? eligibleProductIds(
+          input.code,
+          input.lines.map((l) => l.product_id),
+        )
+      : [],
   );
+  const lines = input.lines.map((line) => priceLine(line, input.tax_rate_bps, input.code && eligible.has(line.product_id) ? input.code : null));
   const sum = (pick: (l: PricedLine) => number) => lines.reduce((total, l) => total + pick(l), 0);
   return {
     lines,

@@ -59,8 +59,7 @@ function toProduct(row: ProductsTable, addons: string[], meters: ProductMeter[] 
         ? null
         : { count: row.license_key_duration_count, interval: row.license_key_duration_interval as Interval },
     license_key_activation_message: row.license_key_activation_message,
-    digital_product_delivery:
-      row.digital_product_delivery === null ? null : (JSON.parse(row.digital_product_delivery) as DigitalProductDelivery),
+    digital_product_delivery: row.digital_product_delivery === null ? null : (JSON.parse(row.digital_product_delivery) as DigitalProductDelivery),
     metadata: parseMetadata(row.metadata),
     archived: fromFlag(row.archived),
     created_at: iso(row.created_at),
@@ -96,12 +95,7 @@ export async function findProducts(db: Db, businessId: string, productIds: reado
 }
 
 async function readProducts(db: Db, businessId: string, productIds: readonly string[]): Promise<Product[]> {
-  const rows = await db
-    .selectFrom('products')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('product_id', 'in', productIds)
-    .execute();
+  const rows = await db.selectFrom('products').selectAll().where('business_id', '=', businessId).where('product_id', 'in', productIds).execute();
   const addons = await addonIdsByProduct(
     db,
     rows.map((r) => r.product_id),
@@ -124,7 +118,8 @@ async function readProduct(db: Db, businessId: string, productId: string): Promi
   // transaction in progress: `db` is the transaction holding the connection, or no transaction is open on
   // it (then the statement is a read snapshot of its own, as Kysely's would be). Otherwise it waits in
   // Kysely's queue for the transaction to end.
-  const found = raw && (db.isTransaction || !raw.inTransaction) ? productRowNow(raw, businessId, productId) : await productRowQueued(db, businessId, productId);
+  const found =
+    raw && (db.isTransaction || !raw.inTransaction) ? productRowNow(raw, businessId, productId) : await productRowQueued(db, businessId, productId);
   if (!found) return undefined;
   const { row, addons } = found;
   // Usage-based products also read their meters (a second statement only for them).
@@ -228,29 +223,17 @@ async function productRowQueued(db: Db, businessId: string, productId: string): 
   return { row, addons: rows.flatMap((r) => (r.addon_id === null ? [] : [r.addon_id])) };
 }
 
-export async function listProducts(
-  db: Db,
-  businessId: string,
-  filter: ProductFilter,
-  window: PageWindow,
-): Promise<Product[]> {
+export async function listProducts(db: Db, businessId: string, filter: ProductFilter, window: PageWindow): Promise<Product[]> {
   let query = db
     .selectFrom('products')
     .selectAll()
     .where('business_id', '=', businessId)
     .where('archived', '=', filter.archived ? 1 : 0);
   if (filter.recurring !== undefined) {
-    query = filter.recurring
-      ? query.where('price_type', '!=', 'one_time_price')
-      : query.where('price_type', '=', 'one_time_price');
+    query = filter.recurring ? query.where('price_type', '!=', 'one_time_price') : query.where('price_type', '=', 'one_time_price');
   }
   if (filter.brand_id !== undefined) query = query.where('brand_id', '=', filter.brand_id);
-  const rows = await query
-    .orderBy('created_at')
-    .orderBy('product_id')
-    .limit(window.fetch)
-    .offset(window.offset)
-    .execute();
+  const rows = await query.orderBy('created_at').orderBy('product_id').limit(window.fetch).offset(window.offset).execute();
   const addons = await addonIdsByProduct(
     db,
     rows.map((r) => r.product_id),

@@ -14,7 +14,12 @@ export function taxInside(refunded: number, line: Pick<PaymentLineItem, 'amount'
 }
 
 /** Pure: a succeeded refund, its payment and lines, and the brand → the receipt (lines sum to the total). */
-export function buildReceipt(refund: Refund & { status: 'succeeded' }, payment: Payment, lines: readonly PaymentLineItem[], brand: Brand): RefundReceipt {
+export function buildReceipt(
+  refund: Refund & { status: 'succeeded' },
+  payment: Payment,
+  lines: readonly PaymentLineItem[],
+  brand: Brand,
+): RefundReceipt {
   const receiptLines: RefundReceiptLine[] = refund.items.map((item) => {
     const line = lines.find((l) => l.item_id === item.item_id);
     if (!line) throw new Error(`refund ${refund.refund_id} names ${item.item_id}, which is not a line of payment ${payment.payment_id}`);

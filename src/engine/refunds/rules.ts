@@ -6,7 +6,6 @@ import { checkMetadata, type Metadata } from '../shared/metadata.js';
 import { checkText } from '../shared/text.js';
 import type { NewRefund, RefundItemRequest, RefundStatus } from './types.js';
 
-
 /** Pure rules of refunds (SPEC §2.9): no database, no clock; the service passes `now` in. */
 
 /** "Refunds (full or partial) must be initiated within 30 days of the transaction date." */

@@ -73,10 +73,18 @@ function checkProductLine(line: CartLineInput, facts: CartFacts): Product {
   const product = facts.products.get(line.product_id);
   if (!product) throw notFound('product', line.product_id, 'list_products');
   if (product.archived) {
-    throw new BillingError('PRODUCT_IS_DELETED', `product ${product.product_id} is archived and cannot be bought`, 'unarchive_product restores it, or choose another product');
+    throw new BillingError(
+      'PRODUCT_IS_DELETED',
+      `product ${product.product_id} is archived and cannot be bought`,
+      'unarchive_product restores it, or choose another product',
+    );
   }
   if (!isWhole(line.quantity, 1)) {
-    throw new BillingError('INVALID_REQUEST_BODY', `quantity of ${product.product_id} must be a whole number > 0, got ${line.quantity}`, 'send e.g. quantity: 1');
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `quantity of ${product.product_id} must be a whole number > 0, got ${line.quantity}`,
+      'send e.g. quantity: 1',
+    );
   }
   if (product.price.type === 'usage_based_price' && line.quantity !== 1) {
     throw new BillingError('INVALID_QUANTITY', 'Only 1 quantity allowed in usage based price products', `send quantity 1 for ${product.product_id}`);
@@ -118,7 +126,11 @@ function checkBrandAndCurrency(products: readonly Product[], facts: CartFacts): 
   const brand = facts.brands.get(first.brand_id);
   if (!brand) throw new Error(`product ${first.product_id} names brand ${first.brand_id}, which does not exist`);
   if (!brand.enabled) {
-    throw new BillingError('BRAND_NOT_ENABLED', `brand ${brand.brand_id} (${brand.name}) is not enabled`, `enable it with update_brand ${brand.brand_id}`);
+    throw new BillingError(
+      'BRAND_NOT_ENABLED',
+      `brand ${brand.brand_id} (${brand.name}) is not enabled`,
+      `enable it with update_brand ${brand.brand_id}`,
+    );
   }
   const otherCurrency = products.find((p) => p.price.currency !== first.price.currency);
   if (otherCurrency) {
@@ -142,10 +154,18 @@ function checkAddons(line: CartLineInput, product: Product, facts: CartFacts, op
     throw invalid(`addons go on subscription lines only; ${product.product_id} is a one-time product`, 'remove addons from that line');
   }
   if (product.price.type === 'usage_based_price') {
-    throw new BillingError('ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED', 'Addons in Subscriptions are not supported for Usage Based Billing', `remove addons from ${product.product_id}`);
+    throw new BillingError(
+      'ADDONS_IN_USAGE_BASED_BILLING_NOT_SUPPORTED',
+      'Addons in Subscriptions are not supported for Usage Based Billing',
+      `remove addons from ${product.product_id}`,
+    );
   }
   if (options.on_demand) {
-    throw new BillingError('ADDONS_NOT_ALLOWED_FOR_ON_DEMAND', 'Addons are not allowed for on demand subscriptions', 'remove addons, or drop subscription_data.on_demand');
+    throw new BillingError(
+      'ADDONS_NOT_ALLOWED_FOR_ON_DEMAND',
+      'Addons are not allowed for on demand subscriptions',
+      'remove addons, or drop subscription_data.on_demand',
+    );
   }
   const missing = requested.filter((a) => !facts.addons.has(a.addon_id) || !product.addons.includes(a.addon_id));
   if (missing.length > 0) {
@@ -160,7 +180,11 @@ function checkAddons(line: CartLineInput, product: Product, facts: CartFacts, op
     if (seen.has(addon_id)) throw invalid(`addon ${addon_id} is listed twice`, 'list each addon once and raise its quantity');
     seen.add(addon_id);
     if (!isWhole(quantity, 1)) {
-      throw new BillingError('INVALID_REQUEST_BODY', `quantity of addon ${addon_id} must be a whole number > 0, got ${quantity}`, 'send e.g. quantity: 2');
+      throw new BillingError(
+        'INVALID_REQUEST_BODY',
+        `quantity of addon ${addon_id} must be a whole number > 0, got ${quantity}`,
+        'send e.g. quantity: 2',
+      );
     }
     return { addon: facts.addons.get(addon_id) as Addon, quantity };
   });

@@ -12,11 +12,7 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
   if (normalized.length > MAX_EMAIL_LENGTH || !EMAIL_SHAPE.test(normalized)) {
-    throw new BillingError(
-      'INVALID_REQUEST_BODY',
-      `"${email}" is not an email address`,
-      'send an address such as ann@example.com',
-    );
+    throw new BillingError('INVALID_REQUEST_BODY', `"${email}" is not an email address`, 'send an address such as ann@example.com');
   }
   return normalized;
 }

@@ -114,8 +114,7 @@ export function matchesCondition(condition: FilterCondition, metadata: UsageMeta
 /** `and`: every clause holds; `or`: at least one does. No filter: every event matches. */
 export function matchesFilter(filter: MeterFilter | null, metadata: UsageMetadata | null): boolean {
   if (filter === null) return true;
-  const test = (clause: FilterClause): boolean =>
-    isFilter(clause) ? matchesFilter(clause, metadata) : matchesCondition(clause, metadata);
+  const test = (clause: FilterClause): boolean => (isFilter(clause) ? matchesFilter(clause, metadata) : matchesCondition(clause, metadata));
   return filter.conjunction === 'and' ? filter.clauses.every(test) : filter.clauses.some(test);
 }
 

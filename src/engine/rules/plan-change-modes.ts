@@ -1,10 +1,5 @@
 /** How a plan change is billed (SPEC §2.4); a collection may set one per direction (SPEC D7). */
-export const PRORATION_BILLING_MODES = [
-  'prorated_immediately',
-  'difference_immediately',
-  'full_immediately',
-  'do_not_bill',
-] as const;
+export const PRORATION_BILLING_MODES = ['prorated_immediately', 'difference_immediately', 'full_immediately', 'do_not_bill'] as const;
 export type ProrationBillingMode = (typeof PRORATION_BILLING_MODES)[number];
 
 /** When a plan change takes effect (SPEC §2.4). */

@@ -6,11 +6,7 @@ export type TaxCategory = (typeof TAX_CATEGORIES)[number];
 
 export function assertTaxCategory(value: string): TaxCategory {
   if (!(TAX_CATEGORIES as readonly string[]).includes(value)) {
-    throw new BillingError(
-      'UNSUPPORTED_TAX_CATEGORY',
-      `tax category ${value} is not supported`,
-      `use one of ${TAX_CATEGORIES.join(', ')}`,
-    );
+    throw new BillingError('UNSUPPORTED_TAX_CATEGORY', `tax category ${value} is not supported`, `use one of ${TAX_CATEGORIES.join(', ')}`);
   }
   return value as TaxCategory;
 }

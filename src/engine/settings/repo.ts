@@ -30,11 +30,7 @@ export async function insertBusiness(db: Db, businessId: string, now: number): P
 /** The business settings; read once per due-work batch (db/read-cache.ts). */
 export async function getSettings(db: Db, businessId: string): Promise<BusinessSettings> {
   return cachedRead(db, `settings:${businessId}`, async () => {
-    const row = await db
-      .selectFrom('business_settings')
-      .selectAll()
-      .where('business_id', '=', businessId)
-      .executeTakeFirstOrThrow();
+    const row = await db.selectFrom('business_settings').selectAll().where('business_id', '=', businessId).executeTakeFirstOrThrow();
     return {
       business_id: row.business_id,
       allow_multiple_subscriptions: fromFlag(row.allow_multiple_subscriptions),
@@ -51,12 +47,7 @@ export async function getSettings(db: Db, businessId: string): Promise<BusinessS
   });
 }
 
-export async function updateSettings(
-  db: Db,
-  businessId: string,
-  update: BusinessSettingsUpdate,
-  now: number,
-): Promise<void> {
+export async function updateSettings(db: Db, businessId: string, update: BusinessSettingsUpdate, now: number): Promise<void> {
   forgetCachedReads(db);
   await db
     .updateTable('business_settings')

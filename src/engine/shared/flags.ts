@@ -4,5 +4,4 @@ import type { Flag } from '../db/schema.js';
 export const toFlag = (value: boolean): Flag => (value ? 1 : 0);
 export const fromFlag = (value: number): boolean => value === 1;
 export const fromNullableFlag = (value: number | null): boolean | null => (value === null ? null : value === 1);
-export const toNullableFlag = (value: boolean | null | undefined): Flag | null =>
-  value === null || value === undefined ? null : toFlag(value);
+export const toNullableFlag = (value: boolean | null | undefined): Flag | null => (value === null || value === undefined ? null : toFlag(value));

@@ -16,11 +16,7 @@ export function checkMetadata(metadata: Metadata | undefined): Metadata {
   if (metadata === undefined) return {};
   const entries = Object.entries(metadata);
   if (entries.length > MAX_PAIRS) {
-    throw new BillingError(
-      'MAXIMUM_KEYS_REACHED',
-      `metadata has ${entries.length} keys; at most ${MAX_PAIRS} are allowed`,
-      'remove some keys',
-    );
+    throw new BillingError('MAXIMUM_KEYS_REACHED', `metadata has ${entries.length} keys; at most ${MAX_PAIRS} are allowed`, 'remove some keys');
   }
   for (const [key, value] of entries) {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH || !KEY_PATTERN.test(key)) {

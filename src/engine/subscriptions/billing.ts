@@ -176,17 +176,15 @@ export async function periodLinesOf(
   };
   return [
     productLine,
-    ...plan.addons.map(
-      (a): SubscriptionChargeLine => ({
-        item_id: a.addon_id,
-        kind: 'addon',
-        name: addons.get(a.addon_id)?.name ?? a.addon_id,
-        product_id: product.product_id,
-        quantity: a.quantity,
-        unit_price: a.unit_price,
-        discount_percent: 0,
-        tax_inclusive: plan.tax_inclusive,
-      }),
-    ),
+    ...plan.addons.map((a): SubscriptionChargeLine => ({
+      item_id: a.addon_id,
+      kind: 'addon',
+      name: addons.get(a.addon_id)?.name ?? a.addon_id,
+      product_id: product.product_id,
+      quantity: a.quantity,
+      unit_price: a.unit_price,
+      discount_percent: 0,
+      tax_inclusive: plan.tax_inclusive,
+    })),
   ];
 }

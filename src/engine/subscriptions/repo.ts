@@ -117,11 +117,7 @@ function toScheduledChange(row: ScheduledPlanChangesTable): ScheduledChange {
 }
 
 /** The API view of a stored subscription, with its customer and pending scheduled change. */
-export function toSubscription(
-  sub: StoredSubscription,
-  customer: SubscriptionCustomer,
-  scheduled: ScheduledChange | null,
-): Subscription {
+export function toSubscription(sub: StoredSubscription, customer: SubscriptionCustomer, scheduled: ScheduledChange | null): Subscription {
   return {
     subscription_id: sub.subscription_id,
     business_id: sub.business_id,
@@ -257,12 +253,7 @@ export async function listStoredSubscriptions(
   if (filter.customer_id !== undefined) query = query.where('customer_id', '=', filter.customer_id);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.product_id !== undefined) query = query.where('product_id', '=', filter.product_id);
-  const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('subscription_id', 'desc')
-    .limit(window.fetch)
-    .offset(window.offset)
-    .execute();
+  const rows = await query.orderBy('created_at', 'desc').orderBy('subscription_id', 'desc').limit(window.fetch).offset(window.offset).execute();
   return rows.map(toStoredSubscription);
 }
 
@@ -327,10 +318,7 @@ export async function earliestDueInstant(db: Db, businessId: string): Promise<nu
  * Claims (subscription, period, kind) in the runner's ledger, in the caller's transaction. False when it
  * is already there: that work was done, so the caller must do nothing (running twice bills once).
  */
-export async function claimPeriodRun(
-  db: Db,
-  run: { subscription_id: string; period_index: number; kind: string; ran_at: number },
-): Promise<boolean> {
+export async function claimPeriodRun(db: Db, run: { subscription_id: string; period_index: number; kind: string; ran_at: number }): Promise<boolean> {
   const inserted = await insertClaim(db, { ...run, payment_id: null });
   return Number(inserted.numAffectedRows ?? 0n) === 1;
 }
@@ -389,8 +377,14 @@ export async function latestPaymentStatus(db: Db, subscriptionId: string): Promi
 
 /** Row counts of the subscription tables, for tests that check a refused request changed nothing. */
 export async function countSubscriptionRows(db: Db): Promise<{ subscriptions: number; period_runs: number }> {
-  const subs = await db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-  const runs = await db.selectFrom('subscription_period_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const subs = await db
+    .selectFrom('subscriptions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  const runs = await db
+    .selectFrom('subscription_period_runs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return { subscriptions: Number(subs?.n ?? 0), period_runs: Number(runs?.n ?? 0) };
 }
 
@@ -406,7 +400,10 @@ export async function cancelPendingScheduledChanges(db: Db, subscriptionId: stri
 
 /** The sequence of the latest outbox event (0 when none), so a caller can list what it emitted since. */
 export async function lastEventSequence(db: Db): Promise<number> {
-  const row = await db.selectFrom('outbox_events').select((eb) => eb.fn.max('sequence').as('last')).executeTakeFirst();
+  const row = await db
+    .selectFrom('outbox_events')
+    .select((eb) => eb.fn.max('sequence').as('last'))
+    .executeTakeFirst();
   return Number(row?.last ?? 0);
 }
 

@@ -256,7 +256,11 @@ export class DueWorkRunner {
   }
 
   /** Does the item: its payment (null: none), and the subscription as it left it when it read it last. */
-  private async perform(tx: Scope, sub: StoredSubscription, item: DueItem): Promise<{ payment: Payment | null; after?: StoredSubscription | undefined }> {
+  private async perform(
+    tx: Scope,
+    sub: StoredSubscription,
+    item: DueItem,
+  ): Promise<{ payment: Payment | null; after?: StoredSubscription | undefined }> {
     const now = tx.clock.now();
     switch (item.kind) {
       case 'expiry': {
@@ -286,7 +290,12 @@ export class DueWorkRunner {
   /** The final usage charge of an ending, noted in the item's ledger row; null when there is none. */
   private async chargeFinalUsage(tx: Scope, sub: StoredSubscription, item: DueItem): Promise<Payment | null> {
     const payment = await chargeFinalUsage(tx, sub, item.at);
-    if (payment) await setPeriodRunPayment(tx.db, { subscription_id: sub.subscription_id, period_index: item.period_index, kind: item.kind }, payment.payment_id);
+    if (payment)
+      await setPeriodRunPayment(
+        tx.db,
+        { subscription_id: sub.subscription_id, period_index: item.period_index, kind: item.kind },
+        payment.payment_id,
+      );
     return payment;
   }
 

@@ -76,7 +76,11 @@ export class SubscriptionService {
   /** Newest first; filters combine with AND. */
   async list(filter: SubscriptionFilter = {}, page?: PageRequest): Promise<Page<Subscription>> {
     if (filter.status !== undefined && !(SUBSCRIPTION_STATUSES as readonly string[]).includes(filter.status)) {
-      throw new BillingError('INVALID_REQUEST_BODY', `status must be one of ${SUBSCRIPTION_STATUSES.join(', ')}, got ${filter.status}`, 'send e.g. active');
+      throw new BillingError(
+        'INVALID_REQUEST_BODY',
+        `status must be one of ${SUBSCRIPTION_STATUSES.join(', ')}, got ${filter.status}`,
+        'send e.g. active',
+      );
     }
     const window = pageWindow(page);
     const views: Subscription[] = [];
@@ -197,8 +201,7 @@ export class SubscriptionService {
    */
   async update(subscriptionId: string, changes: SubscriptionChanges): Promise<Subscription> {
     const metadata = changes.metadata === undefined ? undefined : checkMetadata(changes.metadata);
-    const billing =
-      changes.billing === undefined ? undefined : changes.billing === null ? null : checkBillingAddress(changes.billing, 'country');
+    const billing = changes.billing === undefined ? undefined : changes.billing === null ? null : checkBillingAddress(changes.billing, 'country');
     return this.scope.transaction(async (tx) => {
       const sub = await storedOrNotFound(tx, subscriptionId);
       const now = tx.clock.now();
@@ -244,7 +247,12 @@ export class SubscriptionService {
       }
       const now = tx.clock.now();
       await chargeFinalUsage(tx, sub, now);
-      await updateSubscription(tx.db, subscriptionId, { status: 'cancelled', cancelled_at: now, cancel_at_next_billing_date: false, updated_at: now });
+      await updateSubscription(tx.db, subscriptionId, {
+        status: 'cancelled',
+        cancelled_at: now,
+        cancel_at_next_billing_date: false,
+        updated_at: now,
+      });
       await cancelPendingScheduledChanges(tx.db, subscriptionId, now);
       return emitSubscriptionEvent(tx, 'subscription.cancelled', subscriptionId);
     });
@@ -317,7 +325,11 @@ export class SubscriptionService {
       }
       const previous = await latestPaymentStatus(tx.db, subscriptionId);
       if (previous === 'processing') {
-        throw new BillingError('PREVIOUS_PAYMENT_PENDING', `the previous payment of subscription ${subscriptionId} is still processing`, 'wait until it succeeds or fails');
+        throw new BillingError(
+          'PREVIOUS_PAYMENT_PENDING',
+          `the previous payment of subscription ${subscriptionId} is still processing`,
+          'wait until it succeeds or fails',
+        );
       }
       if (!Number.isSafeInteger(input.product_price) || input.product_price < 1) {
         throw new BillingError(
@@ -411,7 +423,11 @@ async function assertMinimum(
   const priced =
     onDemandPrice === undefined
       ? priceCart({ lines, tax_rate_bps: default_tax_rate_bps, code: discount })
-      : priceCart({ lines: lines.slice(0, 1).map((l) => ({ ...l, quantity: 1, unit_price: onDemandPrice })), tax_rate_bps: default_tax_rate_bps, code: null });
+      : priceCart({
+          lines: lines.slice(0, 1).map((l) => ({ ...l, quantity: 1, unit_price: onDemandPrice })),
+          tax_rate_bps: default_tax_rate_bps,
+          code: null,
+        });
   assertChargeableTotal(priced.total_amount, checked.product.price.currency);
 }
 

@@ -56,7 +56,12 @@ export async function claimAdvanceLease(db: Db, businessId: string, owner: strin
 
 /** Extends `owner`'s lease (nothing when it no longer holds it). */
 export async function renewAdvanceLease(db: Db, businessId: string, owner: string, until: number): Promise<void> {
-  await db.updateTable('test_clock').set({ advance_lease_until: until }).where('business_id', '=', businessId).where('advance_owner', '=', owner).execute();
+  await db
+    .updateTable('test_clock')
+    .set({ advance_lease_until: until })
+    .where('business_id', '=', businessId)
+    .where('advance_owner', '=', owner)
+    .execute();
 }
 
 export async function releaseAdvanceLease(db: Db, businessId: string, owner: string): Promise<void> {

@@ -200,7 +200,11 @@ export function targetOf(input: ClockAdvance, now: number): number {
   // Past the year 9999 an instant has no ISO-8601 form (and past 275760 none at all): the clock stopped
   // there would break every later read.
   if (!(target <= LATEST_INSTANT)) {
-    throw new BillingError('INVALID_REQUEST_PARAMETERS', `the test clock goes no later than ${iso(LATEST_INSTANT)}`, 'send a nearer instant or a shorter duration');
+    throw new BillingError(
+      'INVALID_REQUEST_PARAMETERS',
+      `the test clock goes no later than ${iso(LATEST_INSTANT)}`,
+      'send a nearer instant or a shorter duration',
+    );
   }
   if (target < now) {
     throw new BillingError(
@@ -215,7 +219,11 @@ export function targetOf(input: ClockAdvance, now: number): number {
 function stepFrom(now: number, by: ClockStep): number {
   // An empty step would answer as if time had moved: refused, so the caller learns it did not.
   if (Object.values(by).every((value) => value === undefined)) {
-    throw new BillingError('INVALID_REQUEST_BODY', 'by has no duration: give at least one of months, days, hours, minutes, seconds', 'send e.g. by: {days: 1}');
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      'by has no duration: give at least one of months, days, hours, minutes, seconds',
+      'send e.g. by: {days: 1}',
+    );
   }
   const parts: Array<[keyof ClockStep, number]> = [
     ['months', 0],
@@ -232,11 +240,7 @@ function stepFrom(now: number, by: ClockStep): number {
       throw new BillingError('INVALID_REQUEST_BODY', `by.${field} must be a whole number, got ${value}`, 'send e.g. by: {days: 14}');
     }
     if (value < 0) {
-      throw new BillingError(
-        'INVALID_REQUEST_PARAMETERS',
-        `the test clock only moves forward: by.${field} is ${value}`,
-        'send amounts ≥ 0',
-      );
+      throw new BillingError('INVALID_REQUEST_PARAMETERS', `the test clock only moves forward: by.${field} is ${value}`, 'send amounts ≥ 0');
     }
     target = field === 'months' ? addInterval(target, value, 'Month') : target + value * unit;
   }

@@ -9,7 +9,14 @@ import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
 import { usageEventStoreFor } from './open-store.js';
 import type { UnitOfWork } from './store.js';
-import { customerSubscriptionMeters, findUsageLinesOfPeriodEnding, hasUsageLines, insertUsageLines, planChangesBetween, usageBilledElsewhereUntil } from './repo.js';
+import {
+  customerSubscriptionMeters,
+  findUsageLinesOfPeriodEnding,
+  hasUsageLines,
+  insertUsageLines,
+  planChangesBetween,
+  usageBilledElsewhereUntil,
+} from './repo.js';
 import type { MeterUsage } from './types.js';
 
 /**
@@ -161,43 +168,39 @@ export async function closingPeriodUsage(tx: Scope, sub: StoredSubscription, end
   const start = sub.previous_billing_date;
   const { meters, segments } = await usageOfPeriod(tx, sub, start, end);
   const dates = periodName(start, end);
-  const lines = meters.map(
-    (m): SubscriptionChargeLine => ({
-      item_id: m.meter_id,
-      kind: 'meter',
-      name: `${m.name}, ${dates}: ${m.consumed_units} ${m.measurement_unit}, ${m.free_threshold} free, ${m.chargeable_units} × ${m.price_per_unit}`,
-      product_id: m.product_id,
-      quantity: 1,
-      unit_price: m.amount,
-      discount_percent: 0,
-      tax_inclusive: sub.tax_inclusive,
-    }),
-  );
+  const lines = meters.map((m): SubscriptionChargeLine => ({
+    item_id: m.meter_id,
+    kind: 'meter',
+    name: `${m.name}, ${dates}: ${m.consumed_units} ${m.measurement_unit}, ${m.free_threshold} free, ${m.chargeable_units} × ${m.price_per_unit}`,
+    product_id: m.product_id,
+    quantity: 1,
+    unit_price: m.amount,
+    discount_percent: 0,
+    tax_inclusive: sub.tax_inclusive,
+  }));
   const late = await lateUsage(tx, sub, start);
   return {
     lines: [...lines, ...late.lines],
     amount: meters.reduce((sum, m) => sum + m.amount, 0) + late.amount,
     record: async (paymentId) => {
       await late.record(paymentId);
-      const rows = meters.map(
-        (m, position): SubscriptionUsageLinesTable => ({
-          subscription_id: sub.subscription_id,
-          period_start: start,
-          period_end: end,
-          position,
-          product_id: m.product_id,
-          meter_id: m.meter_id,
-          meter_name: m.name,
-          segment_start: segments[position]?.start ?? start,
-          segment_end: segments[position]?.end ?? end,
-          consumed_units: String(m.consumed_units),
-          chargeable_units: String(m.chargeable_units),
-          free_threshold: m.free_threshold,
-          price_per_unit: m.price_per_unit,
-          amount: m.amount,
-          payment_id: paymentId,
-        }),
-      );
+      const rows = meters.map((m, position): SubscriptionUsageLinesTable => ({
+        subscription_id: sub.subscription_id,
+        period_start: start,
+        period_end: end,
+        position,
+        product_id: m.product_id,
+        meter_id: m.meter_id,
+        meter_name: m.name,
+        segment_start: segments[position]?.start ?? start,
+        segment_end: segments[position]?.end ?? end,
+        consumed_units: String(m.consumed_units),
+        chargeable_units: String(m.chargeable_units),
+        free_threshold: m.free_threshold,
+        price_per_unit: m.price_per_unit,
+        amount: m.amount,
+        payment_id: paymentId,
+      }));
       await insertUsageLines(tx.db, rows);
     },
   };
@@ -223,7 +226,11 @@ export function periodName(start: number, end: number): string {
  * 1 (1,000 free at "2": 2800); 100 more dated Apr 30 arrive on May 1 → May's renewal adds "API calls, late
  * usage for 2025-04-01 to 2025-05-01: +100 calls" for 200.
  */
-async function lateUsage(tx: Scope, sub: StoredSubscription, periodEnd: number): Promise<Omit<ClosingUsage, 'record'> & { record(paymentId: string | null): Promise<void> }> {
+async function lateUsage(
+  tx: Scope,
+  sub: StoredSubscription,
+  periodEnd: number,
+): Promise<Omit<ClosingUsage, 'record'> & { record(paymentId: string | null): Promise<void> }> {
   const db = tx.db;
   const billed = await findUsageLinesOfPeriodEnding(db, sub.subscription_id, periodEnd);
   const none = { lines: [], amount: 0, record: async () => undefined };
@@ -276,7 +283,11 @@ async function lateUsage(tx: Scope, sub: StoredSubscription, periodEnd: number):
   return {
     lines,
     amount: lines.reduce((sum, line) => sum + line.unit_price, 0),
-    record: async (paymentId) => insertUsageLines(db, rows.map((row) => ({ ...row, payment_id: paymentId }))),
+    record: async (paymentId) =>
+      insertUsageLines(
+        db,
+        rows.map((row) => ({ ...row, payment_id: paymentId })),
+      ),
   };
 }
 

@@ -51,7 +51,10 @@ function condition(c: FilterCondition): SqlFragment | null {
     }
     default: {
       if (typeof c.value !== 'number') return { sql: '0', params: [] };
-      return { sql: `(json_type(e.metadata, ?) IN ${NUMERIC} AND json_extract(e.metadata, ?) ${COMPARISONS[c.operator]} ?)`, params: [path, path, c.value] };
+      return {
+        sql: `(json_type(e.metadata, ?) IN ${NUMERIC} AND json_extract(e.metadata, ?) ${COMPARISONS[c.operator]} ?)`,
+        params: [path, path, c.value],
+      };
     }
   }
 }

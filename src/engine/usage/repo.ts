@@ -59,7 +59,12 @@ export async function findUsageLinesOfPeriodEnding(db: Db, subscriptionId: strin
 }
 
 const selectLinesOfPeriodEnding = reusableQuery((db: Db, subscriptionId: string, periodEnd: number) =>
-  db.selectFrom('subscription_usage_lines').selectAll().where('subscription_id', '=', subscriptionId).where('period_end', '=', periodEnd).orderBy('position'),
+  db
+    .selectFrom('subscription_usage_lines')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .where('period_end', '=', periodEnd)
+    .orderBy('position'),
 );
 
 /** One of a customer's subscriptions, with a meter its product has now (null: none of those asked about). */

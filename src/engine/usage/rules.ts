@@ -26,7 +26,8 @@ function bad(message: string, nextStep: string): BillingError {
 }
 
 function requireText(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw bad(`${field} is required`, `send ${field.replace(/^events\[\d+\]\./, '')} on every event`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw bad(`${field} is required`, `send ${field.replace(/^events\[\d+\]\./, '')} on every event`);
   return value;
 }
 
@@ -51,7 +52,14 @@ export function validateBatch(events: readonly UsageEventInput[], businessId: st
     const event_name = requireText(e.event_name, `${at}.event_name`);
     if (seen.has(event_id)) throw bad(`event_id ${event_id} appears twice in the batch (${at})`, 'give every event its own event_id');
     seen.add(event_id);
-    rows[i] = { event_id, business_id: businessId, customer_id, event_name, timestamp: timestampOf(e.timestamp, now, at), metadata: metadataJson(e.metadata, at) };
+    rows[i] = {
+      event_id,
+      business_id: businessId,
+      customer_id,
+      event_name,
+      timestamp: timestampOf(e.timestamp, now, at),
+      metadata: metadataJson(e.metadata, at),
+    };
   }
   return rows;
 }
@@ -60,7 +68,12 @@ export function validateBatch(events: readonly UsageEventInput[], businessId: st
  * The rows validated at `validatedAt`, with the events that gave no timestamp stamped `now` instead (the
  * clock under the write lock, UsageService.ingest); explicit timestamps keep the check they had.
  */
-export function stampedAt(rows: readonly UsageEventRow[], events: readonly UsageEventInput[], validatedAt: number, now: number): readonly UsageEventRow[] {
+export function stampedAt(
+  rows: readonly UsageEventRow[],
+  events: readonly UsageEventInput[],
+  validatedAt: number,
+  now: number,
+): readonly UsageEventRow[] {
   if (now === validatedAt) return rows;
   return rows.map((row, i) => (events[i]?.timestamp === undefined ? { ...row, timestamp: now } : row));
 }
@@ -70,28 +83,41 @@ function timestampOf(timestamp: string | undefined, now: number, at: string): nu
   const ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) throw bad(`${at}.timestamp "${timestamp}" is not an ISO-8601 instant`, 'send e.g. 2025-04-01T12:00:00Z');
   if (ms < now - MAX_AGE_MS) {
-    throw bad(`${at}.timestamp ${timestamp} is more than 1 hour before the engine clock (${new Date(now).toISOString()})`, 'send events within an hour of when they happened');
+    throw bad(
+      `${at}.timestamp ${timestamp} is more than 1 hour before the engine clock (${new Date(now).toISOString()})`,
+      'send events within an hour of when they happened',
+    );
   }
   if (ms > now + MAX_AHEAD_MS) {
-    throw bad(`${at}.timestamp ${timestamp} is more than 5 minutes after the engine clock (${new Date(now).toISOString()})`, 'do not date events in the future');
+    throw bad(
+      `${at}.timestamp ${timestamp} is more than 5 minutes after the engine clock (${new Date(now).toISOString()})`,
+      'do not date events in the future',
+    );
   }
   return ms;
 }
 
 function metadataJson(metadata: Record<string, unknown> | null | undefined, at: string): string | null {
   if (metadata === undefined || metadata === null) return null;
-  if (typeof metadata !== 'object' || Array.isArray(metadata)) throw bad(`${at}.metadata must be an object`, 'send a flat map of strings, numbers and booleans');
+  if (typeof metadata !== 'object' || Array.isArray(metadata))
+    throw bad(`${at}.metadata must be an object`, 'send a flat map of strings, numbers and booleans');
   let pairs = 0;
   for (const key in metadata) {
     if (!Object.hasOwn(metadata, key)) continue;
     pairs += 1;
     if (pairs > MAX_METADATA_PAIRS) {
-      throw new BillingError('MAXIMUM_KEYS_REACHED', `${at}.metadata has more than ${MAX_METADATA_PAIRS} pairs; nothing in the batch was stored`, 'send at most 50 metadata pairs per event');
+      throw new BillingError(
+        'MAXIMUM_KEYS_REACHED',
+        `${at}.metadata has more than ${MAX_METADATA_PAIRS} pairs; nothing in the batch was stored`,
+        'send at most 50 metadata pairs per event',
+      );
     }
-    if (key.length === 0 || key.length > MAX_METADATA_KEY_LENGTH) throw bad(`${at}.metadata key "${key.slice(0, 40)}…" must be 1–${MAX_METADATA_KEY_LENGTH} characters`, 'shorten the key');
+    if (key.length === 0 || key.length > MAX_METADATA_KEY_LENGTH)
+      throw bad(`${at}.metadata key "${key.slice(0, 40)}…" must be 1–${MAX_METADATA_KEY_LENGTH} characters`, 'shorten the key');
     const value = metadata[key];
     if (typeof value === 'string') {
-      if (value.length > MAX_METADATA_VALUE_LENGTH) throw bad(`${at}.metadata.${key} is ${value.length} characters; at most ${MAX_METADATA_VALUE_LENGTH}`, 'shorten the value');
+      if (value.length > MAX_METADATA_VALUE_LENGTH)
+        throw bad(`${at}.metadata.${key} is ${value.length} characters; at most ${MAX_METADATA_VALUE_LENGTH}`, 'shorten the value');
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) throw bad(`${at}.metadata.${key} must be a finite number`, 'send a number');
     } else if (typeof value !== 'boolean') {

@@ -158,7 +158,10 @@ export class UsageService {
     return {
       subscription_id: subscriptionId,
       currency: sub.currency,
-      periods: all.filter((x) => x.end > from && x.start < to).sort((a, b) => a.start - b.start).map((x) => x.p),
+      periods: all
+        .filter((x) => x.end > from && x.start < to)
+        .sort((a, b) => a.start - b.start)
+        .map((x) => x.p),
     };
   }
 

@@ -62,14 +62,7 @@ const selectWallet = reusableQuery((db: Db, customerId: string, currency: string
  * Moves a balance from `before` to `after` only if it still holds `before` (compare-and-set), so a
  * concurrent writer on PostgreSQL cannot be overwritten. Returns false when the balance had moved.
  */
-export async function setWalletBalance(
-  db: Db,
-  customerId: string,
-  currency: Currency,
-  before: number,
-  after: number,
-  now: number,
-): Promise<boolean> {
+export async function setWalletBalance(db: Db, customerId: string, currency: Currency, before: number, after: number, now: number): Promise<boolean> {
   const result = await db
     .updateTable('wallets')
     .set({ balance: after, updated_at: now })

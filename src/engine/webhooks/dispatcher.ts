@@ -177,7 +177,9 @@ export class WebhookDispatcher {
       ticking = true;
       try {
         await this.fanOut();
-        void this.lanes.enqueue(await dueMessageKeys(this.ctx.db, this.ctx.businessId, this.ctx.clock.now(), SWEEP_LIMIT, this.claimScope(), this.raw !== undefined));
+        void this.lanes.enqueue(
+          await dueMessageKeys(this.ctx.db, this.ctx.businessId, this.ctx.clock.now(), SWEEP_LIMIT, this.claimScope(), this.raw !== undefined),
+        );
       } catch (error) {
         if (!this.closed) this.onError(error);
       } finally {

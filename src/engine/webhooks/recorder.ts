@@ -119,7 +119,10 @@ export class OutcomeRecorder {
       const ids = [...new Set(batch.map((r) => r.message_id))];
       const [schedules, counts] = await Promise.all([messageSchedules(trx, ids, raw), attemptCounts(trx, ids, raw)]);
       const state = new Map<string, MessageAfterAttempt>(
-        schedules.map((m) => [m.message_id, { message_id: m.message_id, body: null, status: m.status, scheduled_attempts: m.scheduled_attempts, next_attempt_at: m.next_attempt_at }]),
+        schedules.map((m) => [
+          m.message_id,
+          { message_id: m.message_id, body: null, status: m.status, scheduled_attempts: m.scheduled_attempts, next_attempt_at: m.next_attempt_at },
+        ]),
       );
       const attempts: WebhookAttemptsTable[] = [];
       for (const { message_id, trigger, outcome } of batch) {

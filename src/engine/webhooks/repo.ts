@@ -25,12 +25,7 @@ export function toEndpoint(row: EndpointRow): WebhookEndpoint {
 }
 
 export async function findEndpointRow(db: Db, businessId: string, webhookId: string): Promise<EndpointRow | undefined> {
-  return db
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('webhook_id', '=', webhookId)
-    .executeTakeFirst();
+  return db.selectFrom('webhook_endpoints').selectAll().where('business_id', '=', businessId).where('webhook_id', '=', webhookId).executeTakeFirst();
 }
 
 export async function listEndpointRows(db: Db, businessId: string, window: PageWindow): Promise<EndpointRow[]> {
@@ -83,7 +78,10 @@ export async function saveCursor(db: Db, businessId: string, lastSequence: numbe
 
 /** The last outbox sequence written, 0 when none. */
 export async function lastOutboxSequence(db: Db): Promise<number> {
-  const row = await db.selectFrom('outbox_events').select((eb) => eb.fn.max('sequence').as('last')).executeTakeFirst();
+  const row = await db
+    .selectFrom('outbox_events')
+    .select((eb) => eb.fn.max('sequence').as('last'))
+    .executeTakeFirst();
   return Number(row?.last ?? 0);
 }
 
@@ -98,14 +96,31 @@ export async function insertMessages(db: Db, rows: MessageRow[], raw?: SQLite.Da
     const insert = prepared(raw, 'insertMessage', INSERT_MESSAGE_SQL);
     for (const r of rows) {
       insert.run(
-        r.message_id, r.webhook_id, r.business_id, r.event_id, r.event_type, r.object_id, r.event_payload, r.occurred_at,
-        r.body, r.status, r.scheduled_attempts, r.next_attempt_at, r.is_test, r.created_at, r.updated_at,
+        r.message_id,
+        r.webhook_id,
+        r.business_id,
+        r.event_id,
+        r.event_type,
+        r.object_id,
+        r.event_payload,
+        r.occurred_at,
+        r.body,
+        r.status,
+        r.scheduled_attempts,
+        r.next_attempt_at,
+        r.is_test,
+        r.created_at,
+        r.updated_at,
       );
     }
     return;
   }
   // SQLite binds at most 32766 variables per statement; 15 columns × 500 rows stays well under.
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('webhook_messages').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('webhook_messages')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 const INSERT_MESSAGE_SQL =
@@ -139,12 +154,7 @@ function prepared(raw: SQLite.Database, name: string, text: string): SQLite.Stat
 }
 
 export async function findMessageRow(db: Db, businessId: string, messageId: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('webhook_messages')
-    .selectAll()
-    .where('business_id', '=', businessId)
-    .where('message_id', '=', messageId)
-    .executeTakeFirst();
+  return db.selectFrom('webhook_messages').selectAll().where('business_id', '=', businessId).where('message_id', '=', messageId).executeTakeFirst();
 }
 
 /** A due message as the dispatcher queues it: which endpoint it goes to. */
@@ -254,7 +264,18 @@ export async function insertAttempts(db: Db, rows: readonly WebhookAttemptsTable
   if (raw && db.isTransaction) {
     const insert = prepared(raw, 'insertAttempt', INSERT_ATTEMPT_SQL);
     for (const r of rows) {
-      insert.run(r.attempt_id, r.message_id, r.attempt, r.trigger, r.attempted_at, r.status_code, r.latency_ms, r.error, r.succeeded, r.next_attempt_at);
+      insert.run(
+        r.attempt_id,
+        r.message_id,
+        r.attempt,
+        r.trigger,
+        r.attempted_at,
+        r.status_code,
+        r.latency_ms,
+        r.error,
+        r.succeeded,
+        r.next_attempt_at,
+      );
     }
     return;
   }
@@ -269,7 +290,12 @@ export type MessageAfterAttempt = Pick<MessageRow, 'message_id' | 'body' | 'stat
  * Writes many messages' new body and schedule: on SQLite (`raw`, inside the caller's transaction) one
  * prepared UPDATE each; elsewhere one statement per 200 (standard CASE).
  */
-export async function updateMessagesAfterAttempts(db: Db, rows: readonly MessageAfterAttempt[], updatedAt: number, raw?: SQLite.Database): Promise<void> {
+export async function updateMessagesAfterAttempts(
+  db: Db,
+  rows: readonly MessageAfterAttempt[],
+  updatedAt: number,
+  raw?: SQLite.Database,
+): Promise<void> {
   if (raw && db.isTransaction) {
     const update = prepared(raw, 'updateAfterAttempt', UPDATE_AFTER_ATTEMPT_SQL);
     for (const r of rows) update.run(r.body, r.status, r.scheduled_attempts, r.next_attempt_at, updatedAt, r.message_id);

@@ -22,7 +22,14 @@ function customHeaders(endpoint: EndpointRow): Record<string, string> {
  * attempt; `webhook-timestamp` is `sentAt` (wall-clock ms) in Unix seconds, the instant the signature covers;
  * the secrets that sign are those valid at `signedAt` (engine clock: a rotation's 24 h overlap runs on it).
  */
-export function signedRequest(messageId: string, endpoint: EndpointRow, body: string, signedAt: number, sentAt: number, timeoutMs: number): WebhookRequest {
+export function signedRequest(
+  messageId: string,
+  endpoint: EndpointRow,
+  body: string,
+  signedAt: number,
+  sentAt: number,
+  timeoutMs: number,
+): WebhookRequest {
   return {
     url: endpoint.url,
     headers: {

@@ -35,7 +35,10 @@ export interface Outcome {
  * out, refused …) when it has one, else `HTTP <status>` for an answer outside 2xx (a 3xx included: redirects
  * are not followed). Examples: 204 → succeeded; 500 → "HTTP 500"; 200 after the timeout → the timeout.
  */
-export function verdictOf({ status_code, error }: Pick<WebhookResponse, 'status_code' | 'error'>): Pick<Outcome, 'status_code' | 'error' | 'succeeded'> {
+export function verdictOf({
+  status_code,
+  error,
+}: Pick<WebhookResponse, 'status_code' | 'error'>): Pick<Outcome, 'status_code' | 'error' | 'succeeded'> {
   const failure = error ?? (status_code === null ? 'no response' : status_code < 200 || status_code > 299 ? `HTTP ${status_code}` : null);
   return { status_code, error: failure, succeeded: failure === null };
 }
@@ -55,7 +58,11 @@ export function retryAt(made: number, attemptedAt: number): number | null {
  * manual replay that succeeds completes the message, one that fails leaves its schedule as it was.
  * `retry_at` is the attempt's own next_attempt_at (when it is tried again, null if never).
  */
-export function afterAttempt(message: MessageAfterAttempt, trigger: AttemptTrigger, outcome: Outcome): { message: MessageAfterAttempt; retry_at: number | null } {
+export function afterAttempt(
+  message: MessageAfterAttempt,
+  trigger: AttemptTrigger,
+  outcome: Outcome,
+): { message: MessageAfterAttempt; retry_at: number | null } {
   const next: MessageAfterAttempt = { ...message, body: outcome.body };
   let retry_at: number | null = null;
   if (trigger === 'scheduled') {

@@ -70,7 +70,10 @@ export class FetchWebhookSender implements WebhookSender {
       await response.arrayBuffer();
       if (this.stopwatch() - started > timeoutMs) error = timedOut(timeoutMs);
     } catch (failure) {
-      error = failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError') ? timedOut(timeoutMs) : describeSendError(failure);
+      error =
+        failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError')
+          ? timedOut(timeoutMs)
+          : describeSendError(failure);
     }
     return { status_code, error, duration_ms: this.stopwatch() - started };
   }

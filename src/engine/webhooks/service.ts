@@ -115,7 +115,10 @@ export class WebhookService {
     const row = await this.row(webhookId);
     const now = this.scope.clock.now();
     const overlap = row.previous_secret_expires_at !== null && row.previous_secret_expires_at > now;
-    return { secret: row.secret, previous_secret_expires_at: overlap && row.previous_secret_expires_at !== null ? iso(row.previous_secret_expires_at) : null };
+    return {
+      secret: row.secret,
+      previous_secret_expires_at: overlap && row.previous_secret_expires_at !== null ? iso(row.previous_secret_expires_at) : null,
+    };
   }
 
   /**
@@ -157,8 +160,14 @@ export class WebhookService {
     await this.scope.webhookDispatcher.fanOut();
     const window = pageWindow(page);
     const rows = await listMessageRows(this.scope.db, this.scope.businessId, filter, window);
-    const attempts = await attemptsOf(this.scope.db, rows.map((r) => r.message_id));
-    return toPage(window, rows.map((r) => toDelivery(r, attempts.get(r.message_id) ?? [])));
+    const attempts = await attemptsOf(
+      this.scope.db,
+      rows.map((r) => r.message_id),
+    );
+    return toPage(
+      window,
+      rows.map((r) => toDelivery(r, attempts.get(r.message_id) ?? [])),
+    );
   }
 
   /** The delivery log as summaries, newest first: get_webhook_delivery gives one whole. */
@@ -235,7 +244,11 @@ function checkEndpointInput(input: WebhookEndpointInput): { metadata?: Record<st
   if (input.filter_types !== undefined) checkEventTypes(input.filter_types, 'filter_types');
   if (input.headers !== undefined) checkHeaders(input.headers);
   if (input.rate_limit != null && (!Number.isSafeInteger(input.rate_limit) || input.rate_limit < 1)) {
-    throw new BillingError('INVALID_REQUEST_BODY', `rate_limit must be a whole number ≥ 1, got ${input.rate_limit}`, 'send deliveries per second, or null for none');
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `rate_limit must be a whole number ≥ 1, got ${input.rate_limit}`,
+      'send deliveries per second, or null for none',
+    );
   }
   return input.metadata === undefined ? {} : { metadata: checkMetadata(input.metadata) };
 }
@@ -248,7 +261,11 @@ function checkUrl(url: string): void {
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || url.length > 2000) {
-    throw new BillingError('INVALID_REQUEST_BODY', `url must be an http(s) URL of at most 2000 characters, got "${url.slice(0, 100)}"`, 'send e.g. https://example.com/webhooks');
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `url must be an http(s) URL of at most 2000 characters, got "${url.slice(0, 100)}"`,
+      'send e.g. https://example.com/webhooks',
+    );
   }
   // Every read and the delivery log would echo it: credentials go in headers, which are never echoed whole.
   if (parsed.username !== '' || parsed.password !== '') {
@@ -264,14 +281,22 @@ function checkEventTypes(types: readonly string[], field: string): void {
   const known: readonly string[] = WEBHOOK_EVENT_TYPES;
   const unknown = types.filter((t) => !known.includes(t));
   if (unknown.length > 0) {
-    throw new BillingError('INVALID_REQUEST_BODY', `${field} has unknown event types: ${unknown.join(', ')}`, `use only these event types: ${known.join(', ')}`);
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `${field} has unknown event types: ${unknown.join(', ')}`,
+      `use only these event types: ${known.join(', ')}`,
+    );
   }
 }
 
 function checkHeaders(headers: Record<string, string>): void {
   const entries = Object.entries(headers);
   if (entries.length > MAX_HEADERS) {
-    throw new BillingError('INVALID_REQUEST_BODY', `headers has ${entries.length} entries; at most ${MAX_HEADERS} are allowed`, 'remove some headers');
+    throw new BillingError(
+      'INVALID_REQUEST_BODY',
+      `headers has ${entries.length} entries; at most ${MAX_HEADERS} are allowed`,
+      'remove some headers',
+    );
   }
   for (const [name, value] of entries) {
     const lower = name.toLowerCase();
@@ -283,7 +308,11 @@ function checkHeaders(headers: Record<string, string>): void {
       );
     }
     if (value.length > MAX_HEADER_VALUE || /[\r\n\0]/.test(value)) {
-      throw new BillingError('INVALID_REQUEST_BODY', `header ${name} must be at most ${MAX_HEADER_VALUE} characters without line breaks`, 'shorten the value');
+      throw new BillingError(
+        'INVALID_REQUEST_BODY',
+        `header ${name} must be at most ${MAX_HEADER_VALUE} characters without line breaks`,
+        'shorten the value',
+      );
     }
   }
 }

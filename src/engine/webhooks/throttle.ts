@@ -55,4 +55,3 @@ export class EndpointThrottle {
     for (const [k, at] of this.lastSent) if (at < now - 1000) this.lastSent.delete(k);
   }
 }
-

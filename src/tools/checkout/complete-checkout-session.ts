@@ -31,7 +31,8 @@ export const completeCheckoutSession = defineTool({
           product_id: z.string().describe('A pay-what-you-want product in the cart.'),
           amount: minorUnits('Chosen price per unit, ≥ the product price'),
         }),
-      ).max(50)
+      )
+      .max(50)
       .optional()
       .describe('Pay-what-you-want amounts for cart lines that have none yet.'),
   }),

@@ -30,10 +30,7 @@ export const createCheckoutSession = defineTool({
     confirm: z.boolean().optional().describe('Final details now; billing address required (default false).'),
     discount_code: z.string().optional().describe('Pre-applied code, any case.'),
     metadata: metadataSchema.optional(),
-    tax_id: z
-      .string()
-      .optional()
-      .describe('Buyer’s VAT/GST id, e.g. DE123456789.'),
+    tax_id: z.string().optional().describe('Buyer’s VAT/GST id, e.g. DE123456789.'),
     customization: customizationInput.optional(),
     feature_flags: featureFlagsInput.optional(),
     subscription_data: z.strictObject({ trial_period_days: trialDaysInput }).optional().describe('Subscription options.'),

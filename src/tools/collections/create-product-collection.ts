@@ -21,12 +21,11 @@ export const createProductCollection = defineTool({
           status: groupStatusInput.optional(),
           products: groupProductsInput.optional(),
         }),
-      ).max(50)
+      )
+      .max(50)
       .optional()
       .describe('In display order, e.g. "Monthly", "Annual".'),
-    products: groupProductsInput
-      .optional()
-      .describe('Ungrouped products: one unnamed group before groups.'),
+    products: groupProductsInput.optional().describe('Ungrouped products: one unnamed group before groups.'),
     ...z.object(policyFields).partial().shape,
   }),
   output: collectionSchema,

@@ -13,6 +13,5 @@ export const listCollectionProducts = defineTool({
   input: z.object({ collection_id: idOf('product collection', 'pcl'), ...pageInput }),
   output: collectionCheckoutSchema,
   hints: { idempotentHint: true },
-  handler: (engine, { collection_id, page_size, page_number }) =>
-    engine.collections.listCheckoutProducts(collection_id, { page_size, page_number }),
+  handler: (engine, { collection_id, page_size, page_number }) => engine.collections.listCheckoutProducts(collection_id, { page_size, page_number }),
 });

@@ -8,7 +8,8 @@ export const listProductCollections = defineTool({
   resource: 'collections',
   operation: 'read',
   title: 'List product collections',
-  description: 'Lists product collections as summaries, oldest first; only live ones unless archived: true. get_product_collection has the groups and items.',
+  description:
+    'Lists product collections as summaries, oldest first; only live ones unless archived: true. get_product_collection has the groups and items.',
   input: z.object({
     archived: z.boolean().optional().describe('true: only archived; else only live.'),
     brand_id: z.string().optional().describe('Only this brand’s.'),
@@ -16,5 +17,6 @@ export const listProductCollections = defineTool({
   }),
   output: pageOutput(collectionSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(collectionSummarySchema, await engine.collections.list(filter, { page_size, page_number })),
+  handler: async (engine, { page_size, page_number, ...filter }) =>
+    summaryPage(collectionSummarySchema, await engine.collections.list(filter, { page_size, page_number })),
 });

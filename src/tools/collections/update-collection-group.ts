@@ -15,13 +15,9 @@ export const updateCollectionGroup = defineTool({
     group_id: idOf('group', 'grp'),
     group_name: groupNameInput.optional(),
     status: groupStatusInput.optional(),
-    product_order: z
-      .array(z.string()).max(100)
-      .optional()
-      .describe('Every item of the group once, by item or product id, in the new order.'),
+    product_order: z.array(z.string()).max(100).optional().describe('Every item of the group once, by item or product id, in the new order.'),
   }),
   output: collectionSchema,
   hints: { idempotentHint: true },
-  handler: (engine, { collection_id, group_id, ...changes }) =>
-    engine.collections.updateGroup(collection_id, group_id, changes),
+  handler: (engine, { collection_id, group_id, ...changes }) => engine.collections.updateGroup(collection_id, group_id, changes),
 });

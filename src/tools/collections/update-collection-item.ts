@@ -17,6 +17,5 @@ export const updateCollectionItem = defineTool({
   }),
   output: collectionSchema,
   hints: { idempotentHint: true },
-  handler: (engine, { collection_id, group_id, item_id, status }) =>
-    engine.collections.updateItem(collection_id, group_id, item_id, { status }),
+  handler: (engine, { collection_id, group_id, item_id, status }) => engine.collections.updateItem(collection_id, group_id, item_id, { status }),
 });

@@ -15,10 +15,7 @@ export const updateProductCollection = defineTool({
     name: z.string().min(1).max(100).optional().describe('New name.'),
     description: z.string().max(1000).nullable().optional().describe('Shown at checkout.'),
     image: z.string().nullable().optional().describe('Image URL.'),
-    group_order: z
-      .array(z.string()).max(50)
-      .optional()
-      .describe('Every group id once, in the new order.'),
+    group_order: z.array(z.string()).max(50).optional().describe('Every group id once, in the new order.'),
     ...z.object(policyFields).partial().shape,
   }),
   output: collectionSchema,

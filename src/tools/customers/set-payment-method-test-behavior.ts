@@ -12,9 +12,7 @@ export const setPaymentMethodTestBehavior = defineTool({
     'Test mode: makes every later charge on a saved card fail with failure_code, or succeed again with null, e.g. to watch a renewal fail. Past payments are unchanged.',
   input: z.object({
     payment_method_id: idOf('saved payment method', 'pm'),
-    failure_code: testFailureCodeSchema
-      .nullable()
-      .describe('e.g. CARD_DECLINED; null: charges succeed.'),
+    failure_code: testFailureCodeSchema.nullable().describe('e.g. CARD_DECLINED; null: charges succeed.'),
   }),
   output: paymentMethodSchema,
   hints: { idempotentHint: true },

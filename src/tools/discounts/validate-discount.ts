@@ -7,14 +7,10 @@ export const validateDiscount = defineTool({
   resource: 'discounts',
   operation: 'read',
   title: 'Validate discount code against a cart',
-  description:
-    'Checks a code against a cart as checkout would; an unusable code fails with the exact error checkout would give. Changes nothing.',
+  description: 'Checks a code against a cart as checkout would; an unusable code fails with the exact error checkout would give. Changes nothing.',
   input: z.object({
     code: z.string().min(1).describe('The discount code, any case.'),
-    product_ids: z
-      .array(z.string().min(1)).max(100)
-      .optional()
-      .describe('The cart’s products; omit to skip the product restriction.'),
+    product_ids: z.array(z.string().min(1)).max(100).optional().describe('The cart’s products; omit to skip the product restriction.'),
     on_demand: z.boolean().optional().describe('An on-demand subscription (codes never apply).'),
   }),
   output: z.object({

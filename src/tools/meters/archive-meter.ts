@@ -8,8 +8,7 @@ export const archiveMeter = defineTool({
   resource: 'meters',
   operation: 'write',
   title: 'Archive meter',
-  description:
-    'Archives a meter: it can no longer be added to products; products that have it keep billing it. unarchive_meter restores it.',
+  description: 'Archives a meter: it can no longer be added to products; products that have it keep billing it. unarchive_meter restores it.',
   input: z.object({ meter_id: idOf('meter', 'mtr') }),
   output: meterSchema,
   hints: { destructiveHint: true, idempotentHint: true },

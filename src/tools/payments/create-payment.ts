@@ -15,7 +15,8 @@ export const createPayment = defineTool({
     customer_id: z.string().min(1).describe('The buyer (cus_…).'),
     payment_method_id: z.string().min(1).describe('A saved method of that customer (pm_…); list_customer_payment_methods shows them.'),
     product_cart: z
-      .array(cartLineInput.omit({ addons: true })).max(50)
+      .array(cartLineInput.omit({ addons: true }))
+      .max(50)
       .describe('One-time products to buy; pay-what-you-want lines need amount.'),
     discount_code: z.string().optional().describe('A discount code to apply, any case.'),
     billing: billingAddressInput.optional(),

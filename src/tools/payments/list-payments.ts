@@ -8,7 +8,8 @@ export const listPayments = defineTool({
   resource: 'payments',
   operation: 'read',
   title: 'List payments',
-  description: 'Lists payments as summaries, newest first, filtered by customer, subscription, brand, status or creation time; get_payment has the whole record.',
+  description:
+    'Lists payments as summaries, newest first, filtered by customer, subscription, brand, status or creation time; get_payment has the whole record.',
   input: z.object({
     customer_id: z.string().optional().describe('Only this customer’s.'),
     status: paymentStatusSchema.optional(),
@@ -20,5 +21,6 @@ export const listPayments = defineTool({
   }),
   output: pageOutput(paymentSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(paymentSummarySchema, await engine.payments.list(filter, { page_size, page_number })),
+  handler: async (engine, { page_size, page_number, ...filter }) =>
+    summaryPage(paymentSummarySchema, await engine.payments.list(filter, { page_size, page_number })),
 });

@@ -18,5 +18,6 @@ export const listProducts = defineTool({
   }),
   output: pageOutput(productSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(productSummarySchema, await engine.products.list(filter, { page_size, page_number })),
+  handler: async (engine, { page_size, page_number, ...filter }) =>
+    summaryPage(productSummarySchema, await engine.products.list(filter, { page_size, page_number })),
 });

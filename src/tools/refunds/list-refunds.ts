@@ -9,8 +9,7 @@ export const listRefunds = defineTool({
   resource: 'refunds',
   operation: 'read',
   title: 'List refunds',
-  description:
-    'Lists refunds, newest first, by payment, customer, status or date range; check what is already refunded before create_refund.',
+  description: 'Lists refunds, newest first, by payment, customer, status or date range; check what is already refunded before create_refund.',
   input: z.object({
     payment_id: z.string().min(1).optional().describe('Only this payment’s.'),
     customer_id: z.string().min(1).optional().describe('Only this customer’s.'),

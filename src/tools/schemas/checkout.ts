@@ -6,19 +6,15 @@ import { currencySchema, isoInstant, metadataSchema, quantityInput } from './com
 export const cartLineInput = z.strictObject({
   product_id: z.string().min(1).describe('Product to buy.'),
   quantity: quantityInput('Units (usage-based: 1)'),
-  amount: z
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe('Pay-what-you-want: chosen unit price, ≥ the product’s, minor units.'),
+  amount: z.number().int().min(0).optional().describe('Pay-what-you-want: chosen unit price, ≥ the product’s, minor units.'),
   addons: z
     .array(
       z.strictObject({
         addon_id: z.string().min(1).describe('Attached to the product (adn_…).'),
         quantity: quantityInput('Units'),
       }),
-    ).max(20)
+    )
+    .max(20)
     .optional()
     .describe('Subscription lines only.'),
 });
@@ -136,8 +132,4 @@ export const checkoutSessionSchema = z.object({
     .describe('Price at today’s catalogue; pay-what-you-want lines without an amount at their minimum.'),
 });
 
-export const trialDaysInput = z
-  .number()
-  .int()
-  .optional()
-  .describe(`Trial days overriding the product’s, 0–${MAX_TRIAL_DAYS}.`);
+export const trialDaysInput = z.number().int().optional().describe(`Trial days overriding the product’s, 0–${MAX_TRIAL_DAYS}.`);

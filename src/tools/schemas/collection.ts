@@ -3,35 +3,20 @@ import { EFFECTIVE_AT, ON_PAYMENT_FAILURE, PRICE_TYPES, PRORATION_BILLING_MODES 
 import { currencySchema, idOf, isoInstant, pageOutput } from './common.js';
 import { intervalSchema } from './product.js';
 
-const prorationMode = (direction: string) =>
-  z
-    .enum(PRORATION_BILLING_MODES)
-    .nullable()
-    .describe(
-      `Portal ${direction}s; null: the business setting.`,
-    );
+const prorationMode = (direction: string) => z.enum(PRORATION_BILLING_MODES).nullable().describe(`Portal ${direction}s; null: the business setting.`);
 
-const effectiveAt = (direction: string) =>
-  z
-    .enum(EFFECTIVE_AT)
-    .nullable()
-    .describe(`Portal ${direction}s; null: the business setting.`);
+const effectiveAt = (direction: string) => z.enum(EFFECTIVE_AT).nullable().describe(`Portal ${direction}s; null: the business setting.`);
 
 /** The plan-change policy fields (SPEC D7), as create and update take them. */
 export const policyFields = {
   allow_upgrades: z.boolean().describe('Portal moves to a dearer plan (default true).'),
   allow_downgrades: z.boolean().describe('Portal moves to a cheaper plan (default true).'),
-  force_same_billing_interval: z
-    .boolean()
-    .describe('Portal moves only within a billing interval (default false).'),
+  force_same_billing_interval: z.boolean().describe('Portal moves only within a billing interval (default false).'),
   proration_billing_mode_on_upgrade: prorationMode('upgrade'),
   proration_billing_mode_on_downgrade: prorationMode('downgrade'),
   effective_at_on_upgrade: effectiveAt('upgrade'),
   effective_at_on_downgrade: effectiveAt('downgrade'),
-  on_payment_failure: z
-    .enum(ON_PAYMENT_FAILURE)
-    .nullable()
-    .describe('null: the business setting.'),
+  on_payment_failure: z.enum(ON_PAYMENT_FAILURE).nullable().describe('null: the business setting.'),
 };
 
 export const groupProductInput = z.strictObject({
@@ -39,16 +24,9 @@ export const groupProductInput = z.strictObject({
   status: z.boolean().optional().describe('Shown at checkout (default true).'),
 });
 
-export const groupProductsInput = z
-  .array(groupProductInput).max(100)
-  .describe('Display order; each once per collection.');
+export const groupProductsInput = z.array(groupProductInput).max(100).describe('Display order; each once per collection.');
 
-export const groupNameInput = z
-  .string()
-  .min(1)
-  .max(100)
-  .nullable()
-  .describe('Unique in the collection, e.g. "Monthly"; null: unnamed.');
+export const groupNameInput = z.string().min(1).max(100).nullable().describe('Unique in the collection, e.g. "Monthly"; null: unnamed.');
 
 export const groupStatusInput = z.boolean().describe('Shown at checkout (default true).');
 
@@ -87,9 +65,7 @@ export const collectionSchema = z.object({
 });
 
 export const unarchivedCollectionSchema = collectionSchema.extend({
-  excluded_product_ids: z
-    .array(z.string())
-    .describe('Products of the collection that are archived and so left out of its checkout.'),
+  excluded_product_ids: z.array(z.string()).describe('Products of the collection that are archived and so left out of its checkout.'),
 });
 
 const checkoutProductSchema = z.object({

@@ -3,13 +3,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SUPPORTED_CURRENCIES } from '../../en
 
 /** Paging fields every list tool takes. */
 export const pageInput = {
-  page_size: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
-    .optional()
-    .describe(`Default ${DEFAULT_PAGE_SIZE}.`),
+  page_size: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`Default ${DEFAULT_PAGE_SIZE}.`),
   page_number: z.number().int().min(0).optional().describe('From 0.'),
 };
 
@@ -39,9 +33,7 @@ export function pageOutput<T extends z.ZodType>(item: T) {
   });
 }
 
-export const metadataSchema = z
-  .record(z.string(), z.string())
-  .describe('≤ 50 keys [A-Za-z0-9_-]{1,40}, values ≤ 500 chars.');
+export const metadataSchema = z.record(z.string(), z.string()).describe('≤ 50 keys [A-Za-z0-9_-]{1,40}, values ≤ 500 chars.');
 
 export const currencySchema = z.enum(SUPPORTED_CURRENCIES);
 
@@ -55,8 +47,7 @@ export const MAX_AMOUNT = 10_000_000_000;
 export const MAX_QUANTITY = 10_000;
 
 /** Minor units (3000 = $30.00, as the server instructions say once), at most MAX_AMOUNT. */
-export const minorUnits = (what: string) =>
-  z.number().int().min(0).max(MAX_AMOUNT).describe(`${what}, minor units.`);
+export const minorUnits = (what: string) => z.number().int().min(0).max(MAX_AMOUNT).describe(`${what}, minor units.`);
 
 /** A count of units: ≥ 1, at most MAX_QUANTITY. */
 export const quantityInput = (what: string) => z.number().int().min(1).max(MAX_QUANTITY).describe(`${what}.`);

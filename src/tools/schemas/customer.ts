@@ -17,11 +17,7 @@ export const customerSchema = z.object({
 export const customerFields = {
   email: z.string().min(3).max(254).describe('Stored in lower case.'),
   name: z.string().min(1).max(100).describe('Full name.'),
-  phone_number: z
-    .string()
-    .max(30)
-    .nullable()
-    .describe('7–15 digits, e.g. +14155550123; null or "" clears it.'),
+  phone_number: z.string().max(30).nullable().describe('7–15 digits, e.g. +14155550123; null or "" clears it.'),
   metadata: metadataSchema,
 };
 

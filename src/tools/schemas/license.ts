@@ -31,12 +31,14 @@ export const licenseKeyInstanceSchema = z.object({
 });
 
 export const activatedInstanceSchema = licenseKeyInstanceSchema.extend({
-  product: z.object({ product_id: z.string().describe('The product id (pdt_…).'), name: z.string().describe('The product name.') }).describe('The licensed product.'),
+  product: z
+    .object({ product_id: z.string().describe('The product id (pdt_…).'), name: z.string().describe('The product name.') })
+    .describe('The licensed product.'),
   customer: z
     .object({
       customer_id: z.string().describe('The customer id (cus_…).'),
-      email: z.string().describe('The customer\'s email.'),
-      name: z.string().describe('The customer\'s name.'),
+      email: z.string().describe("The customer's email."),
+      name: z.string().describe("The customer's name."),
     })
     .describe('Who owns the key.'),
 });
@@ -48,6 +50,8 @@ export const validationSchema = z.object({
   reason: z
     .enum(VALIDATION_REASONS)
     .optional()
-    .describe('Why not: unknown key, disabled, expired, instance_not_found (not an instance of this key) or subscription_inactive (cancelled or expired).'),
+    .describe(
+      'Why not: unknown key, disabled, expired, instance_not_found (not an instance of this key) or subscription_inactive (cancelled or expired).',
+    ),
   license_key: licenseKeySchema.optional().describe('The key, when it exists.'),
 });

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { EFFECTIVE_AT, INTERVALS, ON_PAYMENT_FAILURE, PLAN_CHANGE_STATUSES, PLAN_DIRECTIONS, PRICE_TYPES, PRORATION_BILLING_MODES } from '../../engine/index.js';
+import {
+  EFFECTIVE_AT,
+  INTERVALS,
+  ON_PAYMENT_FAILURE,
+  PLAN_CHANGE_STATUSES,
+  PLAN_DIRECTIONS,
+  PRICE_TYPES,
+  PRORATION_BILLING_MODES,
+} from '../../engine/index.js';
 import { currencySchema, idOf, isoInstant, metadataSchema, quantityInput } from './common.js';
 import { subscriptionSchema } from './subscription.js';
 import { meterUsageSchema } from './usage.js';
@@ -35,18 +43,12 @@ export const planChangeInput = {
   product_id: z.string().min(1).describe('A live recurring or usage-based product in the subscription’s currency.'),
   quantity: quantityInput('Units (usage-based: 1)'),
   proration_billing_mode: prorationModeSchema.describe('As previewed.'),
-  addons: z
-    .array(addonInput).max(20)
-    .optional()
-    .describe('Omit to keep the current addons; [] removes them.'),
+  addons: z.array(addonInput).max(20).optional().describe('Omit to keep the current addons; [] removes them.'),
   effective_at: effectiveAtInput.describe('As previewed.'),
   on_payment_failure: onPaymentFailureInput.describe('As previewed.'),
   discount_code: z.string().min(1).optional().describe('Replaces the current code; must apply to the new product.'),
   metadata: metadataSchema.optional().describe('Of the plan-change payment; default the subscription’s.'),
-  cancel_scheduled_plan_change: z
-    .boolean()
-    .optional()
-    .describe('Replace a scheduled plan change (else CONFLICT).'),
+  cancel_scheduled_plan_change: z.boolean().optional().describe('Replace a scheduled plan change (else CONFLICT).'),
 };
 
 /** planChangeInput with the billing rules described: preview_subscription_plan_change's input. */
@@ -99,7 +101,9 @@ const planChangeUsageSchema = z
     billed_at: isoInstant.describe('When it is billed: the next renewal, or now when the change restarts the billing cycle.'),
     meters: z
       .array(meterUsageSchema)
-      .describe('Per meter: consumed_units, chargeable_units = max(0, consumed − free_threshold), free_threshold left this period, price_per_unit (decimal minor units), amount (minor units).'),
+      .describe(
+        'Per meter: consumed_units, chargeable_units = max(0, consumed − free_threshold), free_threshold left this period, price_per_unit (decimal minor units), amount (minor units).',
+      ),
     total_amount: minor('Σ meter amounts, before code, credits and tax'),
   })
   .nullable()
@@ -118,7 +122,9 @@ export const planChangePreviewSchema = z.object({
   immediate_charge: z
     .object({
       effective_at: isoInstant.describe('When it takes effect: now, or the next billing date of a scheduled change.'),
-      line_items: z.array(lineItemSchema).describe('The new plan’s lines, the current plan’s credit lines, then meter lines; they sum to subtotal. Empty when nothing is billed now.'),
+      line_items: z
+        .array(lineItemSchema)
+        .describe('The new plan’s lines, the current plan’s credit lines, then meter lines; they sum to subtotal. Empty when nothing is billed now.'),
       summary: summarySchema,
     })
     .describe('What would be charged now.'),

@@ -43,7 +43,8 @@ export const priceInputSchema = z
             free_threshold: z.number().int().optional().describe('Free units per period (default 0).'),
             description: z.string().nullable().optional().describe('Shown with the meter.'),
           }),
-        ).max(10)
+        )
+        .max(10)
         .optional()
         .describe('Billed in arrears: max(0, units − free_threshold) × price_per_unit; omitted on update: kept.'),
     }),

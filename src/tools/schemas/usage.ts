@@ -5,7 +5,9 @@ const valueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
 const conditionSchema = z.strictObject({
   key: z.string().describe('Metadata key the condition reads; a missing key makes the condition false.'),
-  operator: z.enum(FILTER_OPERATORS).describe('equals and not_equals are type-strict ("150" ≠ 150); comparisons need numbers; contains is a substring test.'),
+  operator: z
+    .enum(FILTER_OPERATORS)
+    .describe('equals and not_equals are type-strict ("150" ≠ 150); comparisons need numbers; contains is a substring test.'),
   value: valueSchema.describe('String, number or boolean to compare with.'),
 });
 
@@ -16,11 +18,17 @@ const level3 = z.strictObject({
 });
 const level2 = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
-  clauses: z.array(z.union([conditionSchema, level3])).max(20).describe('Conditions or nested filters (one more level).'),
+  clauses: z
+    .array(z.union([conditionSchema, level3]))
+    .max(20)
+    .describe('Conditions or nested filters (one more level).'),
 });
 export const meterFilterSchema = z.strictObject({
   conjunction: z.enum(['and', 'or']).describe('and: every clause must hold; or: at least one must.'),
-  clauses: z.array(z.union([conditionSchema, level2])).max(20).describe('Conditions or nested filters (at most 3 levels in all).'),
+  clauses: z
+    .array(z.union([conditionSchema, level2]))
+    .max(20)
+    .describe('Conditions or nested filters (at most 3 levels in all).'),
 });
 
 export const meterSchema = z.object({

@@ -12,10 +12,7 @@ export const walletSchema = z.object({
 
 export const customerWalletsSchema = z.object({
   items: z.array(walletSchema).describe('One wallet per supported currency: USD, then INR.'),
-  total_balance_usd: z
-    .number()
-    .int()
-    .describe('All balances in US cents, INR converted at the fixed test-mode rate 1 USD = 83 INR, half up.'),
+  total_balance_usd: z.number().int().describe('All balances in US cents, INR converted at the fixed test-mode rate 1 USD = 83 INR, half up.'),
 });
 
 export const ledgerEntrySchema = z.object({

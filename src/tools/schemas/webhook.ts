@@ -4,9 +4,7 @@ import { isoInstant, metadataSchema } from './common.js';
 
 export const eventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).describe('An event type.');
 
-export const webhookHeadersSchema = z
-  .record(z.string(), z.string())
-  .describe('At most 20; not Content-Type, Host or webhook-*.');
+export const webhookHeadersSchema = z.record(z.string(), z.string()).describe('At most 20; not Content-Type, Host or webhook-*.');
 
 export const webhookSchema = z.object({
   id: z.string().describe('The webhook endpoint id (wh_…).'),

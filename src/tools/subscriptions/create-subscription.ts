@@ -22,7 +22,8 @@ export const createSubscription = defineTool({
           addon_id: z.string().min(1).describe('Attached to the product.'),
           quantity: quantityInput('Units'),
         }),
-      ).max(20)
+      )
+      .max(20)
       .optional()
       .describe('Not for usage-based or on-demand subscriptions.'),
     discount_code: z.string().optional().describe('Any case; reduces as many paid periods as its cycle limit.'),

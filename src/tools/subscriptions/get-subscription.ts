@@ -8,8 +8,7 @@ export const getSubscription = defineTool({
   resource: 'subscriptions',
   operation: 'read',
   title: 'Get a subscription',
-  description:
-    'Returns one subscription: status, plan, current period, scheduled cancellation or plan change, credit and any outstanding amount.',
+  description: 'Returns one subscription: status, plan, current period, scheduled cancellation or plan change, credit and any outstanding amount.',
   input: z.object({ subscription_id: idOf('subscription', 'sub') }),
   output: subscriptionSchema,
   hints: { idempotentHint: true },

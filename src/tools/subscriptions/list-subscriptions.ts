@@ -8,7 +8,8 @@ export const listSubscriptions = defineTool({
   resource: 'subscriptions',
   operation: 'read',
   title: 'List subscriptions',
-  description: 'Lists subscriptions as summaries, newest first, filtered by customer, status or product (filters combine); get_subscription has the whole record.',
+  description:
+    'Lists subscriptions as summaries, newest first, filtered by customer, status or product (filters combine); get_subscription has the whole record.',
   input: z.object({
     customer_id: z.string().optional().describe('Only this customer’s.'),
     status: subscriptionStatusSchema.optional(),
@@ -17,5 +18,6 @@ export const listSubscriptions = defineTool({
   }),
   output: pageOutput(subscriptionSummarySchema),
   hints: { idempotentHint: true },
-  handler: async (engine, { page_size, page_number, ...filter }) => summaryPage(subscriptionSummarySchema, await engine.subscriptions.list(filter, { page_size, page_number })),
+  handler: async (engine, { page_size, page_number, ...filter }) =>
+    summaryPage(subscriptionSummarySchema, await engine.subscriptions.list(filter, { page_size, page_number })),
 });

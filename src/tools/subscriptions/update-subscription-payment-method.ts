@@ -15,6 +15,5 @@ export const updateSubscriptionPaymentMethod = defineTool({
     payment_method_id: z.string().min(1).describe('A saved method of its customer.'),
   }),
   output: subscriptionWithPaymentSchema,
-  handler: (engine, { subscription_id, payment_method_id }) =>
-    engine.subscriptions.updatePaymentMethod(subscription_id, { payment_method_id }),
+  handler: (engine, { subscription_id, payment_method_id }) => engine.subscriptions.updatePaymentMethod(subscription_id, { payment_method_id }),
 });

@@ -19,7 +19,8 @@ export const ingestUsageEvents = defineTool({
           timestamp: z.string().optional().describe('ISO-8601; default now. At most 1 h old or 5 min ahead.'),
           metadata: usageMetadataSchema.optional().describe('≤ 50 pairs; keys ≤ 100, values ≤ 500 characters.'),
         }),
-      ).max(1000)
+      )
+      .max(1000)
       .describe('The batch.'),
   }),
   output: z.object({ ingested_count: z.number().int(), duplicate_count: z.number().int() }),

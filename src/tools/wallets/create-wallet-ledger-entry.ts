@@ -17,12 +17,7 @@ export const createWalletLedgerEntry = defineTool({
     currency: currencySchema.describe('The wallet: one per currency.'),
     entry_type: entryTypeSchema,
     reason: z.string().max(500).optional().describe('Kept on the entry, e.g. "Welcome bonus".'),
-    idempotency_key: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe('Unique per customer; a repeat adds nothing.'),
+    idempotency_key: z.string().min(1).max(255).optional().describe('Unique per customer; a repeat adds nothing.'),
   }),
   output: z.object({
     wallet: walletSchema.describe('The wallet the entry moved, as it is now.'),

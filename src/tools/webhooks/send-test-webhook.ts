@@ -8,8 +8,7 @@ export const sendTestWebhook = defineTool({
   resource: 'webhooks',
   operation: 'write',
   title: 'Send test webhook',
-  description:
-    'Sends one signed sample event to an endpoint now (even a disabled one) and waits for the answer, to test a receiver. Never retried.',
+  description: 'Sends one signed sample event to an endpoint now (even a disabled one) and waits for the answer, to test a receiver. Never retried.',
   input: z.object({
     webhook_id: idOf('webhook endpoint', 'wh'),
     event_type: eventTypeSchema.optional().describe('Default payment.succeeded.'),

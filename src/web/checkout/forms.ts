@@ -36,9 +36,14 @@ export function minorUnitsOf(text: string, currency: string): number {
 }
 
 /** The details part of the pay form: only the fields the page asked for (prefilled ones are not fields). */
-export function detailsChoiceOf(form: FormFields, needs: { customer: readonly CustomerField[]; billing_address: readonly AddressField[] }): CheckoutChoice {
+export function detailsChoiceOf(
+  form: FormFields,
+  needs: { customer: readonly CustomerField[]; billing_address: readonly AddressField[] },
+): CheckoutChoice {
   const customer = Object.fromEntries(needs.customer.map((f): [string, string | undefined] => [f, form.text(f)]).filter(([, v]) => v !== undefined));
-  const address = Object.fromEntries(ADDRESS_FIELDS.filter((f) => needs.billing_address.includes(f)).map((f): [string, string | null] => [f, form.text(f) ?? null]));
+  const address = Object.fromEntries(
+    ADDRESS_FIELDS.filter((f) => needs.billing_address.includes(f)).map((f): [string, string | null] => [f, form.text(f) ?? null]),
+  );
   return {
     ...(Object.keys(customer).length > 0 && { customer }),
     ...(needs.billing_address.length > 0 && { billing_address: address }),

@@ -34,7 +34,10 @@ export const checkoutPages: PageRoutes = (router, { engine }) => {
 
   router.post('/checkout/:session_id/choose', (req, res) =>
     act(engine, req, res, 'order', async (view, form) => {
-      await engine.checkout.choose(view.session.id, orderChoiceOf(form, { product_id: view.session.product_cart[0]?.product_id ?? null, currency: view.session.summary.currency }));
+      await engine.checkout.choose(
+        view.session.id,
+        orderChoiceOf(form, { product_id: view.session.product_cart[0]?.product_id ?? null, currency: view.session.summary.currency }),
+      );
       return `/checkout/${view.session.id}`;
     }),
   );
@@ -70,7 +73,13 @@ type Outcome = string | { status: number; message: string };
  * Runs a form action on an open session: success → 303 to where it says; a
  * BillingError or an unreadable form → the page again with the reason inline (422), what was typed kept.
  */
-async function act(engine: Engine, req: Request, res: Response, place: ProblemPlace, action: (view: CheckoutPage, form: FormFields) => Promise<Outcome>): Promise<void> {
+async function act(
+  engine: Engine,
+  req: Request,
+  res: Response,
+  place: ProblemPlace,
+  action: (view: CheckoutPage, form: FormFields) => Promise<Outcome>,
+): Promise<void> {
   const sessionId = sessionIdOf(req);
   const view = await pageOf(engine, sessionId);
   if (view?.session.status !== 'open') return sendClosed(res, view);
@@ -88,7 +97,11 @@ async function act(engine: Engine, req: Request, res: Response, place: ProblemPl
   }
   const now = await pageOf(engine, sessionId);
   if (now?.session.status !== 'open') return sendClosed(res, now);
-  const render: CheckoutRender = { csrf: csrfField(res), problem: { place, message: outcome.message }, kept: place === 'pay' ? keptValuesOf(form) : undefined };
+  const render: CheckoutRender = {
+    csrf: csrfField(res),
+    problem: { place, message: outcome.message },
+    kept: place === 'pay' ? keptValuesOf(form) : undefined,
+  };
   sendPage(res, outcome.status, checkoutPageHtml(now, render));
 }
 
@@ -129,7 +142,11 @@ async function pageOf(engine: Engine, sessionId: string): Promise<CheckoutPage |
 /** Unknown (404), expired (410) or paid (200, with the receipt's link). */
 function sendClosed(res: Response, view: CheckoutPage | null): void {
   if (view === null) {
-    sendPage(res, 404, messagePage('Checkout not found', 'This checkout link does not exist. Check the link you were given, or ask the seller for a new one.'));
+    sendPage(
+      res,
+      404,
+      messagePage('Checkout not found', 'This checkout link does not exist. Check the link you were given, or ask the seller for a new one.'),
+    );
     return;
   }
   const brand = view.brand.name;
@@ -138,5 +155,13 @@ function sendClosed(res: Response, view: CheckoutPage | null): void {
     sendPage(res, 200, messagePage('Already paid', receipt, brand));
     return;
   }
-  sendPage(res, 410, messagePage('This checkout has expired', `It expired on ${formatDate(view.session.expires_at)}. Nothing was charged; ask the seller for a new checkout link.`, brand));
+  sendPage(
+    res,
+    410,
+    messagePage(
+      'This checkout has expired',
+      `It expired on ${formatDate(view.session.expires_at)}. Nothing was charged; ask the seller for a new checkout link.`,
+      brand,
+    ),
+  );
 }

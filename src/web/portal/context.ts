@@ -50,7 +50,19 @@ export async function portalRequest(engine: Engine, req: Request, res: Response)
 
 /** A record the token's customer cannot see (another customer's, or none): a 404 page with nothing in it. */
 export function notFoundPage(res: Response, portal: PortalRequest): void {
-  sendPage(res, 404, shell(portal, 'subscriptions', 'Not found', html`<section class="card"><h2>Not found</h2><p>There is nothing here for this account. <a href="${portal.base}">Back to your subscriptions</a></p></section>`));
+  sendPage(
+    res,
+    404,
+    shell(
+      portal,
+      'subscriptions',
+      'Not found',
+      html`<section class="card">
+        <h2>Not found</h2>
+        <p>There is nothing here for this account. <a href="${portal.base}">Back to your subscriptions</a></p>
+      </section>`,
+    ),
+  );
 }
 
 /** Messages a redirect may ask a page to show (PRG): a fixed set, so a URL cannot put words on the page. */
@@ -83,9 +95,11 @@ export function shell(portal: PortalRequest, tab: PortalTab, title: string, body
   return page({
     title,
     brand: portal.brand,
-    body: html`<nav class="tabs" aria-label="Account">${TABS.map(
-      ([name, label, path]) => html`<a href="${portal.base}${path}"${name === tab ? html` aria-current="page"` : ''}>${label}</a>`,
-    )}${back === null ? null : html`<a class="back" href="${back}">Back to ${portal.brand}</a>`}</nav>
-${body}`,
+    body: html`<nav class="tabs" aria-label="Account">
+        ${TABS.map(
+          ([name, label, path]) => html`<a href="${portal.base}${path}" ${name === tab ? html` aria-current="page"` : ''}>${label}</a>`,
+        )}${back === null ? null : html`<a class="back" href="${back}">Back to ${portal.brand}</a>`}
+      </nav>
+      ${body}`,
   });
 }

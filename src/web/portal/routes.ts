@@ -40,7 +40,10 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
     sendPage(res, status, subscriptionsPage(portal, res, overview, errorNotice(error) ?? noticeOf(req)));
   };
 
-  router.get('/portal/:token', portalPage(engine, (portal, req, res) => subscriptionsOf(portal, req, res, 200, null)));
+  router.get(
+    '/portal/:token',
+    portalPage(engine, (portal, req, res) => subscriptionsOf(portal, req, res, 200, null)),
+  );
 
   router.get(
     '/portal/:token/billing',
@@ -92,7 +95,10 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
       const form = FormFields.of(req);
       const values = { name: form.text('name') ?? '', phone_number: form.text('phone_number') ?? '' };
       try {
-        await service.updateProfile(portal.access.customer_id, { name: values.name, phone_number: values.phone_number === '' ? null : values.phone_number });
+        await service.updateProfile(portal.access.customer_id, {
+          name: values.name,
+          phone_number: values.phone_number === '' ? null : values.phone_number,
+        });
       } catch (error) {
         if (!(error instanceof BillingError)) throw error;
         const customer = await engine.customers.get(portal.access.customer_id);
@@ -137,7 +143,9 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
 
   router.get(
     '/portal/:token/subscriptions/:subscriptionId/change/review',
-    portalPage(engine, (portal, req, res) => review(portal, req, res, typeof req.query.product_id === 'string' ? req.query.product_id : '', 200, null)),
+    portalPage(engine, (portal, req, res) =>
+      review(portal, req, res, typeof req.query.product_id === 'string' ? req.query.product_id : '', 200, null),
+    ),
   );
 
   router.post(
@@ -148,7 +156,9 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
       const expected = { total_amount: form.count('expected_total') ?? Number.NaN, credit_amount: form.count('expected_credit') ?? Number.NaN };
       try {
         const result = await service.changePlan(portal.access.customer_id, param(req, 'subscriptionId'), productId, expected);
-        const notice = { applied: 'plan_changed', scheduled: 'plan_scheduled', on_hold: 'plan_on_hold', not_applied: 'plan_not_applied' }[result.status];
+        const notice = { applied: 'plan_changed', scheduled: 'plan_scheduled', on_hold: 'plan_on_hold', not_applied: 'plan_not_applied' }[
+          result.status
+        ];
         done(res, portal.base, notice);
       } catch (error) {
         if (!(error instanceof BillingError) || error.code === 'NOT_FOUND') throw error;
@@ -160,7 +170,11 @@ export const portalPages: PageRoutes = (router: Router, { engine }) => {
   router.get(
     '/portal/:token/subscriptions/:subscriptionId/card',
     portalPage(engine, async (portal, req, res) => {
-      sendPage(res, 200, cardPage(portal, res, await service.subscription(portal.access.customer_id, param(req, 'subscriptionId')), { number: '', expiry: '' }, null));
+      sendPage(
+        res,
+        200,
+        cardPage(portal, res, await service.subscription(portal.access.customer_id, param(req, 'subscriptionId')), { number: '', expiry: '' }, null),
+      );
     }),
   );
 

@@ -60,7 +60,12 @@ const SCREENSHOT_TIMEOUT_MS = 10_000;
 
 /** Lower-case letters, digits and single dashes: a safe file or folder name. */
 export function slug(text: string, max = 80): string {
-  const cut = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
+  const cut = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
   return cut === '' ? 'unnamed' : cut;
 }
 
@@ -88,7 +93,14 @@ export interface Screenshots {
 export function screenshots(testName: string, file: string = 'misc'): Screenshots {
   const fileDir = relative(join(ROOT, 'test', 'browser'), isAbsolute(file) ? file : join(ROOT, file));
   const fileKey = join(dirname(fileDir), basename(fileDir).replace(/\.test\.[cm]?[jt]s$/, ''));
-  const dir = join(SCREENSHOT_ROOT, ...fileKey.split('/').filter((part) => part !== '.' && part !== '..').map((part) => slug(part)), slug(testName, 120));
+  const dir = join(
+    SCREENSHOT_ROOT,
+    ...fileKey
+      .split('/')
+      .filter((part) => part !== '.' && part !== '..')
+      .map((part) => slug(part)),
+    slug(testName, 120),
+  );
   let count = 0;
   let ready: Promise<unknown> | undefined;
   return {

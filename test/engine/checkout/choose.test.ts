@@ -30,13 +30,17 @@ describe('SPEC §2.1 rule 6: switching the collection product', () => {
 
   test('a product the collection does not offer is INVALID_REQUEST_PARAMETERS and changes nothing', async () => {
     const { session_id } = await planCheckout();
-    await expect(engine.checkout.choose(session_id, { product_id: w.guide.product_id })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
+    await expect(engine.checkout.choose(session_id, { product_id: w.guide.product_id })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+    });
     expect((await engine.checkout.get(session_id)).selected_product_id).toBe(w.basic.product_id);
   });
 
   test('a cart checkout cannot switch product', async () => {
     const { session_id } = await cartOf(w.guide.product_id);
-    await expect(engine.checkout.choose(session_id, { product_id: w.workbook.product_id })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
+    await expect(engine.checkout.choose(session_id, { product_id: w.workbook.product_id })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+    });
   });
 
   test('a code restricted to Basic is dropped when the buyer switches to Pro', async () => {
@@ -58,13 +62,17 @@ describe('SPEC §2.1 rules 1, 4, 5: quantities, addons, amounts', () => {
 
   test('quantity 0 is INVALID_REQUEST_BODY (rule 1) and changes nothing', async () => {
     const { session_id } = await cartOf(w.guide.product_id, 2);
-    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.guide.product_id, quantity: 0 }] })).rejects.toMatchObject({ code: 'INVALID_REQUEST_BODY' });
+    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.guide.product_id, quantity: 0 }] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_BODY',
+    });
     expect((await engine.checkout.get(session_id)).product_cart[0]?.quantity).toBe(2);
   });
 
   test('a quantity for a product not in the cart is INVALID_REQUEST_PARAMETERS', async () => {
     const { session_id } = await cartOf(w.guide.product_id);
-    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.workbook.product_id, quantity: 1 }] })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
+    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.workbook.product_id, quantity: 1 }] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+    });
   });
 
   test('2 seats on Basic: 3000 + 2 × 500 = 4000; seat quantity 0 removes them', async () => {
@@ -78,7 +86,9 @@ describe('SPEC §2.1 rules 1, 4, 5: quantities, addons, amounts', () => {
 
   test('an addon not attached to the plan is MISSING_ADDON_IDS (rule 4)', async () => {
     const { session_id } = await cartOf(w.basic.product_id);
-    await expect(engine.checkout.choose(session_id, { addons: [{ addon_id: w.spare.addon_id, quantity: 1 }] })).rejects.toMatchObject({ code: 'MISSING_ADDON_IDS' });
+    await expect(engine.checkout.choose(session_id, { addons: [{ addon_id: w.spare.addon_id, quantity: 1 }] })).rejects.toMatchObject({
+      code: 'MISSING_ADDON_IDS',
+    });
   });
 
   test('pay what you want: 800 on a 500 minimum is taken; 499 is REQUEST_AMOUNT_BELOW_MINIMUM (rule 5)', async () => {
@@ -96,14 +106,21 @@ describe('SPEC §2.1 rules 1, 4, 5: quantities, addons, amounts', () => {
       confirm: true,
       billing_address: FULL_ADDRESS,
     });
-    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.guide.product_id, quantity: 2 }] })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
+    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.guide.product_id, quantity: 2 }] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+    });
     await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.guide.product_id, quantity: 1 }] })).resolves.toBeDefined();
   });
 
   test('rule 12: switching to a product under the USD 0.50 minimum is refused', async () => {
-    const sticker = await engine.collections.create({ name: 'Small', products: [{ product_id: w.guide.product_id }, { product_id: w.sticker.product_id }] });
+    const sticker = await engine.collections.create({
+      name: 'Small',
+      products: [{ product_id: w.guide.product_id }, { product_id: w.sticker.product_id }],
+    });
     const { session_id } = await engine.checkout.create({ product_collection_id: sticker.collection_id });
-    await expect(engine.checkout.choose(session_id, { product_id: w.sticker.product_id })).rejects.toMatchObject({ code: 'TOTAL_PAYMENT_AMOUNT_BELOW_MINIMUM_AMOUNT' });
+    await expect(engine.checkout.choose(session_id, { product_id: w.sticker.product_id })).rejects.toMatchObject({
+      code: 'TOTAL_PAYMENT_AMOUNT_BELOW_MINIMUM_AMOUNT',
+    });
   });
 });
 
@@ -120,7 +137,9 @@ describe('SPEC §2.1 rule 10 / §2.8: discount codes checked on the spot', () =>
     await engine.discounts.create({ code: 'TEN', type: 'percentage', amount: 1000 });
     const { session_id } = await cartOf(w.basic.product_id);
     await engine.checkout.choose(session_id, { discount_code: 'TEN' });
-    await expect(engine.checkout.choose(session_id, { discount_code: 'NOPE', quantities: [{ product_id: w.basic.product_id, quantity: 2 }] })).rejects.toMatchObject({
+    await expect(
+      engine.checkout.choose(session_id, { discount_code: 'NOPE', quantities: [{ product_id: w.basic.product_id, quantity: 2 }] }),
+    ).rejects.toMatchObject({
       code: 'INVALID_DISCOUNT_CODE',
     });
     const session = await engine.checkout.get(session_id);
@@ -142,7 +161,10 @@ describe('SPEC §2.1 rule 10 / §2.8: discount codes checked on the spot', () =>
 
   test('with allow_discount_code false a code is refused', async () => {
     await engine.discounts.create({ code: 'TEN', type: 'percentage', amount: 1000 });
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.basic.product_id, quantity: 1 }], feature_flags: { allow_discount_code: false } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.basic.product_id, quantity: 1 }],
+      feature_flags: { allow_discount_code: false },
+    });
     await expect(engine.checkout.choose(session_id, { discount_code: 'TEN' })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
   });
 
@@ -163,7 +185,11 @@ describe('SPEC §2.1 rules 7–8: customer details and the billing address', () 
       customer: { email: ' Zoe@Example.com ', name: 'Zoe', phone_number: '+14155550100' },
       billing_address: { country: 'us', state: 'CA', city: 'SF', street: '1 Main St', zipcode: '94102' },
     });
-    expect(page.session).toMatchObject({ customer_email: 'zoe@example.com', customer_name: 'Zoe', billing_address: { country: 'US', zipcode: '94102' } });
+    expect(page.session).toMatchObject({
+      customer_email: 'zoe@example.com',
+      customer_name: 'Zoe',
+      billing_address: { country: 'US', zipcode: '94102' },
+    });
     // Typed by the buyer, so still editable on the page.
     expect(page.needs.customer).toEqual(['email', 'name', 'phone_number']);
     const paid = await engine.checkout.complete(session_id, { card: CARD_OK });
@@ -172,7 +198,9 @@ describe('SPEC §2.1 rules 7–8: customer details and the billing address', () 
 
   test('an address missing its street is INVALID_REQUEST_BODY naming it', async () => {
     const { session_id } = await cartOf(w.guide.product_id);
-    await expect(engine.checkout.choose(session_id, { billing_address: { country: 'US', state: 'CA', city: 'SF', zipcode: '94102' } })).rejects.toThrow(/street/);
+    await expect(
+      engine.checkout.choose(session_id, { billing_address: { country: 'US', state: 'CA', city: 'SF', zipcode: '94102' } }),
+    ).rejects.toThrow(/street/);
   });
 
   test('minimal_address needs only zipcode and country', async () => {
@@ -183,7 +211,9 @@ describe('SPEC §2.1 rules 7–8: customer details and the billing address', () 
 
   test('an unsupported country is UNSUPPORTED_COUNTRY', async () => {
     const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], minimal_address: true });
-    await expect(engine.checkout.choose(session_id, { billing_address: { country: 'QQ', zipcode: '1' } })).rejects.toMatchObject({ code: 'UNSUPPORTED_COUNTRY' });
+    await expect(engine.checkout.choose(session_id, { billing_address: { country: 'QQ', zipcode: '1' } })).rejects.toMatchObject({
+      code: 'UNSUPPORTED_COUNTRY',
+    });
   });
 
   test('a prefilled email or country cannot be changed; repeating it unchanged is fine', async () => {
@@ -192,8 +222,12 @@ describe('SPEC §2.1 rules 7–8: customer details and the billing address', () 
       customer: { email: 'set@example.com' },
       billing_address: { country: 'US' },
     });
-    await expect(engine.checkout.choose(session_id, { customer: { email: 'other@example.com' } })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
-    await expect(engine.checkout.choose(session_id, { billing_address: { country: 'GB', state: 'x', city: 'y', street: 'z', zipcode: '1' } })).rejects.toMatchObject({
+    await expect(engine.checkout.choose(session_id, { customer: { email: 'other@example.com' } })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+    });
+    await expect(
+      engine.checkout.choose(session_id, { billing_address: { country: 'GB', state: 'x', city: 'y', street: 'z', zipcode: '1' } }),
+    ).rejects.toMatchObject({
       code: 'INVALID_REQUEST_PARAMETERS',
     });
     const page = await engine.checkout.choose(session_id, { customer: { email: 'set@example.com', name: 'Set' }, billing_address: FULL_ADDRESS });
@@ -206,12 +240,20 @@ describe('SPEC §2.1 rules 7–8: customer details and the billing address', () 
   });
 
   test('a phone number is refused when allow_phone_number_collection is false', async () => {
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], feature_flags: { allow_phone_number_collection: false } });
-    await expect(engine.checkout.choose(session_id, { customer: { phone_number: '+14155550100' } })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
+      feature_flags: { allow_phone_number_collection: false },
+    });
+    await expect(engine.checkout.choose(session_id, { customer: { phone_number: '+14155550100' } })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_PARAMETERS',
+    });
   });
 
   test('a known customer takes no details', async () => {
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], customer: { customer_id: w.ann.customer_id } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
+      customer: { customer_id: w.ann.customer_id },
+    });
     await expect(engine.checkout.choose(session_id, { customer: { name: 'Someone' } })).rejects.toMatchObject({ code: 'INVALID_REQUEST_PARAMETERS' });
   });
 });
@@ -225,8 +267,13 @@ describe('SPEC §1.8: only an open, unexpired session changes', () => {
   });
 
   test('a paid session is CHECKOUT_SESSION_CONSUMED', async () => {
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], customer: { customer_id: w.ann.customer_id } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
+      customer: { customer_id: w.ann.customer_id },
+    });
     await engine.checkout.complete(session_id, { card: CARD_OK });
-    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.guide.product_id, quantity: 2 }] })).rejects.toMatchObject({ code: 'CHECKOUT_SESSION_CONSUMED' });
+    await expect(engine.checkout.choose(session_id, { quantities: [{ product_id: w.guide.product_id, quantity: 2 }] })).rejects.toMatchObject({
+      code: 'CHECKOUT_SESSION_CONSUMED',
+    });
   });
 });

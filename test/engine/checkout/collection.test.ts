@@ -76,7 +76,9 @@ describe('SPEC §2.1 rule 6 / D8 collection checkout', () => {
   test('switching to a product outside the collection, or on a plain checkout, is INVALID_REQUEST_PARAMETERS', async () => {
     const { outsider, team, collection } = await licences();
     const inCollection = await engine.checkout.create({ product_collection_id: collection.collection_id, customer: ann });
-    const outside = await engine.checkout.complete(inCollection.session_id, { card: CARD_OK }, { product_id: outsider.product_id }).catch((e: unknown) => e);
+    const outside = await engine.checkout
+      .complete(inCollection.session_id, { card: CARD_OK }, { product_id: outsider.product_id })
+      .catch((e: unknown) => e);
     expect((outside as BillingError).code).toBe('INVALID_REQUEST_PARAMETERS');
     const plain = await engine.checkout.create({ product_cart: [{ product_id: outsider.product_id, quantity: 1 }], customer: ann });
     const switched = await engine.checkout.complete(plain.session_id, { card: CARD_OK }, { product_id: team.product_id }).catch((e: unknown) => e);

@@ -133,7 +133,10 @@ describe('SPEC §2.1 completion, one-time cart', () => {
   test('SPEC §2.1 rule 7: an email matches the existing customer; always_create_new_customer makes a new one', async () => {
     const guide = await oneTime(engine);
     const existing = await engine.customers.create({ email: 'ann@example.com', name: 'Ann' });
-    const matched = await engine.checkout.create({ product_cart: [{ product_id: guide.product_id, quantity: 1 }], customer: { email: 'ANN@example.com' } });
+    const matched = await engine.checkout.create({
+      product_cart: [{ product_id: guide.product_id, quantity: 1 }],
+      customer: { email: 'ANN@example.com' },
+    });
     expect((await engine.checkout.get(matched.session_id)).customer_id).toBe(existing.customer_id);
     const fresh = await engine.checkout.create({
       product_cart: [{ product_id: guide.product_id, quantity: 1 }],
@@ -150,7 +153,9 @@ describe('SPEC §2.1 completion, one-time cart', () => {
     const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: guide.product_id, quantity: 1 }] });
     const before = await moneyState(engine);
     expect(await codeOf(engine.checkout.complete(session_id, { card: CARD_OK }))).toBe('INVALID_REQUEST_BODY');
-    expect(await codeOf(engine.checkout.complete(session_id, { card: { ...CARD_OK, number: '4242424242424241' } }, { customer: ann }))).toBe('INVALID_REQUEST_BODY');
+    expect(await codeOf(engine.checkout.complete(session_id, { card: { ...CARD_OK, number: '4242424242424241' } }, { customer: ann }))).toBe(
+      'INVALID_REQUEST_BODY',
+    );
     expect(await moneyState(engine)).toEqual(before);
     const done = await engine.checkout.complete(session_id, { card: CARD_OK }, { customer: ann });
     expect(done.payment.customer).toMatchObject({ email: 'ann@example.com', name: 'Ann' });

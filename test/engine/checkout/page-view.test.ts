@@ -122,7 +122,10 @@ describe('SPEC §1.6: saved payment methods', () => {
   });
 
   test('not listed without the flag, nor for a buyer known only by email', async () => {
-    const plain = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], customer: { customer_id: w.ann.customer_id } });
+    const plain = await engine.checkout.create({
+      product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
+      customer: { customer_id: w.ann.customer_id },
+    });
     const byEmail = await engine.checkout.create({
       product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
       customer: { email: 'nobody@example.com' },
@@ -140,7 +143,10 @@ describe('SPEC §2.5: wallet credit is shown where the charge will use it', () =
 
   test('a $30.00 plan with $10.00 in the wallet: $10.00 applied, $20.00 due — and the charge is $20.00', async () => {
     await credit(1000);
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.basic.product_id, quantity: 1 }], customer: { customer_id: w.ann.customer_id } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.basic.product_id, quantity: 1 }],
+      customer: { customer_id: w.ann.customer_id },
+    });
     const page = await engine.checkout.page(session_id);
     expect(page.credit).toEqual({ wallet_balance: 1000, applied: 1000, total_after_credit: 2000 });
     expect(page.due_now).toBe(2000);
@@ -150,7 +156,10 @@ describe('SPEC §2.5: wallet credit is shown where the charge will use it', () =
 
   test('never on a one-time cart (credit pays subscriptions only)', async () => {
     await credit(1000);
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }], customer: { customer_id: w.ann.customer_id } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: w.guide.product_id, quantity: 1 }],
+      customer: { customer_id: w.ann.customer_id },
+    });
     const page = await engine.checkout.page(session_id);
     expect(page.credit).toBeNull();
     expect(page.due_now).toBe(1900);
@@ -159,7 +168,10 @@ describe('SPEC §2.5: wallet credit is shown where the charge will use it', () =
   test('a trial is a $0 payment: nothing due now, no credit used', async () => {
     await credit(1000);
     const trial = await monthlyPlan(engine, { name: 'Trial plan', price: 3000, trial_period_days: 14 });
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: trial.product_id, quantity: 1 }], customer: { customer_id: w.ann.customer_id } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: trial.product_id, quantity: 1 }],
+      customer: { customer_id: w.ann.customer_id },
+    });
     const page = await engine.checkout.page(session_id);
     expect(page.credit).toBeNull();
     expect(page.due_now).toBe(0);

@@ -70,7 +70,11 @@ describe('SPEC §2.1 completion, subscription cart', () => {
     });
     expect((await engine.checkout.get(session_id)).trial_period_days).toBe(7);
     const done = await engine.checkout.complete(session_id, { card: CARD_OK });
-    expect(done).toMatchObject({ status: 'completed', subscription_id: 'sub_test', payment: { status: 'succeeded', subscription_id: 'sub_test', product_cart: null } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      subscription_id: 'sub_test',
+      payment: { status: 'succeeded', subscription_id: 'sub_test', product_cart: null },
+    });
     const call = starter.calls[0];
     expect(call).toMatchObject({
       session: { session_id, product_collection_id: collection.collection_id },

@@ -18,7 +18,10 @@ afterEach(async () => {
 async function firstPurchase() {
   const course = await oneTime(engine, { name: 'Course', price: 4900 });
   const addon = await oneTime(engine, { name: 'Premium templates', price: 1900 });
-  const first = await engine.checkout.create({ product_cart: [{ product_id: course.product_id, quantity: 1 }], customer: { email: 'ann@example.com', name: 'Ann' } });
+  const first = await engine.checkout.create({
+    product_cart: [{ product_id: course.product_id, quantity: 1 }],
+    customer: { email: 'ann@example.com', name: 'Ann' },
+  });
   const paid = await engine.checkout.complete(first.session_id, { card: CARD_OK });
   const customerId = paid.payment.customer.customer_id;
   const [method] = await engine.customers.listPaymentMethods(customerId);
@@ -38,7 +41,13 @@ describe('seed 003 one-click upsell', () => {
       feature_flags: { redirect_immediately: true },
       metadata: { upsell_source: 'post_purchase', original_order_id: 'order_123' },
     });
-    expect(upsell).toEqual({ session_id: 'cks_0002', checkout_url: null, payment_id: 'pay_0002', payment_status: 'succeeded', subscription_id: null });
+    expect(upsell).toEqual({
+      session_id: 'cks_0002',
+      checkout_url: null,
+      payment_id: 'pay_0002',
+      payment_status: 'succeeded',
+      subscription_id: null,
+    });
     const payment = await engine.payments.get('pay_0002');
     expect(payment).toMatchObject({
       total_amount: 1900,
@@ -59,7 +68,12 @@ describe('seed 003 one-click upsell', () => {
       product_cart: [{ product_id: addon.product_id, quantity: 2 }],
       metadata: { purchase_type: 'cross_sell' },
     });
-    expect(payment).toMatchObject({ status: 'succeeded', total_amount: 3800, checkout_session_id: null, product_cart: [{ product_id: addon.product_id, quantity: 2 }] });
+    expect(payment).toMatchObject({
+      status: 'succeeded',
+      total_amount: 3800,
+      checkout_session_id: null,
+      product_cart: [{ product_id: addon.product_id, quantity: 2 }],
+    });
     expect((await eventLog(engine)).slice(-2)).toEqual([
       ['payment.processing', payment.payment_id],
       ['payment.succeeded', payment.payment_id],
@@ -91,13 +105,27 @@ describe('seed 003 one-click upsell', () => {
     const bob = await engine.customers.create({ email: 'bob@example.com', name: 'Bob' });
     const before = await moneyState(engine);
     const codeOf = async (promise: Promise<unknown>) => ((await promise.catch((e: unknown) => e)) as BillingError).code;
-    expect(await codeOf(engine.payments.create({ customer_id: customerId, payment_method_id: methodId, product_cart: [{ product_id: plan.product_id, quantity: 1 }] }))).toBe(
-      'INVALID_REQUEST_PARAMETERS',
+    expect(
+      await codeOf(
+        engine.payments.create({
+          customer_id: customerId,
+          payment_method_id: methodId,
+          product_cart: [{ product_id: plan.product_id, quantity: 1 }],
+        }),
+      ),
+    ).toBe('INVALID_REQUEST_PARAMETERS');
+    expect(
+      await codeOf(
+        engine.payments.create({
+          customer_id: bob.customer_id,
+          payment_method_id: methodId,
+          product_cart: [{ product_id: course.product_id, quantity: 1 }],
+        }),
+      ),
+    ).toBe('INVALID_REQUEST_PARAMETERS');
+    expect(await codeOf(engine.payments.create({ customer_id: customerId, payment_method_id: methodId, product_cart: [] }))).toBe(
+      'PRODUCT_CART_EMPTY',
     );
-    expect(await codeOf(engine.payments.create({ customer_id: bob.customer_id, payment_method_id: methodId, product_cart: [{ product_id: course.product_id, quantity: 1 }] }))).toBe(
-      'INVALID_REQUEST_PARAMETERS',
-    );
-    expect(await codeOf(engine.payments.create({ customer_id: customerId, payment_method_id: methodId, product_cart: [] }))).toBe('PRODUCT_CART_EMPTY');
     expect(await moneyState(engine)).toEqual(before);
   });
 });

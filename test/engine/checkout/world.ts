@@ -34,8 +34,26 @@ export async function buildWorld(engine: Engine) {
   const bob = await engine.customers.create({ email: 'bob@example.com', name: 'Bob' });
   const bobCard = await engine.customers.createPaymentMethod(bob.customer_id, CARD_OK);
   return {
-    guide, workbook, seat, spare, basic, pro, usage, retired, rupees, tip, sticker, sideProduct, pausedProduct,
-    plans, empty, shelved, ann, annCard, bob, bobCard,
+    guide,
+    workbook,
+    seat,
+    spare,
+    basic,
+    pro,
+    usage,
+    retired,
+    rupees,
+    tip,
+    sticker,
+    sideProduct,
+    pausedProduct,
+    plans,
+    empty,
+    shelved,
+    ann,
+    annCard,
+    bob,
+    bobCard,
   };
 }
 

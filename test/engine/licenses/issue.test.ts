@@ -85,7 +85,10 @@ describe('one-time purchases', () => {
 
   test('a declined checkout issues no key', async () => {
     const app = await licensedApp(engine);
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: app.product_id, quantity: 1 }], customer: { email: 'c@example.com', name: 'C' } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: app.product_id, quantity: 1 }],
+      customer: { email: 'c@example.com', name: 'C' },
+    });
     await engine.checkout.complete(session_id, { card: CARD_DECLINED });
     expect((await engine.licenses.list()).items).toEqual([]);
   });

@@ -19,7 +19,10 @@ describe('payments and their events commit together', () => {
   test('a processor failure mid-charge leaves no payment, no line, no event, no customer, no saved card', async () => {
     engine = await createTestEngine(undefined, { processor: brokenProcessor });
     const guide = await oneTime(engine);
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: guide.product_id, quantity: 1 }], customer: { email: 'a@example.com', name: 'A' } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: guide.product_id, quantity: 1 }],
+      customer: { email: 'a@example.com', name: 'A' },
+    });
     const before = await moneyState(engine);
     await expect(engine.checkout.complete(session_id, { card: CARD_OK })).rejects.toThrow('processor unreachable');
     expect(await moneyState(engine)).toEqual(before);
@@ -31,7 +34,10 @@ describe('payments and their events commit together', () => {
     engine = await createTestEngine();
     const guide = await oneTime(engine);
     for (const email of ['a@example.com', 'b@example.com']) {
-      const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: guide.product_id, quantity: 1 }], customer: { email, name: 'B' } });
+      const { session_id } = await engine.checkout.create({
+        product_cart: [{ product_id: guide.product_id, quantity: 1 }],
+        customer: { email, name: 'B' },
+      });
       await engine.checkout.complete(session_id, { card: CARD_OK });
     }
     expect(await eventLog(engine)).toEqual([
@@ -40,7 +46,16 @@ describe('payments and their events commit together', () => {
       ['payment.processing', 'pay_0002'],
       ['payment.succeeded', 'pay_0002'],
     ]);
-    const payload = await engine.ctx.db.selectFrom('outbox_events').select('payload').where('type', '=', 'payment.succeeded').executeTakeFirstOrThrow();
-    expect(JSON.parse(payload.payload)).toMatchObject({ payload_type: 'Payment', payment_id: 'pay_0001', status: 'succeeded', invoice_id: 'inv_0001' });
+    const payload = await engine.ctx.db
+      .selectFrom('outbox_events')
+      .select('payload')
+      .where('type', '=', 'payment.succeeded')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(payload.payload)).toMatchObject({
+      payload_type: 'Payment',
+      payment_id: 'pay_0001',
+      status: 'succeeded',
+      invoice_id: 'inv_0001',
+    });
   });
 });

@@ -61,7 +61,9 @@ describe('SPEC §2.2 invariants of charged payments', () => {
         // Tiny totals (1–49) and a code for a product not in the cart are refused by rule; nothing else may fail.
         if (outcome.payment === null) {
           if (!(outcome.error instanceof BillingError)) throw outcome.error;
-          expect(['TOTAL_PAYMENT_AMOUNT_BELOW_MINIMUM_AMOUNT', 'DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT', 'INVALID_DISCOUNT_CODE']).toContain(outcome.error.code);
+          expect(['TOTAL_PAYMENT_AMOUNT_BELOW_MINIMUM_AMOUNT', 'DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT', 'INVALID_DISCOUNT_CODE']).toContain(
+            outcome.error.code,
+          );
           return;
         }
         const payment = outcome.payment;

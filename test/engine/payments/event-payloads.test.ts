@@ -63,7 +63,12 @@ describe('payment event payloads', () => {
     engine = await createTestEngine('2025-04-01T00:00:00.000Z');
     const { customer, method } = await customerWithCard(engine);
     const product = await plan(engine);
-    const created = await engine.subscriptions.create({ customer_id: customer.customer_id, payment_method_id: method.payment_method_id, product_id: product.product_id, quantity: 2 });
+    const created = await engine.subscriptions.create({
+      customer_id: customer.customer_id,
+      payment_method_id: method.payment_method_id,
+      product_id: product.product_id,
+      quantity: 2,
+    });
     await engine.customers.update(customer.customer_id, { name: 'Ann Renamed' });
     const [renewal] = (await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' })).processed;
     expect(renewal).toMatchObject({ subscription_id: created.subscription.subscription_id, amount: 6000 });

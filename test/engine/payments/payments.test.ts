@@ -137,11 +137,18 @@ describe('SPEC §1.9 payments: get, list, line items', () => {
     expect(ids(await engine.payments.list())).toEqual([third.payment_id, declined.payment_id, first.payment_id]);
     expect(ids(await engine.payments.list({ customer_id: first.customer.customer_id }))).toEqual([third.payment_id, first.payment_id]);
     expect(ids(await engine.payments.list({ status: 'failed' }))).toEqual([declined.payment_id]);
-    expect(ids(await engine.payments.list({ created_at_gte: '2025-04-01T01:00:00Z', created_at_lte: '2025-04-01T01:00:00Z' }))).toEqual([declined.payment_id]);
+    expect(ids(await engine.payments.list({ created_at_gte: '2025-04-01T01:00:00Z', created_at_lte: '2025-04-01T01:00:00Z' }))).toEqual([
+      declined.payment_id,
+    ]);
     expect(ids(await engine.payments.list({ created_at_gte: '2025-04-01T01:00:01Z' }))).toEqual([third.payment_id]);
     const page0 = await engine.payments.list({}, { page_size: 2 });
     const page1 = await engine.payments.list({}, { page_size: 2, page_number: 1 });
-    expect([ids(page0), page0.has_more, ids(page1), page1.has_more]).toEqual([[third.payment_id, declined.payment_id], true, [first.payment_id], false]);
+    expect([ids(page0), page0.has_more, ids(page1), page1.has_more]).toEqual([
+      [third.payment_id, declined.payment_id],
+      true,
+      [first.payment_id],
+      false,
+    ]);
     expect((await failure(engine.payments.list({ created_at_gte: 'yesterday' }))).code).toBe('INVALID_REQUEST_BODY');
   });
 });

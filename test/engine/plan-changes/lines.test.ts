@@ -34,7 +34,8 @@ async function upgradeOn0511(extra: Partial<PlanChangeRequest> = {}) {
   return { basic, pro, sub, preview, result };
 }
 
-const shown = (items: readonly PlanChangeLineItem[]) => items.map((l) => [l.name, l.quantity, l.unit_price, l.proration_factor, l.amount, l.tax, l.total]);
+const shown = (items: readonly PlanChangeLineItem[]) =>
+  items.map((l) => [l.name, l.quantity, l.unit_price, l.proration_factor, l.amount, l.tax, l.total]);
 
 describe('the lines of Basic 1000 → Pro 3000 with 21 of 31 days left', () => {
   test('Pro 2032 and unused Basic −677 sum to the 1355 charged, everywhere they are shown', async () => {
@@ -49,7 +50,9 @@ describe('the lines of Basic 1000 → Pro 3000 with 21 of 31 days left', () => {
 
     const paymentId = result.payment_id ?? '';
     const lines = await engine.payments.lineItems(paymentId);
-    expect(lines.items.map((l) => [l.item_id, l.kind, l.name, l.quantity, l.unit_price, l.proration_factor, l.gross_amount, l.amount, l.is_prorated])).toEqual([
+    expect(
+      lines.items.map((l) => [l.item_id, l.kind, l.name, l.quantity, l.unit_price, l.proration_factor, l.gross_amount, l.amount, l.is_prorated]),
+    ).toEqual([
       [pro.product_id, 'product', 'Pro', 1, 3000, '0.677419', 2032, 2032, true],
       [basic.product_id, 'product', 'Unused time on Basic', 1, -1000, '0.677419', -677, -677, true],
     ]);
@@ -111,7 +114,12 @@ async function upgradeWithCode() {
   await engine.discounts.create({ code: 'TENOFF', type: 'percentage', amount: 1000 });
   const sub = await subscribe(engine, basic);
   await advanceTo(engine, '2025-05-11');
-  const body: PlanChangeRequest = { product_id: pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately', discount_code: 'TENOFF' };
+  const body: PlanChangeRequest = {
+    product_id: pro.product_id,
+    quantity: 1,
+    proration_billing_mode: 'prorated_immediately',
+    discount_code: 'TENOFF',
+  };
   const preview = await engine.planChanges.preview(sub.subscription_id, body);
   const result = await engine.planChanges.change(sub.subscription_id, body);
   return { preview, result };

@@ -13,7 +13,11 @@ afterEach(async () => {
 
 async function plansCollection(policy: Record<string, unknown> = {}) {
   const { engine } = world;
-  const guide = await engine.products.create({ name: 'Guide', tax_category: 'e_book', price: { type: 'one_time_price', currency: 'USD', price: 1900 } });
+  const guide = await engine.products.create({
+    name: 'Guide',
+    tax_category: 'e_book',
+    price: { type: 'one_time_price', currency: 'USD', price: 1900 },
+  });
   const retired = await engine.products.create({
     name: 'Retired',
     tax_category: 'saas',
@@ -34,8 +38,17 @@ async function plansCollection(policy: Record<string, unknown> = {}) {
   return collection;
 }
 
-const summary = (items: Array<{ product_id: string; direction: string | null; allowed: boolean; proration_billing_mode: string | null; effective_at: string | null; charge_now: number | null; credit_amount: number | null }>) =>
-  items.map((o) => [o.product_id, o.direction, o.allowed, o.proration_billing_mode, o.effective_at, o.charge_now, o.credit_amount]);
+const summary = (
+  items: Array<{
+    product_id: string;
+    direction: string | null;
+    allowed: boolean;
+    proration_billing_mode: string | null;
+    effective_at: string | null;
+    charge_now: number | null;
+    credit_amount: number | null;
+  }>,
+) => items.map((o) => [o.product_id, o.direction, o.allowed, o.proration_billing_mode, o.effective_at, o.charge_now, o.credit_amount]);
 
 describe('options of a subscription in a collection', () => {
   test('Basic on 04-11: Pro is an upgrade (3333 now), yearly a downgrade per day that still charges 28000 (K); one-time and archived products are left out', async () => {
@@ -44,7 +57,12 @@ describe('options of a subscription in a collection', () => {
     const sub = await subscribe(world.engine, world.basic);
     await advanceTo(world.engine, '2025-04-11');
     const options = await world.engine.planChanges.listPlanChangeOptions(sub.subscription_id);
-    expect(options).toMatchObject({ collection_id: collection.collection_id, current_product_id: world.basic.product_id, current_recurring_amount: 3000, has_more: false });
+    expect(options).toMatchObject({
+      collection_id: collection.collection_id,
+      current_product_id: world.basic.product_id,
+      current_recurring_amount: 3000,
+      has_more: false,
+    });
     expect(summary(options.items)).toEqual([
       [world.pro.product_id, 'upgrade', true, 'prorated_immediately', 'immediately', 3333, 0],
       // 30000/365 = 82.19 a day < 3000/30 = 100 a day. A downgrade inherits the business setting
@@ -119,7 +137,13 @@ describe('options of a subscription in a collection', () => {
     const sub = await subscribe(world.engine, world.basic);
     const { items } = await world.engine.planChanges.listPlanChangeOptions(sub.subscription_id);
     expect(items).toEqual([
-      expect.objectContaining({ product_id: rupees.product_id, allowed: false, direction: null, charge_now: null, reason: expect.stringContaining('UNSUPPORTED_CURRENCY') }),
+      expect.objectContaining({
+        product_id: rupees.product_id,
+        allowed: false,
+        direction: null,
+        charge_now: null,
+        reason: expect.stringContaining('UNSUPPORTED_CURRENCY'),
+      }),
     ]);
   });
 
@@ -137,7 +161,10 @@ describe('options of a subscription in a collection', () => {
 describe('a collection’s null defaults inherit the business settings (D18)', () => {
   test('default settings: a downgrade is offered at next_billing_date; immediately credits 3333 (§3 B); an upgrade setting of difference charges 5000 (§3 C)', async () => {
     world = await planWorld();
-    await world.engine.collections.create({ name: 'Plans', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }] });
+    await world.engine.collections.create({
+      name: 'Plans',
+      products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
+    });
     const sub = await subscribe(world.engine, world.pro);
     await advanceTo(world.engine, '2025-04-11');
     const options = () => world.engine.planChanges.listPlanChangeOptions(sub.subscription_id).then((o) => summary(o.items));
@@ -183,7 +210,10 @@ describe('which collection (D7)', () => {
   test('bought through a collection checkout: that collection, even when another holds the product too', async () => {
     world = await planWorld();
     const { engine } = world;
-    const bought = await engine.collections.create({ name: 'Bought', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }] });
+    const bought = await engine.collections.create({
+      name: 'Bought',
+      products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
+    });
     await engine.collections.create({ name: 'Other', products: [{ product_id: world.basic.product_id }, { product_id: world.yearly.product_id }] });
     const customer = await engine.customers.create({ email: 'portal@example.com', name: 'Portal' });
     const method = await engine.customers.createPaymentMethod(customer.customer_id, CARD_OK);

@@ -88,7 +88,11 @@ const CASES: Case[] = [
     'INVALID_REQUEST_PARAMETERS',
     async (w) => {
       const id = await onBasic(w);
-      const guide = await w.engine.products.create({ name: 'Guide', tax_category: 'e_book', price: { type: 'one_time_price', currency: 'USD', price: 1900 } });
+      const guide = await w.engine.products.create({
+        name: 'Guide',
+        tax_category: 'e_book',
+        price: { type: 'one_time_price', currency: 'USD', price: 1900 },
+      });
       return { subscriptionId: id, body: toPro(w, { product_id: guide.product_id }) };
     },
   ],
@@ -130,7 +134,11 @@ const CASES: Case[] = [
       return { subscriptionId: id, body: toPro(w, { product_id: await usageProduct(w) }) };
     },
   ],
-  ['unknown addon', 'MISSING_ADDON_IDS', async (w) => ({ subscriptionId: await onBasic(w), body: toPro(w, { addons: [{ addon_id: 'adn_9999', quantity: 1 }] }) })],
+  [
+    'unknown addon',
+    'MISSING_ADDON_IDS',
+    async (w) => ({ subscriptionId: await onBasic(w), body: toPro(w, { addons: [{ addon_id: 'adn_9999', quantity: 1 }] }) }),
+  ],
   [
     'addon not attached to the target',
     'MISSING_ADDON_IDS',
@@ -155,7 +163,12 @@ const CASES: Case[] = [
     'INVALID_REQUEST_BODY',
     async (w) => ({
       subscriptionId: await onBasic(w),
-      body: toPro(w, { addons: [{ addon_id: w.seat, quantity: 1 }, { addon_id: w.seat, quantity: 2 }] }),
+      body: toPro(w, {
+        addons: [
+          { addon_id: w.seat, quantity: 1 },
+          { addon_id: w.seat, quantity: 2 },
+        ],
+      }),
     }),
   ],
 ];

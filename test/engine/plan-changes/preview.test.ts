@@ -99,10 +99,36 @@ describe('the preview writes nothing and equals the change', () => {
       immediate_charge: {
         effective_at: isoDay('2025-04-11'),
         line_items: [
-          { type: 'subscription', id: world.pro.product_id, name: 'Pro', quantity: 1, unit_price: 8000, proration_factor: '0.666667', amount: 5333, total: 5333 },
-          { type: 'subscription', id: world.basic.product_id, name: 'Unused time on Basic', quantity: 1, unit_price: -3000, proration_factor: '0.666667', amount: -2000, total: -2000 },
+          {
+            type: 'subscription',
+            id: world.pro.product_id,
+            name: 'Pro',
+            quantity: 1,
+            unit_price: 8000,
+            proration_factor: '0.666667',
+            amount: 5333,
+            total: 5333,
+          },
+          {
+            type: 'subscription',
+            id: world.basic.product_id,
+            name: 'Unused time on Basic',
+            quantity: 1,
+            unit_price: -3000,
+            proration_factor: '0.666667',
+            amount: -2000,
+            total: -2000,
+          },
         ],
-        summary: { total_amount: 3333, subtotal: 3333, tax: 0, currency: 'USD', customer_credits: 0, settlement_amount: 3333, settlement_currency: 'USD' },
+        summary: {
+          total_amount: 3333,
+          subtotal: 3333,
+          tax: 0,
+          currency: 'USD',
+          customer_credits: 0,
+          settlement_amount: 3333,
+          settlement_currency: 'USD',
+        },
       },
       new_plan: { product_id: world.pro.product_id, next_billing_date: isoDay('2025-05-01'), recurring_pre_tax_amount: 8000 },
     });
@@ -118,7 +144,12 @@ describe('D4 at the plan-change charge: code, subscription credit, wallet credit
     await advanceTo(world.engine, '2025-04-21');
     // f = 10/30: round(8000/3) − round(3000/3) = 2667 − 1000 = 1667.
     const { preview, result } = await previewThenChange(sub.subscription_id, request(world.pro.product_id));
-    expect(preview.immediate_charge.summary).toMatchObject({ subtotal: 1667, subscription_credit_used: 1667, customer_credits: 1667, total_amount: 0 });
+    expect(preview.immediate_charge.summary).toMatchObject({
+      subtotal: 1667,
+      subscription_credit_used: 1667,
+      customer_credits: 1667,
+      total_amount: 0,
+    });
     expect(result.subscription.credit_balance).toBe(1666);
   });
 
@@ -194,7 +225,9 @@ describe('discount codes across a plan change (SPEC §2.4)', () => {
   test('a new code restricted to another product is refused: DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT', async () => {
     const { sub } = await withCode(false);
     await world.engine.discounts.create({ code: 'BASICONLY', type: 'percentage', amount: 1000, restricted_to: [world.basic.product_id] });
-    await expect(world.engine.planChanges.preview(sub.subscription_id, request(world.pro.product_id, { discount_code: 'BASICONLY' }))).rejects.toMatchObject({
+    await expect(
+      world.engine.planChanges.preview(sub.subscription_id, request(world.pro.product_id, { discount_code: 'BASICONLY' })),
+    ).rejects.toMatchObject({
       code: 'DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT',
     });
   });
@@ -203,7 +236,11 @@ describe('discount codes across a plan change (SPEC §2.4)', () => {
 describe('collection defaults (D7) when the request omits them', () => {
   async function inCollection(policy: Record<string, unknown>) {
     world = await planWorld();
-    await world.engine.collections.create({ name: 'Plans', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }], ...policy });
+    await world.engine.collections.create({
+      name: 'Plans',
+      products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
+      ...policy,
+    });
     const sub = await subscribe(world.engine, world.pro);
     await advanceTo(world.engine, '2025-04-11');
     return sub;
@@ -253,7 +290,10 @@ describe('collection defaults (D7) when the request omits them', () => {
   test('the business on_payment_failure fills a null collection field: prevent_change keeps Basic when the 3333 charge fails (§3 J)', async () => {
     world = await planWorld();
     await world.engine.settings.update({ on_payment_failure: 'prevent_change' });
-    await world.engine.collections.create({ name: 'Plans', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }] });
+    await world.engine.collections.create({
+      name: 'Plans',
+      products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
+    });
     const sub = await subscribe(world.engine, world.basic, { declined: true });
     await advanceTo(world.engine, '2025-04-11');
     const result = await world.engine.planChanges.change(sub.subscription_id, request(world.pro.product_id));

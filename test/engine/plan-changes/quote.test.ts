@@ -23,7 +23,15 @@ describe('SPEC §3 K: an interval change restarts the cycle in every charging mo
   });
 
   test('do_not_bill neither charges nor restarts', () => {
-    const result = prorate({ oldItems: [3000], newItems: [30000], periodStart: apr1, periodEnd: may1, now: apr11, mode: 'do_not_bill', intervalChanges: true });
+    const result = prorate({
+      oldItems: [3000],
+      newItems: [30000],
+      periodStart: apr1,
+      periodEnd: may1,
+      now: apr11,
+      mode: 'do_not_bill',
+      intervalChanges: true,
+    });
     expect(result).toMatchObject({ charge: 0, credit: 0, resetsCycle: false });
   });
 
@@ -56,7 +64,10 @@ describe('D7 direction: recurring amount per day', () => {
   });
 
   test('the same interval means the same calendar step', () => {
-    const f = (count: number, interval: 'Day' | 'Week' | 'Month' | 'Year') => ({ payment_frequency_count: count, payment_frequency_interval: interval });
+    const f = (count: number, interval: 'Day' | 'Week' | 'Month' | 'Year') => ({
+      payment_frequency_count: count,
+      payment_frequency_interval: interval,
+    });
     expect(sameBillingInterval(f(1, 'Month'), f(1, 'Month'))).toBe(true);
     expect(sameBillingInterval(f(12, 'Month'), f(1, 'Year'))).toBe(true);
     expect(sameBillingInterval(f(1, 'Week'), f(7, 'Day'))).toBe(true);
@@ -80,7 +91,11 @@ describe('D7 collection policy', () => {
 
   test('defaults: prorated_immediately and immediately unless the collection says otherwise per direction', () => {
     expect(directionDefaults(null, 'upgrade')).toEqual({ proration_billing_mode: 'prorated_immediately', effective_at: 'immediately' });
-    const p = policy({ proration_billing_mode_on_downgrade: 'difference_immediately', effective_at_on_downgrade: 'next_billing_date', proration_billing_mode_on_upgrade: 'full_immediately' });
+    const p = policy({
+      proration_billing_mode_on_downgrade: 'difference_immediately',
+      effective_at_on_downgrade: 'next_billing_date',
+      proration_billing_mode_on_upgrade: 'full_immediately',
+    });
     expect(directionDefaults(p, 'downgrade')).toEqual({ proration_billing_mode: 'difference_immediately', effective_at: 'next_billing_date' });
     expect(directionDefaults(p, 'upgrade')).toEqual({ proration_billing_mode: 'full_immediately', effective_at: 'immediately' });
     expect(directionDefaults(p, 'same')).toEqual({ proration_billing_mode: 'full_immediately', effective_at: 'immediately' });
@@ -121,7 +136,10 @@ describe('lines: each one explains itself, and they sum to the change', () => {
       payment_frequency_count: 1,
       payment_frequency_interval: 'Month',
     };
-    const pro: Plan = { ...basic, items: [{ type: 'subscription', id: 'pdt_pro', product_id: 'pdt_pro', name: 'Pro', quantity: 1, unit_price: 3000 }] };
+    const pro: Plan = {
+      ...basic,
+      items: [{ type: 'subscription', id: 'pdt_pro', product_id: 'pdt_pro', name: 'Pro', quantity: 1, unit_price: 3000 }],
+    };
     const may = { previous_billing_date: Date.parse('2025-05-01T00:00:00Z'), next_billing_date: Date.parse('2025-06-01T00:00:00Z'), in_trial: false };
     const quote = quoteChange(basic, pro, may, 'prorated_immediately', Date.parse('2025-05-11T00:00:00Z'));
     expect(quote.lines.map((l) => [l.name, l.quantity, l.unit_price, l.proration_factor, l.amount])).toEqual([
@@ -253,6 +271,8 @@ describe('the schedule after a change', () => {
   });
 
   test('A–D, F: the schedule is kept', () => {
-    expect(scheduleAfterChange({ ...schedule, status: 'active' } as typeof schedule, monthly, { resets_cycle: false, interval_changes: false }, apr11)).toEqual(schedule);
+    expect(
+      scheduleAfterChange({ ...schedule, status: 'active' } as typeof schedule, monthly, { resets_cycle: false, interval_changes: false }, apr11),
+    ).toEqual(schedule);
   });
 });

@@ -45,7 +45,11 @@ describe('A–F: immediate changes on 04-11', () => {
     expect(result).toMatchObject({ status: 'applied', amount_charged: 3333, credit_added: 0, direction: 'upgrade' });
     expect(result.payment_id).not.toBeNull();
     expect(result.invoice_id).not.toBeNull();
-    expect(result.subscription).toMatchObject({ product_id: world.pro.product_id, next_billing_date: isoDay('2025-05-01'), recurring_pre_tax_amount: 8000 });
+    expect(result.subscription).toMatchObject({
+      product_id: world.pro.product_id,
+      next_billing_date: isoDay('2025-05-01'),
+      recurring_pre_tax_amount: 8000,
+    });
     expect(events).toEqual(['payment.processing', 'payment.succeeded', 'subscription.plan_changed', 'subscription.active']);
     await advanceTo(engine, '2025-06-01');
     expect(await paymentsOf(engine, sub.subscription_id)).toEqual([
@@ -58,7 +62,14 @@ describe('A–F: immediate changes on 04-11', () => {
 
   test('B Pro→Basic prorated: 3333 credit; 05-01 $0 (333 left), 06-01 2667, 07-01 3000', async () => {
     const { engine, sub, result, events } = await changeOn0411('pro', 'basic', 'prorated_immediately');
-    expect(result).toMatchObject({ status: 'applied', amount_charged: 0, credit_added: 3333, payment_id: null, invoice_id: null, direction: 'downgrade' });
+    expect(result).toMatchObject({
+      status: 'applied',
+      amount_charged: 0,
+      credit_added: 3333,
+      payment_id: null,
+      invoice_id: null,
+      direction: 'downgrade',
+    });
     expect(result.subscription.credit_balance).toBe(3333);
     expect(events).toEqual(['subscription.plan_changed']);
     await advanceTo(engine, '2025-05-01');
@@ -114,7 +125,7 @@ describe('A–F: immediate changes on 04-11', () => {
     ]);
   });
 
-  test("E′ Pro→Basic full: 3000 now, next 05-11, then 3000", async () => {
+  test('E′ Pro→Basic full: 3000 now, next 05-11, then 3000', async () => {
     const { engine, sub, result } = await changeOn0411('pro', 'basic', 'full_immediately');
     expect(result).toMatchObject({ amount_charged: 3000, credit_added: 0, direction: 'downgrade' });
     expect(result.subscription.next_billing_date).toBe(isoDay('2025-05-11'));
@@ -147,9 +158,17 @@ describe('A–F: immediate changes on 04-11', () => {
     const to = await plan('To', toPrice);
     const sub = await subscribe(engine, from);
     await advanceTo(engine, '2025-04-17');
-    const preview = await engine.planChanges.preview(sub.subscription_id, { product_id: to.product_id, quantity: 1, proration_billing_mode: 'difference_immediately' });
+    const preview = await engine.planChanges.preview(sub.subscription_id, {
+      product_id: to.product_id,
+      quantity: 1,
+      proration_billing_mode: 'difference_immediately',
+    });
     expect([preview.immediate_charge.summary.total_amount, preview.credit_amount]).toEqual([charged, credited]);
-    const result = await engine.planChanges.change(sub.subscription_id, { product_id: to.product_id, quantity: 1, proration_billing_mode: 'difference_immediately' });
+    const result = await engine.planChanges.change(sub.subscription_id, {
+      product_id: to.product_id,
+      quantity: 1,
+      proration_billing_mode: 'difference_immediately',
+    });
     expect([result.amount_charged, result.credit_added]).toEqual([charged, credited]);
   });
 });
@@ -159,19 +178,18 @@ describe('G: scheduled for the next billing date', () => {
     const { engine, sub, result, events } = await changeOn0411('pro', 'basic', 'prorated_immediately', { effective_at: 'next_billing_date' });
     expect(result).toMatchObject({ status: 'scheduled', amount_charged: 0, credit_added: 0, payment_id: null });
     expect(result.subscription.product_id).toBe(world.pro.product_id);
-    expect(result.subscription.scheduled_change).toMatchObject({ product_id: world.basic.product_id, quantity: 1, effective_at: isoDay('2025-05-01') });
+    expect(result.subscription.scheduled_change).toMatchObject({
+      product_id: world.basic.product_id,
+      quantity: 1,
+      effective_at: isoDay('2025-05-01'),
+    });
     expect(events).toEqual([]);
 
     const mark = await lastSequence(engine);
     await advanceTo(engine, '2025-05-01');
     const after = await engine.subscriptions.get(sub.subscription_id);
     expect(after).toMatchObject({ product_id: world.basic.product_id, scheduled_change: null, next_billing_date: isoDay('2025-06-01') });
-    expect(await eventsSince(engine, mark)).toEqual([
-      'subscription.plan_changed',
-      'payment.processing',
-      'payment.succeeded',
-      'subscription.renewed',
-    ]);
+    expect(await eventsSince(engine, mark)).toEqual(['subscription.plan_changed', 'payment.processing', 'payment.succeeded', 'subscription.renewed']);
     await advanceTo(engine, '2025-06-01');
     expect(await paymentsOf(engine, sub.subscription_id)).toEqual([
       ['2025-04-01', 8000, 'succeeded'],
@@ -182,7 +200,12 @@ describe('G: scheduled for the next billing date', () => {
 
   test('a second change while one is scheduled is CONFLICT, unless cancel_scheduled_plan_change replaces it', async () => {
     const { engine, sub } = await changeOn0411('pro', 'basic', 'prorated_immediately', { effective_at: 'next_billing_date' });
-    const again = { product_id: world.basic.product_id, quantity: 2, proration_billing_mode: 'prorated_immediately' as const, effective_at: 'next_billing_date' as const };
+    const again = {
+      product_id: world.basic.product_id,
+      quantity: 2,
+      proration_billing_mode: 'prorated_immediately' as const,
+      effective_at: 'next_billing_date' as const,
+    };
     await expect(engine.planChanges.change(sub.subscription_id, again)).rejects.toMatchObject({ code: 'CONFLICT' });
     const replaced = await engine.planChanges.change(sub.subscription_id, { ...again, cancel_scheduled_plan_change: true });
     expect(replaced.subscription.scheduled_change).toMatchObject({ quantity: 2 });
@@ -264,7 +287,11 @@ describe('H: addons and quantity', () => {
     const { engine } = world;
     const sub = await subscribe(engine, world.basic, { addons: [{ addon_id: world.seat, quantity: 2 }] });
     await advanceTo(engine, '2025-04-11');
-    const result = await engine.planChanges.change(sub.subscription_id, { product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' });
+    const result = await engine.planChanges.change(sub.subscription_id, {
+      product_id: world.pro.product_id,
+      quantity: 1,
+      proration_billing_mode: 'prorated_immediately',
+    });
     expect(result.amount_charged).toBe(3333);
     expect(result.subscription.addons).toEqual([{ addon_id: world.seat, quantity: 2, unit_price: 500 }]);
   });
@@ -274,7 +301,11 @@ describe('H: addons and quantity', () => {
     const { engine } = world;
     const sub = await subscribe(engine, world.basic, { quantity: 2 });
     await advanceTo(engine, '2025-04-11');
-    const result = await engine.planChanges.change(sub.subscription_id, { product_id: world.basic.product_id, quantity: 5, proration_billing_mode: 'prorated_immediately' });
+    const result = await engine.planChanges.change(sub.subscription_id, {
+      product_id: world.basic.product_id,
+      quantity: 5,
+      proration_billing_mode: 'prorated_immediately',
+    });
     expect(result).toMatchObject({ amount_charged: 6000, direction: 'upgrade' });
     expect(result.subscription).toMatchObject({ quantity: 5, recurring_pre_tax_amount: 15000 });
   });
@@ -288,7 +319,11 @@ describe('I: during a trial', () => {
     expect(sub.next_billing_date).toBe(isoDay('2025-04-15'));
     expect(await paymentsOf(engine, sub.subscription_id)).toEqual([['2025-04-01', 0, 'succeeded']]);
     await advanceTo(engine, '2025-04-05');
-    const result = await engine.planChanges.change(sub.subscription_id, { product_id: world.pro.product_id, quantity: 1, proration_billing_mode: mode });
+    const result = await engine.planChanges.change(sub.subscription_id, {
+      product_id: world.pro.product_id,
+      quantity: 1,
+      proration_billing_mode: mode,
+    });
     return { engine, sub, result };
   }
 
@@ -326,13 +361,19 @@ describe('J: the plan-change charge fails (card 4000 0000 0000 0002)', () => {
     const sub = await subscribe(engine, world.basic, { declined: true });
     await advanceTo(engine, '2025-04-11');
     const mark = await lastSequence(engine);
-    const result = await engine.planChanges.change(sub.subscription_id, { product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' });
+    const result = await engine.planChanges.change(sub.subscription_id, {
+      product_id: world.pro.product_id,
+      quantity: 1,
+      proration_billing_mode: 'prorated_immediately',
+    });
     expect(result).toMatchObject({ status: 'on_hold', amount_charged: 0, invoice_id: null });
     expect(result.subscription).toMatchObject({ product_id: world.pro.product_id, status: 'on_hold', outstanding_amount: 3333 });
     expect(await eventsSince(engine, mark)).toEqual(['payment.processing', 'payment.failed', 'subscription.on_hold']);
 
     const card = await addCard(engine, sub.customer.customer_id);
-    const recovery = await engine.planChanges.preview(sub.subscription_id, { product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' }).catch((e: unknown) => e);
+    const recovery = await engine.planChanges
+      .preview(sub.subscription_id, { product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' })
+      .catch((e: unknown) => e);
     expect(recovery).toMatchObject({ code: 'INACTIVE_SUBSCRIPTION_PLAN_CHANGE_NOT_SUPPORTED' });
     const mark2 = await lastSequence(engine);
     const updated = await engine.subscriptions.updatePaymentMethod(sub.subscription_id, { payment_method_id: card });
@@ -348,7 +389,11 @@ describe('J: the plan-change charge fails (card 4000 0000 0000 0002)', () => {
     const { engine } = world;
     const sub = await subscribe(engine, world.basic, { declined: true });
     await advanceTo(engine, '2025-04-11');
-    await engine.planChanges.change(sub.subscription_id, { product_id: world.pro.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' });
+    await engine.planChanges.change(sub.subscription_id, {
+      product_id: world.pro.product_id,
+      quantity: 1,
+      proration_billing_mode: 'prorated_immediately',
+    });
     // On hold from 04-11 to 07-10: May, June and July are never renewed, then never billed.
     await advanceTo(engine, '2025-07-10');
     const card = await addCard(engine, sub.customer.customer_id);
@@ -381,7 +426,12 @@ describe('J: the plan-change charge fails (card 4000 0000 0000 0002)', () => {
     });
     expect(result).toMatchObject({ status: 'not_applied', amount_charged: 0 });
     expect(result.payment_id).not.toBeNull();
-    expect(result.subscription).toMatchObject({ product_id: world.basic.product_id, status: 'active', outstanding_amount: 0, recurring_pre_tax_amount: 3000 });
+    expect(result.subscription).toMatchObject({
+      product_id: world.basic.product_id,
+      status: 'active',
+      outstanding_amount: 0,
+      recurring_pre_tax_amount: 3000,
+    });
     expect(await eventsSince(engine, mark)).toEqual(['payment.processing', 'payment.failed']);
   });
 });
@@ -396,7 +446,12 @@ describe('K: interval change, monthly 3000 → yearly 30000 on 04-11', () => {
     const { engine } = world;
     const sub = await subscribe(engine, world.basic);
     await advanceTo(engine, '2025-04-11');
-    const result = await engine.planChanges.change(sub.subscription_id, { product_id: world.yearly.product_id, quantity: 1, proration_billing_mode: mode, addons: [] });
+    const result = await engine.planChanges.change(sub.subscription_id, {
+      product_id: world.yearly.product_id,
+      quantity: 1,
+      proration_billing_mode: mode,
+      addons: [],
+    });
     expect(result).toMatchObject({ status: 'applied', amount_charged: charged });
     expect(result.subscription).toMatchObject({
       payment_frequency_interval: 'Year',
@@ -441,7 +496,11 @@ describe("A downgrade's credit consumed across the following renewals (D4: subsc
     const sub = await subscribe(engine, world.pro);
     await engine.wallets.createLedgerEntry(sub.customer.customer_id, { amount: 1000, currency: 'USD', entry_type: 'credit' });
     await advanceTo(engine, '2025-04-11');
-    await engine.planChanges.change(sub.subscription_id, { product_id: world.basic.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' });
+    await engine.planChanges.change(sub.subscription_id, {
+      product_id: world.basic.product_id,
+      quantity: 1,
+      proration_billing_mode: 'prorated_immediately',
+    });
     const wallet = async () => (await engine.wallets.list(sub.customer.customer_id)).items.find((w) => w.currency === 'USD')?.balance;
 
     await advanceTo(engine, '2025-05-01');

@@ -16,7 +16,11 @@ afterEach(async () => {
 
 async function withPlans(options: { updates?: boolean; policy?: Record<string, unknown> } = {}) {
   world = await planWorld();
-  await world.engine.collections.create({ name: 'Plans', products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }], ...options.policy });
+  await world.engine.collections.create({
+    name: 'Plans',
+    products: [{ product_id: world.basic.product_id }, { product_id: world.pro.product_id }],
+    ...options.policy,
+  });
   if (options.updates ?? true) await world.engine.settings.update({ allow_subscription_updates: true });
 }
 
@@ -41,15 +45,22 @@ describe('portal sessions', () => {
     world.engine.clock.advance(PORTAL_SESSION_TTL_MS - 1);
     await expect(world.engine.portal.sessions.resolve(token)).resolves.toBeDefined();
     world.engine.clock.advance(1);
-    await expect(world.engine.portal.sessions.resolve(token)).rejects.toMatchObject({ code: 'FORBIDDEN', message: `this portal link expired at ${isoDay('2025-04-02')}` });
-    await expect(world.engine.portal.sessions.resolve(`${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(world.engine.portal.sessions.resolve(token)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: `this portal link expired at ${isoDay('2025-04-02')}`,
+    });
+    await expect(world.engine.portal.sessions.resolve(`${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   test('an unknown customer and a bad return_url are refused', async () => {
     world = await planWorld();
     await expect(world.engine.portal.sessions.create('cus_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const customer = await world.engine.customers.create({ email: 'ann@example.com', name: 'Ann' });
-    await expect(world.engine.portal.sessions.create(customer.customer_id, { return_url: 'javascript:alert(1)' })).rejects.toMatchObject({ code: 'INVALID_REQUEST_BODY' });
+    await expect(world.engine.portal.sessions.create(customer.customer_id, { return_url: 'javascript:alert(1)' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST_BODY',
+    });
   });
 });
 
@@ -62,12 +73,15 @@ describe('overview', () => {
     const app = await licensedApp(world.engine);
     const key = await oneKey(world.engine, app, 'buyer-key@example.com');
     const overview = await world.engine.portal.overview(customerId);
-    expect(overview.subscriptions.map((s) => [s.subscription.subscription_id, s.product_name, s.subscription.status, s.subscription.next_billing_date])).toEqual([
-      [sub.subscription_id, 'Basic', 'active', isoDay('2025-05-01')],
-    ]);
+    expect(
+      overview.subscriptions.map((s) => [s.subscription.subscription_id, s.product_name, s.subscription.status, s.subscription.next_billing_date]),
+    ).toEqual([[sub.subscription_id, 'Basic', 'active', isoDay('2025-05-01')]]);
     expect(overview.payments.map((p) => [p.total_amount, p.status])).toEqual([[3000, 'succeeded']]);
     expect(overview.license_keys).toEqual([]);
-    expect(overview.wallets.items.map((w) => [w.currency, w.balance])).toEqual([['USD', 0], ['INR', 0]]);
+    expect(overview.wallets.items.map((w) => [w.currency, w.balance])).toEqual([
+      ['USD', 0],
+      ['INR', 0],
+    ]);
     expect(overview.plan_changes_enabled).toBe(true);
 
     await world.engine.licenses.activate({ license_key: key.key, name: 'Laptop' });
@@ -118,7 +132,9 @@ describe('plan changes in the portal (D7, D18)', () => {
     const sub = await subscribe(world.engine, world.basic);
     const me = await ownerOf(sub.subscription_id);
     await advanceTo(world.engine, '2025-04-11');
-    await expect(world.engine.portal.changePlan(me, sub.subscription_id, world.pro.product_id, { total_amount: 3000, credit_amount: 0 })).rejects.toMatchObject({
+    await expect(
+      world.engine.portal.changePlan(me, sub.subscription_id, world.pro.product_id, { total_amount: 3000, credit_amount: 0 }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: 'the amount changed since the preview: now 3333 charged and 0 credited',
     });
@@ -131,7 +147,11 @@ describe('plan changes in the portal (D7, D18)', () => {
     const me = await ownerOf(sub.subscription_id);
     await advanceTo(world.engine, '2025-04-11');
     const { preview } = await world.engine.portal.previewChange(me, sub.subscription_id, world.basic.product_id);
-    expect([preview.effective_at, preview.immediate_charge.effective_at, preview.immediate_charge.summary.total_amount]).toEqual(['next_billing_date', isoDay('2025-05-01'), 0]);
+    expect([preview.effective_at, preview.immediate_charge.effective_at, preview.immediate_charge.summary.total_amount]).toEqual([
+      'next_billing_date',
+      isoDay('2025-05-01'),
+      0,
+    ]);
     const result = await world.engine.portal.changePlan(me, sub.subscription_id, world.basic.product_id, { total_amount: 0, credit_amount: 0 });
     expect(result.status).toBe('scheduled');
     expect((await world.engine.portal.subscription(me, sub.subscription_id)).scheduled_product_name).toBe('Basic');
@@ -167,8 +187,15 @@ describe('plan changes in the portal (D7, D18)', () => {
     await expect(world.engine.portal.setCancelAtNextBillingDate(me, id, true)).rejects.toMatchObject(refused);
     await expect(world.engine.portal.updateCard(me, id, CARD_OK)).rejects.toMatchObject(refused);
     // Worded like an id that does not exist.
-    await expect(world.engine.portal.setCancelAtNextBillingDate(me, 'sub_nope', true)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no subscription sub_nope' });
-    expect(await world.engine.subscriptions.get(id)).toMatchObject({ product_id: world.basic.product_id, cancel_at_next_billing_date: false, payment_method_id: theirs.payment_method_id });
+    await expect(world.engine.portal.setCancelAtNextBillingDate(me, 'sub_nope', true)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'no subscription sub_nope',
+    });
+    expect(await world.engine.subscriptions.get(id)).toMatchObject({
+      product_id: world.basic.product_id,
+      cancel_at_next_billing_date: false,
+      payment_method_id: theirs.payment_method_id,
+    });
     expect((await world.engine.customers.listPaymentMethods(me)).length).toBe(1);
   });
 });
@@ -192,7 +219,11 @@ describe('cancel, card, activations, profile', () => {
     const declined = await world.engine.portal.updateCard(me, sub.subscription_id, CARD_DECLINED);
     expect([declined.subscription.status, declined.payment?.status]).toEqual(['on_hold', 'failed']);
     const recovered = await world.engine.portal.updateCard(me, sub.subscription_id, CARD_OK);
-    expect(recovered.subscription).toMatchObject({ status: 'active', previous_billing_date: isoDay('2025-05-10'), next_billing_date: isoDay('2025-06-10') });
+    expect(recovered.subscription).toMatchObject({
+      status: 'active',
+      previous_billing_date: isoDay('2025-05-10'),
+      next_billing_date: isoDay('2025-06-10'),
+    });
     expect([recovered.payment?.total_amount, recovered.payment?.status]).toEqual([3000, 'succeeded']);
   });
 
@@ -203,16 +234,24 @@ describe('cancel, card, activations, profile', () => {
     const bobKey = await oneKey(world.engine, app, 'bob@example.com');
     const laptop = await world.engine.licenses.activate({ license_key: annKey.key, name: 'Laptop' });
     const bobs = await world.engine.licenses.activate({ license_key: bobKey.key, name: 'Desktop' });
-    await expect(world.engine.portal.deactivateActivation(annKey.customer_id, bobs.id)).rejects.toMatchObject({ code: 'NOT_FOUND', message: `no activation ${bobs.id}` });
+    await expect(world.engine.portal.deactivateActivation(annKey.customer_id, bobs.id)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `no activation ${bobs.id}`,
+    });
     await expect(world.engine.portal.deactivateActivation(annKey.customer_id, 'lki_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await world.engine.portal.deactivateActivation(annKey.customer_id, laptop.id)).name).toBe('Laptop');
-    expect([(await world.engine.licenses.get(annKey.id)).instances_count, (await world.engine.licenses.get(bobKey.id)).instances_count]).toEqual([0, 1]);
+    expect([(await world.engine.licenses.get(annKey.id)).instances_count, (await world.engine.licenses.get(bobKey.id)).instances_count]).toEqual([
+      0, 1,
+    ]);
   });
 
   test('edit name and phone; a blank phone clears it', async () => {
     world = await planWorld();
     const customer = await world.engine.customers.create({ email: 'ann@example.com', name: 'Ann' });
-    expect(await world.engine.portal.updateProfile(customer.customer_id, { name: 'Ann Lee', phone_number: '+14155550100' })).toMatchObject({ name: 'Ann Lee', phone_number: '+14155550100' });
+    expect(await world.engine.portal.updateProfile(customer.customer_id, { name: 'Ann Lee', phone_number: '+14155550100' })).toMatchObject({
+      name: 'Ann Lee',
+      phone_number: '+14155550100',
+    });
     expect((await world.engine.portal.updateProfile(customer.customer_id, { name: 'Ann Lee', phone_number: null })).phone_number).toBeNull();
   });
 });

@@ -27,7 +27,13 @@ describe('SPEC §2.2 one line, step by step', () => {
     ['product 10 % of 2999 = 299.9 → 300', line({ unit_price: 2999, discount_percent: 10 }), 0, null, [2999, 300, 0, 2699, 0, 2699]],
     ['product 100 %', line({ discount_percent: 100 }), 1800, null, [1000, 1000, 0, 0, 0, 0]],
     ['code 540 bps of 2999 = 161.9 → 162', line({ unit_price: 2999 }), 0, percent(540), [2999, 0, 162, 2837, 0, 2837]],
-    ['code after product discount', line({ unit_price: 2999, quantity: 2, discount_percent: 10 }), 1800, percent(540), [5998, 600, 291, 5107, 919, 6026]],
+    [
+      'code after product discount',
+      line({ unit_price: 2999, quantity: 2, discount_percent: 10 }),
+      1800,
+      percent(540),
+      [5998, 600, 291, 5107, 919, 6026],
+    ],
     ['code 100 %', line({ unit_price: 3333 }), 1800, percent(10_000), [3333, 0, 3333, 0, 0, 0]],
     ['flat 500 off 300 stops at 0 (D9)', line({ unit_price: 300 }), 0, flat(500), [300, 0, 300, 0, 0, 0]],
     ['flat 500 off 2000', line({ unit_price: 2000 }), 1000, flat(500), [2000, 0, 500, 1500, 150, 1650]],
@@ -36,7 +42,13 @@ describe('SPEC §2.2 one line, step by step', () => {
     ['exclusive 5 % of 10 = 0.5 → 1 (half up)', line({ unit_price: 10 }), 500, null, [10, 0, 0, 10, 1, 11]],
     ['inclusive 1180 at 18 % → 1000 + 180', line({ unit_price: 1180, tax_inclusive: true }), 1800, null, [1180, 0, 0, 1000, 180, 1180]],
     ['inclusive 999 at 18 % → 847 + 152', line({ unit_price: 999, tax_inclusive: true }), 1800, null, [999, 0, 0, 847, 152, 999]],
-    ['inclusive after discounts', line({ unit_price: 5000, discount_percent: 20, tax_inclusive: true }), 2000, percent(1000), [5000, 1000, 400, 3000, 600, 3600]],
+    [
+      'inclusive after discounts',
+      line({ unit_price: 5000, discount_percent: 20, tax_inclusive: true }),
+      2000,
+      percent(1000),
+      [5000, 1000, 400, 3000, 600, 3600],
+    ],
   ] as const)('%s', (_name, input, rate, code, expected) => {
     const priced = priceLine(input, rate, code);
     expect([priced.gross_amount, priced.product_discount, priced.code_discount, priced.amount, priced.tax, priced.total]).toEqual(expected);

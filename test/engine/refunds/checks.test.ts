@@ -106,8 +106,7 @@ const CASES: Case[] = [
       engine.clock.advance(30 * DAY + 1);
       return { payment_id: payment.payment_id };
     },
-    message:
-      'Refunds cannot be initiated 30 days after payment creation: payment pay_0001 was made at 2025-04-01T00:00:00.000Z, 30 days ago',
+    message: 'Refunds cannot be initiated 30 days after payment creation: payment pay_0001 was made at 2025-04-01T00:00:00.000Z, 30 days ago',
   },
   {
     code: 'EXISTING_REFUND_REQUEST_PROCESSING',
@@ -130,7 +129,13 @@ const CASES: Case[] = [
     code: 'DUPLICATE_LINE_ITEMS_IN_REQUEST',
     arrange: async () => {
       const { guide, payment } = await guidePayment();
-      return { payment_id: payment.payment_id, items: [{ item_id: guide.product_id, amount: 100 }, { item_id: guide.product_id, amount: 100 }] };
+      return {
+        payment_id: payment.payment_id,
+        items: [
+          { item_id: guide.product_id, amount: 100 },
+          { item_id: guide.product_id, amount: 100 },
+        ],
+      };
     },
   },
   {
@@ -216,7 +221,10 @@ describe('SPEC §2.9: each check, reached by the smallest case that breaks it', 
 describe('SPEC §2.9: the first failure wins', () => {
   test('not succeeded beats an expired window', async () => {
     const guide = await oneTime(engine);
-    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: guide.product_id, quantity: 1 }], customer: { email: 'd@example.com', name: 'D' } });
+    const { session_id } = await engine.checkout.create({
+      product_cart: [{ product_id: guide.product_id, quantity: 1 }],
+      customer: { email: 'd@example.com', name: 'D' },
+    });
     const { payment } = await engine.checkout.complete(session_id, { card: CARD_DECLINED });
     engine.clock.advance(31 * DAY);
     expect((await refusal({ payment_id: payment.payment_id })).code).toBe('PAYMENT_NOT_SUCCEEDED');
@@ -253,7 +261,10 @@ describe('SPEC §2.9: the first failure wins', () => {
 
   test('a duplicate anywhere in items beats an unknown line before it', async () => {
     const { guide, payment } = await guidePayment();
-    const error = await refusal({ payment_id: payment.payment_id, items: [{ item_id: 'pdt_nope' }, { item_id: guide.product_id }, { item_id: guide.product_id }] });
+    const error = await refusal({
+      payment_id: payment.payment_id,
+      items: [{ item_id: 'pdt_nope' }, { item_id: guide.product_id }, { item_id: guide.product_id }],
+    });
     expect(error.code).toBe('DUPLICATE_LINE_ITEMS_IN_REQUEST');
   });
 
@@ -307,8 +318,12 @@ describe('SPEC §2.9 edges', () => {
 
   test('a negative amount is too low; a fractional one is not minor units', async () => {
     const { guide, payment } = await guidePayment();
-    expect((await refusal({ payment_id: payment.payment_id, items: [{ item_id: guide.product_id, amount: -5 }] })).code).toBe('LINE_ITEM_REFUND_AMOUNT_TOO_LOW');
-    expect((await refusal({ payment_id: payment.payment_id, items: [{ item_id: guide.product_id, amount: 1.5 }] })).code).toBe('INVALID_REQUEST_BODY');
+    expect((await refusal({ payment_id: payment.payment_id, items: [{ item_id: guide.product_id, amount: -5 }] })).code).toBe(
+      'LINE_ITEM_REFUND_AMOUNT_TOO_LOW',
+    );
+    expect((await refusal({ payment_id: payment.payment_id, items: [{ item_id: guide.product_id, amount: 1.5 }] })).code).toBe(
+      'INVALID_REQUEST_BODY',
+    );
   });
 
   test('shape before rules: empty items, a reason over 3000 characters, 51 metadata keys', async () => {

@@ -9,9 +9,7 @@ import { BillingError, type ErrorCode } from '../../../src/engine/errors.js';
 import { type LineSpec, chargeLines } from '../../support/refund-fixtures.js';
 import { createTestEngine } from '../../support/test-engine.js';
 
-type Step =
-  | { kind: 'full' }
-  | { kind: 'items'; items: Array<{ line: number; amount: number | null; tax_inclusive: boolean }> };
+type Step = { kind: 'full' } | { kind: 'items'; items: Array<{ line: number; amount: number | null; tax_inclusive: boolean }> };
 
 const lineSpec = (index: number): fc.Arbitrary<LineSpec> =>
   fc.record({
@@ -78,7 +76,11 @@ describe('refunds never return more than was paid', () => {
             const items =
               s.kind === 'full'
                 ? undefined
-                : s.items.map((i) => ({ item_id: `pdt_${i.line + 1}`, ...(i.amount !== null && { amount: i.amount }), tax_inclusive: i.tax_inclusive }));
+                : s.items.map((i) => ({
+                    item_id: `pdt_${i.line + 1}`,
+                    ...(i.amount !== null && { amount: i.amount }),
+                    tax_inclusive: i.tax_inclusive,
+                  }));
             try {
               const refund = await engine.refunds.create({ payment_id, items });
               succeeded += 1;

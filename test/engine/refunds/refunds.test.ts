@@ -162,9 +162,15 @@ describe('tax: amounts include tax unless tax_inclusive is false', () => {
 
   test('1000 + 4097 without tax add up to the whole line, its tax exactly 180 + 737 = 917', async () => {
     const payment = await taxedPayment();
-    const first = await engine.refunds.create({ payment_id: payment.payment_id, items: [{ item_id: 'pdt_0001', amount: 1000, tax_inclusive: false }] });
+    const first = await engine.refunds.create({
+      payment_id: payment.payment_id,
+      items: [{ item_id: 'pdt_0001', amount: 1000, tax_inclusive: false }],
+    });
     expect(first).toMatchObject({ amount: 1180, items: [{ item_id: 'pdt_0001', amount: 1180 }] });
-    const second = await engine.refunds.create({ payment_id: payment.payment_id, items: [{ item_id: 'pdt_0001', amount: 4097, tax_inclusive: false }] });
+    const second = await engine.refunds.create({
+      payment_id: payment.payment_id,
+      items: [{ item_id: 'pdt_0001', amount: 4097, tax_inclusive: false }],
+    });
     expect(second.amount).toBe(4834);
     expect(await lines(payment.payment_id)).toEqual([
       ['pdt_0001', 6014, 6014],
@@ -176,7 +182,9 @@ describe('tax: amounts include tax unless tax_inclusive is false', () => {
 
   test('tax_inclusive true (the default) takes the amount as is: 999 refunds the inclusive workbook line', async () => {
     const payment = await taxedPayment();
-    expect(await engine.refunds.create({ payment_id: payment.payment_id, items: [{ item_id: 'pdt_0002', amount: 999 }] })).toMatchObject({ amount: 999 });
+    expect(await engine.refunds.create({ payment_id: payment.payment_id, items: [{ item_id: 'pdt_0002', amount: 999 }] })).toMatchObject({
+      amount: 999,
+    });
   });
 
   test('without tax, an amount whose tax pushes it over the line is too high: 5098 → 6015 > 6014', async () => {
@@ -214,8 +222,21 @@ describe('events and atomicity', () => {
       currency: 'USD',
       lines: [
         {
-          item_id: 'pdt_plan', kind: 'product', name: 'Plan', product_id: 'pdt_plan', quantity: 1, unit_price: 3000, discount_percent: 0,
-          tax_inclusive: false, gross_amount: 3000, product_discount: 0, code_discount: 0, discount_amount: 0, amount: 3000, tax: 0, total: 3000,
+          item_id: 'pdt_plan',
+          kind: 'product',
+          name: 'Plan',
+          product_id: 'pdt_plan',
+          quantity: 1,
+          unit_price: 3000,
+          discount_percent: 0,
+          tax_inclusive: false,
+          gross_amount: 3000,
+          product_discount: 0,
+          code_discount: 0,
+          discount_amount: 0,
+          amount: 3000,
+          tax: 0,
+          total: 3000,
         },
       ],
       tax_rate_bps: 0,
@@ -279,7 +300,11 @@ describe('get, list, receipt', () => {
 
   test('the receipt names brand, customer, payment and card; its lines sum to the refund', async () => {
     const payment = await guideAndWorkbook();
-    const refund = await engine.refunds.create({ payment_id: payment.payment_id, items: [{ item_id: 'pdt_0001', amount: 700 }, { item_id: 'pdt_0002' }], reason: 'damaged' });
+    const refund = await engine.refunds.create({
+      payment_id: payment.payment_id,
+      items: [{ item_id: 'pdt_0001', amount: 700 }, { item_id: 'pdt_0002' }],
+      reason: 'damaged',
+    });
     const receipt = await engine.refunds.receipt(refund.refund_id);
     expect(receipt).toEqual({
       refund_id: 'ref_0001',

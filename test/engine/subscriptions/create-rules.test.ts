@@ -28,7 +28,12 @@ afterEach(async () => {
 
 describe('SPEC §2.3 create', () => {
   test('quantity and addons: 3000 × 2 + 500 × 3 = 7500 per cycle, charged now', async () => {
-    const { subscription, payment } = await engine.subscriptions.create({ ...base, quantity: 2, addons: [{ addon_id: 'adn_0001', quantity: 3 }], metadata: { team: 'a' } });
+    const { subscription, payment } = await engine.subscriptions.create({
+      ...base,
+      quantity: 2,
+      addons: [{ addon_id: 'adn_0001', quantity: 3 }],
+      metadata: { team: 'a' },
+    });
     expect(subscription).toMatchObject({
       quantity: 2,
       addons: [{ addon_id: 'adn_0001', quantity: 3, unit_price: 500 }],
@@ -65,9 +70,19 @@ describe('SPEC §2.3 create', () => {
 
   test.each<[string, Partial<NewSubscription>, string, string?]>([
     ['an unknown customer', { customer_id: 'cus_nope' }, 'NOT_FOUND', 'no customer cus_nope'],
-    ['another customer’s method', { payment_method_id: 'pm_0002' }, 'INVALID_REQUEST_PARAMETERS', 'payment method pm_0002 belongs to another customer, not cus_0001'],
+    [
+      'another customer’s method',
+      { payment_method_id: 'pm_0002' },
+      'INVALID_REQUEST_PARAMETERS',
+      'payment method pm_0002 belongs to another customer, not cus_0001',
+    ],
     ['an unknown product', { product_id: 'pdt_nope' }, 'NOT_FOUND', 'no product pdt_nope'],
-    ['a one-time product', { product_id: 'pdt_0002' }, 'INVALID_REQUEST_PARAMETERS', 'product pdt_0002 is a one-time product; subscriptions need a recurring or usage-based product'],
+    [
+      'a one-time product',
+      { product_id: 'pdt_0002' },
+      'INVALID_REQUEST_PARAMETERS',
+      'product pdt_0002 is a one-time product; subscriptions need a recurring or usage-based product',
+    ],
     ['quantity 0', { quantity: 0 }, 'INVALID_REQUEST_BODY'],
     ['quantity 2 of a usage-based product', { product_id: 'pdt_0003', quantity: 2 }, 'INVALID_QUANTITY'],
     ['an addon not on the product', { addons: [{ addon_id: 'adn_nope', quantity: 1 }] }, 'MISSING_ADDON_IDS'],
@@ -77,9 +92,21 @@ describe('SPEC §2.3 create', () => {
     ['a trial of 10001 days', { trial_period_days: 10_001 }, 'INVALID_REQUEST_PARAMETERS'],
     ['51 metadata keys', { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, 'MAXIMUM_KEYS_REACHED'],
     ['a billing country that is not ISO-2', { billing: { country: 'USA' } }, 'INVALID_REQUEST_BODY'],
-    ['on-demand on a usage-based product', { product_id: 'pdt_0003', on_demand: { mandate_only: true } }, 'ON_DEMAND_USAGE_BASED_BILLING_NOT_SUPPORTED'],
-    ['on-demand with addons', { on_demand: { mandate_only: true }, addons: [{ addon_id: 'adn_0001', quantity: 1 }] }, 'ADDONS_NOT_ALLOWED_FOR_ON_DEMAND'],
-    ['on-demand with a discount code', { on_demand: { mandate_only: false }, discount_code: 'ONLYTINY', product_id: 'pdt_0004' }, 'DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND'],
+    [
+      'on-demand on a usage-based product',
+      { product_id: 'pdt_0003', on_demand: { mandate_only: true } },
+      'ON_DEMAND_USAGE_BASED_BILLING_NOT_SUPPORTED',
+    ],
+    [
+      'on-demand with addons',
+      { on_demand: { mandate_only: true }, addons: [{ addon_id: 'adn_0001', quantity: 1 }] },
+      'ADDONS_NOT_ALLOWED_FOR_ON_DEMAND',
+    ],
+    [
+      'on-demand with a discount code',
+      { on_demand: { mandate_only: false }, discount_code: 'ONLYTINY', product_id: 'pdt_0004' },
+      'DISCOUNT_NOT_AVAILABLE_FOR_ON_DEMAND',
+    ],
   ])('%s → %s, nothing written', async (_name, change, code, message) => {
     const before = await subscriptionState(engine);
     const error = await engine.subscriptions.create({ ...base, ...change }).catch((e: unknown) => e);

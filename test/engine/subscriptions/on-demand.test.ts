@@ -47,8 +47,15 @@ describe('SPEC §2.6 on-demand', () => {
       product_description: 'Extra usage for March',
       metadata: { month: '2025-03' },
     });
-    expect(payment).toMatchObject({ status: 'succeeded', total_amount: 2500, subscription_id: subscription.subscription_id, metadata: { month: '2025-03' } });
-    expect((await engine.payments.lineItems(payment.payment_id)).items).toMatchObject([{ name: 'Extra usage for March', quantity: 1, unit_price: 2500 }]);
+    expect(payment).toMatchObject({
+      status: 'succeeded',
+      total_amount: 2500,
+      subscription_id: subscription.subscription_id,
+      metadata: { month: '2025-03' },
+    });
+    expect((await engine.payments.lineItems(payment.payment_id)).items).toMatchObject([
+      { name: 'Extra usage for March', quantity: 1, unit_price: 2500 },
+    ]);
     expect(await eventTypes(engine, mark)).toEqual(['payment.processing', 'payment.succeeded']);
   });
 
@@ -68,15 +75,40 @@ describe('SPEC §2.6 on-demand', () => {
   });
 
   test.each<[string, 'regular' | 'cancelled' | 'scheduled' | 'expired' | 'plain', OnDemandCharge, string, string]>([
-    ['a regular subscription', 'regular', { product_price: 2500 }, 'SUBSCRIPTION_NOT_ON_DEMAND', 'subscription sub_0001 is not on-demand; it renews on its own schedule'],
+    [
+      'a regular subscription',
+      'regular',
+      { product_price: 2500 },
+      'SUBSCRIPTION_NOT_ON_DEMAND',
+      'subscription sub_0001 is not on-demand; it renews on its own schedule',
+    ],
     ['an expired one', 'expired', { product_price: 2500 }, 'SUBSCRIPTION_EXPIRED', 'subscription sub_0001 expired'],
     ['a cancelled one', 'cancelled', { product_price: 2500 }, 'SUBSCRIPTION_INACTIVE', 'subscription sub_0001 is cancelled, not active'],
-    ['a scheduled cancellation', 'scheduled', { product_price: 2500 }, 'CHARGE_NOT_ALLOWED_FOR_SCHEDULED_CANCELLATION', 'subscription sub_0001 is scheduled to cancel at its next billing date'],
-    ['49 minor units', 'plain', { product_price: 49 }, 'TOTAL_PAYMENT_AMOUNT_BELOW_MINIMUM_AMOUNT', 'the total $0.49 (49) is below the minimum charge of 50 minor units'],
+    [
+      'a scheduled cancellation',
+      'scheduled',
+      { product_price: 2500 },
+      'CHARGE_NOT_ALLOWED_FOR_SCHEDULED_CANCELLATION',
+      'subscription sub_0001 is scheduled to cancel at its next billing date',
+    ],
+    [
+      '49 minor units',
+      'plain',
+      { product_price: 49 },
+      'TOTAL_PAYMENT_AMOUNT_BELOW_MINIMUM_AMOUNT',
+      'the total $0.49 (49) is below the minimum charge of 50 minor units',
+    ],
     ['0 minor units', 'plain', { product_price: 0 }, 'INVALID_REQUEST_BODY', 'product_price must be whole minor units > 0 (2500 = $25.00), got 0'],
-    ['another currency', 'plain', { product_price: 2500, product_currency: 'INR' }, 'UNSUPPORTED_CURRENCY', 'subscription sub_0001 is billed in USD; product_currency INR differs'],
+    [
+      'another currency',
+      'plain',
+      { product_price: 2500, product_currency: 'INR' },
+      'UNSUPPORTED_CURRENCY',
+      'subscription sub_0001 is billed in USD; product_currency INR differs',
+    ],
   ])('charging %s → %s, nothing written', async (_name, kind, charge, code, message) => {
-    if (kind === 'regular') await engine.subscriptions.create({ customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_id: 'pdt_0001', quantity: 1 });
+    if (kind === 'regular')
+      await engine.subscriptions.create({ customer_id: 'cus_0001', payment_method_id: 'pm_0001', product_id: 'pdt_0001', quantity: 1 });
     else await create({ mandate_only: true });
     if (kind === 'cancelled') await engine.subscriptions.cancel('sub_0001');
     if (kind === 'scheduled') await engine.subscriptions.update('sub_0001', { cancel_at_next_billing_date: true });

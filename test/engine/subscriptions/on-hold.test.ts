@@ -138,7 +138,9 @@ describe('SPEC §2.3 failed charges', () => {
     });
     const other = await engine.customers.createPaymentMethod(customer.customer_id, CARD_OK);
     const mark = await lastSequence(engine);
-    const { subscription, payment } = await engine.subscriptions.updatePaymentMethod(created.subscription_id, { payment_method_id: other.payment_method_id });
+    const { subscription, payment } = await engine.subscriptions.updatePaymentMethod(created.subscription_id, {
+      payment_method_id: other.payment_method_id,
+    });
     expect(payment).toBeNull();
     expect(subscription).toMatchObject({ status: 'active', payment_method_id: other.payment_method_id });
     expect(await eventTypes(engine, mark)).toEqual(['subscription.updated']);
@@ -154,7 +156,8 @@ describe('SPEC §2.3 failed charges', () => {
     const { method, id } = await activeThenDeclining();
     const stranger = await customerWithCard(engine, { email: 'bob@example.com' });
     if (name === 'a cancelled subscription') await engine.subscriptions.cancel(id);
-    const target = name === 'an unknown method' ? 'pm_nope' : name === 'another customer’s method' ? stranger.method.payment_method_id : method.payment_method_id;
+    const target =
+      name === 'an unknown method' ? 'pm_nope' : name === 'another customer’s method' ? stranger.method.payment_method_id : method.payment_method_id;
     const before = await subscriptionState(engine);
     const error = await engine.subscriptions.updatePaymentMethod(id, { payment_method_id: target }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BillingError);

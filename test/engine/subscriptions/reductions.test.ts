@@ -11,10 +11,20 @@ afterEach(async () => {
   await engine.close();
 });
 
-async function setUp(options: { price?: number; trial_period_days?: number; wallet?: number; code?: { amount: number; subscription_cycles?: number; type?: string } } = {}) {
+async function setUp(
+  options: {
+    price?: number;
+    trial_period_days?: number;
+    wallet?: number;
+    code?: { amount: number; subscription_cycles?: number; type?: string };
+  } = {},
+) {
   engine = await createTestEngine('2025-04-01T00:00:00.000Z');
   const { customer, method } = await customerWithCard(engine);
-  const product = await plan(engine, { price: options.price ?? 3000, ...(options.trial_period_days !== undefined && { trial_period_days: options.trial_period_days }) });
+  const product = await plan(engine, {
+    price: options.price ?? 3000,
+    ...(options.trial_period_days !== undefined && { trial_period_days: options.trial_period_days }),
+  });
   if (options.wallet) await engine.wallets.createLedgerEntry(customer.customer_id, { amount: options.wallet, currency: 'USD', entry_type: 'credit' });
   if (options.code) {
     await engine.discounts.create({
@@ -79,7 +89,12 @@ describe('SPEC §2.8 discount cycles', () => {
     await engine.customers.setPaymentMethodFailure('pm_0001', 'CARD_DECLINED');
     await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' });
     expect(await engine.subscriptions.get(id)).toMatchObject({ status: 'on_hold', outstanding_amount: 2400, discount_cycles_remaining: 1 });
-    const good = await engine.customers.createPaymentMethod(customer.customer_id, { number: '4242424242424242', exp_month: 6, exp_year: 2032, cvc: '123' });
+    const good = await engine.customers.createPaymentMethod(customer.customer_id, {
+      number: '4242424242424242',
+      exp_month: 6,
+      exp_year: 2032,
+      cvc: '123',
+    });
     const { payment, subscription } = await engine.subscriptions.updatePaymentMethod(id, { payment_method_id: good.payment_method_id });
     expect(payment?.total_amount).toBe(2400);
     expect(subscription.discount_cycles_remaining).toBe(0);
@@ -92,7 +107,13 @@ describe('SPEC §2.5 wallet credit and D4 order', () => {
     expect(payment).toMatchObject({ status: 'succeeded', total_amount: 0 });
     expect(await walletBalance(customer.customer_id)).toBe(4000);
     const ledger = await engine.wallets.listLedgerEntries(customer.customer_id);
-    expect(ledger.items[0]).toMatchObject({ event_type: 'payment', amount: 2000, is_credit: false, reference_object_id: payment?.payment_id, after_balance: 4000 });
+    expect(ledger.items[0]).toMatchObject({
+      event_type: 'payment',
+      amount: 2000,
+      is_credit: false,
+      reference_object_id: payment?.payment_id,
+      after_balance: 4000,
+    });
   });
 
   test('credit 60 vs charge 100 → 60 used, 40 charged', async () => {

@@ -31,11 +31,20 @@ describe('get_test_clock', () => {
     const basic = await plan(engine);
     const weekly = await plan(engine, { name: 'Weekly', interval: 'Week' });
     for (const product of [basic, weekly]) {
-      await engine.subscriptions.create({ customer_id: customer.customer_id, payment_method_id: method.payment_method_id, product_id: product.product_id, quantity: 1 });
+      await engine.subscriptions.create({
+        customer_id: customer.customer_id,
+        payment_method_id: method.payment_method_id,
+        product_id: product.product_id,
+        quantity: 1,
+      });
     }
     expect((await engine.testClock.get()).next_due_at).toBe('2025-04-08T00:00:00.000Z');
     await engine.testClock.advance({ by: { days: 1 } });
-    expect(await engine.testClock.get()).toMatchObject({ now: '2025-04-02T00:00:00.000Z', offset_ms: 86_400_000, real_now: '2025-04-01T00:00:00.000Z' });
+    expect(await engine.testClock.get()).toMatchObject({
+      now: '2025-04-02T00:00:00.000Z',
+      offset_ms: 86_400_000,
+      real_now: '2025-04-01T00:00:00.000Z',
+    });
   });
 });
 
@@ -47,17 +56,40 @@ describe('advance_test_clock', () => {
     ['hours, minutes, seconds', '2025-04-01T00:00:00.000Z', { hours: 1, minutes: 2, seconds: 3 }, '2025-04-01T01:02:03.000Z'],
   ])('by: %s', async (_name, start, by, expected) => {
     engine = await createTestEngine(start);
-    expect(await engine.testClock.advance({ by })).toEqual({ from: start, to: expected, target: expected, completed: true, processed_count: 0, processed: [], events: [] });
+    expect(await engine.testClock.advance({ by })).toEqual({
+      from: start,
+      to: expected,
+      target: expected,
+      completed: true,
+      processed_count: 0,
+      processed: [],
+      events: [],
+    });
     expect(new Date(engine.clock.now()).toISOString()).toBe(expected);
   });
 
   test.each([
-    ['to before now', { to: '2025-03-31T23:59:59Z' }, 'INVALID_REQUEST_PARAMETERS', 'the test clock only moves forward: 2025-03-31T23:59:59.000Z is before now (2025-04-01T00:00:00.000Z)'],
+    [
+      'to before now',
+      { to: '2025-03-31T23:59:59Z' },
+      'INVALID_REQUEST_PARAMETERS',
+      'the test clock only moves forward: 2025-03-31T23:59:59.000Z is before now (2025-04-01T00:00:00.000Z)',
+    ],
     // Found by the fuzz (issue 13): 10^12 minutes moved the clock past any Date, and every later read failed.
     ['by 10^12 minutes', { by: { minutes: 1e12 } }, 'INVALID_REQUEST_PARAMETERS', 'the test clock goes no later than 9999-12-31T23:59:59.000Z'],
-    ['to past the year 9999', { to: '+010000-01-01T00:00:00Z' }, 'INVALID_REQUEST_PARAMETERS', 'the test clock goes no later than 9999-12-31T23:59:59.000Z'],
+    [
+      'to past the year 9999',
+      { to: '+010000-01-01T00:00:00Z' },
+      'INVALID_REQUEST_PARAMETERS',
+      'the test clock goes no later than 9999-12-31T23:59:59.000Z',
+    ],
     ['a negative by', { by: { days: -1 } }, 'INVALID_REQUEST_PARAMETERS', 'the test clock only moves forward: by.days is -1'],
-    ['an empty by (issue 13: it answered as a no-op)', { by: {} }, 'INVALID_REQUEST_BODY', 'by has no duration: give at least one of months, days, hours, minutes, seconds'],
+    [
+      'an empty by (issue 13: it answered as a no-op)',
+      { by: {} },
+      'INVALID_REQUEST_BODY',
+      'by has no duration: give at least one of months, days, hours, minutes, seconds',
+    ],
     ['both to and by', { to: '2025-05-01T00:00:00Z', by: { days: 1 } }, 'INVALID_REQUEST_BODY', 'give to or by, not both'],
     ['neither', {}, 'INVALID_REQUEST_BODY', 'give to (an ISO-8601 instant) or by ({days, hours, minutes, seconds, months})'],
     ['a bad instant', { to: 'May 1st' }, 'INVALID_REQUEST_BODY', 'to must be an ISO-8601 instant, got "May 1st"'],
@@ -164,7 +196,12 @@ describe('startDueWorkTimer', () => {
     engine = await createTestEngine('2025-04-01T00:00:00.000Z');
     const { customer, method } = await customerWithCard(engine);
     const basic = await plan(engine);
-    const { subscription } = await engine.subscriptions.create({ customer_id: customer.customer_id, payment_method_id: method.payment_method_id, product_id: basic.product_id, quantity: 1 });
+    const { subscription } = await engine.subscriptions.create({
+      customer_id: customer.customer_id,
+      payment_method_id: method.payment_method_id,
+      product_id: basic.product_id,
+      quantity: 1,
+    });
     engine.clock.set('2025-05-01T00:00:00.000Z');
     const errors: unknown[] = [];
     const stop = engine.startDueWorkTimer(5, (e) => errors.push(e));

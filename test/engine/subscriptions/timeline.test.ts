@@ -148,7 +148,9 @@ describe('idempotency: (subscription, period, kind) is claimed in the charge tra
       ['2025-05-01', 3000, 'succeeded'],
     ]);
     const runs = await engine.ctx.db.selectFrom('subscription_period_runs').selectAll().execute();
-    expect(runs).toEqual([{ subscription_id: id, period_index: 1, kind: 'renewal', payment_id: 'pay_0002', ran_at: Date.parse('2025-05-01T00:00:00.000Z') }]);
+    expect(runs).toEqual([
+      { subscription_id: id, period_index: 1, kind: 'renewal', payment_id: 'pay_0002', ran_at: Date.parse('2025-05-01T00:00:00.000Z') },
+    ]);
   });
 
   test('a claimed period is never billed again, even if the dates were rolled back by hand', async () => {

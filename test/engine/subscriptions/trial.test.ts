@@ -15,7 +15,12 @@ afterEach(async () => {
 async function trialSubscription(options: { trial_period_days?: number; override?: number; term?: { count: number; interval: 'Month' } } = {}) {
   engine = await createTestEngine('2025-04-01T00:00:00.000Z');
   const { customer, method } = await customerWithCard(engine);
-  const pro = await plan(engine, { name: 'Pro', price: 8000, trial_period_days: options.trial_period_days ?? 14, ...(options.term && { term: options.term }) });
+  const pro = await plan(engine, {
+    name: 'Pro',
+    price: 8000,
+    trial_period_days: options.trial_period_days ?? 14,
+    ...(options.term && { term: options.term }),
+  });
   return engine.subscriptions.create({
     customer_id: customer.customer_id,
     payment_method_id: method.payment_method_id,
@@ -109,7 +114,13 @@ describe('SPEC §2.3 trial', () => {
     const pro = await plan(engine);
     const before = await subscriptionState(engine);
     const error = await engine.subscriptions
-      .create({ customer_id: customer.customer_id, payment_method_id: method.payment_method_id, product_id: pro.product_id, quantity: 1, trial_period_days: days })
+      .create({
+        customer_id: customer.customer_id,
+        payment_method_id: method.payment_method_id,
+        product_id: pro.product_id,
+        quantity: 1,
+        trial_period_days: days,
+      })
       .catch((e: unknown) => e);
     expect((error as BillingError).code).toBe('INVALID_REQUEST_PARAMETERS');
     expect(await subscriptionState(engine)).toEqual(before);

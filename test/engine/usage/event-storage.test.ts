@@ -40,7 +40,14 @@ async function engineOn(path: string, mergeThreshold: number, clock = new Frozen
 }
 
 async function countRows(engine: Engine, table: 'usage_events' | 'usage_events_staged' | 'usage_event_runs'): Promise<number> {
-  return Number((await engine.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await engine.ctx.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 const minute = (m: number) => new Date(Date.parse(NOW) - 50 * 60_000 + m * 60_000).toISOString();
@@ -108,7 +115,10 @@ describe('staged and merged events behave as one store', () => {
     expect(await countRows(engine, 'usage_events_staged')).toBe(3);
     expect(await engine.usage.meterTotal(cus, tokens.meter_id, DAY_START, DAY_END)).toBe(1 + 3 + 5 + 7);
     expect((await engine.usage.listEvents({ customer_id: cus })).items.map((e) => e.event_id)).toEqual(['e7', 'e5', 'e4', 'e3', 'e2', 'e1']);
-    expect((await engine.usage.listEvents({ customer_id: cus }, { page_number: 1, page_size: 2 })).items.map((e) => e.event_id)).toEqual(['e4', 'e3']);
+    expect((await engine.usage.listEvents({ customer_id: cus }, { page_number: 1, page_size: 2 })).items.map((e) => e.event_id)).toEqual([
+      'e4',
+      'e3',
+    ]);
     expect((await engine.usage.getEvent('e7')).metadata).toEqual({ tokens: 7, model: 'small' });
   });
 
@@ -116,10 +126,21 @@ describe('staged and merged events behave as one store', () => {
     // A merged row whose hash is e1's but whose id is not: what a 52-bit hash collision would look like.
     const collider = await engine.ctx.db
       .insertInto('usage_events')
-      .values({ id_hash: eventIdHash('e1'), event_id: 'collider', business_id: engine.ctx.businessId, customer_id: cus, event_name: 'other', timestamp: Date.parse(NOW), metadata: null })
+      .values({
+        id_hash: eventIdHash('e1'),
+        event_id: 'collider',
+        business_id: engine.ctx.businessId,
+        customer_id: cus,
+        event_name: 'other',
+        timestamp: Date.parse(NOW),
+        metadata: null,
+      })
       .returning('seq')
       .executeTakeFirstOrThrow();
-    await engine.ctx.db.insertInto('usage_event_ids').values({ id_hash: eventIdHash('e1'), seq: collider.seq }).execute();
+    await engine.ctx.db
+      .insertInto('usage_event_ids')
+      .values({ id_hash: eventIdHash('e1'), seq: collider.seq })
+      .execute();
     expect(await engine.usage.ingest([event('e1', 1)])).toEqual({ ingested_count: 1, duplicate_count: 0 });
     await engine.usage.mergeStaged();
     expect((await engine.usage.getEvent('e1')).event_id).toBe('e1');
@@ -129,7 +150,10 @@ describe('staged and merged events behave as one store', () => {
   test('property: any interleaving of batches, re-sends and merges stores each event_id once and totals match', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ ids: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }), merge: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ ids: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }), merge: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         async (steps) => {
           const run = `r${Math.random().toString(36).slice(2)}`;
           const customer = (await engine.customers.create({ email: `${run}@example.com`, name: run })).customer_id;
@@ -164,13 +188,27 @@ describe('runs: each customer’s share of a merge is one contiguous range of ro
     let next = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(fc.record({ customer: fc.nat(3), name: fc.nat(NAMES.length - 1), minute: fc.nat(55) }), { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.array(fc.record({ customer: fc.nat(3), name: fc.nat(NAMES.length - 1), minute: fc.nat(55) }), { minLength: 1, maxLength: 30 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         async (batches) => {
           for (const batch of batches) {
-            await engine.usage.ingest(batch.map((e) => ({ event_id: `run-${next++}`, customer_id: customers[e.customer] as string, event_name: NAMES[e.name] as string, timestamp: minute(e.minute) })));
+            await engine.usage.ingest(
+              batch.map((e) => ({
+                event_id: `run-${next++}`,
+                customer_id: customers[e.customer] as string,
+                event_name: NAMES[e.name] as string,
+                timestamp: minute(e.minute),
+              })),
+            );
           }
           await engine.usage.mergeStaged();
-          const rows = await engine.ctx.db.selectFrom('usage_events').select(['seq', 'customer_id', 'event_name', 'timestamp']).orderBy('seq').execute();
+          const rows = await engine.ctx.db
+            .selectFrom('usage_events')
+            .select(['seq', 'customer_id', 'event_name', 'timestamp'])
+            .orderBy('seq')
+            .execute();
           const runs = await engine.ctx.db.selectFrom('usage_event_runs').selectAll().orderBy('first_seq').execute();
           let expectedFirst = rows[0]?.seq ?? 1;
           for (const run of runs) {
@@ -204,11 +242,21 @@ describe('a staging table the staged copy does not match', () => {
     // What no ingestion writes: z1 staged a second time. The copy keeps one z1, the table holds three rows.
     await engine.ctx.db
       .insertInto('usage_events_staged')
-      .values({ id_hash: eventIdHash('z1'), event_id: 'z1', business_id: engine.ctx.businessId, customer_id: cus, event_name: 'api.call', timestamp: Date.parse(minute(6)), metadata: null })
+      .values({
+        id_hash: eventIdHash('z1'),
+        event_id: 'z1',
+        business_id: engine.ctx.businessId,
+        customer_id: cus,
+        event_name: 'api.call',
+        timestamp: Date.parse(minute(6)),
+        metadata: null,
+      })
       .execute();
     expect(await engine.usage.mergeStaged()).toBe(3);
     const runs = await engine.ctx.db.selectFrom('usage_event_runs').selectAll().execute();
-    expect(runs.map((r) => [r.customer_id, r.last_seq - r.first_seq + 1, r.min_ts, r.max_ts])).toEqual([[cus, 3, Date.parse(minute(5)), Date.parse(minute(6))]]);
+    expect(runs.map((r) => [r.customer_id, r.last_seq - r.first_seq + 1, r.min_ts, r.max_ts])).toEqual([
+      [cus, 3, Date.parse(minute(5)), Date.parse(minute(6))],
+    ]);
     expect(await engine.usage.ingest([ev('z1'), ev('z2'), ev('z3')])).toEqual({ ingested_count: 1, duplicate_count: 2 });
   });
 });
@@ -263,7 +311,9 @@ describe('migration 0009 moves events stored by the 0008 layout', () => {
       ['o2', 'cus_0001', 'api.call', at + 1, null],
       ['o3', 'cus_0002', 'image.generated', at, null],
     ] as const;
-    const insert = opened.sqlite.prepare('INSERT INTO usage_events (event_id, business_id, customer_id, event_name, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = opened.sqlite.prepare(
+      'INSERT INTO usage_events (event_id, business_id, customer_id, event_name, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     for (const [id, customer, name, timestamp, metadata] of old) insert.run(id, 'bus_0001', customer, name, timestamp, metadata);
     await opened.close();
 
@@ -276,6 +326,9 @@ describe('migration 0009 moves events stored by the 0008 layout', () => {
     expect(cus).toBe('cus_0001');
     const calls = await engine.meters.create({ name: 'Calls', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' } });
     expect(await engine.usage.meterTotal(cus, calls.meter_id, DAY_START, DAY_END)).toBe(2);
-    expect(await engine.usage.ingest([{ event_id: 'o2', customer_id: cus, event_name: 'api.call' }])).toEqual({ ingested_count: 0, duplicate_count: 1 });
+    expect(await engine.usage.ingest([{ event_id: 'o2', customer_id: cus, event_name: 'api.call' }])).toEqual({
+      ingested_count: 0,
+      duplicate_count: 1,
+    });
   });
 });

@@ -59,7 +59,8 @@ function sqlite(name: string, options: UsageEventStoreOptions): Implementation {
       return {
         store: usageEventStoreFor(engine.ctx.db, options),
         unit: { db: engine.ctx.db, businessId },
-        newCustomer: async () => (await engine.customers.create({ email: `c${Math.random().toString(36).slice(2)}@example.com`, name: 'C' })).customer_id,
+        newCustomer: async () =>
+          (await engine.customers.create({ email: `c${Math.random().toString(36).slice(2)}@example.com`, name: 'C' })).customer_id,
         transaction: (work) => inTransaction(engine.ctx.db, (trx) => work({ db: trx, businessId })),
         async connectAgain() {
           const opened = openDatabase({ path });
@@ -90,7 +91,17 @@ const ids = (rows: readonly UsageEventRow[]) => rows.map((r) => r.event_id);
 async function insertCustomer(db: Db, businessId: string, customerId: string): Promise<void> {
   await db
     .insertInto('customers')
-    .values({ customer_id: customerId, business_id: businessId, email: `${customerId}@example.com`, name: customerId, phone_number: null, metadata: '{}', sequence: 1000, created_at: T0, updated_at: T0 })
+    .values({
+      customer_id: customerId,
+      business_id: businessId,
+      email: `${customerId}@example.com`,
+      name: customerId,
+      phone_number: null,
+      metadata: '{}',
+      sequence: 1000,
+      created_at: T0,
+      updated_at: T0,
+    })
     .execute();
 }
 
@@ -116,7 +127,8 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
     metadata: JSON.stringify({ tokens: minute }),
     ...extra,
   });
-  const ingest = (rows: readonly UsageEventRow[], on: { store: UsageEventStore; unit: UnitOfWork } = { store, unit }) => on.store.ingest(on.unit, () => rows);
+  const ingest = (rows: readonly UsageEventRow[], on: { store: UsageEventStore; unit: UnitOfWork } = { store, unit }) =>
+    on.store.ingest(on.unit, () => rows);
   const listAll = (on: { store: UsageEventStore; unit: UnitOfWork } = { store, unit }) => on.store.list(on.unit, {}, 0, 1000);
 
   describe('idempotent ingestion', () => {
@@ -125,7 +137,10 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
       expect(await ingest([row('e2', 2), row('e3', 3), row('e4', 4)])).toEqual({ ingested: 1, duplicates: 2 });
       await store.mergeStaged(unit);
       // A re-sent event keeps what was stored first: e1's second copy says 99 tokens and is not stored.
-      expect(await ingest([row('e1', 1, { metadata: JSON.stringify({ tokens: 99 }) }), row('e4', 4), row('e5', 5)])).toEqual({ ingested: 1, duplicates: 2 });
+      expect(await ingest([row('e1', 1, { metadata: JSON.stringify({ tokens: 99 }) }), row('e4', 4), row('e5', 5)])).toEqual({
+        ingested: 1,
+        duplicates: 2,
+      });
       expect(ids(await listAll())).toEqual(['e5', 'e4', 'e3', 'e2', 'e1']);
       expect((await store.find(unit, 'e1'))?.metadata).toBe('{"tokens":1}');
       expect(await store.meterUnits(unit, cus, tokens, T0, T0 + 60 * MINUTE)).toBe(1 + 2 + 3 + 4 + 5);
@@ -202,7 +217,10 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
       await expect(
         subject.transaction(async (trx) => {
           await insertCustomer(trx.db, unit.businessId, 'cus_rolled_back');
-          expect(await store.ingest(trx, () => [row('r1', 1), row('r2', 2, { customer_id: 'cus_rolled_back' })])).toEqual({ ingested: 2, duplicates: 0 });
+          expect(await store.ingest(trx, () => [row('r1', 1), row('r2', 2, { customer_id: 'cus_rolled_back' })])).toEqual({
+            ingested: 2,
+            duplicates: 0,
+          });
           expect(ids(await store.list(trx, {}, 0, 10))).toEqual(['r2', 'r1', 'kept']);
           throw new Error('the caller gives up');
         }),
@@ -253,7 +271,14 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
         images: ['a2'],
         window: ['b1', 'a2'],
         page: ['b1', 'a2'],
-        a2: { event_id: 'a2', business_id: unit.businessId, customer_id: cus, event_name: 'image', timestamp: T0 + 2 * MINUTE, metadata: '{"tokens":2}' },
+        a2: {
+          event_id: 'a2',
+          business_id: unit.businessId,
+          customer_id: cus,
+          event_name: 'image',
+          timestamp: T0 + 2 * MINUTE,
+          metadata: '{"tokens":2}',
+        },
         count: 2,
         tokens: 1,
       });
@@ -302,7 +327,11 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
         expect(await store.meterUnits(unit, cus, tokens, start, end)).toBe(10 + 25 + 40);
         expect(await store.meterUnits(unit, cus, count, end, end + 30 * MINUTE)).toBe(2);
         // Each event in exactly one of two adjacent periods.
-        expect((await store.meterUnits(unit, cus, count, T0, start)) + (await store.meterUnits(unit, cus, count, start, end)) + (await store.meterUnits(unit, cus, count, end, T0 + 60 * MINUTE))).toBe(6);
+        expect(
+          (await store.meterUnits(unit, cus, count, T0, start)) +
+            (await store.meterUnits(unit, cus, count, start, end)) +
+            (await store.meterUnits(unit, cus, count, end, T0 + 60 * MINUTE)),
+        ).toBe(6);
         expect(ids(await store.list(unit, { customer_id: cus, start, end }, 0, 10))).toEqual(['last-ms', 'inside', 'at-start']);
       };
       await check();
@@ -339,14 +368,31 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
 
     test('property: any batches, merges and period equal the reference aggregation, to the last bit', async () => {
       const KEYS = ['v', 'model'] as const;
-      const value = fc.oneof(fc.constantFrom(0.1, 0.2, 0.3, 1e16, -1e16, 3, 1.5), fc.integer({ min: -5, max: 5 }), fc.constantFrom('small', 'large'), fc.boolean());
+      const value = fc.oneof(
+        fc.constantFrom(0.1, 0.2, 0.3, 1e16, -1e16, 3, 1.5),
+        fc.integer({ min: -5, max: 5 }),
+        fc.constantFrom('small', 'large'),
+        fc.boolean(),
+      );
       const metadata: fc.Arbitrary<UsageMetadata | null> = fc.option(fc.dictionary(fc.constantFrom(...KEYS), value, { maxKeys: 2 }), { nil: null });
       // `resend`: the event re-sends the id of an event sent before it, in this batch or an earlier one.
-      const event = fc.record({ minute: fc.integer({ min: 0, max: 12 }), name: fc.constantFrom('api.call', 'image'), metadata, resend: fc.option(fc.nat(30), { nil: null }) });
+      const event = fc.record({
+        minute: fc.integer({ min: 0, max: 12 }),
+        name: fc.constantFrom('api.call', 'image'),
+        metadata,
+        resend: fc.option(fc.nat(30), { nil: null }),
+      });
       const filter: fc.Arbitrary<MeterFilter | null> = fc.option(
         fc.record({
           conjunction: fc.constantFrom('and' as const, 'or' as const),
-          clauses: fc.array(fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constantFrom('equals' as const, 'not_equals' as const, 'greater_than' as const), value }), { minLength: 1, maxLength: 2 }),
+          clauses: fc.array(
+            fc.record({
+              key: fc.constantFrom(...KEYS),
+              operator: fc.constantFrom('equals' as const, 'not_equals' as const, 'greater_than' as const),
+              value,
+            }),
+            { minLength: 1, maxLength: 2 },
+          ),
         }),
         { nil: null },
       );
@@ -371,7 +417,10 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
             for (const batch of batches) {
               const rows = batch.events.map((e) => {
                 const id = e.resend !== null && e.resend < n ? `p${run}-${e.resend}` : `p${run}-${n++}`;
-                return { ...row(id, e.minute, { customer_id: customer, event_name: e.name }), metadata: e.metadata === null ? null : JSON.stringify(e.metadata) };
+                return {
+                  ...row(id, e.minute, { customer_id: customer, event_name: e.name }),
+                  metadata: e.metadata === null ? null : JSON.stringify(e.metadata),
+                };
               });
               // Of rows sharing an event_id, in this batch or with an earlier one, only the first is stored.
               const outcome = await ingest(rows);
@@ -379,7 +428,11 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
               expect(outcome).toEqual({ ingested: fresh.length, duplicates: rows.length - fresh.length });
               for (const r of fresh) {
                 storedIds.add(r.event_id);
-                stored.push({ timestamp: r.timestamp, name: r.event_name, metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as UsageMetadata) });
+                stored.push({
+                  timestamp: r.timestamp,
+                  name: r.event_name,
+                  metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as UsageMetadata),
+                });
               }
               if (batch.merge) await store.mergeStaged(unit);
             }
@@ -388,7 +441,9 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
             // The reference: stored order, stably sorted by timestamp, so equal timestamps keep it.
             const reference = aggregate(
               agg,
-              stored.filter((e) => e.name === 'api.call' && e.timestamp >= from && e.timestamp < to && matchesFilter(meterFilter, e.metadata)).sort((x, y) => x.timestamp - y.timestamp),
+              stored
+                .filter((e) => e.name === 'api.call' && e.timestamp >= from && e.timestamp < to && matchesFilter(meterFilter, e.metadata))
+                .sort((x, y) => x.timestamp - y.timestamp),
             );
             expect(await store.meterUnits(unit, customer, meter, from, to)).toBe(reference);
           },

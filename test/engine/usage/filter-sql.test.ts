@@ -11,15 +11,18 @@ import { openDatabase } from '../../../src/engine/db/database.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { aggregate, matchesFilter } from '../../../src/engine/rules/meter-matching.js';
-import { AGGREGATION_TYPES, type Aggregation, FILTER_OPERATORS, type FilterClause, type MeterFilter, type UsageMetadata } from '../../../src/engine/meters/types.js';
+import {
+  AGGREGATION_TYPES,
+  type Aggregation,
+  FILTER_OPERATORS,
+  type FilterClause,
+  type MeterFilter,
+  type UsageMetadata,
+} from '../../../src/engine/meters/types.js';
 import { filterSql } from '../../../src/engine/usage/filter-sql.js';
 
 const KEYS = ['model', 'tokens', 'region.name', 'flag', 'a b', "o'clock"] as const;
-const scalar = fc.oneof(
-  fc.constantFrom('small', 'large', '150', '', 'sm', 'a"b'),
-  fc.constantFrom(150, 0, -1, 1.5, 2, 1e21),
-  fc.boolean(),
-);
+const scalar = fc.oneof(fc.constantFrom('small', 'large', '150', '', 'sm', 'a"b'), fc.constantFrom(150, 0, -1, 1.5, 2, 1e21), fc.boolean());
 const metadata: fc.Arbitrary<UsageMetadata | null> = fc.option(fc.dictionary(fc.constantFrom(...KEYS), scalar, { maxKeys: 4 }), { nil: null });
 const condition = fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constantFrom(...FILTER_OPERATORS), value: scalar });
 /** A filter over `clause`s: and/or of 1–3 of them. */
@@ -29,7 +32,9 @@ const filterOf = (clause: fc.Arbitrary<FilterClause>): fc.Arbitrary<MeterFilter>
 const nested = (c: fc.Arbitrary<FilterClause>) => filterOf(fc.oneof(c, filterOf(fc.oneof(c, filterOf(c)))));
 const filter = nested(condition);
 // What create_meter accepts: contains / does_not_contain take a string.
-const meterFilterArb = nested(condition.map((c) => (c.operator === 'contains' || c.operator === 'does_not_contain' ? { ...c, value: String(c.value) } : c)));
+const meterFilterArb = nested(
+  condition.map((c) => (c.operator === 'contains' || c.operator === 'does_not_contain' ? { ...c, value: String(c.value) } : c)),
+);
 
 describe('a meter filter compiled to SQL matches what matching.ts matches', () => {
   const db = new SQLite(':memory:');
@@ -40,7 +45,9 @@ describe('a meter filter compiled to SQL matches what matching.ts matches', () =
       fc.property(filter, metadata, (f, m) => {
         const where = filterSql(f);
         if (where === null) return;
-        const row = db.prepare(`SELECT 1 FROM (SELECT ? AS metadata) e WHERE ${where.sql}`).get(m === null ? null : JSON.stringify(m), ...where.params);
+        const row = db
+          .prepare(`SELECT 1 FROM (SELECT ? AS metadata) e WHERE ${where.sql}`)
+          .get(m === null ? null : JSON.stringify(m), ...where.params);
         expect(row !== undefined).toBe(matchesFilter(f, m));
       }),
       { numRuns: 3000 },
@@ -77,15 +84,31 @@ describe('meter totals over merged and staged events equal the reference aggrega
         fc.constantFrom('tokens', "o'clock", 'region.name'),
         async (events, mergedCount, type, meterFilter, key) => {
           // A fresh engine per run: an account holds at most 50 meters.
-          const engine = await createEngine({ db: openDatabase({ path: ':memory:' }).db, clock: new FrozenClock('2025-04-01T12:00:00.000Z'), ids: sequentialIds() });
+          const engine = await createEngine({
+            db: openDatabase({ path: ':memory:' }).db,
+            clock: new FrozenClock('2025-04-01T12:00:00.000Z'),
+            ids: sequentialIds(),
+          });
           try {
             const cus = (await engine.customers.create({ email: 'a@example.com', name: 'A' })).customer_id;
-            const inputs = events.map((e, i) => ({ event_id: `e-${i}`, customer_id: cus, event_name: 'api.call', timestamp: at(e.second), metadata: e.metadata }));
+            const inputs = events.map((e, i) => ({
+              event_id: `e-${i}`,
+              customer_id: cus,
+              event_name: 'api.call',
+              timestamp: at(e.second),
+              metadata: e.metadata,
+            }));
             if (mergedCount > 0) await engine.usage.ingest(inputs.slice(0, mergedCount));
             await engine.usage.mergeStaged();
             if (mergedCount < inputs.length) await engine.usage.ingest(inputs.slice(mergedCount));
             const aggregation: Aggregation = { type, key: type === 'count' ? null : key };
-            const meter = await engine.meters.create({ name: 'M', event_name: 'api.call', measurement_unit: 'u', aggregation, ...(meterFilter ? { filter: meterFilter } : {}) });
+            const meter = await engine.meters.create({
+              name: 'M',
+              event_name: 'api.call',
+              measurement_unit: 'u',
+              aggregation,
+              ...(meterFilter ? { filter: meterFilter } : {}),
+            });
             // The reference: every event in timestamp order (ties in arrival order), matched in JavaScript.
             const reference = aggregate(
               aggregation,

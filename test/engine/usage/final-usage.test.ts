@@ -48,7 +48,9 @@ async function subscribe(options: Options = {}) {
 async function callEvents(customerId: string, prefix: string, n: number): Promise<void> {
   for (let start = 0; start < n; start += 1000) {
     const size = Math.min(1000, n - start);
-    await engine.usage.ingest(Array.from({ length: size }, (_, i) => ({ event_id: `${prefix}-${start + i}`, customer_id: customerId, event_name: 'api.call' })));
+    await engine.usage.ingest(
+      Array.from({ length: size }, (_, i) => ({ event_id: `${prefix}-${start + i}`, customer_id: customerId, event_name: 'api.call' })),
+    );
   }
 }
 
@@ -107,8 +109,25 @@ describe('scheduled cancellation (D11) bills the closing period’s usage', () =
     expect(invoice).toMatchObject({ total_amount: 3075, period: { start: '2025-04-01T00:00:00.000Z', end: '2025-05-01T00:00:00.000Z' } });
 
     const history = await engine.usage.history(id);
-    expect(history.periods.map((p) => [p.start_date, p.end_date, p.is_current, p.total_amount, p.meters.map((m) => [m.consumed_units, m.chargeable_units, m.amount])])).toEqual([
-      ['2025-04-01T00:00:00.000Z', '2025-05-01T00:00:00.000Z', false, 3075, [[2500, 1500, 3000], [25, 15, 75]]],
+    expect(
+      history.periods.map((p) => [
+        p.start_date,
+        p.end_date,
+        p.is_current,
+        p.total_amount,
+        p.meters.map((m) => [m.consumed_units, m.chargeable_units, m.amount]),
+      ]),
+    ).toEqual([
+      [
+        '2025-04-01T00:00:00.000Z',
+        '2025-05-01T00:00:00.000Z',
+        false,
+        3075,
+        [
+          [2500, 1500, 3000],
+          [25, 15, 75],
+        ],
+      ],
     ]);
     expect((await usageRows(id)).map((r) => r.payment_id)).toEqual(['pay_0002', 'pay_0002']);
 
@@ -131,7 +150,13 @@ describe('scheduled cancellation (D11) bills the closing period’s usage', () =
     expect(may.processed[0]).not.toHaveProperty('payment_id');
     expect(await paymentsOf(engine, id)).toEqual([['2025-04-01', 1000, 'succeeded']]);
     expect(await usageRows(id)).toEqual([
-      expect.objectContaining({ period_start: at('2025-04-01T00:00:00.000Z'), period_end: at('2025-05-01T00:00:00.000Z'), consumed_units: '500', amount: 0, payment_id: null }),
+      expect.objectContaining({
+        period_start: at('2025-04-01T00:00:00.000Z'),
+        period_end: at('2025-05-01T00:00:00.000Z'),
+        consumed_units: '500',
+        amount: 0,
+        payment_id: null,
+      }),
       expect.objectContaining({ consumed_units: '0', amount: 0, payment_id: null }),
     ]);
     const history = await engine.usage.history(id);

@@ -20,7 +20,14 @@ afterEach(async () => {
 });
 
 const countRows = async (table: 'usage_events' | 'usage_events_staged') =>
-  Number((await engine.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await engine.ctx.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 /** Events stored, staged or merged. */
 const stored = async () => (await countRows('usage_events')) + (await countRows('usage_events_staged'));
 const ev = (id: string, extra: Record<string, unknown> = {}) => ({ event_id: id, customer_id: cus, event_name: 'api.call', ...extra });
@@ -46,7 +53,11 @@ describe('bad batches are rejected whole and store nothing', () => {
     ['over 1 h old', () => [ev('a', { timestamp: '2025-04-01T10:59:59.999Z' })], /more than 1 hour before/],
     ['over 5 min ahead', () => [ev('a', { timestamp: '2025-04-01T12:05:00.001Z' })], /more than 5 minutes after/],
     ['bad timestamp', () => [ev('a', { timestamp: 'yesterday' })], /not an ISO-8601 instant/],
-    ['51 metadata pairs', () => [ev('a', { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) })], /MAXIMUM_KEYS_REACHED/],
+    [
+      '51 metadata pairs',
+      () => [ev('a', { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) })],
+      /MAXIMUM_KEYS_REACHED/,
+    ],
     ['101-character key', () => [ev('a', { metadata: { ['k'.repeat(101)]: 1 } })], /must be 1–100 characters/],
     ['501-character value', () => [ev('a', { metadata: { k: 'v'.repeat(501) } })], /501 characters; at most 500/],
     ['nested metadata', () => [ev('a', { metadata: { k: { deep: 1 } } })], /objects and arrays are rejected/],
@@ -57,7 +68,9 @@ describe('bad batches are rejected whole and store nothing', () => {
   });
 
   test('the window edges are accepted: exactly 1 h old and exactly 5 min ahead', async () => {
-    expect(await engine.usage.ingest([ev('old', { timestamp: '2025-04-01T11:00:00.000Z' }), ev('new', { timestamp: '2025-04-01T12:05:00.000Z' })])).toEqual({ ingested_count: 2, duplicate_count: 0 });
+    expect(
+      await engine.usage.ingest([ev('old', { timestamp: '2025-04-01T11:00:00.000Z' }), ev('new', { timestamp: '2025-04-01T12:05:00.000Z' })]),
+    ).toEqual({ ingested_count: 2, duplicate_count: 0 });
   });
 
   test('the test clock moves the window', async () => {
@@ -70,9 +83,17 @@ describe('bad batches are rejected whole and store nothing', () => {
 describe('idempotency: an event re-sent after a crash is not counted twice', () => {
   test('resend of a whole batch plus one new → 1 ingested, 3 duplicates; the event keeps its first version', async () => {
     await engine.usage.ingest([ev('a', { metadata: { n: 1 } }), ev('b'), ev('c')]);
-    expect(await engine.usage.ingest([ev('a', { metadata: { n: 99 } }), ev('b'), ev('c'), ev('d')])).toEqual({ ingested_count: 1, duplicate_count: 3 });
+    expect(await engine.usage.ingest([ev('a', { metadata: { n: 99 } }), ev('b'), ev('c'), ev('d')])).toEqual({
+      ingested_count: 1,
+      duplicate_count: 3,
+    });
     expect(await stored()).toBe(4);
-    expect(await engine.usage.getEvent('a')).toMatchObject({ event_id: 'a', customer_id: cus, metadata: { n: 1 }, timestamp: '2025-04-01T12:00:00.000Z' });
+    expect(await engine.usage.getEvent('a')).toMatchObject({
+      event_id: 'a',
+      customer_id: cus,
+      metadata: { n: 1 },
+      timestamp: '2025-04-01T12:00:00.000Z',
+    });
   });
 });
 
@@ -121,7 +142,13 @@ describe('matching (pure)', () => {
           conjunction: 'or',
           clauses: [
             { key: 'premium', operator: 'equals', value: true },
-            { conjunction: 'and', clauses: [{ key: 'path', operator: 'contains', value: 'v2' }, { key: 'status', operator: 'less_than', value: 300 }] },
+            {
+              conjunction: 'and',
+              clauses: [
+                { key: 'path', operator: 'contains', value: 'v2' },
+                { key: 'status', operator: 'less_than', value: 300 },
+              ],
+            },
           ],
         },
       ],
@@ -149,30 +176,77 @@ describe('matching (pure)', () => {
 
 describe('meters and list_usage_events', () => {
   test('a meter filter is validated: 4 levels, empty clauses, aggregation key', async () => {
-    const deep: MeterFilter = { conjunction: 'and', clauses: [{ conjunction: 'and', clauses: [{ conjunction: 'and', clauses: [{ conjunction: 'and', clauses: [{ key: 'a', operator: 'equals', value: 1 }] }] }] }] };
-    await expect(engine.meters.create({ name: 'M', event_name: 'e', measurement_unit: 'u', aggregation: { type: 'count' }, filter: deep })).rejects.toThrow(/deeper than 3 levels/);
-    await expect(engine.meters.create({ name: 'M', event_name: 'e', measurement_unit: 'u', aggregation: { type: 'sum' } })).rejects.toThrow(/needs aggregation.key/);
-    await expect(engine.meters.create({ name: 'M', event_name: 'e', measurement_unit: 'u', aggregation: { type: 'count' }, filter: { conjunction: 'and', clauses: [] } })).rejects.toThrow(/clauses is empty/);
+    const deep: MeterFilter = {
+      conjunction: 'and',
+      clauses: [
+        {
+          conjunction: 'and',
+          clauses: [{ conjunction: 'and', clauses: [{ conjunction: 'and', clauses: [{ key: 'a', operator: 'equals', value: 1 }] }] }],
+        },
+      ],
+    };
+    await expect(
+      engine.meters.create({ name: 'M', event_name: 'e', measurement_unit: 'u', aggregation: { type: 'count' }, filter: deep }),
+    ).rejects.toThrow(/deeper than 3 levels/);
+    await expect(engine.meters.create({ name: 'M', event_name: 'e', measurement_unit: 'u', aggregation: { type: 'sum' } })).rejects.toThrow(
+      /needs aggregation.key/,
+    );
+    await expect(
+      engine.meters.create({
+        name: 'M',
+        event_name: 'e',
+        measurement_unit: 'u',
+        aggregation: { type: 'count' },
+        filter: { conjunction: 'and', clauses: [] },
+      }),
+    ).rejects.toThrow(/clauses is empty/);
     expect((await engine.meters.list()).items).toEqual([]);
   });
 
   test('meter_id applies the meter’s event name and filter; archive and unarchive', async () => {
-    const meter = await engine.meters.create({ name: 'Big', event_name: 'api.call', measurement_unit: 'calls', aggregation: { type: 'count' }, filter: { conjunction: 'and', clauses: [{ key: 'tokens', operator: 'greater_than', value: 10 }] } });
-    await engine.usage.ingest([ev('a', { metadata: { tokens: 5 } }), ev('b', { metadata: { tokens: 50 } }), { ...ev('c', { metadata: { tokens: 99 } }), event_name: 'API.call' }]);
+    const meter = await engine.meters.create({
+      name: 'Big',
+      event_name: 'api.call',
+      measurement_unit: 'calls',
+      aggregation: { type: 'count' },
+      filter: { conjunction: 'and', clauses: [{ key: 'tokens', operator: 'greater_than', value: 10 }] },
+    });
+    await engine.usage.ingest([
+      ev('a', { metadata: { tokens: 5 } }),
+      ev('b', { metadata: { tokens: 50 } }),
+      { ...ev('c', { metadata: { tokens: 99 } }), event_name: 'API.call' },
+    ]);
     expect((await engine.usage.listEvents({ meter_id: meter.meter_id })).items.map((e) => e.event_id)).toEqual(['b']);
     expect((await engine.usage.listEvents({ customer_id: cus })).items).toHaveLength(3);
     expect((await engine.usage.listEvents({ event_name: 'api.call' }, { page_size: 1 })).has_more).toBe(true);
     expect((await engine.meters.archive(meter.meter_id)).archived).toBe(true);
     expect((await engine.meters.list({ archived: true })).items.map((m) => m.meter_id)).toEqual([meter.meter_id]);
     await expect(
-      engine.products.create({ name: 'P', tax_category: 'saas', price: { type: 'usage_based_price', currency: 'USD', fixed_price: 0, payment_frequency_count: 1, payment_frequency_interval: 'Month', meters: [{ meter_id: meter.meter_id, price_per_unit: '1' }] } }),
+      engine.products.create({
+        name: 'P',
+        tax_category: 'saas',
+        price: {
+          type: 'usage_based_price',
+          currency: 'USD',
+          fixed_price: 0,
+          payment_frequency_count: 1,
+          payment_frequency_interval: 'Month',
+          meters: [{ meter_id: meter.meter_id, price_per_unit: '1' }],
+        },
+      }),
     ).rejects.toMatchObject({ code: 'METER_IS_DELETED' });
     expect((await engine.meters.unarchive(meter.meter_id)).archived).toBe(false);
   });
 
   test.each([
     [[{ meter_id: 'mtr_nope', price_per_unit: '1' }], 'MISSING_METER_IDS'],
-    [[{ meter_id: 'M', price_per_unit: '1' }, { meter_id: 'M', price_per_unit: '2' }], 'DUPLICATE_METER_IDS_IN_REQUEST'],
+    [
+      [
+        { meter_id: 'M', price_per_unit: '1' },
+        { meter_id: 'M', price_per_unit: '2' },
+      ],
+      'DUPLICATE_METER_IDS_IN_REQUEST',
+    ],
     [[{ meter_id: 'M', price_per_unit: '0' }], 'INVALID_REQUEST_PARAMETERS'],
     [[{ meter_id: 'M', price_per_unit: 'two' }], 'INVALID_REQUEST_PARAMETERS'],
     [[{ meter_id: 'M', price_per_unit: '1', free_threshold: -1 }], 'INVALID_REQUEST_PARAMETERS'],
@@ -180,7 +254,18 @@ describe('meters and list_usage_events', () => {
     const meter = await engine.meters.create({ name: 'M', event_name: 'e', measurement_unit: 'u', aggregation: { type: 'count' } });
     const resolved = meters.map((m) => ({ ...m, meter_id: m.meter_id === 'M' ? meter.meter_id : m.meter_id }));
     await expect(
-      engine.products.create({ name: 'P', tax_category: 'saas', price: { type: 'usage_based_price', currency: 'USD', fixed_price: 0, payment_frequency_count: 1, payment_frequency_interval: 'Month', meters: resolved } }),
+      engine.products.create({
+        name: 'P',
+        tax_category: 'saas',
+        price: {
+          type: 'usage_based_price',
+          currency: 'USD',
+          fixed_price: 0,
+          payment_frequency_count: 1,
+          payment_frequency_interval: 'Month',
+          meters: resolved,
+        },
+      }),
     ).rejects.toMatchObject({ code });
     expect((await engine.products.list()).items).toEqual([]);
   });

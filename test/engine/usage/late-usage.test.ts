@@ -15,7 +15,12 @@ afterEach(async () => {
 });
 
 function calls(customerId: string, prefix: string, n: number, at?: string) {
-  return Array.from({ length: n }, (_, i) => ({ event_id: `${prefix}-${i}`, customer_id: customerId, event_name: 'api.call', ...(at !== undefined && { timestamp: at }) }));
+  return Array.from({ length: n }, (_, i) => ({
+    event_id: `${prefix}-${i}`,
+    customer_id: customerId,
+    event_name: 'api.call',
+    ...(at !== undefined && { timestamp: at }),
+  }));
 }
 
 /** The docs' API plan (1000 a month; calls 1,000 free at "2"), subscribed on Apr 1. */
@@ -57,7 +62,11 @@ describe('SPEC D16: late usage', () => {
     // June 1: the fixed fee, May's calls (none), and April's 100 late calls: 2,500 now cost 3000, 2800 was billed → 200.
     const june = await renewalOn(id, '2025-06-01T00:00:00.000Z');
     expect(june.payment.total_amount).toBe(1000 + 200);
-    expect(june.lines.map((l) => [l.kind, l.name, l.amount])).toContainEqual(['meter', 'API calls, late usage for 2025-04-01 to 2025-05-01: +100 calls', 200]);
+    expect(june.lines.map((l) => [l.kind, l.name, l.amount])).toContainEqual([
+      'meter',
+      'API calls, late usage for 2025-04-01 to 2025-05-01: +100 calls',
+      200,
+    ]);
     const history = await engine.usage.history(id);
     expect(history.periods[0]).toMatchObject({
       start_date: '2025-04-01T00:00:00.000Z',

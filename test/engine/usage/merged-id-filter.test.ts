@@ -19,13 +19,17 @@ describe('MergedIdFilter', () => {
 
   test('property: any ids added, each is held, extremes of the hash range included', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('', 'evt_1', 'é', '😀')), { maxLength: 200 }), fc.constantFrom(-(2 ** 51), 2 ** 51 - 1, 0), (ids, edge) => {
-        const filter = new MergedIdFilter(0);
-        filter.add(edge);
-        for (const id of ids) filter.add(eventIdHash(id));
-        expect(filter.mayHold(edge)).toBe(true);
-        for (const id of ids) expect(filter.mayHold(eventIdHash(id))).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.constantFrom('', 'evt_1', 'é', '😀')), { maxLength: 200 }),
+        fc.constantFrom(-(2 ** 51), 2 ** 51 - 1, 0),
+        (ids, edge) => {
+          const filter = new MergedIdFilter(0);
+          filter.add(edge);
+          for (const id of ids) filter.add(eventIdHash(id));
+          expect(filter.mayHold(edge)).toBe(true);
+          for (const id of ids) expect(filter.mayHold(eventIdHash(id))).toBe(true);
+        },
+      ),
     );
   });
 

@@ -60,7 +60,9 @@ async function callsAt(w: World, when: string, n: number): Promise<void> {
   batch += 1;
   for (let start = 0; start < n; start += 1000) {
     const size = Math.min(1000, n - start);
-    await engine.usage.ingest(Array.from({ length: size }, (_, i) => ({ event_id: `b${batch}-${start + i}`, customer_id: w.customerId, event_name: 'api.call' })));
+    await engine.usage.ingest(
+      Array.from({ length: size }, (_, i) => ({ event_id: `b${batch}-${start + i}`, customer_id: w.customerId, event_name: 'api.call' })),
+    );
   }
 }
 
@@ -223,7 +225,9 @@ describe('plan-change previews and results show the usage the change leaves to b
       billed_at: '2025-05-01T00:00:00.000Z',
       total_amount: 0,
     });
-    expect(preview.usage?.meters.map((m) => [m.consumed_units, m.free_threshold, m.chargeable_units, m.price_per_unit, m.amount])).toEqual([[3000, 4200, 0, '1', 0]]);
+    expect(preview.usage?.meters.map((m) => [m.consumed_units, m.free_threshold, m.chargeable_units, m.price_per_unit, m.amount])).toEqual([
+      [3000, 4200, 0, '1', 0],
+    ]);
   });
 
   test('a change scheduled for next_billing_date: the usage so far is billed at that renewal, under the current product', async () => {
@@ -256,7 +260,9 @@ describe('plan-change previews and results show the usage the change leaves to b
     const id = await subscribe(w, basic);
     const preview = await engine.planChanges.preview(id, { product_id: w.a.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' });
     expect(preview.usage).toBeNull();
-    expect((await engine.planChanges.change(id, { product_id: w.a.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' })).usage).toBeNull();
+    expect(
+      (await engine.planChanges.change(id, { product_id: w.a.product_id, quantity: 1, proration_billing_mode: 'do_not_bill' })).usage,
+    ).toBeNull();
   });
 
   test('full_immediately restarts the cycle on Apr 11: it bills April’s 2,500 calls now (2000 + 3000); the new period Apr 11 – May 11 starts with B’s 5,000 free', async () => {

@@ -50,8 +50,7 @@ describe('customerSubscriptionMeters', () => {
       { subscription_id: s2, status: 'active', meter_id: null },
       { subscription_id: s3, status: 'active', meter_id: null },
     ]);
-    const sorted = (rows: Awaited<ReturnType<typeof asked>>) =>
-      rows.map((r) => `${r.subscription_id}:${r.meter_id ?? '-'}`).sort();
+    const sorted = (rows: Awaited<ReturnType<typeof asked>>) => rows.map((r) => `${r.subscription_id}:${r.meter_id ?? '-'}`).sort();
     expect(sorted(await asked([images.meter_id, calls.meter_id]))).toEqual(
       [`${s1}:${calls.meter_id}`, `${s1}:${images.meter_id}`, `${s2}:${images.meter_id}`, `${s3}:-`].sort(),
     );

@@ -59,7 +59,12 @@ describe('SPEC §2.7 timeline: usage billed in arrears at renewal', () => {
       });
     }
     // A batch re-sent after a crash: the same ids are skipped, and only the new one counts.
-    expect(await engine.usage.ingest([...calls(cus, 'apr-2', 3), { event_id: 'img-a', customer_id: cus, event_name: 'image.generated', metadata: { count: 20 } }])).toEqual({
+    expect(
+      await engine.usage.ingest([
+        ...calls(cus, 'apr-2', 3),
+        { event_id: 'img-a', customer_id: cus, event_name: 'image.generated', metadata: { count: 20 } },
+      ]),
+    ).toEqual({
       ingested_count: 1,
       duplicate_count: 3,
     });
@@ -68,9 +73,7 @@ describe('SPEC §2.7 timeline: usage billed in arrears at renewal', () => {
     expect(await engine.usage.meterTotal(cus, images.meter_id, '2025-04-01T00:00:00Z', '2025-05-01T00:00:00Z')).toBe(25);
 
     const current = await engine.usage.history(id);
-    expect(current.periods).toEqual([
-      expect.objectContaining({ start_date: '2025-04-01T00:00:00.000Z', is_current: true, total_amount: 3075 }),
-    ]);
+    expect(current.periods).toEqual([expect.objectContaining({ start_date: '2025-04-01T00:00:00.000Z', is_current: true, total_amount: 3075 })]);
 
     await engine.testClock.advance({ to: '2025-05-01T00:00:00.000Z' });
     const may = await engine.payments.list({ subscription_id: id });
@@ -93,10 +96,36 @@ describe('SPEC §2.7 timeline: usage billed in arrears at renewal', () => {
     expect(june?.total_amount).toBe(1400);
 
     const history = await engine.usage.history(id);
-    expect(history.periods.map((p) => [p.start_date, p.is_current, p.total_amount, p.meters.map((m) => [m.consumed_units, m.chargeable_units, m.amount])])).toEqual([
-      ['2025-04-01T00:00:00.000Z', false, 3075, [[2500, 1500, 3000], [25, 15, 75]]],
-      ['2025-05-01T00:00:00.000Z', false, 400, [[1200, 200, 400], [0, 0, 0]]],
-      ['2025-06-01T00:00:00.000Z', true, 0, [[0, 0, 0], [0, 0, 0]]],
+    expect(
+      history.periods.map((p) => [p.start_date, p.is_current, p.total_amount, p.meters.map((m) => [m.consumed_units, m.chargeable_units, m.amount])]),
+    ).toEqual([
+      [
+        '2025-04-01T00:00:00.000Z',
+        false,
+        3075,
+        [
+          [2500, 1500, 3000],
+          [25, 15, 75],
+        ],
+      ],
+      [
+        '2025-05-01T00:00:00.000Z',
+        false,
+        400,
+        [
+          [1200, 200, 400],
+          [0, 0, 0],
+        ],
+      ],
+      [
+        '2025-06-01T00:00:00.000Z',
+        true,
+        0,
+        [
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+      ],
     ]);
     expect(history.periods[0]?.meters[0]).toMatchObject({ free_threshold: 1000, price_per_unit: '2', measurement_unit: 'calls' });
     const ranged = await engine.usage.history(id, { start_date: '2025-05-10T00:00:00Z', end_date: '2025-05-11T00:00:00Z' });

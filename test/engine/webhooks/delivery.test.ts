@@ -145,7 +145,8 @@ describe('SPEC §4 delivery', () => {
     expect(slow.inFlight).toBe(1);
     // The recorder gathers outcomes for up to 200 ms while a send is in flight, then writes the fast one's.
     await time.advance(200);
-    const statusOf = async (webhook_id: string) => (await engine.webhooks.listDeliveries({ webhook_id })).items.map((d) => [d.status, d.attempts.length]);
+    const statusOf = async (webhook_id: string) =>
+      (await engine.webhooks.listDeliveries({ webhook_id })).items.map((d) => [d.status, d.attempts.length]);
     expect(await statusOf(fastEndpoint.id)).toEqual([['succeeded', 1]]);
     expect(await statusOf(slowEndpoint.id)).toEqual([['pending', 0]]);
     expect(slow.inFlight).toBe(1);
@@ -154,7 +155,9 @@ describe('SPEC §4 delivery', () => {
     await run;
     expect(slow.received[0]).toMatchObject({ answeredAt: t0 + 400, response: { status_code: null, error: 'timed out after 400 ms' } });
     const [timedOut] = (await engine.webhooks.listDeliveries({ webhook_id: slowEndpoint.id })).items;
-    expect(timedOut?.attempts).toMatchObject([{ status_code: null, error: 'timed out after 400 ms', latency_ms: 400, next_attempt_at: '2025-04-01T00:00:05.000Z' }]);
+    expect(timedOut?.attempts).toMatchObject([
+      { status_code: null, error: 'timed out after 400 ms', latency_ms: 400, next_attempt_at: '2025-04-01T00:00:05.000Z' },
+    ]);
     expect(fast.problems).toEqual([]);
   });
 

@@ -25,7 +25,12 @@ async function receiver(respond?: Responder): Promise<WebhookReceiver> {
 
 /** A request signed with `secret` as the dispatcher signs one (request.ts), now. */
 function signed(url: string, secret: string, timeoutMs = 15_000): WebhookRequest {
-  const body = JSON.stringify({ business_id: 'bus_1', type: 'payment.succeeded', timestamp: '2025-04-01T00:00:00.000Z', data: { payload_type: 'Payment', amount: 1900 } });
+  const body = JSON.stringify({
+    business_id: 'bus_1',
+    type: 'payment.succeeded',
+    timestamp: '2025-04-01T00:00:00.000Z',
+    data: { payload_type: 'Payment', amount: 1900 },
+  });
   const sentAt = Date.now();
   return {
     url,

@@ -85,7 +85,11 @@ describe('dispatcher pipeline', () => {
 
   test('concurrency bounds the sends in flight over all endpoints; perEndpointConcurrency those to each', async () => {
     const { engine, sender } = await scripted({ webhooks: { timeoutMs: 1000, concurrency: 5, perEndpointConcurrency: 2 } });
-    const hanging = [await verifying(engine, sender, () => 'hang'), await verifying(engine, sender, () => 'hang'), await verifying(engine, sender, () => 'hang')];
+    const hanging = [
+      await verifying(engine, sender, () => 'hang'),
+      await verifying(engine, sender, () => 'hang'),
+      await verifying(engine, sender, () => 'hang'),
+    ];
     await purchases(engine, 5);
     await engine.dueWork.run(engine.clock.now());
 
@@ -111,7 +115,10 @@ describe('dispatcher pipeline', () => {
     expect(attempts).toHaveLength(240);
     expect(new Set(attempts.map((x) => x.message_id)).size).toBe(240);
     expect(attempts.every((x) => x.attempt === 1)).toBe(true);
-    const messages = await db.selectFrom('webhook_messages').select(['message_id', 'webhook_id', 'status', 'scheduled_attempts', 'next_attempt_at', 'body']).execute();
+    const messages = await db
+      .selectFrom('webhook_messages')
+      .select(['message_id', 'webhook_id', 'status', 'scheduled_attempts', 'next_attempt_at', 'body'])
+      .execute();
     expect(messages).toHaveLength(240);
     for (const m of messages) {
       const attempt = attempts.find((x) => x.message_id === m.message_id);

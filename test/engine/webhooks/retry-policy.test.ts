@@ -55,8 +55,14 @@ describe('SPEC §4 retry policy', () => {
   });
 
   test('a test send completes either way and is never retried', () => {
-    expect(afterAttempt(pending, 'test', outcome(0, false))).toMatchObject({ message: { status: 'failed', next_attempt_at: null, scheduled_attempts: 0 }, retry_at: null });
-    expect(afterAttempt(pending, 'test', outcome(0, true))).toMatchObject({ message: { status: 'succeeded', next_attempt_at: null }, retry_at: null });
+    expect(afterAttempt(pending, 'test', outcome(0, false))).toMatchObject({
+      message: { status: 'failed', next_attempt_at: null, scheduled_attempts: 0 },
+      retry_at: null,
+    });
+    expect(afterAttempt(pending, 'test', outcome(0, true))).toMatchObject({
+      message: { status: 'succeeded', next_attempt_at: null },
+      retry_at: null,
+    });
   });
 
   test('a manual replay: a success completes the message; a failure leaves its schedule and count as they were', () => {
@@ -79,7 +85,14 @@ describe('SPEC §4 retry policy', () => {
     expect(verdictOf({ status_code: 302, error: null })).toEqual({ status_code: 302, error: 'HTTP 302', succeeded: false });
     expect(verdictOf({ status_code: 199, error: null })).toMatchObject({ error: 'HTTP 199', succeeded: false });
     // A 200 read after the timeout is a timeout.
-    expect(verdictOf({ status_code: 200, error: 'timed out after 15000 ms' })).toEqual({ status_code: 200, error: 'timed out after 15000 ms', succeeded: false });
-    expect(verdictOf({ status_code: null, error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9' })).toMatchObject({ status_code: null, succeeded: false });
+    expect(verdictOf({ status_code: 200, error: 'timed out after 15000 ms' })).toEqual({
+      status_code: 200,
+      error: 'timed out after 15000 ms',
+      succeeded: false,
+    });
+    expect(verdictOf({ status_code: null, error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9' })).toMatchObject({
+      status_code: null,
+      succeeded: false,
+    });
   });
 });

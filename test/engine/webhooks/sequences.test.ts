@@ -73,7 +73,10 @@ class Listener {
     expect(body.data.payload_type, `${body.type} payload_type`).toBe(kind);
     const latest = await this.latest(kind, body.data);
     // JSON round trip: the body is JSON, the state an object with undefined-free fields.
-    expect(body.data, `${body.type} carries the latest state`).toMatchObject({ ...(JSON.parse(JSON.stringify(latest)) as object), payload_type: kind });
+    expect(body.data, `${body.type} carries the latest state`).toMatchObject({
+      ...(JSON.parse(JSON.stringify(latest)) as object),
+      payload_type: kind,
+    });
   }
 
   private async latest(kind: PayloadType | undefined, data: Record<string, unknown>): Promise<object> {
@@ -147,7 +150,11 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
     expect(types(trialEnd)).toEqual(['payment.processing', 'payment.succeeded', 'subscription.renewed']);
     // Delivered at the trial end itself: the runner interleaves deliveries with the test clock.
     expect(trialEnd.map((r) => r.at)).toEqual(trialEnd.map(() => Date.parse(isoDay('2025-04-15'))));
-    expect(dataOf(trialEnd, 'payment.succeeded')).toMatchObject({ total_amount: 8000, subscription_id: subscription.subscription_id, status: 'succeeded' });
+    expect(dataOf(trialEnd, 'payment.succeeded')).toMatchObject({
+      total_amount: 8000,
+      subscription_id: subscription.subscription_id,
+      status: 'succeeded',
+    });
     expect(dataOf(trialEnd, 'subscription.renewed')).toMatchObject({
       status: 'active',
       previous_billing_date: isoDay('2025-04-15'),
@@ -199,8 +206,17 @@ describe('SPEC §4 sequences at a verifying receiver', () => {
     await advanceTo(engine, '2025-05-01');
     const failed = await listener.take();
     expect(types(failed)).toEqual(['payment.processing', 'payment.failed', 'subscription.on_hold']);
-    expect(dataOf(failed, 'payment.failed')).toMatchObject({ status: 'failed', error_code: 'CARD_DECLINED', total_amount: 3000, subscription_id: sub.subscription_id });
-    expect(dataOf(failed, 'subscription.on_hold')).toMatchObject({ status: 'on_hold', outstanding_amount: 3000, next_billing_date: isoDay('2025-05-01') });
+    expect(dataOf(failed, 'payment.failed')).toMatchObject({
+      status: 'failed',
+      error_code: 'CARD_DECLINED',
+      total_amount: 3000,
+      subscription_id: sub.subscription_id,
+    });
+    expect(dataOf(failed, 'subscription.on_hold')).toMatchObject({
+      status: 'on_hold',
+      outstanding_amount: 3000,
+      next_billing_date: isoDay('2025-05-01'),
+    });
     for (const r of failed) expect(r.at).toBe(Date.parse(isoDay('2025-05-01')));
 
     engine.clock.set(isoDay('2025-05-03'));

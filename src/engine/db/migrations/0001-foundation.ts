@@ -115,12 +115,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   // Named groups are unique within a collection; several unnamed (NULL) groups may coexist.
-  await db.schema
-    .createIndex('collection_groups_unique_name')
-    .on('collection_groups')
-    .columns(['collection_id', 'group_name'])
-    .unique()
-    .execute();
+  await db.schema.createIndex('collection_groups_unique_name').on('collection_groups').columns(['collection_id', 'group_name']).unique().execute();
 
   await db.schema
     .createTable('collection_items')

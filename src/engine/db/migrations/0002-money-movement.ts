@@ -58,17 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('idempotency_key', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('wallet_ledger_by_customer')
-    .on('wallet_ledger_entries')
-    .columns(['customer_id', 'currency', 'created_at'])
-    .execute();
-  await db.schema
-    .createIndex('wallet_ledger_idempotency')
-    .on('wallet_ledger_entries')
-    .columns(['customer_id', 'idempotency_key'])
-    .unique()
-    .execute();
+  await db.schema.createIndex('wallet_ledger_by_customer').on('wallet_ledger_entries').columns(['customer_id', 'currency', 'created_at']).execute();
+  await db.schema.createIndex('wallet_ledger_idempotency').on('wallet_ledger_entries').columns(['customer_id', 'idempotency_key']).unique().execute();
 
   await db.schema
     .createTable('discounts')

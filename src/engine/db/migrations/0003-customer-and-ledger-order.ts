@@ -15,9 +15,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('wallet_ledger_entries')
     .addColumn('sequence', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
-  await db.schema
-    .createIndex('wallet_ledger_by_sequence')
-    .on('wallet_ledger_entries')
-    .columns(['customer_id', 'sequence'])
-    .execute();
+  await db.schema.createIndex('wallet_ledger_by_sequence').on('wallet_ledger_entries').columns(['customer_id', 'sequence']).execute();
 }

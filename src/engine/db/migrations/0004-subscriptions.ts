@@ -64,11 +64,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('scheduled_plan_changes_by_subscription')
-    .on('scheduled_plan_changes')
-    .columns(['subscription_id', 'status'])
-    .execute();
+  await db.schema.createIndex('scheduled_plan_changes_by_subscription').on('scheduled_plan_changes').columns(['subscription_id', 'status']).execute();
 
   // One row per (subscription, period) the runner has billed or closed: running it twice bills nothing twice.
   await db.schema

@@ -46,11 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     /** JSON flat map of string | number | boolean, or null. */
     .addColumn('metadata', 'text')
     .execute();
-  await db.schema
-    .createIndex('usage_events_by_customer')
-    .on('usage_events')
-    .columns(['customer_id', 'event_name', 'timestamp'])
-    .execute();
+  await db.schema.createIndex('usage_events_by_customer').on('usage_events').columns(['customer_id', 'event_name', 'timestamp']).execute();
 
   // Billing reads a subscription's plan changes in a period from the outbox (D6): by object, then time.
   await db.schema.createIndex('outbox_events_by_object').on('outbox_events').columns(['object_id', 'type', 'occurred_at']).execute();

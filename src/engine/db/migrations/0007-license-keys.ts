@@ -37,9 +37,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('license_key_instances_by_key')
-    .on('license_key_instances')
-    .columns(['license_key_id', 'created_at'])
-    .execute();
+  await db.schema.createIndex('license_key_instances_by_key').on('license_key_instances').columns(['license_key_id', 'created_at']).execute();
 }

@@ -90,7 +90,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   }
   await sql`INSERT INTO usage_event_ids (id_hash, seq) SELECT id_hash, seq FROM usage_events ORDER BY id_hash`.execute(db);
   await sql`INSERT INTO usage_event_runs (customer_id, event_name, first_seq, last_seq, min_ts, max_ts)
-    SELECT customer_id, event_name, min(seq), max(seq), min(timestamp), max(timestamp) FROM usage_events GROUP BY customer_id, event_name`.execute(db);
+    SELECT customer_id, event_name, min(seq), max(seq), min(timestamp), max(timestamp) FROM usage_events GROUP BY customer_id, event_name`.execute(
+    db,
+  );
   await sql`DROP TABLE usage_events_v1`.execute(db);
 }
 
