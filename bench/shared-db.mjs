@@ -127,7 +127,8 @@ async function startServer(dist, name, db, profileDir) {
   const nodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [...nodeFlags, join(dist, 'cli.js'), '--db', db],
+    // Every tool: the phases also call wallet tools, which the default toolsets leave out.
+    args: [...nodeFlags, join(dist, 'cli.js'), '--db', db, '--toolsets', 'all'],
     cwd: REPO,
     env: getDefaultEnvironment(),
     stderr: 'pipe',
