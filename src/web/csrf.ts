@@ -57,5 +57,5 @@ export function csrfCheck(refuse: (res: Response) => void): RequestHandler {
 /** The hidden field every form on a page carries. */
 export function csrfField(res: Response): Html {
   const token: unknown = res.locals.csrf;
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${typeof token === 'string' ? token : ''}" />`;
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${typeof token === 'string' ? token : ''}">`;
 }

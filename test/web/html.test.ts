@@ -8,11 +8,7 @@ describe('html', () => {
   test('escapes interpolated text, keeps nested templates, joins arrays, drops null/undefined/false', () => {
     const name = `<script>alert("x")</script> & 'co'`;
     const rows = ['a', 'b'].map((r) => html`<li>${r}</li>`);
-    const out = html`<p title="${name}">${name}</p>
-      <ul>
-        ${rows}
-      </ul>
-      ${null}${undefined}${false}${0}`;
+    const out = html`<p title="${name}">${name}</p><ul>${rows}</ul>${null}${undefined}${false}${0}`;
     expect(out.text).toBe(
       '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</p><ul><li>a</li><li>b</li></ul>0',
     );

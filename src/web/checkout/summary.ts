@@ -21,52 +21,18 @@ export interface TotalsView {
 export function summaryTable(totals: TotalsView, credit: CheckoutCredit | null = null): Html {
   const money = (minor: number) => formatMoney(minor, totals.currency);
   return html`<table>
-    <thead>
-      <tr>
-        <th scope="col">Item</th>
-        <th scope="col" class="num">Amount</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${totals.lines.map(
-        (line) =>
-          html`<tr>
-            <td>${line.name}${line.quantity === 1 ? '' : html` <span class="muted">× ${line.quantity}</span>`}</td>
-            <td class="num">${money(line.amount + line.discount_amount)}</td>
-          </tr>`,
-      )}
-    </tbody>
-    <tfoot>
-      <tr>
-        <td>Subtotal</td>
-        <td class="num">${money(totals.subtotal + totals.discount_amount)}</td>
-      </tr>
-      ${
-        totals.discount_amount > 0
-          ? html`<tr>
-              <td>Discount</td>
-              <td class="num">${money(-totals.discount_amount)}</td>
-            </tr>`
-          : null
-      }
-      <tr>
-        <td>Tax</td>
-        <td class="num">${money(totals.tax)}</td>
-      </tr>
-      ${
-        credit
-          ? html`<tr>
-              <td>Wallet credit</td>
-              <td class="num">${money(-credit.applied)}</td>
-            </tr>`
-          : null
-      }
-      <tr class="total">
-        <td>Total</td>
-        <td class="num" data-total>${money(credit ? credit.total_after_credit : totals.total_amount)}</td>
-      </tr>
-    </tfoot>
-  </table>`;
+<thead><tr><th scope="col">Item</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+${totals.lines.map((line) => html`<tr><td>${line.name}${line.quantity === 1 ? '' : html` <span class="muted">× ${line.quantity}</span>`}</td><td class="num">${money(line.amount + line.discount_amount)}</td></tr>`)}
+</tbody>
+<tfoot>
+<tr><td>Subtotal</td><td class="num">${money(totals.subtotal + totals.discount_amount)}</td></tr>
+${totals.discount_amount > 0 ? html`<tr><td>Discount</td><td class="num">${money(-totals.discount_amount)}</td></tr>` : null}
+<tr><td>Tax</td><td class="num">${money(totals.tax)}</td></tr>
+${credit ? html`<tr><td>Wallet credit</td><td class="num">${money(-credit.applied)}</td></tr>` : null}
+<tr class="total"><td>Total</td><td class="num" data-total>${money(credit ? credit.total_after_credit : totals.total_amount)}</td></tr>
+</tfoot>
+</table>`;
 }
 
 /** "per month", "every 3 months", "per year". */

@@ -13,48 +13,21 @@ export function billingPage(portal: PortalRequest, overview: PortalOverview): Ht
   const what = (p: Payment) => (p.subscription_id === null ? 'One-time purchase' : 'Subscription');
   const rows = overview.payments.map(
     (p: Payment) =>
-      html`<tr>
-        <td>${formatDate(p.created_at)}</td>
-        <td>${what(p)}</td>
-        <td>
-          ${PAYMENT_STATUS[p.status] ?? p.status}${p.refund_status === null ? null : html` <span class="badge">refunded (${p.refund_status})</span>`}
-        </td>
-        <td class="num">${formatMoney(p.total_amount, p.currency)}</td>
-        <td>${p.invoice_id === null ? html`<span class="muted">—</span>` : html`<a href="${portal.base}/billing/${p.payment_id}">Receipt</a>`}</td>
-      </tr>`,
+      html`<tr><td>${formatDate(p.created_at)}</td><td>${what(p)}</td><td>${PAYMENT_STATUS[p.status] ?? p.status}${p.refund_status === null ? null : html` <span class="badge">refunded (${p.refund_status})</span>`}</td><td class="num">${formatMoney(p.total_amount, p.currency)}</td><td>${p.invoice_id === null ? html`<span class="muted">—</span>` : html`<a href="${portal.base}/billing/${p.payment_id}">Receipt</a>`}</td></tr>`,
   );
   return shell(
     portal,
     'billing',
     'Billing history',
-    html`<section class="card">
-        <h2>Credit balance</h2>
-        <ul>
-          ${overview.wallets.items.map((w) => html`<li>${w.currency}: <strong>${formatMoney(w.balance, w.currency)}</strong></li>`)}
-        </ul>
-        <p class="muted">Credit is used on your subscription bills before your card.</p>
-      </section>
-      <section class="card">
-        <h2>Payments</h2>
-        ${
-          rows.length === 0
-            ? html`<p>No payments yet.</p>`
-            : html`<table>
-                <thead>
-                  <tr>
-                    <th scope="col">Date</th>
-                    <th scope="col">For</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" class="num">Amount</th>
-                    <th scope="col">Invoice</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>`
-        }
-      </section>`,
+    html`<section class="card"><h2>Credit balance</h2><ul>${overview.wallets.items.map((w) => html`<li>${w.currency}: <strong>${formatMoney(w.balance, w.currency)}</strong></li>`)}</ul>
+<p class="muted">Credit is used on your subscription bills before your card.</p></section>
+<section class="card"><h2>Payments</h2>
+${
+  rows.length === 0
+    ? html`<p>No payments yet.</p>`
+    : html`<table><thead><tr><th scope="col">Date</th><th scope="col">For</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Invoice</th></tr></thead><tbody>${rows}</tbody></table>`
+}
+</section>`,
   );
 }
 
@@ -66,102 +39,36 @@ export function invoicePage(portal: PortalRequest, invoice: Invoice): Html {
     portal,
     'billing',
     `Receipt #${invoice.number}`,
-    html`<section class="card">
-      <h2>Receipt #${invoice.number}</h2>
-      <p>
-        Paid on
-        ${formatDate(invoice.issued_at)}${card === null ? null : html` with ${invoice.payment_method.card_network ?? 'card'} ending ${card}`}.${invoice.period === null ? null : html`<br />Period: ${formatDate(invoice.period.start)} – ${formatDate(invoice.period.end)}`}
-      </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col" class="num">Qty</th>
-            <th scope="col" class="num">Amount</th>
-            <th scope="col" class="num">Tax</th>
-            <th scope="col" class="num">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${invoice.lines.map(
-            (l) =>
-              html`<tr>
-                <td>${l.name}</td>
-                <td class="num">${l.quantity}</td>
-                <td class="num">${money(l.amount)}</td>
-                <td class="num">${money(l.tax)}</td>
-                <td class="num">${money(l.total)}</td>
-              </tr>`,
-          )}
-          <tr>
-            <td colspan="4">Subtotal</td>
-            <td class="num">${money(invoice.subtotal)}</td>
-          </tr>
-          ${
-            invoice.discount_amount > 0
-              ? html`<tr>
-                  <td colspan="4">Discount</td>
-                  <td class="num">${money(-invoice.discount_amount)}</td>
-                </tr>`
-              : null
-          }
-          <tr>
-            <td colspan="4">Tax${invoice.tax_rate_bps > 0 ? ` (${invoice.tax_rate_bps / 100} %)` : ''}</td>
-            <td class="num">${money(invoice.tax)}</td>
-          </tr>
-          <tr class="total">
-            <td colspan="4">Total</td>
-            <td class="num">${money(invoice.total_amount)}</td>
-          </tr>
-        </tbody>
-      </table>
-      <p class="muted">${invoice.brand.name}${invoice.brand.support_email === null ? null : html` · ${invoice.brand.support_email}`}</p>
-      <p><a href="${portal.base}/billing">Back to billing history</a></p>
-    </section>`,
+    html`<section class="card"><h2>Receipt #${invoice.number}</h2>
+<p>Paid on ${formatDate(invoice.issued_at)}${card === null ? null : html` with ${invoice.payment_method.card_network ?? 'card'} ending ${card}`}.${invoice.period === null ? null : html`<br>Period: ${formatDate(invoice.period.start)} – ${formatDate(invoice.period.end)}`}</p>
+<table><thead><tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Tax</th><th scope="col" class="num">Total</th></tr></thead>
+<tbody>${invoice.lines.map(
+      (l) =>
+        html`<tr><td>${l.name}</td><td class="num">${l.quantity}</td><td class="num">${money(l.amount)}</td><td class="num">${money(l.tax)}</td><td class="num">${money(l.total)}</td></tr>`,
+    )}
+<tr><td colspan="4">Subtotal</td><td class="num">${money(invoice.subtotal)}</td></tr>
+${invoice.discount_amount > 0 ? html`<tr><td colspan="4">Discount</td><td class="num">${money(-invoice.discount_amount)}</td></tr>` : null}
+<tr><td colspan="4">Tax${invoice.tax_rate_bps > 0 ? ` (${invoice.tax_rate_bps / 100} %)` : ''}</td><td class="num">${money(invoice.tax)}</td></tr>
+<tr class="total"><td colspan="4">Total</td><td class="num">${money(invoice.total_amount)}</td></tr></tbody></table>
+<p class="muted">${invoice.brand.name}${invoice.brand.support_email === null ? null : html` · ${invoice.brand.support_email}`}</p>
+<p><a href="${portal.base}/billing">Back to billing history</a></p></section>`,
   );
 }
 
 function keyCard(portal: PortalRequest, res: Response, item: PortalLicenseKey): Html {
   const key = item.license_key;
   const limit = key.activations_limit === null ? 'unlimited' : String(key.activations_limit);
-  return html`<section class="card">
-    <h2>${item.product_name} <span class="badge">${key.status}</span></h2>
-    <p>
-      <code class="key">${key.key}</code><br /><span class="muted"
-        >${key.instances_count} of ${limit} activations used${key.expires_at === null ? '' : ` · expires ${formatDate(key.expires_at)}`}</span
-      >
-    </p>
-    ${
-      item.activations.length === 0
-        ? html`<p class="muted">Not activated on any device.</p>`
-        : html`<table>
-            <caption class="sr-only">
-              Activations of ${item.product_name}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Activated</th>
-                <th scope="col"><span class="sr-only">Action</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${item.activations.map(
-                (a) =>
-                  html`<tr>
-                    <td>${a.name}</td>
-                    <td>${formatDate(a.created_at)}</td>
-                    <td class="num">
-                      <form method="post" action="${portal.base}/licenses/${a.id}/deactivate" class="inline">
-                        ${csrfField(res)}<button type="submit" aria-label="Deactivate ${a.name}">Deactivate</button>
-                      </form>
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-    }
-  </section>`;
+  return html`<section class="card"><h2>${item.product_name} <span class="badge">${key.status}</span></h2>
+<p><code class="key">${key.key}</code><br><span class="muted">${key.instances_count} of ${limit} activations used${key.expires_at === null ? '' : ` · expires ${formatDate(key.expires_at)}`}</span></p>
+${
+  item.activations.length === 0
+    ? html`<p class="muted">Not activated on any device.</p>`
+    : html`<table><caption class="sr-only">Activations of ${item.product_name}</caption><thead><tr><th scope="col">Device</th><th scope="col">Activated</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${item.activations.map(
+        (a) =>
+          html`<tr><td>${a.name}</td><td>${formatDate(a.created_at)}</td><td class="num"><form method="post" action="${portal.base}/licenses/${a.id}/deactivate" class="inline">${csrfField(res)}<button type="submit" aria-label="Deactivate ${a.name}">Deactivate</button></form></td></tr>`,
+      )}</tbody></table>`
+}
+</section>`;
 }
 
 export function licensesPage(portal: PortalRequest, res: Response, overview: PortalOverview, notice: Html | null, error: string | null): Html {
@@ -171,10 +78,7 @@ export function licensesPage(portal: PortalRequest, res: Response, overview: Por
     'License keys',
     html`${notice}${errorNotice(error)}${
       overview.license_keys.length === 0
-        ? html`<section class="card">
-            <h2>License keys</h2>
-            <p>You have no license keys.</p>
-          </section>`
+        ? html`<section class="card"><h2>License keys</h2><p>You have no license keys.</p></section>`
         : overview.license_keys.map((k) => keyCard(portal, res, k))
     }`,
   );
@@ -197,21 +101,14 @@ export function profilePage(
     portal,
     'profile',
     'Profile',
-    html`${notice}
-      <section class="card">
-        <h2>Profile</h2>
-        ${errorNotice(error)}
-        <form method="post" action="${portal.base}/profile">
-          ${csrfField(res)}
-          <label for="email">Email</label><input type="email" id="email" value="${customer.email}" readonly aria-describedby="email-help" />
-          <p class="muted" id="email-help">Contact the seller to change your email.</p>
-          <label for="name">Name</label
-          ><input type="text" id="name" name="name" value="${values.name}" required maxlength="200" autocomplete="name" />
-          <label for="phone_number">Phone</label
-          ><input type="tel" id="phone_number" name="phone_number" value="${values.phone_number}" autocomplete="tel" placeholder="+14155550100" />
-          <button type="submit" class="primary">Save</button>
-        </form>
-      </section>`,
+    html`${notice}<section class="card"><h2>Profile</h2>${errorNotice(error)}
+<form method="post" action="${portal.base}/profile">
+${csrfField(res)}
+<label for="email">Email</label><input type="email" id="email" value="${customer.email}" readonly aria-describedby="email-help"><p class="muted" id="email-help">Contact the seller to change your email.</p>
+<label for="name">Name</label><input type="text" id="name" name="name" value="${values.name}" required maxlength="200" autocomplete="name">
+<label for="phone_number">Phone</label><input type="tel" id="phone_number" name="phone_number" value="${values.phone_number}" autocomplete="tel" placeholder="+14155550100">
+<button type="submit" class="primary">Save</button>
+</form></section>`,
   );
 }
 
@@ -228,38 +125,15 @@ export function cardPage(portal: PortalRequest, res: Response, item: PortalSubsc
     portal,
     'subscriptions',
     'Update card',
-    html`<section class="card">
-      <h2>Update card for ${item.product_name}</h2>
-      ${errorNotice(error)}
-      ${onHold ? html`<p>Saving a card charges the ${formatMoney(sub.outstanding_amount, sub.currency)} owed and reactivates your subscription.</p>` : html`<p>Your next payments will use this card.</p>`}
-      <form method="post" action="${portal.base}/subscriptions/${sub.subscription_id}/card">
-        ${csrfField(res)}
-        <label for="card_number">Card number</label
-        ><input
-          type="text"
-          id="card_number"
-          name="card_number"
-          value="${values.number}"
-          inputmode="numeric"
-          autocomplete="cc-number"
-          required
-          placeholder="4242 4242 4242 4242"
-        />
-        <div class="row">
-          <div>
-            <label for="card_expiry">Expiry (MM/YY)</label
-            ><input type="text" id="card_expiry" name="card_expiry" value="${values.expiry}" autocomplete="cc-exp" required placeholder="06/32" />
-          </div>
-          <div>
-            <label for="card_cvc">CVC</label
-            ><input type="text" id="card_cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" required maxlength="4" placeholder="123" />
-          </div>
-        </div>
-        <button type="submit" class="primary">
-          ${onHold ? `Save card and pay ${formatMoney(sub.outstanding_amount, sub.currency)}` : 'Save card'}
-        </button>
-      </form>
-      <p><a href="${portal.base}">Back to your subscriptions</a></p>
-    </section>`,
+    html`<section class="card"><h2>Update card for ${item.product_name}</h2>${errorNotice(error)}
+${onHold ? html`<p>Saving a card charges the ${formatMoney(sub.outstanding_amount, sub.currency)} owed and reactivates your subscription.</p>` : html`<p>Your next payments will use this card.</p>`}
+<form method="post" action="${portal.base}/subscriptions/${sub.subscription_id}/card">
+${csrfField(res)}
+<label for="card_number">Card number</label><input type="text" id="card_number" name="card_number" value="${values.number}" inputmode="numeric" autocomplete="cc-number" required placeholder="4242 4242 4242 4242">
+<div class="row"><div><label for="card_expiry">Expiry (MM/YY)</label><input type="text" id="card_expiry" name="card_expiry" value="${values.expiry}" autocomplete="cc-exp" required placeholder="06/32"></div>
+<div><label for="card_cvc">CVC</label><input type="text" id="card_cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" required maxlength="4" placeholder="123"></div></div>
+<button type="submit" class="primary">${onHold ? `Save card and pay ${formatMoney(sub.outstanding_amount, sub.currency)}` : 'Save card'}</button>
+</form>
+<p><a href="${portal.base}">Back to your subscriptions</a></p></section>`,
   );
 }

@@ -57,10 +57,7 @@ export function notFoundPage(res: Response, portal: PortalRequest): void {
       portal,
       'subscriptions',
       'Not found',
-      html`<section class="card">
-        <h2>Not found</h2>
-        <p>There is nothing here for this account. <a href="${portal.base}">Back to your subscriptions</a></p>
-      </section>`,
+      html`<section class="card"><h2>Not found</h2><p>There is nothing here for this account. <a href="${portal.base}">Back to your subscriptions</a></p></section>`,
     ),
   );
 }
@@ -95,11 +92,9 @@ export function shell(portal: PortalRequest, tab: PortalTab, title: string, body
   return page({
     title,
     brand: portal.brand,
-    body: html`<nav class="tabs" aria-label="Account">
-        ${TABS.map(
-          ([name, label, path]) => html`<a href="${portal.base}${path}" ${name === tab ? html` aria-current="page"` : ''}>${label}</a>`,
-        )}${back === null ? null : html`<a class="back" href="${back}">Back to ${portal.brand}</a>`}
-      </nav>
-      ${body}`,
+    body: html`<nav class="tabs" aria-label="Account">${TABS.map(
+      ([name, label, path]) => html`<a href="${portal.base}${path}"${name === tab ? html` aria-current="page"` : ''}>${label}</a>`,
+    )}${back === null ? null : html`<a class="back" href="${back}">Back to ${portal.brand}</a>`}</nav>
+${body}`,
   });
 }

@@ -33,32 +33,24 @@ function subscriptionCard(portal: PortalRequest, res: Response, item: PortalSubs
       : null;
   const scheduled = sub.scheduled_change;
   return html`<section class="card" aria-labelledby="h-${sub.subscription_id}">
-    <h2 id="h-${sub.subscription_id}">
-      ${item.product_name}${sub.quantity > 1 ? ` × ${sub.quantity}` : ''} <span class="badge">${STATUS[sub.status] ?? sub.status}</span>
-    </h2>
-    <p>${price}${next === null ? null : html`<br />${next}`}</p>
-    ${scheduled === null ? null : html`<p class="notice">Scheduled: changes to <strong>${item.scheduled_product_name ?? scheduled.product_id}</strong> on ${formatDate(scheduled.effective_at)}.</p>`}
-    ${sub.status === 'on_hold' ? html`<p class="notice error">A payment failed: ${formatMoney(sub.outstanding_amount, sub.currency)} is owed. Update your card to reactivate the subscription.</p>` : null}
-    ${
-      live
-        ? html`<div class="actions">
-            ${planChanges && sub.status === 'active' && !sub.cancel_at_next_billing_date ? html`<a class="button" href="${at}/change">Change plan</a>` : null}
-            <a class="button" href="${at}/card">Update card</a>
-            ${
-              sub.status === 'active'
-                ? html`<form method="post" action="${at}/cancel" class="inline">
-                    ${csrfField(res)}<input type="hidden" name="cancel" value="${sub.cancel_at_next_billing_date ? 'false' : 'true'}" /><button
-                      type="submit"
-                    >
-                      ${sub.cancel_at_next_billing_date ? 'Keep my subscription' : 'Cancel at next billing date'}
-                    </button>
-                  </form>`
-                : null
-            }
-          </div>`
-        : null
-    }
-  </section>`;
+<h2 id="h-${sub.subscription_id}">${item.product_name}${sub.quantity > 1 ? ` × ${sub.quantity}` : ''} <span class="badge">${STATUS[sub.status] ?? sub.status}</span></h2>
+<p>${price}${next === null ? null : html`<br>${next}`}</p>
+${scheduled === null ? null : html`<p class="notice">Scheduled: changes to <strong>${item.scheduled_product_name ?? scheduled.product_id}</strong> on ${formatDate(scheduled.effective_at)}.</p>`}
+${sub.status === 'on_hold' ? html`<p class="notice error">A payment failed: ${formatMoney(sub.outstanding_amount, sub.currency)} is owed. Update your card to reactivate the subscription.</p>` : null}
+${
+  live
+    ? html`<div class="actions">
+${planChanges && sub.status === 'active' && !sub.cancel_at_next_billing_date ? html`<a class="button" href="${at}/change">Change plan</a>` : null}
+<a class="button" href="${at}/card">Update card</a>
+${
+  sub.status === 'active'
+    ? html`<form method="post" action="${at}/cancel" class="inline">${csrfField(res)}<input type="hidden" name="cancel" value="${sub.cancel_at_next_billing_date ? 'false' : 'true'}"><button type="submit">${sub.cancel_at_next_billing_date ? 'Keep my subscription' : 'Cancel at next billing date'}</button></form>`
+    : null
+}
+</div>`
+    : null
+}
+</section>`;
 }
 
 export function subscriptionsPage(portal: PortalRequest, res: Response, overview: PortalOverview, notice: Html | null): Html {
@@ -67,15 +59,7 @@ export function subscriptionsPage(portal: PortalRequest, res: Response, overview
     portal,
     'subscriptions',
     'Your subscriptions',
-    html`${notice}
-      <p class="muted">Signed in as ${overview.customer.name} (${overview.customer.email})</p>
-      ${
-        cards.length === 0
-          ? html`<section class="card">
-              <h2>Subscriptions</h2>
-              <p>You have no subscriptions.</p>
-            </section>`
-          : cards
-      }`,
+    html`${notice}<p class="muted">Signed in as ${overview.customer.name} (${overview.customer.email})</p>
+${cards.length === 0 ? html`<section class="card"><h2>Subscriptions</h2><p>You have no subscriptions.</p></section>` : cards}`,
   );
 }
