@@ -7,8 +7,6 @@ import type { ProductMeter } from '../products/types.js';
 import type { Scope } from '../scope.js';
 import type { SubscriptionChargeLine } from '../subscriptions/billing.js';
 import type { StoredSubscription } from '../subscriptions/types.js';
-import { usageEventStoreFor } from './open-store.js';
-import type { UnitOfWork } from './store.js';
 import {
   customerSubscriptionMeters,
   findUsageLinesOfPeriodEnding,
@@ -21,10 +19,10 @@ import type { MeterUsage } from './types.js';
 
 /**
  * A meter's units for one customer over [start, end): its event name, its filter, its aggregation, read
- * from the usage event store of `db`'s dialect (the engine's store, over the transaction billing runs in).
+ * from the engine's usage event store (chosen once, when the engine opened) over the scope billing runs in.
  */
-export async function meterUnits(unit: UnitOfWork, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
-  return usageEventStoreFor(unit.db).meterUnits(unit, customerId, meter, start, end);
+function meterUnits(scope: Scope, customerId: string, meter: Meter, start: number, end: number): Promise<number> {
+  return scope.deps.usageEvents.meterUnits(scope, customerId, meter, start, end);
 }
 
 /**

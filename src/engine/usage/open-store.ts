@@ -9,10 +9,10 @@ import type { IngestOutcome, UsageEventStore } from './store.js';
 export type UsageEventStoreOptions = SqliteUsageEventStoreOptions;
 
 /**
- * The usage event store for the database's dialect. The engine picks it when it opens (index.ts) and hands
- * it to UsageService; billing.ts asks again with the transaction it runs in. The choice depends only on the
- * database, and a store keeps its per-connection state by connection, so both reach the same events and the
- * same caches. PostgreSQL (issue 17) plugs in here: a `PostgresAdapter` branch returning its store.
+ * The usage event store for the database's dialect. The engine picks it once, when it opens (index.ts), and
+ * every scope reaches it as `deps.usageEvents`, transactions included: a store keeps its per-connection
+ * state by connection, so a transaction on the engine's connection reaches the same events and caches.
+ * PostgreSQL (issue 17) plugs in here: a `PostgresAdapter` branch returning its store.
  */
 export function usageEventStoreFor(db: Db, options: UsageEventStoreOptions = {}): UsageEventStore {
   if (rawSqliteOf(db)) return new SqliteUsageEventStore(options);

@@ -29,7 +29,6 @@ import { EndpointThrottle } from './throttle.js';
 import type { AttemptTrigger } from './types.js';
 
 // Endpoint writes fan out inside their own transaction (service.ts).
-export { fanOutPending };
 export type { ObjectLoader, ObjectLoaders } from './body-cache.js';
 
 const DEFAULT_CONCURRENCY = 64;

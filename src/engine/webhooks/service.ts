@@ -5,7 +5,7 @@ import { checkMetadata } from '../shared/metadata.js';
 import { type Page, type PageRequest, pageWindow, toPage } from '../shared/paging.js';
 import { checkText } from '../shared/text.js';
 import { iso } from '../clock.js';
-import { fanOutPending } from './dispatcher.js';
+import { fanOutPending } from './fan-out.js';
 import {
   attemptsOf,
   deleteEndpointRow,
