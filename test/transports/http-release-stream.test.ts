@@ -6,22 +6,24 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, test } from 'vitest';
+import { FrozenClock } from '../../src/engine/clock.js';
 import type { Engine } from '../../src/engine/index.js';
 import { type PaymentProcessor, TestProcessor } from '../../src/engine/payments/processor.js';
 import { buildToolCatalog } from '../../src/tools/catalog.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { type RunningHttpServer, serveHttp } from '../../src/transports/http.js';
 import { customerWithCard } from '../support/subscription-fixtures.js';
-import { createTestEngine } from '../support/test-engine.js';
+import { createTestEngine, TEST_START } from '../support/test-engine.js';
 
 const NETWORK_MS = 300;
 
 /** The test cards' answers (SPEC §5), each after NETWORK_MS of real time, as a slow card network. */
-function slowNetwork(engine: () => Engine): PaymentProcessor {
+function slowNetwork(): PaymentProcessor {
+  const cards = new TestProcessor(new FrozenClock(TEST_START));
   return {
     async charge(request) {
       await new Promise((resolve) => setTimeout(resolve, NETWORK_MS));
-      return new TestProcessor(engine().ctx.clock).charge(request);
+      return cards.charge(request);
     },
   };
 }
@@ -34,8 +36,8 @@ afterEach(async () => {
 });
 
 async function serve(releaseStreamAfterMs: number): Promise<{ server: RunningHttpServer; engine: Engine }> {
-  let opened: Engine | undefined;
-  engine = opened = await createTestEngine(undefined, { processor: slowNetwork(() => opened as Engine) });
+  const opened = await createTestEngine(TEST_START, { processor: slowNetwork() });
+  engine = opened;
   server = await serveHttp({
     engine: opened,
     catalog: buildToolCatalog(ALL_TOOLS),
