@@ -74,6 +74,8 @@ export function isAdvanceable(clock: Clock): clock is AdvanceableClock {
 export interface StoredOffset {
   version(): number;
   read(): number;
+  /** This process committed `offsetMs` as the stored offset (a store that keeps a copy updates it). */
+  committed?(offsetMs: number): void;
 }
 
 /**
@@ -125,8 +127,9 @@ export class OffsetClock implements AdvanceableClock {
     return this.stored !== undefined;
   }
 
-  /** Forgets the copy: the next now() reads the stored offset (after this process stored a new one). */
-  resync(): void {
+  /** Forgets the copy: the next now() reads the stored offset (after this process stored `offsetMs`). */
+  resync(offsetMs?: number): void {
+    if (offsetMs !== undefined) this.stored?.committed?.(offsetMs);
     this.seenVersion = Number.NaN;
   }
 

@@ -24,7 +24,9 @@ import { findBusinessId, insertBusiness } from './settings/repo.js';
 import type { SettingsService } from './settings/service.js';
 import { DueWorkRunner } from './subscriptions/runner.js';
 import { type SubscriptionService, subscriptionEngineStarter } from './subscriptions/service.js';
-import { findTestClockOffset, sqliteStoredOffset } from './test-clock/repo.js';
+import { findTestClockOffset, PostgresStoredOffset, sqliteStoredOffset } from './test-clock/repo.js';
+import { type OpenedPostgres, postgresHandleOf } from './db/postgres-registry.js';
+import type { OpenPostgresOptions } from './db/postgres.js';
 import { TestClockService } from './test-clock/service.js';
 import { usageEventStoreFor } from './usage/open-store.js';
 import type { UsageService } from './usage/service.js';
@@ -134,11 +136,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const businessId = options.readonly
     ? await requireReadyDatabase(options.db)
     : await prepareDatabase(options.db, clock, ids, options.schemaSnapshot);
+  let postgresOffset: PostgresStoredOffset | undefined;
   if (clock === defaultClock) {
     // One test clock for every process on the database (SPEC D17): the offset is the stored one.
     const raw = rawSqliteOf(options.db);
+    const postgres = raw ? undefined : postgresHandleOf(options.db);
     if (raw) defaultClock.follow(sqliteStoredOffset(raw, businessId));
-    else defaultClock.advance(await findTestClockOffset(options.db, businessId));
+    else if (postgres) {
+      postgresOffset = new PostgresStoredOffset(postgres, businessId);
+      await postgresOffset.start();
+      defaultClock.follow(postgresOffset);
+    } else defaultClock.advance(await findTestClockOffset(options.db, businessId));
   }
   const root = new Scope(
     { db: options.db, clock, ids, businessId },
@@ -179,6 +187,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     startDueWorkTimer: (intervalMs, onError) => startDueWorkTimer(dueWork, clock, intervalMs, onError),
     close: async () => {
       webhookDispatcher.close();
+      await postgresOffset?.close();
       await options.db.destroy();
     },
   };
@@ -257,7 +266,17 @@ export { FrozenClock, systemClock, type Clock } from './clock.js';
 export { BillingError, httpStatusOf, type ErrorCode } from './errors.js';
 export { randomToken } from './ids.js';
 export { SUPPORTED_CURRENCIES } from './money.js';
-export { openDatabase, migrateToLatest } from './db/database.js';
+export { openDatabase, migrateToLatest, type Db } from './db/database.js';
+export type { OpenPostgresOptions, OpenedPostgres };
+
+/**
+ * Opens a PostgreSQL database for the engine (db/postgres.ts). The `pg` driver is loaded here, on demand,
+ * so a server on SQLite never pays for it at start.
+ */
+export async function openPostgresDatabase(options: OpenPostgresOptions): Promise<OpenedPostgres> {
+  const { openPostgresDatabase: open } = await import('./db/postgres.js');
+  return open(options);
+}
 export type { SchemaSnapshot } from './db/schema-snapshot.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from './shared/paging.js';
 export { ADDRESS_FIELDS } from './checkout/page-types.js';

@@ -21,8 +21,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
+/** On SQLite in every run: these tests are about the SQLite connection's raw read. */
 async function testEngine(): Promise<TestEngine> {
-  const engine = await createTestEngine();
+  const engine = await createTestEngine(undefined, { database: 'sqlite' });
   engines.push(engine);
   return engine;
 }

@@ -7,12 +7,14 @@ import {
   DEFAULT_MIGRATION_TABLE,
   Kysely,
   Migrator,
+  sql,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
   type Driver,
 } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
+import { isPostgres, postgresHandleOf } from './postgres-registry.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
 import { beginWriteTransaction, setWriteLockWait, writeTransactionEnded } from './write-lock.js';
@@ -51,10 +53,25 @@ export function rawSqliteOf(db: Db): SQLite.Database | undefined {
   return rawConnections.get(db);
 }
 
-/** A transaction of `root` runs on root's connection: its repos may use the same raw hot paths. */
+// Several processes: maps a transaction handle to the root handle it was opened from, in this process only.
+const transactionRoots = new WeakMap<Db, Db>();
+
+/**
+ * A transaction of `root` runs on root's connection (SQLite) or root's pool (PostgreSQL): its repos may use
+ * the same raw hot paths, and it runs the queries root compiled (reusable.ts).
+ */
 export function shareRawConnection(root: Db, trx: Db): void {
   const raw = rawConnections.get(root);
   if (raw) rawConnections.set(trx, raw);
+  transactionRoots.set(trx, transactionRoots.get(root) ?? root);
+}
+
+/**
+ * What compiled SQL may be shared by: the raw SQLite connection, else the root handle a transaction came
+ * from (its SQL is the root's: same dialect, same plugins), else the handle itself.
+ */
+export function compiledQueryOwnerOf(db: Db): object {
+  return rawConnections.get(db) ?? transactionRoots.get(db) ?? db;
 }
 
 /**
@@ -159,12 +176,21 @@ class WriteLockingSqliteDriver extends SqliteDriver {
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<void> {
   if (await everyMigrationRecorded(db)) return;
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const migrator = migratorOf(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : inspect(error)}`);
   }
+}
+
+/**
+ * Kysely's migrator; on PostgreSQL its own tables are looked for in the engine's schema, not in any schema
+ * of the database (another engine's schema beside it has them too).
+ */
+function migratorOf(db: Db): Migrator {
+  const schema = postgresHandleOf(db)?.schema;
+  return new Migrator({ db, provider: migrationProvider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
 }
 
 /**
@@ -175,18 +201,30 @@ export async function migrateToLatest(db: Db): Promise<void> {
  * another process is never read as done.
  */
 async function everyMigrationRecorded(db: Db): Promise<boolean> {
-  const raw = rawSqliteOf(db);
-  if (!raw) return false;
-  const table = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(DEFAULT_MIGRATION_TABLE);
-  if (!table) return false;
-  const recorded = new Set(raw.prepare(`SELECT name FROM ${DEFAULT_MIGRATION_TABLE}`).pluck().all());
+  const recorded = await recordedMigrations(db);
+  if (!recorded) return false;
   const known = Object.keys(await migrationProvider.getMigrations());
   return recorded.size === known.length && known.every((name) => recorded.has(name));
 }
 
+/** The names in the migration table, or undefined when it does not exist (or the database is neither of ours). */
+async function recordedMigrations(db: Db): Promise<Set<string> | undefined> {
+  const raw = rawSqliteOf(db);
+  if (raw) {
+    const table = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(DEFAULT_MIGRATION_TABLE);
+    return table ? new Set(raw.prepare(`SELECT name FROM ${DEFAULT_MIGRATION_TABLE}`).pluck().all() as string[]) : undefined;
+  }
+  if (!isPostgres(db)) return undefined;
+  // to_regclass resolves the name through the search_path, as the engine's own statements do.
+  const { rows } = await sql<{ present: boolean }>`SELECT to_regclass(${DEFAULT_MIGRATION_TABLE}) IS NOT NULL AS present`.execute(db);
+  if (rows[0]?.present !== true) return undefined;
+  const names = await sql<{ name: string }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+  return new Set(names.rows.map((r) => r.name));
+}
+
 /** Names of migrations not yet applied; a read-only server refuses to start on a database with pending ones. */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const migrator = migratorOf(db);
   const migrations = await migrator.getMigrations();
   return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

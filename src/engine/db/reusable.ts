@@ -1,11 +1,11 @@
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
-import { type Db, rawSqliteOf } from './database.js';
+import { compiledQueryOwnerOf, type Db } from './database.js';
 
 /**
  * Kysely builds a query as a tree of frozen nodes and compiles it to SQL on every call: ~4 µs for a short
  * select, more for an insert, about a tenth of a renewal's time at ~30 statements each. A reusable query
  * is built and compiled once per connection (an openDatabase SQLite connection and its transactions share
- * one; any other db handle has its own) and value shape, with stand-ins for its values, then run with each
+ * one, as do a PostgreSQL handle and the transactions inTransaction opens on it; any other db handle has its own) and value shape, with stand-ins for its values, then run with each
  * call's values in their places: the same SQL text and parameters in the same order, on the handle given.
  * Everything that varies between calls must be one of the values: the query is built with the first's.
  *
@@ -19,8 +19,8 @@ export function reusableQuery<V extends readonly unknown[], R>(
 ): (db: Db, ...values: V) => Promise<QueryResult<R>> {
   const compiled = new WeakMap<object, Array<Entry<R>>>();
   return (db, ...values) => {
-    // The SQL depends only on the dialect: one connection's transactions compile it as the root db does.
-    const owner: object = rawSqliteOf(db) ?? db;
+    // The SQL depends only on the dialect: one connection's (or pool's) transactions compile it as the root db does.
+    const owner = compiledQueryOwnerOf(db);
     let entries = compiled.get(owner);
     if (!entries) {
       entries = [];

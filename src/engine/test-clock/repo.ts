@@ -1,7 +1,12 @@
 import type SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { StoredOffset } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { isPostgres, type OpenedPostgres } from '../db/postgres-registry.js';
 import { writeLockStateOf } from '../db/write-lock.js';
+
+/** The channel a PostgreSQL engine announces a stored test-clock offset on; the payload is its schema. */
+const CLOCK_CHANNEL = 'billing_mcp_test_clock';
 
 /** How far the test clock is ahead of real time, ms (0 before the first advance). */
 export async function findTestClockOffset(db: Db, businessId: string): Promise<number> {
@@ -15,6 +20,8 @@ export async function saveTestClockOffset(db: Db, businessId: string, offsetMs: 
     .values({ business_id: businessId, offset_ms: offsetMs, updated_at: now })
     .onConflict((oc) => oc.column('business_id').doUpdateSet({ offset_ms: offsetMs, updated_at: now }))
     .execute();
+  // PostgreSQL delivers a notification when (and only if) the transaction commits: other processes re-read.
+  if (isPostgres(db)) await sql`select pg_notify(${CLOCK_CHANNEL}, current_schema())`.execute(db);
 }
 
 /**
@@ -71,4 +78,85 @@ export async function releaseAdvanceLease(db: Db, businessId: string, owner: str
     .where('business_id', '=', businessId)
     .where('advance_owner', '=', owner)
     .execute();
+}
+
+/**
+ * The stored offset on PostgreSQL, for the engine's shared clock (clock.ts OffsetClock). The copy held
+ * here stays true by three means: every write transaction reads the offset right after it takes the
+ * engine's write lock (postgres.ts), so a write always works at the clock every process sees, and no
+ * other process can store a new offset until it commits; this process's own advance updates it when it
+ * commits (`committed`); and another process's advance arrives by LISTEN/NOTIFY within a round trip of its
+ * commit, so a read (which takes no lock) sees it from then on. A lost listening connection is opened
+ * again, and the offset read anew, a second later.
+ */
+export class PostgresStoredOffset implements StoredOffset {
+  private offset = 0;
+  private stamp = 0;
+  private listener: ReturnType<OpenedPostgres['listener']> | undefined;
+  private closed = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly handle: OpenedPostgres,
+    private readonly businessId: string,
+  ) {}
+
+  /** Reads the offset, starts listening and registers the read under the write lock. */
+  async start(): Promise<void> {
+    this.handle.setLockedRead({
+      sql: `select offset_ms from test_clock where business_id = '${this.businessId.replace(/'/g, "''")}'`,
+      apply: (rows) => this.take(Number(rows[0]?.offset_ms ?? 0)),
+    });
+    await this.listen();
+  }
+
+  version(): number {
+    return this.stamp;
+  }
+
+  read(): number {
+    return this.offset;
+  }
+
+  committed(offsetMs: number): void {
+    this.take(offsetMs);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    this.handle.setLockedRead(undefined);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  private take(offsetMs: number): void {
+    if (offsetMs === this.offset) return;
+    this.offset = offsetMs;
+    this.stamp += 1;
+  }
+
+  private async refresh(): Promise<void> {
+    this.take(await findTestClockOffset(this.handle.db, this.businessId));
+  }
+
+  private async listen(): Promise<void> {
+    const client = this.handle.listener();
+    this.listener = client;
+    const again = () => {
+      if (this.closed || this.listener !== client) return;
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      this.retry = setTimeout(() => void this.listen().catch(again), 1000);
+      this.retry.unref();
+    };
+    client.on('error', again);
+    client.on('end', again);
+    client.on('notification', (message) => {
+      if (message.channel === CLOCK_CHANNEL && message.payload === this.handle.schema) void this.refresh().catch(() => undefined);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CLOCK_CHANNEL}`);
+    // Read after listening: an advance committed before LISTEN is in this read, one after it is announced.
+    await this.refresh();
+  }
 }

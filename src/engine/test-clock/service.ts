@@ -121,15 +121,16 @@ export class TestClockService {
    */
   private async moveTo(clock: AdvanceableClock, at: number): Promise<boolean> {
     let moved = 0;
+    let stored = 0;
     await this.scope.transaction(async (tx) => {
       const now = clock.now();
       if (at <= now) return;
       moved = at - now;
-      const offset = isSharedClock(clock) ? at - clock.realNow() : (await findTestClockOffset(tx.db, tx.businessId)) + moved;
-      await saveTestClockOffset(tx.db, tx.businessId, offset, at);
+      stored = isSharedClock(clock) ? at - clock.realNow() : (await findTestClockOffset(tx.db, tx.businessId)) + moved;
+      await saveTestClockOffset(tx.db, tx.businessId, stored, at);
     });
     if (moved === 0) return false;
-    if (isSharedClock(clock)) clock.resync();
+    if (isSharedClock(clock)) clock.resync(stored);
     else clock.advance(moved);
     return true;
   }

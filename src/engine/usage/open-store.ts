@@ -1,7 +1,8 @@
-import { SqliteAdapter } from 'kysely';
+import { PostgresAdapter, SqliteAdapter } from 'kysely';
 import { type Db, rawSqliteOf } from '../db/database.js';
 import { BillingError } from '../errors.js';
 import type { UsageEventRow } from './rules.js';
+import { PostgresUsageEventStore } from './postgres-store.js';
 import { SqliteUsageEventStore, type SqliteUsageEventStoreOptions } from './sqlite-store.js';
 import type { IngestOutcome, UsageEventStore } from './store.js';
 
@@ -12,15 +13,16 @@ export type UsageEventStoreOptions = SqliteUsageEventStoreOptions;
  * The usage event store for the database's dialect. The engine picks it once, when it opens (index.ts), and
  * every scope reaches it as `deps.usageEvents`, transactions included: a store keeps its per-connection
  * state by connection, so a transaction on the engine's connection reaches the same events and caches.
- * PostgreSQL (issue 17) plugs in here: a `PostgresAdapter` branch returning its store.
+ * SQLite's store needs the raw connection openDatabase made; PostgreSQL's works on any Kysely handle.
  */
 export function usageEventStoreFor(db: Db, options: UsageEventStoreOptions = {}): UsageEventStore {
   if (rawSqliteOf(db)) return new SqliteUsageEventStore(options);
   const adapter = db.getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) return new PostgresUsageEventStore();
   return new UnsupportedUsageEventStore(
     adapter instanceof SqliteAdapter
       ? 'usage events on SQLite need the connection openDatabase made, and this database handle has none'
-      : 'usage events are stored only on the embedded SQLite database so far',
+      : 'usage events are stored on SQLite and PostgreSQL only',
   );
 }
 

@@ -7,17 +7,15 @@
 // on the same database (another server process) sees the first one's events.
 //
 // SQLite runs twice: with the default merge threshold (events stay staged until mergeStaged) and merging
-// after every batch, so each case reads both layouts. Issue 17 adds PostgreSQL to IMPLEMENTATIONS; until
-// then a PostgreSQL database gets a store whose every call answers UNSUPPORTED_ACTION (last block).
+// after every batch, so each case reads both layouts. PostgreSQL runs when the tests have a server
+// (BILLING_MCP_TEST_PG, as `npm run test:pg` and CI give them): a fresh schema per case.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FrozenClock } from '../../../src/engine/clock.js';
 import { type Db, openDatabase } from '../../../src/engine/db/database.js';
-import type { Database } from '../../../src/engine/db/schema.js';
 import { inTransaction } from '../../../src/engine/db/transaction.js';
 import { BillingError } from '../../../src/engine/errors.js';
 import { sequentialIds } from '../../../src/engine/ids.js';
@@ -27,6 +25,8 @@ import type { Aggregation, MeterFilter, UsageMetadata } from '../../../src/engin
 import { usageEventStoreFor, type UsageEventStoreOptions } from '../../../src/engine/usage/open-store.js';
 import type { UsageEventRow } from '../../../src/engine/usage/rules.js';
 import type { MeterDefinition, UnitOfWork, UsageEventStore } from '../../../src/engine/usage/store.js';
+import { openPostgresDatabase } from '../../../src/engine/db/postgres.js';
+import { openTestDatabase, TEST_POSTGRES_URL } from '../../support/test-database.js';
 
 /** A store over a fresh database that holds the schema and one business. */
 interface Subject {
@@ -77,7 +77,41 @@ function sqlite(name: string, options: UsageEventStoreOptions): Implementation {
   };
 }
 
-const IMPLEMENTATIONS: Implementation[] = [sqlite('SQLite', {}), sqlite('SQLite, merging after every batch', { mergeThreshold: 1 })];
+function postgres(url: string): Implementation {
+  return {
+    name: 'PostgreSQL',
+    async open() {
+      const { db, recycle } = await openTestDatabase();
+      const engine = await createEngine({ db, clock: new FrozenClock(T0_ISO), ids: sequentialIds() });
+      const businessId = engine.ctx.businessId;
+      const { schema } = await db.selectNoFrom((eb) => eb.fn<string>('current_schema', []).as('schema')).executeTakeFirstOrThrow();
+      const others: Array<() => Promise<void>> = [];
+      return {
+        store: usageEventStoreFor(engine.ctx.db),
+        unit: { db: engine.ctx.db, businessId },
+        newCustomer: async () =>
+          (await engine.customers.create({ email: `c${Math.random().toString(36).slice(2)}@example.com`, name: 'C' })).customer_id,
+        transaction: (work) => inTransaction(engine.ctx.db, (trx) => work({ db: trx, businessId })),
+        async connectAgain() {
+          const opened = openPostgresDatabase({ url, schema });
+          others.push(() => opened.close());
+          return { store: usageEventStoreFor(opened.db), unit: { db: opened.db, businessId } };
+        },
+        async close() {
+          for (const close of others) await close();
+          await engine.close();
+          await recycle();
+        },
+      };
+    },
+  };
+}
+
+const IMPLEMENTATIONS: Implementation[] = [
+  sqlite('SQLite', {}),
+  sqlite('SQLite, merging after every batch', { mergeThreshold: 1 }),
+  ...(TEST_POSTGRES_URL ? [postgres(TEST_POSTGRES_URL)] : []),
+];
 
 const T0_ISO = '2025-04-01T00:00:00.000Z';
 const T0 = Date.parse(T0_ISO);
@@ -475,28 +509,7 @@ describe.each(IMPLEMENTATIONS)('UsageEventStore contract: $name', (implementatio
   });
 });
 
-describe('a database no store supports yet', () => {
-  test('PostgreSQL (until issue 17): every call answers UNSUPPORTED_ACTION', async () => {
-    // A Kysely handle of the PostgreSQL dialect that never connects: the store is chosen from the dialect alone.
-    const db = new Kysely<Database>({
-      dialect: {
-        createAdapter: () => new PostgresAdapter(),
-        createDriver: () => new DummyDriver(),
-        createIntrospector: (k) => new PostgresIntrospector(k),
-        createQueryCompiler: () => new PostgresQueryCompiler(),
-      },
-    });
-    const store = usageEventStoreFor(db);
-    const unit = { db, businessId: 'bus_0001' };
-    const refused = { code: 'UNSUPPORTED_ACTION', message: expect.stringContaining('only on the embedded SQLite database') };
-    await expect(store.ingest(unit, () => [])).rejects.toMatchObject(refused);
-    await expect(store.find(unit, 'e1')).rejects.toMatchObject(refused);
-    await expect(store.list(unit, {}, 0, 10)).rejects.toMatchObject(refused);
-    await expect(store.meterUnits(unit, 'cus_1', count, 0, 1)).rejects.toMatchObject(refused);
-    await expect(store.mergeStaged(unit)).rejects.toMatchObject(refused);
-    await db.destroy();
-  });
-
+describe('a database no store supports', () => {
   test('SQLite through a handle openDatabase did not make: the engine opens, usage says why it cannot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'usage-store-'));
     const opened = openDatabase({ path: join(dir, 'portable.db') });

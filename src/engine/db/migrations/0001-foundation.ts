@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 
 // Forward-only. A shipped migration is never edited: a change to the schema is a new numbered file.
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema
     .createTable('business_settings')
     .addColumn('business_id', 'text', (c) => c.primaryKey())
@@ -131,7 +132,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('outbox_events')
-    .addColumn('sequence', 'integer', (c) => c.primaryKey().autoIncrement())
+    // SQLite's AUTOINCREMENT and PostgreSQL's identity column: both hand out ever-increasing numbers that a
+    // rolled-back insert never gives back to a later one. (The PostgreSQL branch was added with issue 17; the
+    // SQLite statement is unchanged.)
+    .addColumn('sequence', postgres ? 'bigint' : 'integer', (c) =>
+      postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+    )
     .addColumn('event_id', 'text', (c) => c.notNull().unique())
     .addColumn('business_id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())

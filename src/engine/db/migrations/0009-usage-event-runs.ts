@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Usage events stored for ingestion at speed (issue 5). Before: one table with a unique index on the random
 // event_id and an index on (customer, event name, timestamp); a 1000-event batch spread over 1000
@@ -24,13 +24,20 @@ type V1Row = {
 };
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`ALTER TABLE usage_events RENAME TO usage_events_v1`.execute(db);
-  await sql`DROP INDEX IF EXISTS usage_events_by_customer`.execute(db);
+  // PostgreSQL support came after this migration (issue 17), so a PostgreSQL database never held events in
+  // the old layout: it drops the empty old table rather than move it (whose primary key's index name the new
+  // table needs), and gets an identity column where SQLite numbers rows itself (an INTEGER PRIMARY KEY).
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  if (postgres) await sql`DROP TABLE usage_events`.execute(db);
+  else {
+    await sql`ALTER TABLE usage_events RENAME TO usage_events_v1`.execute(db);
+    await sql`DROP INDEX IF EXISTS usage_events_by_customer`.execute(db);
+  }
 
   for (const table of ['usage_events', 'usage_events_staged']) {
     await db.schema
       .createTable(table)
-      .addColumn('seq', 'integer', (c) => c.primaryKey())
+      .addColumn('seq', postgres ? 'bigint' : 'integer', (c) => (postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey()))
       .addColumn('id_hash', 'bigint', (c) => c.notNull())
       .addColumn('event_id', 'text', (c) => c.notNull())
       .addColumn('business_id', 'text', (c) => c.notNull())
@@ -70,6 +77,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('generation', 'integer', (c) => c.notNull())
     .execute();
   await sql`INSERT INTO usage_staging_state (id, generation) VALUES (1, 0)`.execute(db);
+  if (postgres) return;
 
   // Existing events, in run order, keyset-paged so a large table is never held in memory at once.
   let after: [string, string, number, string] | null = null;

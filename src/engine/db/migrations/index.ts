@@ -10,6 +10,7 @@ import * as licenseKeys from './0007-license-keys.js';
 import * as usageEventRuns from './0009-usage-event-runs.js';
 import * as sharedEngine from './0010-shared-engine.js';
 import * as portal from './0011-portal.js';
+import * as postgres from './0012-postgres.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-usage-event-runs': usageEventRuns,
   '0010-shared-engine': sharedEngine,
   '0011-portal': portal,
+  '0012-postgres': postgres,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,237 @@
+import pg from 'pg';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import type { Db } from './database.js';
+import type { Database } from './schema.js';
+import { type LockedRead, type OpenedPostgres, registerPostgres } from './postgres-registry.js';
+import { databaseBusy } from './write-lock.js';
+
+export interface OpenPostgresOptions {
+  /** A libpq URL: postgres://user:password@host:port/database (PostgreSQL 15 or newer). */
+  url: string;
+  /**
+   * The schema the engine's tables live in (default: the connection's search_path, normally `public`).
+   * Engines on different schemas of one database are separate engines: each has its own write lock.
+   */
+  schema?: string | undefined;
+  /** Connections this process keeps to the database (default 10). */
+  poolSize?: number | undefined;
+  /** How long a write transaction waits for the engine's write lock before DATABASE_BUSY (default 15 s). */
+  writeLockWaitMs?: number | undefined;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+const WRITE_LOCK_WAIT_MS = 15_000;
+/** 'bill' as a 32-bit integer: the advisory-lock class of billing-mcp's write locks. */
+const LOCK_CLASS = 0x62696c6c;
+
+// PostgreSQL sends bigint (count(*), our epoch-ms and minor-unit columns) and numeric (sum of bigints) as
+// text, because they can exceed 2^53. The engine's values never do (amounts in minor units, instants in ms),
+// so they are parsed as numbers, exactly as SQLite returns them. Per pool, never pg's global parsers, so an
+// application that embeds the engine keeps its own.
+const { INT8, NUMERIC } = pg.types.builtins;
+function parseSafeInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) && Number.isInteger(value)) throw new Error(`integer ${text} is beyond 2^53: the engine cannot hold it exactly`);
+  return value;
+}
+type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+type TextParser = (value: string) => unknown;
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: TypeId, format?: 'text' | 'binary'): TextParser => {
+    if (oid === INT8 || oid === NUMERIC) return parseSafeInteger;
+    return (format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text')) as TextParser;
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * Opens the engine's database on PostgreSQL. Every write transaction takes one transaction-scoped advisory
+ * lock of the engine (per schema) as it begins, the PostgreSQL form of SQLite's BEGIN IMMEDIATE: writes of
+ * every process on the database take turns, as they do on one SQLite file, so every rule the engine keeps
+ * across processes on SQLite (one clock, due work claimed once, outbox sequences committed in order for
+ * the webhook cursor) holds here unchanged. Reads take no lock and see each statement's committed state
+ * (READ COMMITTED), as a SQLite reader sees the last commit.
+ */
+export function openPostgresDatabase(options: OpenPostgresOptions): OpenedPostgres {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`schema ${schema} must be lower-case letters, digits and _`);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    idleTimeoutMillis: 10_000,
+    allowExitOnIdle: true,
+    types: typeParsers,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client's error (the server restarted, a replica's connection cut) must not crash the process;
+  // the pool drops that client and the next query opens a new one.
+  pool.on('error', () => undefined);
+  const driver = new PostgresEngineDriver(pool, lockKeyOf(schema ?? 'public'), options.writeLockWaitMs ?? WRITE_LOCK_WAIT_MS);
+  const db: Db = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+  const opened: OpenedPostgres = {
+    db,
+    url: options.url,
+    schema: schema ?? 'public',
+    setLockedRead: (read) => {
+      driver.lockedRead = read;
+    },
+    listener: () => new pg.Client({ connectionString: options.url, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) }),
+    close: () => db.destroy(),
+  };
+  registerPostgres(opened);
+  return opened;
+}
+
+/** The schema's write lock: a 32-bit FNV-1a hash of its name under billing-mcp's lock class. */
+function lockKeyOf(schema: string): [number, number] {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < schema.length; i++) {
+    hash ^= schema.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return [LOCK_CLASS, hash | 0];
+}
+
+/** SQLSTATE 55P03 lock_not_available (lock_timeout ran out), 40P01 deadlock_detected. */
+function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '55P03';
+}
+
+const WRITE_KINDS = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode', 'MergeQueryNode']);
+
+class PostgresEngineDriver implements Driver {
+  /** Set by the engine once its tables exist: read under the lock at each write transaction's start. */
+  lockedRead: LockedRead | undefined;
+  private readonly beginSql: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    lockKey: [number, number],
+    waitMs: number,
+  ) {
+    // One round trip: begin, a bounded wait for the lock (then DATABASE_BUSY, as on SQLite), then back to
+    // no lock_timeout for the transaction's own statements (SET LOCAL ends with the transaction).
+    this.beginSql = `begin; set local lock_timeout = ${Math.max(1, Math.round(waitMs))}; select pg_advisory_xact_lock(${lockKey[0]}, ${lockKey[1]}); set local lock_timeout = 0`;
+    this.waitMs = waitMs;
+  }
+
+  private readonly waitMs: number;
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const client = await this.pool.connect();
+    return new PostgresEngineConnection(client, this);
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    if (settings.isolationLevel !== undefined || settings.accessMode !== undefined)
+      throw new Error('the engine runs every transaction at READ COMMITTED under its write lock');
+    await own(connection).beginLocked();
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await own(connection).run('commit');
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await own(connection).run('rollback');
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    own(connection).release();
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Begins a transaction holding the write lock on `client`, then runs the locked read. */
+  async begin(client: pg.PoolClient): Promise<void> {
+    try {
+      await client.query(this.beginSql);
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      if (isLockTimeout(error)) throw databaseBusy(this.waitMs);
+      throw error;
+    }
+    const read = this.lockedRead;
+    if (read) read.apply((await client.query<Record<string, unknown>>(read.sql)).rows);
+  }
+}
+
+/** Kysely hands back the connections this driver made. */
+function own(connection: DatabaseConnection): PostgresEngineConnection {
+  if (!(connection instanceof PostgresEngineConnection)) throw new Error('a connection this driver did not make');
+  return connection;
+}
+
+class PostgresEngineConnection implements DatabaseConnection {
+  private inTransaction = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly driver: PostgresEngineDriver,
+  ) {}
+
+  async beginLocked(): Promise<void> {
+    await this.driver.begin(this.client);
+    this.inTransaction = true;
+  }
+
+  async run(sql: 'commit' | 'rollback'): Promise<void> {
+    this.inTransaction = false;
+    await this.client.query(sql);
+  }
+
+  release(): void {
+    this.client.release();
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // A write outside a transaction still takes the engine's write lock: it runs in a transaction of its own.
+    if (!this.inTransaction && WRITE_KINDS.has(compiled.query.kind)) {
+      await this.beginLocked();
+      try {
+        const result = await this.execute<R>(compiled);
+        await this.run('commit');
+        return result;
+      } catch (error) {
+        await this.run('rollback').catch(() => undefined);
+        throw error;
+      }
+    }
+    return this.execute<R>(compiled);
+  }
+
+  private async execute<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.client.query<R & object>(compiled.sql, [...compiled.parameters]);
+    const { command, rowCount, rows } = result;
+    const affected = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
+    return {
+      rows,
+      ...(affected && rowCount !== null ? { numAffectedRows: BigInt(rowCount) } : {}),
+    };
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('the engine does not stream queries on PostgreSQL');
+  }
+}
