@@ -8,8 +8,10 @@ export interface CliOptions {
   help: boolean;
   version: boolean;
   list: boolean;
-  /** The SQLite file; `:memory:` for a throwaway database. */
+  /** The SQLite file, or a PostgreSQL URL (postgres://…; see isPostgresUrl). */
   db: string;
+  /** --stateless: Streamable HTTP without sessions, for replicas behind a load balancer (transports/http-stateless.ts). */
+  stateless: boolean;
   demo: boolean;
   readOnly: boolean;
   transport: 'stdio' | 'http';
@@ -48,6 +50,7 @@ const FLAGS = {
   db: { type: 'string' },
   demo: { type: 'boolean' },
   'read-only': { type: 'boolean' },
+  stateless: { type: 'boolean' },
   transport: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
@@ -73,7 +76,8 @@ export const USAGE = `Usage: billing-mcp [options]
 An MCP server with an embedded billing engine on SQLite (Dodo Payments API semantics, test mode).
 
 Database
-  --db PATH              SQLite file (default: $XDG_DATA_HOME/billing-mcp/billing.db)
+  --db PATH|URL          SQLite file (default: $XDG_DATA_HOME/billing-mcp/billing.db), or a PostgreSQL
+                         15+ database: postgres://user:password@host:5432/db (?schema=NAME optional)
   --demo                 fill an empty database with a sample catalog
   --read-only            expose read tools only and open the database read-only
 
@@ -85,6 +89,8 @@ Transport
   --allowed-hosts NAME   extra Host header names to accept (repeatable, comma-separated)
   --allowed-origins URL  browser origins allowed to call the server (repeatable, comma-separated)
   --license-rate-limit N requests a minute per address on the public /licenses/* endpoints (default 120; 0 = off)
+  --stateless            HTTP without MCP sessions: any replica answers any request (replicas on one
+                         PostgreSQL database behind a load balancer); no GET stream, no legacy SSE
 
 Hosted pages (checkout_url, customer portal links)
   --pages-port PORT      stdio: the loopback port of the page server (default 3000, else the next free
@@ -194,6 +200,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     db: databasePathOf(str('db')) ?? defaultDatabasePath(env),
     demo: bool('demo'),
     readOnly,
+    stateless: bool('stateless'),
     transport,
     host: str('host') ?? '127.0.0.1',
     port,
@@ -220,16 +227,32 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
  * throwaway database and lose everything; a URL (file:…, postgres://…) would become a folder named after
  * its scheme with a SQLite file inside. Both are refused.
  */
+/** A PostgreSQL connection URL (postgres:// or postgresql://), which --db accepts beside a SQLite path. */
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(value);
+}
+
 function databasePathOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (value.trim() === '')
     throw new UsageError('--db is empty: give the path of the SQLite file, e.g. --db ./billing.db (omit --db for the default)');
+  if (isPostgresUrl(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new UsageError(`--db ${redactedUrl(value)} is not a valid PostgreSQL URL: give e.g. postgres://user:password@localhost:5432/billing`);
+    }
+    return value;
+  }
   if (/^file:/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value === ':memory:') {
-    throw new UsageError(
-      `--db takes a file path; "${value.replace(/\/\/[^/@]*@/, '//…@')}" is not one this version serves: give e.g. --db ./billing.db`,
-    );
+    throw new UsageError(`--db takes a SQLite file path or a postgres:// URL; "${redactedUrl(value)}" is neither: give e.g. --db ./billing.db`);
   }
   return value;
+}
+
+/** A database URL without its password, for messages and logs. */
+export function redactedUrl(value: string): string {
+  return value.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:…@');
 }
 
 /** --public-url: an http(s) origin with an optional path prefix, kept without its trailing slash. */

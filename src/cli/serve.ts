@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { catalogServer } from '../catalog-server.js';
 import { seedDemoCatalog } from '../demo.js';
-import { createEngine, DEFAULT_PUBLIC_BASE_URL, openDatabase } from '../engine/index.js';
+import { createEngine, DEFAULT_PUBLIC_BASE_URL, type Db, openDatabase, openPostgresDatabase } from '../engine/index.js';
 import { buildToolCatalog } from '../tools/catalog.js';
 import { serveStdio } from '../transports/stdio.js';
 import { servePages } from '../transports/page-server.js';
 import { deferredCatalog, type ToolSelection } from './deferred-tools.js';
 import { log } from './log.js';
 import { readSchemaSnapshot } from './prebuilt-schema.js';
-import type { CliOptions } from './options.js';
+import { type CliOptions, isPostgresUrl, redactedUrl } from './options.js';
 
 const DUE_WORK_INTERVAL_MS = 30_000;
 // New events reach webhook endpoints within a second; retries fall due on the engine clock (SPEC §4).
@@ -16,7 +16,8 @@ const WEBHOOK_POLL_INTERVAL_MS = 500;
 
 /** Opens the database, serves the selected tools over the chosen transport until the client or a signal ends it. */
 export async function serve(options: CliOptions, selection: ToolSelection): Promise<number> {
-  const opened = openNativeDatabase(options);
+  const postgres = isPostgresUrl(options.db);
+  const opened = postgres ? await openPostgres(options.db) : openNativeDatabase(options);
   // Links name the address that answers, known once the pages listen (a taken port moves them on).
   let pagesUrl = options.publicUrl ?? DEFAULT_PUBLIC_BASE_URL;
   const engine = await createEngine({
@@ -24,9 +25,9 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
     readonly: options.readOnly,
     publicBaseUrl: () => pagesUrl,
     // A new file gets the build's snapshot of every migration in one transaction (~40 ms less at its first start).
-    schemaSnapshot: options.readOnly ? undefined : readSchemaSnapshot(),
+    schemaSnapshot: options.readOnly || postgres ? undefined : readSchemaSnapshot(),
   });
-  log(`database ${options.db}${options.readOnly ? ' (read-only)' : ''}`);
+  log(`database ${postgres ? redactedUrl(options.db) : options.db}${options.readOnly ? ' (read-only)' : ''}`);
   if (options.demo) {
     if (options.readOnly) log('--demo ignored: the database is open read-only');
     else log((await seedDemoCatalog(engine)) ? 'demo catalog added' : 'demo skipped: the database already has products');
@@ -60,10 +61,14 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
       ...reachableAs(options),
       licenseRateLimit: options.licenseRateLimit,
       readOnly: options.readOnly,
+      stateless: options.stateless,
       log,
     });
     pagesUrl = options.publicUrl ?? linkBaseOf(options.host, http.port);
-    log(`listening on ${http.url} (Streamable HTTP at /mcp, SSE at /sse, health at /health, pages at ${pagesUrl})`);
+    const mcp = options.stateless ? 'stateless Streamable HTTP at /mcp' : 'Streamable HTTP at /mcp, SSE at /sse';
+    log(`listening on ${http.url} (${mcp}, health at /health, pages at ${pagesUrl})`);
+    if (postgres && !options.stateless)
+      log('replicas behind a load balancer need --stateless: sessions live in the memory of the server that opened them');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -110,6 +115,17 @@ const PAGES_HOST = '127.0.0.1';
 function linkBaseOf(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' || host === '[::]' ? '127.0.0.1' : host;
   return `http://${reachable.includes(':') && !reachable.startsWith('[') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/**
+ * A PostgreSQL database from its URL; `?schema=NAME` puts the engine's tables in that schema (created by
+ * whoever owns the database), so several engines can share one database.
+ */
+async function openPostgres(value: string): Promise<{ db: Db }> {
+  const url = new URL(value);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return openPostgresDatabase({ url: url.toString(), schema });
 }
 
 /**

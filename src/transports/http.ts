@@ -11,6 +11,7 @@ import { HTTP_ERROR_CODE, jsonRpcErrorHandler, sendJsonRpcError } from './http-e
 import { DEFAULT_LICENSE_RATE_LIMIT, fastLicenseHandler, licenseEndpointPolicy, licenseRateStore, licenseRoutes } from './http-licenses.js';
 import { allowedHostnames, assertSafeBinding, bearerAuth, hostCheck, originCheck, urlHost } from './http-security.js';
 import { mcpSessions } from './http-sessions.js';
+import { statelessMcp } from './http-stateless.js';
 
 export interface HttpServerOptions {
   engine: Engine;
@@ -33,6 +34,11 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number | undefined;
   /** A tool call still running after this long moves its client to polling (default 25 s; see CatalogServerOptions). */
   releaseStreamAfterMs?: number | undefined;
+  /**
+   * --stateless: no MCP sessions, every POST /mcp answered on its own (http-stateless.ts), so replicas on one
+   * PostgreSQL database behind a load balancer can each answer any request. Default false.
+   */
+  stateless?: boolean | undefined;
   log: (line: string) => void;
 }
 
@@ -68,12 +74,15 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
   // the SDK transports still reject a wrong Content-Type themselves.
   const jsonBody = express.json({ limit: MAX_BODY, type: () => true });
   const releaseStreamAfterMs = options.releaseStreamAfterMs ?? DEFAULT_RELEASE_STREAM_AFTER_MS;
-  const sessions = mcpSessions({
-    newServer: () => catalogServer(engine, catalog, { releaseStreamAfterMs }),
-    jsonBody,
-    log,
-    maxSessions: options.maxSessions,
-  });
+  const sessions =
+    options.stateless === true
+      ? statelessMcp({ newServer: () => catalogServer(engine, catalog, { releaseStreamAfterMs }), jsonBody })
+      : mcpSessions({
+          newServer: () => catalogServer(engine, catalog, { releaseStreamAfterMs }),
+          jsonBody,
+          log,
+          maxSessions: options.maxSessions,
+        });
 
   const licenseOptions = {
     ratePerMinute: options.licenseRateLimit ?? DEFAULT_LICENSE_RATE_LIMIT,

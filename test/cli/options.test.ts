@@ -125,13 +125,33 @@ describe('bad values are usage errors', () => {
 });
 
 // Issue 13: --db '' ran on a throwaway database; file:… and postgres://… became folders named after the scheme.
-describe('--db takes a file path', () => {
+// Issue 17: a postgres:// or postgresql:// URL is a PostgreSQL database; a password never shows in a message.
+describe('--db takes a file path or a PostgreSQL URL', () => {
+  test.each([['postgres://app:secret@db.example.com:5432/billing'], ['postgresql://localhost/billing?schema=team_a']])(
+    '%s is a PostgreSQL database',
+    (url) => {
+      expect(parse(['--db', url]).db).toBe(url);
+      expect(parse([], { BILLING_MCP_DB: url }).db).toBe(url);
+    },
+  );
+
+  test('--stateless (and BILLING_MCP_STATELESS=1) serve HTTP without sessions; off by default', () => {
+    expect(parse([]).stateless).toBe(false);
+    expect(parse(['--stateless']).stateless).toBe(true);
+    expect(parse([], { BILLING_MCP_STATELESS: '1' }).stateless).toBe(true);
+  });
+
   test.each([
     [['--db', ''], {}, '--db is empty: give the path of the SQLite file, e.g. --db ./billing.db (omit --db for the default)'],
     [[], { BILLING_MCP_DB: ' ' }, '--db is empty'],
-    [['--db', 'file:/tmp/x.db'], {}, '--db takes a file path; "file:/tmp/x.db" is not one this version serves: give e.g. --db ./billing.db'],
-    [['--db', 'postgres://app:secret@db.example.com/billing'], {}, '--db takes a file path; "postgres://…@db.example.com/billing" is not one'],
-    [['--db', ':memory:'], {}, '":memory:" is not one this version serves'],
+    [['--db', 'file:/tmp/x.db'], {}, '--db takes a SQLite file path or a postgres:// URL; "file:/tmp/x.db" is neither: give e.g. --db ./billing.db'],
+    [['--db', 'mysql://app:secret@db.example.com/billing'], {}, '"mysql://app:…@db.example.com/billing" is neither'],
+    [
+      ['--db', 'postgres://app:secret@db.example.com:notaport/billing'],
+      {},
+      '--db postgres://app:…@db.example.com:notaport/billing is not a valid PostgreSQL URL',
+    ],
+    [['--db', ':memory:'], {}, '":memory:" is neither'],
   ])('%j %j is refused', (argv, env, message) => {
     const run = () => parse(argv, env);
     expect(run).toThrow(UsageError);
