@@ -34,6 +34,21 @@ export default defineConfig({
           ...shared,
         },
       },
+      // PostgreSQL's own tests (migrations, replicas), run with the unit project on PostgreSQL by `npm run test:pg`
+      // (scripts/with-postgres.mjs starts a throwaway server and sets BILLING_MCP_TEST_PG); without a server
+      // the project does not exist, so `npm test` runs everything else on SQLite.
+      ...(process.env.BILLING_MCP_TEST_PG
+        ? [
+            {
+              test: {
+                name: 'postgres',
+                include: ['test/postgres/**/*.test.ts'],
+                globalSetup: ['test/support/global-setup.ts'],
+                ...shared,
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'browser',

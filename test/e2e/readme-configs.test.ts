@@ -11,6 +11,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { toolsOfSets } from '../../src/tools/toolsets.js';
@@ -82,7 +83,18 @@ function expectWhatAClientIsSent(listed: ListedTools): void {
 
 test('every config block in README.md is one this file runs', () => {
   expect(configNames(readme).sort()).toEqual(
-    ['claude-code', 'claude-desktop', 'cursor', 'docker', 'docker-stdio', 'http-server', 'mcp-remote', 'mcp-remote-bearer', 'mcp-remote-sse'].sort(),
+    [
+      'claude-code',
+      'claude-desktop',
+      'compose',
+      'cursor',
+      'docker',
+      'docker-stdio',
+      'http-server',
+      'mcp-remote',
+      'mcp-remote-bearer',
+      'mcp-remote-sse',
+    ].sort(),
   );
 });
 
@@ -221,6 +233,53 @@ const execForm = (text: string): string[] => {
   if (!isStringArray(parsed)) throw new Error(`not an exec-form array: ${text}`);
   return parsed;
 };
+
+// compose.yaml (issue 17): the README shows it verbatim; the server waits for a healthy PostgreSQL and reaches it by
+// its service name with its credentials; replicas need --stateless. test/postgres/compose.test.ts runs the server
+// with this environment against a real PostgreSQL.
+describe('Docker Compose', () => {
+  const file = readFileSync(join(ROOT_DIR, 'compose.yaml'), 'utf8');
+  const compose = parseYaml(file) as {
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: string;
+        environment: Record<string, string>;
+        depends_on?: Record<string, { condition: string }>;
+        healthcheck?: { test: string[] };
+        ports?: string[];
+      }
+    >;
+    volumes: Record<string, unknown>;
+  };
+  const { postgres, 'billing-mcp': server } = compose.services;
+
+  test('config:compose is compose.yaml, verbatim', () => {
+    const block = configBlock(readme, 'compose');
+    expect(block.lang).toBe('yaml');
+    expect(`${block.body}\n`).toBe(file);
+  });
+
+  test('the server starts after PostgreSQL is healthy and reaches it by service name and credentials', () => {
+    expect(postgres?.image).toMatch(/^postgres:(1[5-9]|[2-9]\d)\b/);
+    expect(postgres?.healthcheck?.test.join(' ')).toContain('pg_isready');
+    expect(server?.build).toBe('.');
+    expect(server?.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    const env = server?.environment ?? {};
+    const url = new URL(env.BILLING_MCP_DB ?? '');
+    expect(url.protocol).toBe('postgres:');
+    expect(url.hostname).toBe('postgres');
+    expect(url.username).toBe(postgres?.environment.POSTGRES_USER);
+    expect(url.password).toBe(postgres?.environment.POSTGRES_PASSWORD);
+    expect(url.pathname).toBe(`/${postgres?.environment.POSTGRES_DB ?? ''}`);
+    expect(env.BILLING_MCP_STATELESS).toBe('1');
+    // The image binds 0.0.0.0, where the server requires a token: compose refuses to start without one.
+    expect(env.BILLING_MCP_AUTH_TOKEN).toMatch(/^\$\{BILLING_MCP_AUTH_TOKEN:\?/);
+    expect(server?.ports).toEqual(['3000:3000']);
+    expect(Object.keys(compose.volumes)).toEqual(['billing-pg']);
+  });
+});
 
 describe('Docker', () => {
   const stages = dockerStages(readFileSync(join(ROOT_DIR, 'Dockerfile'), 'utf8'));

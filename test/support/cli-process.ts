@@ -55,6 +55,8 @@ export interface HttpCli {
   stderr(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL: no shutdown at all (open connections and transactions just drop); resolves once the process has exited. */
+  kill(): Promise<void>;
 }
 
 /** Starts `billing-mcp --transport http --port 0 …args` and resolves once it logs the URL it listens on. */
@@ -75,7 +77,7 @@ export function startHttpCli(args: readonly string[], env: Record<string, string
       const url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
       if (url === undefined) return;
       clearTimeout(timer);
-      resolve({ url, stderr: () => stderr, stop: () => stop(child, exited) });
+      resolve({ url, stderr: () => stderr, stop: () => stop(child, exited), kill: () => kill(child, exited) });
     });
     void exited.then((code) => {
       clearTimeout(timer);
@@ -87,4 +89,9 @@ export function startHttpCli(args: readonly string[], env: Record<string, string
 async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {
   if (child.exitCode === null) child.kill('SIGTERM');
   return exited;
+}
+
+async function kill(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
 }
