@@ -17,7 +17,7 @@ const WEBHOOK_POLL_INTERVAL_MS = 500;
 /** Opens the database, serves the selected tools over the chosen transport until the client or a signal ends it. */
 export async function serve(options: CliOptions, selection: ToolSelection): Promise<number> {
   const postgres = isPostgresUrl(options.db);
-  const opened = postgres ? await openPostgres(options.db) : openNativeDatabase(options);
+  const opened = postgres ? await openPostgres(options.db, options.readOnly) : openNativeDatabase(options);
   // Links name the address that answers, known once the pages listen (a taken port moves them on).
   let pagesUrl = options.publicUrl ?? DEFAULT_PUBLIC_BASE_URL;
   const engine = await createEngine({
@@ -121,11 +121,11 @@ function linkBaseOf(host: string, port: number): string {
  * A PostgreSQL database from its URL; `?schema=NAME` puts the engine's tables in that schema (created by
  * whoever owns the database), so several engines can share one database.
  */
-async function openPostgres(value: string): Promise<{ db: Db }> {
+async function openPostgres(value: string, readonly: boolean): Promise<{ db: Db }> {
   const url = new URL(value);
   const schema = url.searchParams.get('schema') ?? undefined;
   url.searchParams.delete('schema');
-  return openPostgresDatabase({ url: url.toString(), schema });
+  return openPostgresDatabase({ url: url.toString(), schema, readonly });
 }
 
 /**

@@ -25,6 +25,8 @@ export interface OpenPostgresOptions {
   schema?: string | undefined;
   /** Connections this process keeps to the database (default 10). */
   poolSize?: number | undefined;
+  /** --read-only: every transaction of this process is READ ONLY (default_transaction_read_only), whatever it asks. */
+  readonly?: boolean | undefined;
   /** How long a write transaction waits for the engine's write lock before DATABASE_BUSY (default 15 s). */
   writeLockWaitMs?: number | undefined;
 }
@@ -70,7 +72,10 @@ export function openPostgresDatabase(options: OpenPostgresOptions): OpenedPostgr
     idleTimeoutMillis: 10_000,
     allowExitOnIdle: true,
     types: typeParsers,
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    ...sessionOptions([
+      ...(schema === undefined ? [] : [`search_path=${schema}`]),
+      ...(options.readonly === true ? ['default_transaction_read_only=on'] : []),
+    ]),
   });
   // An idle client's error (the server restarted, a replica's connection cut) must not crash the process;
   // the pool drops that client and the next query opens a new one.
@@ -91,11 +96,16 @@ export function openPostgresDatabase(options: OpenPostgresOptions): OpenedPostgr
     setLockedRead: (read) => {
       driver.lockedRead = read;
     },
-    listener: () => new pg.Client({ connectionString: options.url, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) }),
+    listener: () => new pg.Client({ connectionString: options.url, ...sessionOptions(schema === undefined ? [] : [`search_path=${schema}`]) }),
     close: () => db.destroy(),
   };
   registerPostgres(opened);
   return opened;
+}
+
+/** Server settings for every connection of the pool, as libpq's `options` (-c name=value …). */
+function sessionOptions(settings: readonly string[]): { options?: string } {
+  return settings.length === 0 ? {} : { options: settings.map((setting) => `-c ${setting}`).join(' ') };
 }
 
 /** The schema's write lock: a 32-bit FNV-1a hash of its name under billing-mcp's lock class. */
