@@ -186,6 +186,24 @@ class PostgresEngineDriver implements Driver {
   }
 }
 
+/**
+ * Named (server-side prepared) statements: PostgreSQL parses and plans a named statement once per connection,
+ * and pg sends only Bind/Execute after that. The repos build a small fixed set of SQL texts (reusable.ts), so
+ * the first MAX_NAMED_STATEMENTS distinct texts get names for the life of the process; later ones (say,
+ * `in` lists of every length) run unnamed, so no connection prepares more than that many.
+ */
+const MAX_NAMED_STATEMENTS = 2000;
+// Several processes: SQL text → statement name, this process's own; nothing read from the database.
+const statementNames = new Map<string, string>();
+function statementNameOf(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `billing_${statementNames.size}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 /** Kysely hands back the connections this driver made. */
 function own(connection: DatabaseConnection): PostgresEngineConnection {
   if (!(connection instanceof PostgresEngineConnection)) throw new Error('a connection this driver did not make');
@@ -231,7 +249,9 @@ class PostgresEngineConnection implements DatabaseConnection {
   }
 
   private async execute<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.client.query<R & object>(compiled.sql, [...compiled.parameters]);
+    const name = statementNameOf(compiled.sql);
+    const values = [...compiled.parameters];
+    const result = await this.client.query<R & object>(name === undefined ? { text: compiled.sql, values } : { name, text: compiled.sql, values });
     const { command, rowCount, rows } = result;
     const affected = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
     return {
