@@ -26,6 +26,10 @@ export async function serve(options: CliOptions, selection: ToolSelection): Prom
     publicBaseUrl: () => pagesUrl,
     // A new file gets the build's snapshot of every migration in one transaction (~40 ms less at its first start).
     schemaSnapshot: options.readOnly || postgres ? undefined : readSchemaSnapshot(),
+  }).catch((error: unknown) => {
+    // A PostgreSQL server that does not answer, or refuses the role: say which database, never its password.
+    if (!postgres) throw error;
+    throw new Error(`PostgreSQL at ${redactedUrl(options.db)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   });
   log(`database ${postgres ? redactedUrl(options.db) : options.db}${options.readOnly ? ' (read-only)' : ''}`);
   if (options.demo) {

@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 describe('the CLI bundle', () => {
-  test('is the files the build wrote, and imports no package at run time but better-sqlite3', () => {
+  test('is the files the build wrote, and imports no package at run time but better-sqlite3 (pg-native: never loaded)', () => {
     const files = Object.keys(meta.outputs).filter((file) => file.endsWith('.js'));
     expect(files.map((file) => file.replace(/^dist\//, '')).sort()).toEqual(
       readdirSync(DIST)
@@ -105,7 +105,25 @@ describe('the CLI bundle', () => {
     );
     // debug (under express) tries require('supports-color') in a try/catch and does without it.
     packages.delete('supports-color');
-    expect([...packages]).toEqual(['better-sqlite3']);
+    // pg's optional native binding, required only through `pg.native`, which the engine never touches.
+    expect([...packages].sort()).toEqual(['better-sqlite3', 'pg-native']);
+  });
+
+  test('the PostgreSQL driver is in a chunk of its own, loaded only when --db names PostgreSQL', () => {
+    const withPg = Object.keys(meta.outputs).filter(
+      (file) => file.endsWith('.js') && Object.keys(outputsOf(file).inputs).some((input) => sourceOf(input) === 'pg'),
+    );
+    expect(withPg).toHaveLength(1);
+    const main = outputsOf('dist/cli.js').imports.find((i) => i.kind === 'dynamic-import')?.path ?? '';
+    const loadedAtStart = new Set([...staticGraph('dist/cli.js'), ...staticGraph(main)]);
+    for (const file of loadedAtStart)
+      expect(
+        outputsOf(file)
+          .imports.filter((i) => i.kind === 'import-statement')
+          .map((i) => i.path),
+      ).not.toContain(withPg[0]);
+    const importers = Object.keys(meta.outputs).filter((file) => outputsOf(file).imports.some((i) => i.path === withPg[0]));
+    for (const file of importers) expect(outputsOf(file).imports.find((i) => i.path === withPg[0])?.kind).toBe('dynamic-import');
   });
 
   test('--version and --help load only the entry and the option parser, none of the tools, engine or SDK', async () => {

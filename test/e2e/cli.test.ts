@@ -60,10 +60,17 @@ describe('startup options', () => {
     expect(run.stderr).toMatch(/refusing to serve HTTP on 0\.0\.0\.0 without a bearer token.*--auth-token/);
   });
 
-  test('issue 13: --db with a URL or nothing exits 2 and creates nothing; --read-only on a missing file names it', async () => {
-    const refused = await runCli(['--db', 'postgres://app:secret@localhost/billing']);
+  test('issue 13: --db with a URL that is not PostgreSQL, or nothing, exits 2 and creates nothing; --read-only on a missing file names it', async () => {
+    const refused = await runCli(['--db', 'mysql://app:secret@localhost/billing']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('--db takes a file path; "postgres://…@localhost/billing" is not one this version serves');
+    expect(refused.stderr).toContain('--db takes a SQLite file path or a postgres:// URL; "mysql://app:…@localhost/billing" is neither');
+    expect(refused.stderr).not.toContain('secret');
+    expect(existsSync('mysql:')).toBe(false);
+    // Issue 17: a PostgreSQL server that does not answer is a start-up error that names it, without its password.
+    const unreachable = await runCli(['--db', 'postgres://app:secret@127.0.0.1:9/billing']);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/ECONNREFUSED|connect/);
+    expect(unreachable.stderr).not.toContain('secret');
     expect(existsSync('postgres:')).toBe(false);
     expect((await runCli(['--db', ''])).code).toBe(2);
     const missing = join(dir.path, 'never-created.db');
