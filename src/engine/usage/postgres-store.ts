@@ -15,7 +15,7 @@ import type { IngestOutcome, MeterDefinition, UnitOfWork, UsageEventQuery, Usage
 // true. SQLite's staging table, hash index and runs (migration 0009) stay empty here.
 //
 // A batch goes in as one INSERT … SELECT FROM unnest(arrays): seven array parameters whatever the batch's
-// size, so one statement, one plan and one round trip store 1,000 events (bench/usage-postgres.mjs measures
+// size, so one statement, one plan and one round trip store 1,000 events (bench/postgres.mjs measures
 // it against a multi-row VALUES insert and against COPY into an unindexed table).
 
 const COLUMNS = 'event_id, business_id, customer_id, event_name, timestamp, metadata';
