@@ -222,6 +222,25 @@ export async function findStoredSubscription(db: Db, businessId: string, subscri
   return row && toStoredSubscription(row);
 }
 
+/** The business's subscriptions among `subscriptionIds`, by id (one statement per 500 ids). */
+export async function findStoredSubscriptions(
+  db: Db,
+  businessId: string,
+  subscriptionIds: readonly string[],
+): Promise<Map<string, StoredSubscription>> {
+  const found = new Map<string, StoredSubscription>();
+  for (let i = 0; i < subscriptionIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('business_id', '=', businessId)
+      .where('subscription_id', 'in', subscriptionIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.set(row.subscription_id, toStoredSubscription(row));
+  }
+  return found;
+}
+
 const selectSubscription = reusableQuery((db: Db, businessId: string, subscriptionId: string) =>
   db.selectFrom('subscriptions').selectAll().where('business_id', '=', businessId).where('subscription_id', '=', subscriptionId),
 );
