@@ -2,7 +2,8 @@
 // under its own savepoint (runner.ts). An item that throws rolls back alone — its claim, payment, events and
 // subscription change undone — is reported with `error`, and is billed once by the next run; the items
 // before and after it in the same batch commit. A batch ends at its item limit or its time limit; the items
-// beyond it run in the next batches, in order, and each reports exactly its own events.
+// beyond it run in the next batches, in order, and each reports exactly its own events. The time limit counts
+// from when the batch holds the write lock: a wait for it (other processes' batches) is not the batch's time.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ChargeRequest, ChargeResult, PaymentProcessor } from '../../../src/engine/payments/processor.js';
 import { TestProcessor } from '../../../src/engine/payments/processor.js';
@@ -125,5 +126,24 @@ describe('due work at one instant runs in batches', () => {
     const invoices = await engine.ctx.db.selectFrom('invoices').select('number').orderBy('number').execute();
     expect(invoices.map((i) => i.number)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
     expect(await runner.run(engine.clock.now())).toEqual([]);
+  });
+
+  test('the wait for the write lock is not counted against a batch: 30 items wait 1 s each time, and still run 2 batches', async () => {
+    await subscribers(30);
+    let elapsed = 0;
+    const runner = new DueWorkRunner(engine.ctx, { batchLimits: { items: 500, ms: 250 }, stopwatch: () => elapsed });
+    // Every transaction the runner begins waits 1 s (by its stopwatch) for another process's lock first.
+    let begun = 0;
+    const original = engine.ctx.db.transaction.bind(engine.ctx.db);
+    engine.ctx.db.transaction = () => {
+      begun += 1;
+      elapsed += 1000;
+      return original();
+    };
+    engine.clock.set('2025-06-01T00:00:00.000Z');
+    const processed = await runner.run(engine.clock.now());
+    expect(processed).toHaveLength(60);
+    // One batch per instant (May 1, June 1); counted from before the wait, each batch took one item: 60.
+    expect(begun).toBe(2);
   });
 });
