@@ -6,11 +6,14 @@ export {
   FrozenClock,
   migrateToLatest,
   openDatabase,
+  openPostgresDatabase,
   systemClock,
   type Clock,
   type Engine,
   type EngineOptions,
   type ErrorCode,
+  type OpenedPostgres,
+  type OpenPostgresOptions,
   type SchemaSnapshot,
 } from './engine/index.js';
 export { ALL_TOOLS } from './tools/index.js';

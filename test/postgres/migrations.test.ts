@@ -9,6 +9,7 @@ import { FrozenClock } from '../../src/engine/clock.js';
 import { sequentialIds } from '../../src/engine/ids.js';
 import { createEngine } from '../../src/engine/index.js';
 import { TEST_POSTGRES_URL } from '../support/test-database.js';
+import * as library from '../../src/index.js';
 
 const url = TEST_POSTGRES_URL as string;
 let admin: pg.Client;
@@ -107,6 +108,22 @@ describe('migrations on PostgreSQL', () => {
       // Once the first is deleted, the code is free again (SPEC §1.5: a deleted code can be reused).
       await engine.discounts.delete(first.discount_id);
       await admin.query(insert, Object.values(copy));
+    } finally {
+      await engine.close();
+    }
+  });
+
+  test("the library's entry opens the engine on PostgreSQL (the pg driver loaded on demand)", async () => {
+    const schema = await freshSchema('library_entry');
+    const opened = await library.openPostgresDatabase({ url, schema });
+    const engine = await library.createEngine({ db: opened.db, clock: new library.FrozenClock('2025-04-01T00:00:00.000Z') });
+    try {
+      const product = await engine.products.create({
+        name: 'Basic',
+        tax_category: 'saas',
+        price: { type: 'one_time_price', currency: 'USD', price: 3000 },
+      });
+      expect(await engine.products.get(product.product_id)).toMatchObject({ name: 'Basic', price: { price: 3000 } });
     } finally {
       await engine.close();
     }
