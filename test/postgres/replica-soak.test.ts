@@ -20,14 +20,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cliEnv, type HttpCli, startHttpCli } from '../support/cli-process.js';
 import { streamableClient } from '../support/e2e-clients.js';
-import { textOf } from '../support/mcp-client.js';
 import { billedUnitsByCustomerPostgres, readPostgresInvariants, withSchema } from '../support/postgres-invariants.js';
-import type { Server } from '../support/shared-servers.js';
+import { type Server, serverOf } from '../support/shared-servers.js';
 import {
   closeEveryPeriod,
   createCatalog,
@@ -201,20 +199,12 @@ async function roundRobinBalancer(initial: readonly string[]): Promise<Balancer>
 /** The SDK's client over Streamable HTTP to a base URL (the balancer's or one replica's), as a Server. */
 async function clientOn(name: string, baseUrl: string): Promise<Server> {
   const client = await streamableClient(baseUrl);
-  const call = async (tool: string, args: Record<string, unknown> = {}) =>
-    (await client.callTool({ name: tool, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult;
-  return {
+  return serverOf(
     name,
     client,
-    call,
-    async ok<T>(tool: string, args: Record<string, unknown> = {}) {
-      const result = await call(tool, args);
-      if (result.isError) throw new Error(`${name}: ${tool} failed: ${textOf(result)}`);
-      return result.structuredContent as T;
-    },
-    kill: () => Promise.reject(new Error(`${name} is a client: the replicas are what gets killed`)),
-    close: () => client.close(),
-  };
+    () => Promise.reject(new Error(`${name} is a client: the replicas are what gets killed`)),
+    () => client.close(),
+  );
 }
 
 /** A replica's stderr past its two start-up lines (database, listening on …): anything there is news. */

@@ -21,7 +21,8 @@ export interface Server {
   close(): Promise<void>;
 }
 
-function serverOf(name: string, client: Client, kill: () => Promise<void>, close: () => Promise<void>): Server {
+/** A connected client as a Server: calls with a 120 s timeout, `ok` for calls that must succeed. */
+export function serverOf(name: string, client: Client, kill: () => Promise<void>, close: () => Promise<void>): Server {
   const call = async (tool: string, args: Record<string, unknown> = {}) =>
     (await client.callTool({ name: tool, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult;
   return {
