@@ -128,4 +128,13 @@ describe('migrations on PostgreSQL', () => {
       await engine.close();
     }
   });
+
+  test('a schema named in the URL that does not exist yet is created, then migrated', async () => {
+    await admin.query('DROP SCHEMA IF EXISTS made_on_start CASCADE');
+    const opened = openPostgresDatabase({ url, schema: 'made_on_start' });
+    const engine = await createEngine({ db: opened.db, clock: new FrozenClock('2025-04-01T00:00:00.000Z'), ids: sequentialIds() });
+    await engine.close();
+    const { columns } = await postgresSchemaOf('made_on_start');
+    expect(columns).toContain('products.price:bigint:NO');
+  });
 });

@@ -176,12 +176,25 @@ class WriteLockingSqliteDriver extends SqliteDriver {
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<void> {
   if (await everyMigrationRecorded(db)) return;
+  await createMissingSchema(db);
   const migrator = migratorOf(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : inspect(error)}`);
   }
+}
+
+/**
+ * PostgreSQL: the engine's schema (`?schema=NAME`), created when it does not exist yet, so a new engine
+ * needs no set-up beyond its database. Looked for first: creating one needs CREATE on the database, which
+ * a role confined to an existing schema may lack.
+ */
+async function createMissingSchema(db: Db): Promise<void> {
+  const schema = postgresHandleOf(db)?.schema;
+  if (schema === undefined) return;
+  const { rows } = await sql<{ present: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${schema}) AS present`.execute(db);
+  if (rows[0]?.present !== true) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
 }
 
 /**
