@@ -13,6 +13,7 @@ import {
 import type { Db } from './database.js';
 import type { Database } from './schema.js';
 import { type LockedRead, type OpenedPostgres, registerPostgres } from './postgres-registry.js';
+import { BillingError } from '../errors.js';
 import { databaseBusy } from './write-lock.js';
 
 export interface OpenPostgresOptions {
@@ -77,9 +78,14 @@ export function openPostgresDatabase(options: OpenPostgresOptions): OpenedPostgr
       ...(options.readonly === true ? ['default_transaction_read_only=on'] : []),
     ]),
   });
-  // An idle client's error (the server restarted, a replica's connection cut) must not crash the process;
-  // the pool drops that client and the next query opens a new one.
+  // A connection's error (the server restarted, a session ended, a network cut) must not crash the process.
+  // Idle: the pool drops that client and the next query opens a new one. In use: pg emits 'error' on the
+  // client as well as failing its query, and an 'error' event with no listener would end the process; the
+  // query's rejection is what the call answers (connectionError), and the pool drops the client on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const driver = new PostgresEngineDriver(pool, lockKeyOf(schema ?? 'public'), options.writeLockWaitMs ?? WRITE_LOCK_WAIT_MS);
   const db: Db = new Kysely<Database>({
     dialect: {
@@ -123,6 +129,38 @@ function isLockTimeout(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '55P03';
 }
 
+/**
+ * The connection is gone or was never made: the server is down or restarting, a network cut, or an
+ * administrator ended the session (SQLSTATE class 08, 57P01–57P03; node's socket errors; pg's own message).
+ */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
+function isConnectionLost(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  return typeof message === 'string' && /Connection terminated|Client has encountered a connection error|Connection ended/i.test(message);
+}
+
+/**
+ * A lost connection as the retryable error it is, rather than an internal one. Before a commit was sent the
+ * transaction died with the connection, so nothing changed; a connection lost while committing leaves the
+ * outcome unknown, and the caller is told to read before retrying.
+ */
+function connectionError(error: unknown, committing = false): unknown {
+  if (!isConnectionLost(error)) return error;
+  const why = error instanceof Error ? error.message : String(error);
+  return committing
+    ? new BillingError(
+        'DATABASE_BUSY',
+        `the connection to PostgreSQL was lost while this call committed (${why}); it may or may not have taken effect`,
+        'read the object back (its get_ or list_ tool) before retrying',
+      )
+    : new BillingError(
+        'DATABASE_BUSY',
+        `PostgreSQL could not be reached (${why}); this call changed nothing`,
+        'retry the call once the database is back',
+      );
+}
+
 const WRITE_KINDS = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode', 'MergeQueryNode']);
 
 class PostgresEngineDriver implements Driver {
@@ -146,7 +184,9 @@ class PostgresEngineDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw connectionError(error);
+    });
     return new PostgresEngineConnection(client, this);
   }
 
@@ -179,10 +219,15 @@ class PostgresEngineDriver implements Driver {
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       if (isLockTimeout(error)) throw databaseBusy(this.waitMs);
-      throw error;
+      throw connectionError(error);
     }
     const read = this.lockedRead;
-    if (read) read.apply((await client.query<Record<string, unknown>>(read.sql)).rows);
+    if (read) {
+      const { rows } = await client.query<Record<string, unknown>>(read.sql).catch((error: unknown) => {
+        throw connectionError(error);
+      });
+      read.apply(rows);
+    }
   }
 }
 
@@ -225,7 +270,9 @@ class PostgresEngineConnection implements DatabaseConnection {
 
   async run(sql: 'commit' | 'rollback'): Promise<void> {
     this.inTransaction = false;
-    await this.client.query(sql);
+    await this.client.query(sql).catch((error: unknown) => {
+      throw connectionError(error, sql === 'commit');
+    });
   }
 
   release(): void {
@@ -251,7 +298,11 @@ class PostgresEngineConnection implements DatabaseConnection {
   private async execute<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const name = statementNameOf(compiled.sql);
     const values = [...compiled.parameters];
-    const result = await this.client.query<R & object>(name === undefined ? { text: compiled.sql, values } : { name, text: compiled.sql, values });
+    const result = await this.client
+      .query<R & object>(name === undefined ? { text: compiled.sql, values } : { name, text: compiled.sql, values })
+      .catch((error: unknown) => {
+        throw connectionError(error);
+      });
     const { command, rowCount, rows } = result;
     const affected = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
     return {
