@@ -1,0 +1,109 @@
+// Rule under test (issue 17, migration 0013): on PostgreSQL the engine lists rows in the order SQLite lists
+// them, whatever the database's locale. SQLite compares text byte by byte ('prd_B' < 'prd_a', '-' < '_').
+// A database made with a language locale (the postgres image's en_US.utf8, or ICU 'en-US' as here) sorts
+// 'prd_a' before 'prd_B'. The engine's text columns are collated "C" (byte order), so a list under a frozen
+// clock, where every row has the same created_at and the id decides, comes out the same on both databases.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FrozenClock } from '../../src/engine/clock.js';
+import type { IdKind, IdSource } from '../../src/engine/ids.js';
+import { openPostgresDatabase } from '../../src/engine/db/postgres.js';
+import { createEngine, type Engine } from '../../src/engine/index.js';
+import { TEST_POSTGRES_URL } from '../support/test-database.js';
+
+const base = TEST_POSTGRES_URL as string;
+const DATABASE = `billing_icu_${process.pid}`;
+let admin: pg.Client;
+let url: string;
+
+/** Ids that sort one way by bytes and another by English rules. */
+const IDS = ['prd_a', 'prd_B', 'prd-c', 'prd_D', 'prd_e', 'prd_Z'];
+const byBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
+  await admin.query(`CREATE DATABASE ${DATABASE} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`);
+  const u = new URL(base);
+  u.pathname = `/${DATABASE}`;
+  url = u.toString();
+});
+afterAll(async () => {
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.end();
+});
+
+/** An engine on the ICU database whose product ids are IDS, in the order given. */
+async function engineWithIds(schema: string): Promise<{ engine: Engine; close: () => Promise<void> }> {
+  const opened = openPostgresDatabase({ url, schema });
+  const queue = [...IDS].reverse();
+  let n = 0;
+  const ids: IdSource = {
+    next: (kind: IdKind): string => (kind === 'product' ? (queue.pop() ?? `pdt_x${++n}`) : `${kind}_${String(++n).padStart(4, '0')}`),
+  };
+  const engine = await createEngine({ db: opened.db, clock: new FrozenClock('2025-04-01T00:00:00.000Z'), ids });
+  return { engine, close: () => engine.close() };
+}
+
+describe('text order on a PostgreSQL database with a language locale', () => {
+  test('the database itself sorts these ids by English rules, not by bytes (the case the migration is for)', async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ id: string }>(`SELECT id FROM unnest($1::text[]) AS t(id) ORDER BY id`, [IDS]);
+      expect(rows.map((r) => r.id)).not.toEqual([...IDS].sort(byBytes));
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('list_products with one created_at lists by id in byte order, as on SQLite', async () => {
+    const { engine, close } = await engineWithIds('order_products');
+    try {
+      for (const id of IDS) {
+        const product = await engine.products.create({
+          name: id,
+          tax_category: 'saas',
+          price: { type: 'one_time_price', currency: 'USD', price: 100 },
+        });
+        expect(product.product_id).toBe(id);
+      }
+      const page = await engine.products.list();
+      expect(page.items.map((p) => p.product_id)).toEqual([...IDS].sort(byBytes));
+    } finally {
+      await close();
+    }
+  });
+
+  test('usage events with one timestamp list newest first, then event_id descending in byte order', async () => {
+    const { engine, close } = await engineWithIds('order_usage');
+    try {
+      const customer = await engine.customers.create({ email: 'a@example.com', name: 'A' });
+      const eventIds = IDS.map((id) => id.replace('prd', 'evt'));
+      const timestamp = '2025-03-31T23:00:00.000Z';
+      await engine.usage.ingest(eventIds.map((event_id) => ({ event_id, customer_id: customer.customer_id, event_name: 'api.call', timestamp })));
+      const page = await engine.usage.listEvents();
+      expect(page.items.map((e) => e.event_id)).toEqual([...eventIds].sort(byBytes).reverse());
+    } finally {
+      await close();
+    }
+  });
+
+  test('every text column of the schema is collated "C" after the migrations', async () => {
+    const { close } = await engineWithIds('order_columns');
+    await close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ c: string; collation: string | null }>(
+        `SELECT table_name || '.' || column_name AS c, collation_name AS collation FROM information_schema.columns
+         WHERE table_schema = 'order_columns' AND data_type = 'text' AND table_name NOT LIKE 'kysely%'`,
+      );
+      expect(rows.length).toBeGreaterThan(100);
+      expect(rows.filter((r) => r.collation !== 'C')).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+});
