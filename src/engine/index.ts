@@ -279,6 +279,7 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
 }
 export type { SchemaSnapshot } from './db/schema-snapshot.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from './shared/paging.js';
+export { nulTextError, pathOfNulText } from './shared/text.js';
 export { ADDRESS_FIELDS } from './checkout/page-types.js';
 export type { AddressField, CheckoutChoice, CheckoutCredit, CheckoutPage, CheckoutReceipt, CustomerField } from './checkout/page-types.js';
 export { MAX_TRIAL_DAYS, payWithOf } from './checkout/request-rules.js';

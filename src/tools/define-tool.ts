@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { BillingError, databaseBusy, type Engine, isDatabaseBusy } from '../engine/index.js';
+import { BillingError, databaseBusy, type Engine, isDatabaseBusy, nulTextError, pathOfNulText } from '../engine/index.js';
 
 export type Operation = 'read' | 'write';
 
@@ -69,6 +69,9 @@ export function defineTool<I extends ObjectSchema, O extends ObjectSchema>(spec:
     async call(engine, args) {
       const parsed = input.safeParse(args ?? {});
       if (!parsed.success) return invalidArguments(spec.name, parsed.error);
+      // Checked on the parsed arguments, so both databases answer a NUL character alike (shared/text.ts).
+      const nul = pathOfNulText(parsed.data);
+      if (nul !== undefined) return errorResult(spec.name, nulTextError(nul));
       try {
         // The strict twin has the same shape, so its output is the declared input's output.
         const result = successResult(await spec.handler(engine, parsed.data as z.output<I>));

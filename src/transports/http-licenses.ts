@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { BillingError, type Engine, type ErrorCode, httpStatusOf } from '../engine/index.js';
+import { BillingError, type Engine, type ErrorCode, httpStatusOf, nulTextError, pathOfNulText } from '../engine/index.js';
 
 /** Largest body the public license endpoints read; a bigger one is answered 413 before it is parsed. */
 export const MAX_LICENSE_BODY = '16kb';
@@ -233,7 +233,11 @@ function writeError(res: ServerResponse, code: ErrorCode, message: string, statu
 
 function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const nul = pathOfNulText(parsed.data);
+    if (nul !== undefined) throw nulTextError(nul);
+    return parsed.data;
+  }
   const problems = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(body)'}: ${i.message}`);
   throw new BillingError('INVALID_REQUEST_BODY', `invalid body: ${problems.join('; ')}`);
 }

@@ -13,8 +13,22 @@ export class FormFields {
     return new FormFields(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
   }
 
-  /** The field's value trimmed; undefined when absent or blank. A repeated field gives its last value. */
+  /**
+   * The field's value trimmed; undefined when absent or blank. A repeated field gives its last value. A NUL
+   * character (%00) is refused here, as every door refuses it (engine shared/text.ts).
+   */
   text(name: string): string | undefined {
+    const value = this.typed(name);
+    if (value?.includes('\u0000')) throw new FormProblem('Remove the NUL character (%00) from the form and send it again.');
+    return value;
+  }
+
+  /** What the buyer typed, to show again in the form: as text() but never refused, any NUL character dropped. */
+  kept(name: string): string | undefined {
+    return this.typed(name)?.replaceAll('\u0000', '');
+  }
+
+  private typed(name: string): string | undefined {
     const value = this.fields[name];
     const last: unknown = Array.isArray(value) ? value.at(-1) : value;
     if (typeof last !== 'string') return undefined;

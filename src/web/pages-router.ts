@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Router } f
 import type { Engine } from '../engine/index.js';
 import { PAGES_CSS, PAGES_JS } from './assets.js';
 import { csrfCheck, csrfToken } from './csrf.js';
+import { FormProblem } from './forms.js';
 import { messagePage, sendPage } from './layout.js';
 
 /** What a group of pages (checkout, portal) needs to mount its routes. */
@@ -77,6 +78,8 @@ export function pagesRouter(context: PageContext, groups: readonly PageRoutes[])
 /** A bug or a refused body while rendering a page: a page saying so, and the cause in the server's log. */
 function pageErrors(log: (line: string) => void): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
+    // A field no page shows inline (FormFields.text refuses a NUL character in any field it reads).
+    if (error instanceof FormProblem) return sendPage(res, 422, messagePage('That form could not be read', `${error.message} Nothing was changed.`));
     const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
     if (status >= 500) log(`page ${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const title = status === 413 ? 'That form was too large' : status < 500 ? 'That request was not understood' : 'Something went wrong';

@@ -53,6 +53,21 @@ describe('customer tools', () => {
     expect(await c.fail('list_customer_payment_methods', { customer_id: 'cus_nope' })).toBe(text);
   });
 
+  // PostgreSQL's text type cannot hold U+0000, so no door takes it, on either database (shared/text.ts):
+  // the same call answers the same refusal on SQLite and on PostgreSQL, naming the field, and stores nothing.
+  test('a NUL character anywhere in the arguments is INVALID_REQUEST_BODY naming its field, and changes nothing', async () => {
+    await c.ok('create_customer', ann);
+    const before = await billingState(c.engine);
+    expect(await c.fail('create_customer', { email: 'bo@example.com', name: 'Bo\u0000Lee' })).toBe(
+      'INVALID_REQUEST_BODY: name holds the NUL character (U+0000), which no billing text may contain; nothing was changed. Next: remove the NUL character from name and send it again',
+    );
+    expect(await c.fail('update_customer', { customer_id: 'cus_0001', metadata: { crm: 'a\u0000' } })).toMatch(
+      /^INVALID_REQUEST_BODY: metadata\.crm holds the NUL/,
+    );
+    expect(await c.fail('get_customer', { customer_id: 'cus_0001\u0000' })).toMatch(/^INVALID_REQUEST_BODY: customer_id holds the NUL/);
+    expect(await billingState(c.engine)).toEqual(before);
+  });
+
   test('a malformed email is INVALID_REQUEST_BODY with the fix', async () => {
     expect(await c.fail('create_customer', { email: 'ann.example.com', name: 'Ann' })).toBe(
       'INVALID_REQUEST_BODY: "ann.example.com" is not an email address. Next: send an address such as ann@example.com',

@@ -83,6 +83,28 @@ describe('without a token', () => {
     expect(await activate.json()).toEqual({ code: 'LICENSE_KEY_NOT_FOUND', message: expect.any(String) });
   });
 
+  // shared/text.ts: PostgreSQL cannot hold U+0000 in text, so both paths refuse it on both databases alike.
+  test('a NUL character in a field is 400 INVALID_REQUEST_BODY on both paths; no instance is made', async () => {
+    await start();
+    const key = await oneKey(engine, await licensedApp(engine));
+    for (const headers of [{}, { origin: server.url }] as Record<string, string>[]) {
+      const validate = await post('/licenses/validate', { license_key: `${key.key}\u0000` }, headers);
+      expect([validate.status, await validate.json()]).toEqual([
+        400,
+        {
+          code: 'INVALID_REQUEST_BODY',
+          message: 'license_key holds the NUL character (U+0000), which no billing text may contain; nothing was changed',
+        },
+      ]);
+      const activate = await post('/licenses/activate', { license_key: key.key, name: 'pc\u0000' }, headers);
+      expect([activate.status, ((await activate.json()) as { message: string }).message]).toEqual([
+        400,
+        expect.stringMatching(/^name holds the NUL/),
+      ]);
+    }
+    expect((await engine.licenses.get(key.id)).instances_count).toBe(0);
+  });
+
   test('a disabled key: validate false, activate 403 INACTIVE_LICENSE_KEY', async () => {
     await start();
     const key = await oneKey(engine, await licensedApp(engine));

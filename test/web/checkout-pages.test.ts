@@ -133,6 +133,17 @@ describe('paying (SPEC §2.1 completion, §5 test cards)', () => {
     expect((await engine.payments.list()).items).toEqual([]);
   });
 
+  // shared/text.ts: no door takes U+0000, which PostgreSQL's text cannot hold; the form says so inline.
+  test('a NUL character (%00) in a field is an inline error (422); nothing is charged', async () => {
+    const { session_id } = await engine.checkout.create({ product_cart: [{ product_id: w.guide.product_id, quantity: 1 }] });
+    await client.get(`/checkout/${session_id}`);
+    const posted = await client.post(`/checkout/${session_id}/pay`, { ...DETAILS, name: 'Zoe\u0000Buyer', ...GOOD_FORM });
+    expect(posted.status).toBe(422);
+    expect(posted.body).toContain('Remove the NUL character (%00)');
+    expect(posted.body).not.toContain('\u0000');
+    expect((await engine.payments.list()).items).toEqual([]);
+  });
+
   test('4242 on a subscription: 303 to return_url with exactly redirect_url’s subscription_id and status (rule 14)', async () => {
     const { session_id } = await engine.checkout.create({
       product_collection_id: w.plans.collection_id,

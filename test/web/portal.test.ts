@@ -128,6 +128,16 @@ describe('portal pages', () => {
     expect((await world.engine.customers.get(sub.customer.customer_id)).phone_number).toBe('+14155550100');
   });
 
+  // shared/text.ts: no door takes U+0000, which PostgreSQL's text cannot hold.
+  test('profile: a NUL character (%00) in a field is 422 and saves nothing', async () => {
+    const sub = await subscribe(world.engine, world.basic);
+    const portal = await browse(sub.subscription_id);
+    const before = await world.engine.customers.get(sub.customer.customer_id);
+    const refused = await portal.post(`${portal.path}/profile`, { name: 'Ann\u0000Lee', phone_number: '+14155550100' });
+    expect([refused.status, refused.text.includes('Remove the NUL character (%00)')]).toEqual([422, true]);
+    expect(await world.engine.customers.get(sub.customer.customer_id)).toEqual(before);
+  });
+
   test('a card form with a bad expiry is 422; a declined card on an on_hold subscription is 402 and it stays on hold', async () => {
     const sub = await subscribe(world.engine, world.basic, { declined: true });
     await advanceTo(world.engine, '2025-05-02');

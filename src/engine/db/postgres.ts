@@ -14,6 +14,7 @@ import type { Db } from './database.js';
 import type { Database } from './schema.js';
 import { type LockedRead, type OpenedPostgres, registerPostgres } from './postgres-registry.js';
 import { BillingError } from '../errors.js';
+import { nulTextError } from '../shared/text.js';
 import { databaseBusy } from './write-lock.js';
 
 export interface OpenPostgresOptions {
@@ -146,6 +147,10 @@ function isConnectionLost(error: unknown): boolean {
  * outcome unknown, and the caller is told to read before retrying.
  */
 function connectionError(error: unknown, committing = false): unknown {
+  // A NUL character (U+0000) in text, which PostgreSQL's text type cannot hold (SQLSTATE 22021); the doors
+  // refuse it first (shared/text.ts), so this is the engine's library used directly. The statement failed,
+  // so its transaction changes nothing.
+  if ((error as { code?: unknown } | null)?.code === '22021') return nulTextError('a text value');
   if (!isConnectionLost(error)) return error;
   const why = error instanceof Error ? error.message : String(error);
   return committing

@@ -62,5 +62,5 @@ export const KEPT_FIELDS = ['email', 'name', 'phone_number', ...ADDRESS_FIELDS, 
 export type KeptField = (typeof KEPT_FIELDS)[number];
 
 export function keptValuesOf(form: FormFields): Partial<Record<KeptField, string>> {
-  return Object.fromEntries(KEPT_FIELDS.map((f): [KeptField, string | undefined] => [f, form.text(f)]).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(KEPT_FIELDS.map((f): [KeptField, string | undefined] => [f, form.kept(f)]).filter(([, v]) => v !== undefined));
 }

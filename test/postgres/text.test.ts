@@ -1,8 +1,11 @@
-// Rule under test (issue 17, migration 0013): on PostgreSQL the engine lists rows in the order SQLite lists
-// them, whatever the database's locale. SQLite compares text byte by byte ('prd_B' < 'prd_a', '-' < '_').
+// Rules under test (issue 17): text on PostgreSQL answers as on SQLite.
+// 1. Migration 0013: the engine lists rows in the order SQLite lists them, whatever the database's locale. SQLite compares text byte by byte ('prd_B' < 'prd_a', '-' < '_').
 // A database made with a language locale (the postgres image's en_US.utf8, or ICU 'en-US' as here) sorts
 // 'prd_a' before 'prd_B'. The engine's text columns are collated "C" (byte order), so a list under a frozen
 // clock, where every row has the same created_at and the id decides, comes out the same on both databases.
+// 2. PostgreSQL's text cannot hold U+0000. The doors refuse it (test/tools, test/web, test/transports); the
+// engine's library used directly gets INVALID_REQUEST_BODY from the driver, never a raw database error, and
+// nothing is stored.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FrozenClock } from '../../src/engine/clock.js';
@@ -104,6 +107,24 @@ describe('text order on a PostgreSQL database with a language locale', () => {
       expect(rows.filter((r) => r.collation !== 'C')).toEqual([]);
     } finally {
       await client.end();
+    }
+  });
+});
+
+describe('a NUL character reaching the PostgreSQL driver', () => {
+  test('is INVALID_REQUEST_BODY, and the transaction it was in stores nothing', async () => {
+    const { engine, close } = await engineWithIds('nul_text');
+    try {
+      await engine.customers.create({ email: 'a@example.com', name: 'A' });
+      await expect(engine.customers.create({ email: 'b@example.com', name: 'B\u0000' })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST_BODY',
+        message: 'a text value holds the NUL character (U+0000), which no billing text may contain; nothing was changed',
+      });
+      expect((await engine.customers.list()).items.map((c) => c.email)).toEqual(['a@example.com']);
+      // The engine goes on serving.
+      expect((await engine.customers.create({ email: 'c@example.com', name: 'C' })).email).toBe('c@example.com');
+    } finally {
+      await close();
     }
   });
 });
