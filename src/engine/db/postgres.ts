@@ -150,7 +150,12 @@ function connectionError(error: unknown, committing = false): unknown {
   // A NUL character (U+0000) in text, which PostgreSQL's text type cannot hold (SQLSTATE 22021); the doors
   // refuse it first (shared/text.ts), so this is the engine's library used directly. The statement failed,
   // so its transaction changes nothing.
-  if ((error as { code?: unknown } | null)?.code === '22021') return nulTextError('a text value');
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === '22021') return nulTextError('a text value');
+  // A number past a bigint column's 64 bits (SQLSTATE 22003): the tools accept none (at most 2^53 - 1), so
+  // this too is the library used directly.
+  if (code === '22003')
+    return new BillingError('INVALID_REQUEST_PARAMETERS', 'a number is out of range for the database; nothing was changed', 'send a smaller number');
   if (!isConnectionLost(error)) return error;
   const why = error instanceof Error ? error.message : String(error);
   return committing

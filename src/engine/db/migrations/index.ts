@@ -11,7 +11,7 @@ import * as usageEventRuns from './0009-usage-event-runs.js';
 import * as sharedEngine from './0010-shared-engine.js';
 import * as portal from './0011-portal.js';
 import * as postgres from './0012-postgres.js';
-import * as postgresByteOrder from './0013-postgres-byte-order.js';
+import * as postgresParity from './0013-postgres-parity.js';
 
 /** Every migration, in order. Names are sorted by Kysely, so the number prefix is the order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,7 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-shared-engine': sharedEngine,
   '0011-portal': portal,
   '0012-postgres': postgres,
-  '0013-postgres-byte-order': postgresByteOrder,
+  '0013-postgres-parity': postgresParity,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,9 +1,11 @@
-// Rules under test (issue 17): text on PostgreSQL answers as on SQLite.
+// Rules under test (issue 17): text and whole numbers on PostgreSQL answer as on SQLite.
 // 1. Migration 0013: the engine lists rows in the order SQLite lists them, whatever the database's locale. SQLite compares text byte by byte ('prd_B' < 'prd_a', '-' < '_').
 // A database made with a language locale (the postgres image's en_US.utf8, or ICU 'en-US' as here) sorts
 // 'prd_a' before 'prd_B'. The engine's text columns are collated "C" (byte order), so a list under a frozen
 // clock, where every row has the same created_at and the id decides, comes out the same on both databases.
-// 2. PostgreSQL's text cannot hold U+0000. The doors refuse it (test/tools, test/web, test/transports); the
+// 2. Migration 0013: whole numbers are 64-bit, as SQLite's INTEGER: a usage_limit of 2^31 is stored, not an
+// internal error ("out of range for type integer").
+// 3. PostgreSQL's text cannot hold U+0000. The doors refuse it (test/tools, test/web, test/transports); the
 // engine's library used directly gets INVALID_REQUEST_BODY from the driver, never a raw database error, and
 // nothing is stored.
 import pg from 'pg';
@@ -93,20 +95,31 @@ describe('text order on a PostgreSQL database with a language locale', () => {
     }
   });
 
-  test('every text column of the schema is collated "C" after the migrations', async () => {
+  test('after the migrations every text column is collated "C" and no whole-number column is 32-bit', async () => {
     const { close } = await engineWithIds('order_columns');
     await close();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ c: string; collation: string | null }>(
-        `SELECT table_name || '.' || column_name AS c, collation_name AS collation FROM information_schema.columns
-         WHERE table_schema = 'order_columns' AND data_type = 'text' AND table_name NOT LIKE 'kysely%'`,
+      const { rows } = await client.query<{ c: string; type: string; collation: string | null }>(
+        `SELECT table_name || '.' || column_name AS c, data_type AS type, collation_name AS collation FROM information_schema.columns
+         WHERE table_schema = 'order_columns' AND table_name NOT LIKE 'kysely%'`,
       );
-      expect(rows.length).toBeGreaterThan(100);
-      expect(rows.filter((r) => r.collation !== 'C')).toEqual([]);
+      expect(rows.filter((r) => r.type === 'text').length).toBeGreaterThan(100);
+      expect(rows.filter((r) => r.type === 'text' && r.collation !== 'C')).toEqual([]);
+      expect(rows.filter((r) => ['integer', 'smallint', 'real'].includes(r.type))).toEqual([]);
     } finally {
       await client.end();
+    }
+  });
+
+  test('whole numbers past 2^31 are stored and read back as numbers, as on SQLite', async () => {
+    const { engine, close } = await engineWithIds('wide_numbers');
+    try {
+      const discount = await engine.discounts.create({ type: 'percentage', amount: 1000, usage_limit: 2 ** 31, subscription_cycles: 2 ** 40 });
+      expect(await engine.discounts.get(discount.discount_id)).toMatchObject({ usage_limit: 2 ** 31, subscription_cycles: 2 ** 40 });
+    } finally {
+      await close();
     }
   });
 });
