@@ -146,4 +146,32 @@ describe('due work at one instant runs in batches', () => {
     // One batch per instant (May 1, June 1); counted from before the wait, each batch took one item: 60.
     expect(begun).toBe(2);
   });
+  test('an item another process already did takes no place in the item limit: 20 done elsewhere, 10 left, one batch', async () => {
+    await subscribers(30);
+    const transactions = countTransactions(engine);
+    engine.clock.set('2025-05-01T00:00:00.000Z');
+    const runner = new DueWorkRunner(engine.ctx, { batchLimits: { items: 10, ms: 60_000 } });
+    // Another process renews the first 20 after this runner read its queue, before its first batch.
+    const other = new DueWorkRunner(engine.ctx, { batchLimits: { items: 20, ms: 60_000 } });
+    let before = 0;
+    let othersDone = false;
+    const processed = await runner.run(engine.clock.now(), {
+      moveClockTo: async () => {
+        if (othersDone) return;
+        othersDone = true;
+        let batches = 0;
+        await other
+          .run(engine.clock.now(), {
+            moveClockTo: () => (++batches > 1 ? Promise.reject(new Error('the other process stops after one batch')) : Promise.resolve()),
+          })
+          .catch(() => undefined);
+        before = transactions.count();
+      },
+    });
+    expect(processed.map((r) => r.kind)).toEqual(Array.from({ length: 10 }, () => 'renewal'));
+    // Counting the 20 skipped items against the limit of 10 took three transactions: skip 10, skip 10, renew 10.
+    expect(transactions.count() - before).toBe(1);
+    // 30 first payments and 30 renewals: each subscription renewed once, by one process or the other.
+    expect((await engine.payments.list({}, { page_size: 100 })).items).toHaveLength(60);
+  });
 });
