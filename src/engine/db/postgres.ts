@@ -82,7 +82,7 @@ export function openPostgresDatabase(options: OpenPostgresOptions): OpenedPostgr
   // A connection's error (the server restarted, a session ended, a network cut) must not crash the process.
   // Idle: the pool drops that client and the next query opens a new one. In use: pg emits 'error' on the
   // client as well as failing its query, and an 'error' event with no listener would end the process; the
-  // query's rejection is what the call answers (connectionError), and the pool drops the client on release.
+  // query's rejection is what the call answers (engineErrorOf), and the pool drops the client on release.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
@@ -142,11 +142,12 @@ function isConnectionLost(error: unknown): boolean {
 }
 
 /**
- * A lost connection as the retryable error it is, rather than an internal one. Before a commit was sent the
- * transaction died with the connection, so nothing changed; a connection lost while committing leaves the
- * outcome unknown, and the caller is told to read before retrying.
+ * A pg error as the engine's error where there is one. A lost connection is the retryable error it is, rather
+ * than an internal one: before a commit was sent the transaction died with the connection, so nothing changed;
+ * a connection lost while committing leaves the outcome unknown, and the caller is told to read before
+ * retrying. A value PostgreSQL cannot store is the caller's input error. Anything else is returned as it was.
  */
-function connectionError(error: unknown, committing = false): unknown {
+function engineErrorOf(error: unknown, committing = false): unknown {
   // A NUL character (U+0000) in text, which PostgreSQL's text type cannot hold (SQLSTATE 22021); the doors
   // refuse it first (shared/text.ts), so this is the engine's library used directly. The statement failed,
   // so its transaction changes nothing.
@@ -195,7 +196,7 @@ class PostgresEngineDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const client = await this.pool.connect().catch((error: unknown) => {
-      throw connectionError(error);
+      throw engineErrorOf(error);
     });
     return new PostgresEngineConnection(client, this);
   }
@@ -229,12 +230,12 @@ class PostgresEngineDriver implements Driver {
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       if (isLockTimeout(error)) throw databaseBusy(this.waitMs);
-      throw connectionError(error);
+      throw engineErrorOf(error);
     }
     const read = this.lockedRead;
     if (read) {
       const { rows } = await client.query<Record<string, unknown>>(read.sql).catch((error: unknown) => {
-        throw connectionError(error);
+        throw engineErrorOf(error);
       });
       read.apply(rows);
     }
@@ -248,7 +249,9 @@ class PostgresEngineDriver implements Driver {
  * `in` lists of every length) run unnamed, so no connection prepares more than that many.
  */
 const MAX_NAMED_STATEMENTS = 2000;
-// Several processes: SQL text → statement name, this process's own; nothing read from the database.
+// Several processes: SQL text → statement name, this process's own. Nothing in it is read from the database,
+// so another process's writes cannot make it wrong: a name only says which text this process prepared on its
+// own connections, and PostgreSQL re-plans a prepared statement itself when a table it reads changes.
 const statementNames = new Map<string, string>();
 function statementNameOf(sql: string): string | undefined {
   let name = statementNames.get(sql);
@@ -281,7 +284,7 @@ class PostgresEngineConnection implements DatabaseConnection {
   async run(sql: 'commit' | 'rollback'): Promise<void> {
     this.inTransaction = false;
     await this.client.query(sql).catch((error: unknown) => {
-      throw connectionError(error, sql === 'commit');
+      throw engineErrorOf(error, sql === 'commit');
     });
   }
 
@@ -311,7 +314,7 @@ class PostgresEngineConnection implements DatabaseConnection {
     const result = await this.client
       .query<R & object>(name === undefined ? { text: compiled.sql, values } : { name, text: compiled.sql, values })
       .catch((error: unknown) => {
-        throw connectionError(error);
+        throw engineErrorOf(error);
       });
     const { command, rowCount, rows } = result;
     const affected = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
@@ -321,8 +324,7 @@ class PostgresEngineConnection implements DatabaseConnection {
     };
   }
 
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('the engine does not stream queries on PostgreSQL');
   }
 }

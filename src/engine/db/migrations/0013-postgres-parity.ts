@@ -16,7 +16,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 // like every other bigint. Tools accept no whole number above 2^53 - 1, so nothing reaches the new limit.
 //
 // Each table is altered in one statement (one rewrite). A later migration that adds a column on PostgreSQL
-// must give text COLLATE "C" and whole numbers bigint; test/postgres/text.test.ts fails on any column that
+// must give text COLLATE "C" and whole numbers bigint; test/postgres/parity.test.ts fails on any column that
 // does not. SQLite: nothing to do. Forward-only.
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
