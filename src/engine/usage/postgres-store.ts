@@ -90,11 +90,14 @@ export class PostgresUsageEventStore implements UsageEventStore {
 async function requireCustomers(db: Db, businessId: string, rows: readonly UsageEventRow[]): Promise<void> {
   const ids = [...new Set(rows.map((r) => r.customer_id))];
   if (ids.length === 0) return;
-  const { rows: found } = await sql<{ customer_id: string }>`SELECT customer_id FROM customers
-    WHERE business_id = ${businessId} AND customer_id = ANY(${ids}::text[])`.execute(db);
-  const known = new Set(found.map((r) => r.customer_id));
-  const missing = ids.filter((id) => !known.has(id));
-  if (missing.length === 0) return;
+  // The batch's ids as a relation, anti-joined to customers: a hash join whatever the two sizes are. The
+  // form `customer_id = ANY(ids)` was planned as a scan of every customer testing each against the whole
+  // array, 1,000 × 1,000 comparisons per batch: 9 of a batch's 34 ms (bench/postgres.mjs, 1,000 customers).
+  const { rows: absent } = await sql<{ customer_id: string }>`SELECT batch.customer_id FROM unnest(${ids}::text[]) AS batch(customer_id)
+    WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = batch.customer_id AND c.business_id = ${businessId})`.execute(db);
+  if (absent.length === 0) return;
+  const absentIds = new Set(absent.map((r) => r.customer_id));
+  const missing = ids.filter((id) => absentIds.has(id));
   throw new BillingError(
     'NOT_FOUND',
     `no customer ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; nothing in the batch was stored`,
