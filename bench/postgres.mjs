@@ -124,15 +124,18 @@ async function buildBase(engine, clock, events) {
   return ids;
 }
 
-/** Engine ingest: `count` batches one after another (one in flight), after 10 unmeasured ones. */
-async function timeEngineIngest(engine, ids, count) {
+/**
+ * Engine ingest: `count` batches, `inFlight` at a time (1: one after another), after 10 unmeasured ones.
+ * Batches take the write lock shared (db/lock-mode.ts), so batches in flight are stored side by side.
+ */
+async function timeEngineIngest(engine, ids, count, inFlight = 1) {
   for (let i = 0; i < 10; i++) await engine.usage.ingest(batchOf(ids, NOW - 1000, i));
   const batches = Array.from({ length: count }, (_, i) => batchOf(ids, NOW - 1000, i));
   const started = performance.now();
-  for (const batch of batches) {
-    const result = await engine.usage.ingest(batch);
+  await inParallel(inFlight, count, async (i) => {
+    const result = await engine.usage.ingest(batches[i]);
     if (result.ingested_count !== BATCH) throw new Error(`engine ingested ${result.ingested_count} of ${BATCH}`);
-  }
+  });
   return { ms: performance.now() - started, batches };
 }
 
@@ -269,6 +272,8 @@ async function benchIngest(ctx) {
     const count = Number(flags.batches);
     log(`usage: engine ingest, ${count} batches of ${BATCH}…`);
     const engineRun = await timeEngineIngest(engine, ids, count);
+    log(`usage: engine ingest, ${count} batches of ${BATCH}, two in flight…`);
+    const twoInFlight = await timeEngineIngest(engine, ids, count, 2);
     const businessId = (await raw.query('SELECT business_id FROM customers LIMIT 1')).rows[0].business_id;
     const rows = engineRun.batches.flat().map(rowOf(businessId));
     log('usage: floor, psql \\copy of the same rows into an unindexed table…');
@@ -288,6 +293,10 @@ async function benchIngest(ctx) {
     out.copy_per_batch_events_per_s = perSecond(stored, copy.perBatchMs);
     out.engine_vs_floor_ratio = round(copy.oneCopyMs / engineRun.ms);
     out.engine_vs_copy_per_batch_ratio = round(copy.perBatchMs / engineRun.ms);
+    // The same number of fresh batches, two in flight (as two replicas or two callers send them): batches
+    // share the write lock, so they are stored side by side.
+    out.engine_two_in_flight_events_per_s = perSecond(stored, twoInFlight.ms);
+    out.engine_two_in_flight_vs_floor_ratio = round(copy.oneCopyMs / twoInFlight.ms);
     // The store's statement against the one it did not choose, same rows, same indexes, no engine.
     out.unnest_insert_events_per_s = perSecond(compareCount * BATCH, forms.unnest);
     out.values_insert_events_per_s = perSecond(compareCount * BATCH, forms.values);

@@ -15,6 +15,7 @@ import type { Database } from './schema.js';
 import { type LockedRead, type OpenedPostgres, registerPostgres } from './postgres-registry.js';
 import { BillingError } from '../errors.js';
 import { nulTextError } from '../shared/text.js';
+import { inSharedWriter } from './lock-mode.js';
 import { databaseBusy } from './write-lock.js';
 
 export interface OpenPostgresOptions {
@@ -62,7 +63,9 @@ const typeParsers: pg.CustomTypesConfig = {
  * lock of the engine (per schema) as it begins, the PostgreSQL form of SQLite's BEGIN IMMEDIATE: writes of
  * every process on the database take turns, as they do on one SQLite file, so every rule the engine keeps
  * across processes on SQLite (one clock, due work claimed once, outbox sequences committed in order for
- * the webhook cursor) holds here unchanged. Reads take no lock and see each statement's committed state
+ * the webhook cursor) holds here unchanged. The one exception is a write that runs inside asSharedWriter
+ * (usage ingestion): it takes the lock shared, beside other such writes and never beside any other
+ * (db/lock-mode.ts says when a write may). Reads take no lock and see each statement's committed state
  * (READ COMMITTED), as a SQLite reader sees the last commit.
  */
 export function openPostgresDatabase(options: OpenPostgresOptions): OpenedPostgres {
@@ -178,6 +181,8 @@ class PostgresEngineDriver implements Driver {
   /** Set by the engine once its tables exist: read under the lock at each write transaction's start. */
   lockedRead: LockedRead | undefined;
   private readonly beginSql: string;
+  /** The same, taking the lock shared, for a write begun inside asSharedWriter (db/lock-mode.ts). */
+  private readonly beginSharedSql: string;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -186,7 +191,9 @@ class PostgresEngineDriver implements Driver {
   ) {
     // One round trip: begin, a bounded wait for the lock (then DATABASE_BUSY, as on SQLite), then back to
     // no lock_timeout for the transaction's own statements (SET LOCAL ends with the transaction).
-    this.beginSql = `begin; set local lock_timeout = ${Math.max(1, Math.round(waitMs))}; select pg_advisory_xact_lock(${lockKey[0]}, ${lockKey[1]}); set local lock_timeout = 0`;
+    const waitFor = `set local lock_timeout = ${Math.max(1, Math.round(waitMs))}`;
+    this.beginSql = `begin; ${waitFor}; select pg_advisory_xact_lock(${lockKey[0]}, ${lockKey[1]}); set local lock_timeout = 0`;
+    this.beginSharedSql = `begin; ${waitFor}; select pg_advisory_xact_lock_shared(${lockKey[0]}, ${lockKey[1]}); set local lock_timeout = 0`;
     this.waitMs = waitMs;
   }
 
@@ -223,10 +230,14 @@ class PostgresEngineDriver implements Driver {
     await this.pool.end();
   }
 
-  /** Begins a transaction holding the write lock on `client`, then runs the locked read. */
+  /**
+   * Begins a transaction holding the write lock on `client` (shared inside asSharedWriter, else exclusive),
+   * then runs the locked read. PostgreSQL queues a shared request behind an exclusive one already waiting,
+   * so a stream of shared writers never keeps an exclusive writer waiting past its turn.
+   */
   async begin(client: pg.PoolClient): Promise<void> {
     try {
-      await client.query(this.beginSql);
+      await client.query(inSharedWriter() ? this.beginSharedSql : this.beginSql);
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       if (isLockTimeout(error)) throw databaseBusy(this.waitMs);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { asSharedWriter } from '../db/lock-mode.js';
 import { inSavepoint, inTransaction } from '../db/transaction.js';
 import { BillingError } from '../errors.js';
 import { type AggregatedEvent, aggregate, matchesFilter } from '../rules/meter-matching.js';
@@ -13,6 +14,13 @@ import type { IngestOutcome, MeterDefinition, UnitOfWork, UsageEventQuery, Usage
 // (customer, event name, timestamp, seq) serves billing's reads in time order. Nothing is staged and nothing
 // is cached in the process, so any number of replicas read and write the same events with no copy to keep
 // true. SQLite's staging table, hash index and runs (migration 0009) stay empty here.
+//
+// Batches from any number of calls and replicas are stored side by side: a batch takes the engine's write lock
+// shared (db/lock-mode.ts), so it waits for no other batch, while every other write (an advance of the clock,
+// a renewal that bills the events, a new customer) still waits for it and it for them. What keeps two batches
+// at once right: the unique index on event_id (the second to insert an id waits for the first to commit, then
+// skips it), and nothing else a batch writes. Two batches holding some of the same ids in different orders can
+// deadlock on them; PostgreSQL ends one, which rolls back whole and is stored again (DEADLOCK_RETRIES).
 //
 // A batch goes in as one INSERT … SELECT FROM unnest(arrays): seven array parameters whatever the batch's
 // size, so one statement, one plan and one round trip store 1,000 events (bench/postgres.mjs measures
@@ -32,7 +40,7 @@ export class PostgresUsageEventStore implements UsageEventStore {
       const ingested = fresh.length === 0 ? 0 : await insertNew(trx, fresh);
       return { ingested, duplicates: rows.length - ingested };
     };
-    if (!unit.db.isTransaction) return inTransaction(unit.db, store);
+    if (!unit.db.isTransaction) return storeShared(() => inTransaction(unit.db, store));
     // Joined to the caller's transaction, under a savepoint: a batch that fails leaves it as it was.
     const outcome = await inSavepoint(unit.db, () => store(unit.db));
     if (!outcome.ok) throw outcome.error;
@@ -83,6 +91,29 @@ export class PostgresUsageEventStore implements UsageEventStore {
       if (matchesFilter(meter.filter, metadata)) events.push({ timestamp: row.timestamp, metadata });
     }
     return aggregate(meter.aggregation, events);
+  }
+}
+
+/** How many times a batch that PostgreSQL ended to break a deadlock is stored again before DATABASE_BUSY. */
+const DEADLOCK_RETRIES = 3;
+
+/**
+ * Runs `attempt` (one whole transaction) with the write lock shared; again when PostgreSQL ended it to break
+ * a deadlock with another batch (SQLSTATE 40P01), which rolled it back whole, so the next attempt starts clean.
+ */
+async function storeShared<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await asSharedWriter(attempt);
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== '40P01') throw error;
+      if (tries > DEADLOCK_RETRIES)
+        throw new BillingError(
+          'DATABASE_BUSY',
+          `batches sent at the same time with some of the same event_ids kept deadlocking (${tries} tries); nothing in this batch was stored`,
+          'send the batch again: events stored meanwhile are skipped as duplicates',
+        );
+    }
   }
 }
 
