@@ -58,6 +58,18 @@ async function sessionsWaitOnALock(count = 1): Promise<void> {
   throw new Error(`fewer than ${count} sessions came to wait on a held event_id`);
 }
 
+/** Until `count` sessions of the database wait for the engine's write lock (an advisory lock). */
+async function sessionsWaitForTheWriteLock(count: number): Promise<void> {
+  for (let tries = 0; tries < 300; tries++) {
+    const { rows } = await admin.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+    );
+    if ((rows[0]?.n ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`fewer than ${count} sessions came to wait for the write lock`);
+}
+
 /** A transaction outside the engine holding `eventId` uncommitted in usage_events, until it is rolled back. */
 async function holdEventId(eventId: string, customerId: string): Promise<{ release(): Promise<void> }> {
   const holder = new pg.Client({ connectionString: url });
@@ -154,4 +166,30 @@ test("two batches deadlocked on each other's ids: PostgreSQL ends one, it is sto
     `SELECT event_id FROM ${schema}.usage_events WHERE event_id LIKE 'evt_dl_%' ORDER BY event_id`,
   );
   expect(rows.map((r) => r.event_id)).toEqual(['evt_dl_h1', 'evt_dl_h2', 'evt_dl_x', 'evt_dl_y']);
+});
+
+test('a write waiting for its turn is not overtaken by batches sent after it', async () => {
+  const [customer = ''] = customers;
+  const held = await holdEventId('evt_turn_held', customer);
+  try {
+    const inFlight = first.usage.ingest([event('evt_turn_held', customer)]);
+    await sessionsWaitOnALock(1);
+    // A new customer waits for the batch in flight; a batch sent after it waits behind it, not beside the
+    // batch in flight, so a steady stream of batches cannot keep every other write waiting.
+    const created = first.customers.create({ email: 'turn@example.com', name: 'Turn' });
+    await sessionsWaitForTheWriteLock(1);
+    const later = second.usage.ingest([event('evt_turn_later', customer)]);
+    await sessionsWaitForTheWriteLock(2);
+    const settled: string[] = [];
+    const results = Promise.all([
+      inFlight.then(() => settled.push('in flight')),
+      created.then(() => settled.push('customer')),
+      later.then(() => settled.push('later batch')),
+    ]);
+    await held.release();
+    await results;
+    expect(settled).toEqual(['in flight', 'customer', 'later batch']);
+  } finally {
+    await held.release().catch(() => undefined);
+  }
 });
