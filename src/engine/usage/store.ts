@@ -42,10 +42,12 @@ export type MeterDefinition = Pick<Meter, 'event_name' | 'aggregation' | 'filter
  */
 export interface UsageEventStore {
   /**
-   * Stores a batch all or nothing, idempotently by event_id (SPEC §2.7). `rowsNow` is called exactly once,
-   * inside the write transaction that stores the batch, once the store holds whatever serialises writes to
-   * it, so rows stamped with the clock in it carry the time every process sees while they are stored
-   * (an advance of the test clock commits wholly before or wholly after them). Rows arrive validated
+   * Stores a batch all or nothing, idempotently by event_id (SPEC §2.7). `rowsNow` is called once inside
+   * the write transaction that stores the batch, once the store holds whatever serialises writes to it, so
+   * rows stamped with the clock in it carry the time every process sees while they are stored (an advance
+   * of the test clock commits wholly before or wholly after them). A store that runs the transaction again
+   * (PostgreSQL, after the database ended it to break a deadlock) calls it again in the new one, and only
+   * that call's rows are stored. Rows arrive validated
    * (rules.ts); their business_id is `unit.businessId`.
    *
    * - A row whose event_id is already stored (by any earlier batch, on any connection, merged or not) is
