@@ -46,29 +46,23 @@ afterAll(async () => {
   await admin.end();
 });
 
-/** Until `count` sessions of the database wait on a row lock (another transaction's uncommitted key). */
-async function sessionsWaitOnALock(count = 1): Promise<void> {
+/**
+ * Until `count` sessions of the database wait on a lock of the kind: `transactionid`, another transaction's
+ * uncommitted event_id; `advisory`, the engine's write lock.
+ */
+async function sessionsWaiting(kind: 'transactionid' | 'advisory', count: number): Promise<void> {
   for (let tries = 0; tries < 300; tries++) {
     const { rows } = await admin.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'transactionid'",
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = $1",
+      [kind],
     );
     if ((rows[0]?.n ?? 0) >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`fewer than ${count} sessions came to wait on a held event_id`);
+  throw new Error(`fewer than ${count} sessions came to wait on a ${kind} lock`);
 }
-
-/** Until `count` sessions of the database wait for the engine's write lock (an advisory lock). */
-async function sessionsWaitForTheWriteLock(count: number): Promise<void> {
-  for (let tries = 0; tries < 300; tries++) {
-    const { rows } = await admin.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
-    );
-    if ((rows[0]?.n ?? 0) >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`fewer than ${count} sessions came to wait for the write lock`);
-}
+const sessionsWaitOnALock = (count: number) => sessionsWaiting('transactionid', count);
+const sessionsWaitForTheWriteLock = (count: number) => sessionsWaiting('advisory', count);
 
 /** A transaction outside the engine holding `eventId` uncommitted in usage_events, until it is rolled back. */
 async function holdEventId(eventId: string, customerId: string): Promise<{ release(): Promise<void> }> {
