@@ -4,7 +4,8 @@
 // customer who bought both, a webhook). Then a few hundred calls are drawn from every tool's own input
 // schema, as in test/tools/fuzz.test.ts (edge strings and numbers, seeded ids, wrong types, unknown keys).
 // Each call goes to both engines, and the two answers must be equal: the same refusal text, or the same
-// result. Values that are random by design, license keys and webhook secrets, are matched pairwise first.
+// result. Values that are random by design (license keys, webhook secrets, generated discount codes) are
+// matched pairwise first.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -38,9 +39,15 @@ function pairRandomValues(a: unknown, b: unknown): void {
     for (const [key, value] of Object.entries(a)) pairRandomValues(value, (b as Record<string, unknown>)[key]);
 }
 
-/** License keys (XXXX-XXXX-…), webhook signing secrets and portal links: random on every engine, never derived. */
+/**
+ * License keys (XXXX-XXXX-…), webhook signing secrets, portal links and the code of a discount created
+ * without one (16 of [0-9A-Z], SPEC §1.5): random on every engine, never derived.
+ */
 const isRandomByDesign = (value: string): boolean =>
-  /^[A-Z0-9]{4,}(-[A-Z0-9]{4,})+$/.test(value) || value.startsWith('whsec_') || /\/portal\/[A-Za-z0-9]{20,}$/.test(value);
+  /^[A-Z0-9]{4,}(-[A-Z0-9]{4,})+$/.test(value) ||
+  value.startsWith('whsec_') ||
+  /\/portal\/[A-Za-z0-9]{20,}$/.test(value) ||
+  /^[0-9A-Z]{16}$/.test(value);
 
 /** PostgreSQL's answer with its random values replaced by SQLite's. */
 function asSqliteWouldSay(text: string): string {
