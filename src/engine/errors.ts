@@ -128,3 +128,12 @@ export function httpStatusOf(code: ErrorCode): number {
 export function notFound(kind: string, id: string, listTool: string): BillingError {
   return new BillingError('NOT_FOUND', `no ${kind} ${id}`, `${listTool} shows the existing ids`);
 }
+
+/**
+ * The code a database driver's error carries, or undefined: a SQLSTATE from PostgreSQL ('40P01' deadlock,
+ * '55P03' lock timeout), SQLITE_BUSY and its kin from SQLite, a socket's ECONNRESET.
+ */
+export function driverErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -13,7 +13,7 @@ import {
 import type { Db } from './database.js';
 import type { Database } from './schema.js';
 import { type LockedRead, type OpenedPostgres, registerPostgres } from './postgres-registry.js';
-import { BillingError } from '../errors.js';
+import { BillingError, driverErrorCode } from '../errors.js';
 import { nulTextError } from '../shared/text.js';
 import { inSharedWriter } from './lock-mode.js';
 import { databaseBusy } from './write-lock.js';
@@ -130,7 +130,7 @@ function lockKeyOf(schema: string): [number, number] {
 
 /** SQLSTATE 55P03 lock_not_available (lock_timeout ran out), 40P01 deadlock_detected. */
 function isLockTimeout(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '55P03';
+  return driverErrorCode(error) === '55P03';
 }
 
 /**
@@ -139,8 +139,9 @@ function isLockTimeout(error: unknown): boolean {
  */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
 function isConnectionLost(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  const code = driverErrorCode(error);
+  const { message } = (error ?? {}) as { message?: unknown };
+  if (code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
   return typeof message === 'string' && /Connection terminated|Client has encountered a connection error|Connection ended/i.test(message);
 }
 
@@ -154,7 +155,7 @@ function engineErrorOf(error: unknown, committing = false): unknown {
   // A NUL character (U+0000) in text, which PostgreSQL's text type cannot hold (SQLSTATE 22021); the doors
   // refuse it first (shared/text.ts), so this is the engine's library used directly. The statement failed,
   // so its transaction changes nothing.
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = driverErrorCode(error);
   if (code === '22021') return nulTextError('a text value');
   // A number past a bigint column's 64 bits (SQLSTATE 22003): the tools accept none (at most 2^53 - 1), so
   // this too is the library used directly.

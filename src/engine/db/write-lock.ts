@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import { BillingError } from '../errors.js';
+import { BillingError, driverErrorCode } from '../errors.js';
 import { sleep } from '../shared/sleep.js';
 
 /**
@@ -130,8 +130,8 @@ function tryBegin(statements: LockStatements): boolean {
 
 /** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes, SQLITE_LOCKED). */
 export function isDatabaseBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  const code = driverErrorCode(error);
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /** The retryable error of a wait for the database that ran out (`waitedMs`, when known). */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { asSharedWriter } from '../db/lock-mode.js';
 import { inSavepoint, inTransaction } from '../db/transaction.js';
-import { BillingError } from '../errors.js';
+import { BillingError, driverErrorCode } from '../errors.js';
 import { type AggregatedEvent, aggregate, matchesFilter } from '../rules/meter-matching.js';
 import { eventIdHash } from './event-hash.js';
 import { parseUsageMetadata, type UsageEventRow } from './rules.js';
@@ -106,7 +106,7 @@ async function storeShared<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await asSharedWriter(attempt);
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code !== '40P01') throw error;
+      if (driverErrorCode(error) !== '40P01') throw error;
       if (tries > DEADLOCK_RETRIES)
         throw new BillingError(
           'DATABASE_BUSY',
